@@ -1,0 +1,30 @@
+"""immunokit — the toolkit of the *Leukemia Immunotherapy* course.
+
+Notebooks import what they need from here in one line; no helper code lives in a notebook.
+
+Public API
+----------
+Figures and style
+    :class:`Figure`, :func:`figure_style`, :func:`use_book_style`, :data:`OKABE_ITO`, :data:`CYCLE`
+Interactive elements (one definition, two renderings)
+    :class:`Interactive`, :class:`Stepper`, :class:`Frame`, :func:`frames_html`
+"""
+
+from .display import Figure
+from .frames import Frame, Stepper, frames_html
+from .interactive import Interactive
+from .style import CYCLE, LINESTYLES, MAX_WIDTH_IN, OKABE_ITO, figure_style, use_book_style
+
+__all__ = [
+    "CYCLE",
+    "LINESTYLES",
+    "MAX_WIDTH_IN",
+    "OKABE_ITO",
+    "Figure",
+    "Frame",
+    "Interactive",
+    "Stepper",
+    "figure_style",
+    "frames_html",
+    "use_book_style",
+]
