@@ -1,0 +1,41 @@
+# The course's commands. On a fresh machine (Python 3.11, git, make, Node.js/npm):
+#   make book   installs everything into .venv and builds the book into _build/html
+#   make test   runs every test (toolkit, notebooks, strict build, built book in Chromium, JupyterLab)
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: book test setup strip exercises benchmark clean
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+book: $(VENV)/.installed
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	@echo "The book is in _build/html: open _build/html/index.html, or serve it with"
+	@echo "  $(PY) -m http.server --directory _build/html 8000   and visit http://127.0.0.1:8000"
+
+test: setup
+	$(PY) -m pytest --nbval-lax --nbval-current-env $(PYTEST_ARGS)
+
+strip: $(VENV)/.installed
+	$(PY) -m immunokit.notebooks strip
+
+exercises: $(VENV)/.installed
+	$(PY) -m immunokit.exercises.generate
+
+benchmark: setup
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf _build

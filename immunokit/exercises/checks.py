@@ -1,0 +1,506 @@
+"""Checks that teach: ``check(question_id, answer)`` returns a :class:`~.verdict.Verdict`, never raises.
+
+Each exercise question is checked by a :class:`Checker` registered under its stable id (e.g. ``occ-01``)
+in :mod:`immunokit.exercises.catalog`. A checker turns a student's answer into a verdict:
+
+* ``...`` (the stub the exercise notebook ships with) or ``None`` → *not attempted yet*;
+* a value of the wrong kind → *wrong type*, explained (``expected a number in µg/L, got the string '5'``);
+* a wrong value → *incorrect*, with a targeted message when the answer matches a common mistake
+  (:mod:`immunokit.exercises.mistakes`: µg vs mg, hours vs days, a fraction for a percentage, ln 2
+  forgotten, a rate confused with a half-life, …);
+* the right value → *correct*, with a sentence that says why it matters.
+
+Expected answers are computed from the toolkit's models (``immunokit.models``, ``immunokit.toxicity``)
+when the check runs, so the checks and the book always agree.
+
+When nbgrader autogrades or validates a notebook (it sets ``NBGRADER_EXECUTION``), :func:`check`
+raises ``AssertionError`` for an answer that is not correct, because nbgrader scores a test cell by
+whether it raises. Everywhere else it only returns the verdict.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..markup import inline_html
+from .mistakes import Mistake, close, diagnose
+from .verdict import Status, Verdict
+
+Outcome = tuple[Status, str, float]
+"""What a checker returns: status, message, and the fraction of the points earned (0–1)."""
+
+
+def is_unattempted(answer: object) -> bool:
+    """True for the stub value ``...`` and for ``None``."""
+    return answer is Ellipsis or answer is None
+
+
+def describe_value(value: object) -> str:
+    """A short, friendly description of what the student gave (``the string '5'``, ``a list of 3 items``)."""
+    if isinstance(value, bool):
+        return f"the boolean {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the string {shown!r}"
+    if isinstance(value, numbers.Number):
+        return f"the number {value!r}"
+    if isinstance(value, np.ndarray):
+        return f"a NumPy array of shape {value.shape}"
+    if isinstance(value, (list, tuple, set, frozenset, dict)):
+        return f"a {type(value).__name__} of {len(value)} item{'s' if len(value) != 1 else ''}"
+    if callable(value):
+        return f"the function {getattr(value, '__name__', '?')}"
+    return f"a value of type {type(value).__name__}"
+
+
+def as_real(value: object) -> float | None:
+    """``value`` as a Python float when it is one real number (int, float, NumPy scalar or 0-d/1-element array)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, np.ndarray) and value.size == 1 and np.issubdtype(value.dtype, np.number):
+        if np.iscomplexobj(value):
+            return None
+        return float(value.reshape(-1)[0])
+    return None
+
+
+class Checker(ABC):
+    """Turns one answer into an :data:`Outcome`. Subclasses never raise on student input."""
+
+    @abstractmethod
+    def evaluate(self, answer: Any) -> Outcome:
+        """Judge ``answer`` (already known not to be ``...`` or ``None``)."""
+
+    @abstractmethod
+    def expects(self) -> str:
+        """What the answer should be, for stubs and messages (e.g. ``"a number in pg/mL"``)."""
+
+    def reference_answer(self) -> Any:
+        """A correct answer (used by tests and the answer key). Override where one exists."""
+        raise NotImplementedError
+
+
+@dataclass
+class Numeric(Checker):
+    """A single number with units.
+
+    Parameters
+    ----------
+    expected
+        The right value, or a function that computes it from the toolkit's models (called at check time).
+    units
+        Units of the answer as the student should give it (``"pg/mL"``, ``"h"``, ``"%"``); ``""`` for a
+        pure number.
+    rtol
+        Relative tolerance (0.02 = within 2 %).
+    atol
+        Absolute tolerance in ``units``, used when it is larger than ``rtol × expected``.
+    mistakes
+        Detectors of common wrong answers, tried in order.
+    correct_message
+        Shown when the answer is right; may use ``{value}`` (the expected value, 3 significant figures).
+    incorrect_message
+        Shown when the answer is wrong and matches no mistake.
+    """
+
+    expected: float | Callable[[], float]
+    units: str = ""
+    rtol: float = 0.02
+    atol: float = 0.0
+    mistakes: Sequence[Mistake] = ()
+    correct_message: str = "Right: {value} {units}."
+    incorrect_message: str = "Not quite. Recheck each step of the calculation and the units."
+
+    def value(self) -> float:
+        """The expected value, computed now."""
+        return float(self.expected() if callable(self.expected) else self.expected)
+
+    def reference_answer(self) -> float:
+        return self.value()
+
+    def expects(self) -> str:
+        return f"a number in {self.units}" if self.units else "a number"
+
+    def evaluate(self, answer: Any) -> Outcome:
+        number = as_real(answer)
+        if number is None:
+            extra = ""
+            if isinstance(answer, str):
+                try:
+                    float(answer.strip())
+                    extra = f" Remove the quotes: write {answer.strip()}, not {answer!r}."
+                except ValueError:
+                    extra = " Assign the number itself, not text."
+            elif isinstance(answer, (np.ndarray, list, tuple)):
+                extra = " Pick the single value the question asks for (for example one element, or the last one)."
+            elif isinstance(answer, complex):
+                extra = " A complex number cannot be a concentration or a time; check for a square root of a negative."
+            return Status.WRONG_TYPE, f"Expected {self.expects()}, got {describe_value(answer)}.{extra}", 0.0
+        expected = self.value()
+        if math.isnan(number) or math.isinf(number):
+            return (
+                Status.INCORRECT,
+                f"Your answer is {number}: usually a division by zero or a log of zero somewhere in the "
+                "calculation. Print the intermediate values.",
+                0.0,
+            )
+        tolerance = max(self.rtol * abs(expected), self.atol)
+        units = f" {self.units}" if self.units and self.units != "%" else self.units
+        if abs(number - expected) <= tolerance:
+            return Status.CORRECT, self.correct_message.format(value=f"{expected:.3g}", units=self.units).replace(
+                f" {self.units}", units
+            ), 1.0
+        hint = diagnose(number, expected, self.rtol, self.mistakes, self.units)
+        if hint is not None:
+            return Status.INCORRECT, hint, 0.0
+        return Status.INCORRECT, f"{self.incorrect_message} (Your answer: {number:.4g}{units}.)", 0.0
+
+
+@dataclass
+class Choice(Checker):
+    """A single or multiple choice between lettered options shown in the notebook.
+
+    Parameters
+    ----------
+    options
+        Letter → feedback for that option (why it is right or wrong).
+    correct
+        The correct letter(s).
+    multiple
+        True when the student must pick every correct option (all-or-nothing: the exact set earns the
+        points); the answer is then a string of letters (``"AC"``) or a list/set of letters.
+    """
+
+    options: Mapping[str, str]
+    correct: str | frozenset[str]
+    multiple: bool = False
+    correct_message: str = ""
+
+    def _correct_set(self) -> frozenset[str]:
+        return frozenset(self.correct.upper()) if isinstance(self.correct, str) else frozenset(self.correct)
+
+    def reference_answer(self) -> str:
+        return "".join(sorted(self._correct_set()))
+
+    def expects(self) -> str:
+        letters = ", ".join(f"'{k}'" for k in sorted(self.options))
+        if self.multiple:
+            return f"a string of every correct letter, e.g. 'AC' (options {letters})"
+        return f"one letter as a string, one of {letters}"
+
+    def _parse(self, answer: Any) -> frozenset[str] | str:
+        """The chosen letters, or an explanation of why the answer cannot be read."""
+        if isinstance(answer, str):
+            letters = [c for c in answer.upper() if not c.isspace() and c not in ",;"]
+        elif isinstance(answer, (list, tuple, set, frozenset)) and all(isinstance(a, str) for a in answer):
+            letters = [a.strip().upper() for a in answer]
+        else:
+            extra = ""
+            if isinstance(answer, numbers.Integral) and not isinstance(answer, bool):
+                letter = chr(ord("A") + int(answer) - 1) if 1 <= int(answer) <= 26 else "B"
+                extra = f" Write the letter in quotes, e.g. {letter!r}."
+            return f"Expected {self.expects()}, got {describe_value(answer)}.{extra}"
+        unknown = sorted({c for c in letters if c not in self.options})
+        if unknown or not letters:
+            shown = ", ".join(repr(u) for u in unknown) if unknown else "nothing"
+            return f"Expected {self.expects()}; {shown} is not one of the options."
+        if not self.multiple and len(letters) > 1:
+            return f"Pick one option only ({self.expects()}); you gave {''.join(letters)!r}."
+        return frozenset(letters)
+
+    def evaluate(self, answer: Any) -> Outcome:
+        parsed = self._parse(answer)
+        if isinstance(parsed, str):
+            return Status.WRONG_TYPE, parsed, 0.0
+        right = self._correct_set()
+        if parsed == right:
+            feedback = " ".join(self.options[k] for k in sorted(parsed))
+            return Status.CORRECT, (self.correct_message or feedback), 1.0
+        wrong = sorted(parsed - right)
+        if wrong:
+            return Status.INCORRECT, " ".join(f"{k}: {self.options[k]}" for k in wrong), 0.0
+        missing = len(right - parsed)
+        return (
+            Status.INCORRECT,
+            "Everything you picked is right, but "
+            f"{missing} correct option{' is' if missing == 1 else 's are'} missing.",
+            0.0,
+        )
+
+
+@dataclass
+class Case:
+    """One test case of a :class:`Function` check: arguments and a description a student can read."""
+
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    description: str = ""
+    #: Shown when the student's function fails this case (the rule the case is about).
+    lesson: str = ""
+
+
+@dataclass
+class Function(Checker):
+    """A function the student writes, compared case by case with a reference implementation.
+
+    The answer must be callable. Every case is run; the first failing case is reported with the
+    arguments, what came back and what was expected, plus the case's lesson. All-or-nothing: the
+    points need every case to pass. A case that raises counts as failed (the error is named).
+    """
+
+    reference: Callable[..., Any]
+    cases: Sequence[Case]
+    signature: str
+    returns: str = "a value"
+    rtol: float = 1e-9
+    correct_message: str = "All cases agree with the reference implementation."
+
+    def reference_answer(self) -> Callable[..., Any]:
+        return self.reference
+
+    def expects(self) -> str:
+        return f"a function {self.signature} that returns {self.returns}"
+
+    def _same(self, got: Any, want: Any) -> bool:
+        if isinstance(want, (bool, np.bool_)):
+            return isinstance(got, (bool, np.bool_)) and bool(got) == bool(want)
+        if isinstance(want, str) or want is None:
+            return bool(got == want)
+        if isinstance(want, numbers.Real):
+            number = as_real(got)
+            return number is not None and close(number, float(want), self.rtol)
+        try:
+            return bool(np.allclose(np.asarray(got, dtype=float), np.asarray(want, dtype=float), rtol=1e-6))
+        except (TypeError, ValueError):
+            return False
+
+    def evaluate(self, answer: Any) -> Outcome:
+        if not callable(answer):
+            return Status.WRONG_TYPE, f"Expected {self.expects()}, got {describe_value(answer)}.", 0.0
+        passed = 0
+        first_failure = ""
+        nothing_returned = 0
+        for case in self.cases:
+            want = self.reference(*case.args, **case.kwargs)
+            try:
+                got = answer(*case.args, **case.kwargs)
+            except Exception as err:  # the student's code may raise anything
+                if not first_failure:
+                    first_failure = (
+                        f"For {case.description}, your function raised {type(err).__name__}: {err}. {case.lesson}"
+                    )
+                continue
+            if is_unattempted(got):
+                nothing_returned += 1
+                if not first_failure:
+                    first_failure = f"For {case.description}, your function returned {got!r}. {case.lesson}"
+                continue
+            if self._same(got, want):
+                passed += 1
+            elif not first_failure:
+                first_failure = f"For {case.description}, your function returned {got!r}; expected {want!r}. {case.lesson}"
+        if nothing_returned == len(self.cases):
+            return Status.NOT_ATTEMPTED, "Your function does not return anything yet: write its body.", 0.0
+        if passed == len(self.cases):
+            return Status.CORRECT, f"{self.correct_message} ({passed} of {passed} cases.)", 1.0
+        return Status.INCORRECT, f"{passed} of {len(self.cases)} cases pass. {first_failure.strip()}", 0.0
+
+
+@dataclass
+class Values(Checker):
+    """A sequence of numbers (e.g. a survival curve at given times), compared element by element."""
+
+    expected: Sequence[float] | Callable[[], Sequence[float]]
+    units: str = ""
+    what: str = "values"
+    rtol: float = 0.01
+    atol: float = 1e-6
+    correct_message: str = "All values agree."
+
+    def value(self) -> np.ndarray:
+        """The expected values, computed now."""
+        return np.asarray(self.expected() if callable(self.expected) else self.expected, dtype=float)
+
+    def reference_answer(self) -> list[float]:
+        return [float(v) for v in self.value()]
+
+    def expects(self) -> str:
+        n = len(self.value())
+        return f"a list or array of {n} numbers ({self.what}{', in ' + self.units if self.units else ''})"
+
+    def evaluate(self, answer: Any) -> Outcome:
+        want = self.value()
+        if isinstance(answer, (str, bytes, dict)) or as_real(answer) is not None and not isinstance(answer, np.ndarray):
+            return Status.WRONG_TYPE, f"Expected {self.expects()}, got {describe_value(answer)}.", 0.0
+        try:
+            got = np.asarray(list(answer) if not isinstance(answer, np.ndarray) else answer, dtype=float).reshape(-1)
+        except (TypeError, ValueError):
+            return Status.WRONG_TYPE, f"Expected {self.expects()}, got {describe_value(answer)}.", 0.0
+        if got.shape != want.shape:
+            return Status.INCORRECT, f"Expected {len(want)} {self.what}, got {len(got)}.", 0.0
+        bad = np.flatnonzero(~np.isclose(got, want, rtol=self.rtol, atol=self.atol))
+        if bad.size == 0:
+            return Status.CORRECT, self.correct_message, 1.0
+        i = int(bad[0])
+        percent = ""
+        if want[i] != 0 and np.isclose(got[i], want[i] * 100, rtol=self.rtol):
+            percent = " It looks like a percentage; give fractions between 0 and 1."
+        return (
+            Status.INCORRECT,
+            f"{bad.size} of {len(want)} {self.what} differ; the first is element {i}: "
+            f"yours {got[i]:.4g}, expected {want[i]:.4g}.{percent}",
+            0.0,
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# Hints
+
+
+@dataclass(frozen=True)
+class Hint:
+    """One rung of a question's hint ladder, as shown to the student."""
+
+    question: str
+    rung: int
+    total: int
+    text: str
+
+    def _heading(self) -> str:
+        if self.total == 0:
+            return f"{self.question}: no hints for this question"
+        return f"{self.question}: hint {self.rung} of {self.total}"
+
+    def __str__(self) -> str:
+        return f"{self._heading()} — {self.text}"
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        return (
+            '<div class="ik-hint" role="note" style="border-left:6px solid #56B4E9;padding:.4em .8em;'
+            f'margin:.3em 0;background:rgba(127,127,127,.08)"><strong>{self._heading()}</strong>'
+            f"<div>{inline_html(self.text)}</div></div>"
+        )
+
+
+class HintLadder:
+    """Reveals a question's hints one rung per call; remembers where each question is."""
+
+    def __init__(self) -> None:
+        self._next: dict[str, int] = {}
+
+    def reveal(self, question: str, hints: Sequence[str]) -> Hint:
+        """The next hint for ``question`` (the last one again once the ladder is exhausted)."""
+        if not hints:
+            return Hint(question, 0, 0, "Reread the question and the section of the chapter it names.")
+        rung = self._next.get(question, 0)
+        if rung >= len(hints):
+            return Hint(
+                question,
+                len(hints),
+                len(hints),
+                hints[-1] + " (That was the last hint; compare with a classmate, or ask your instructor.)",
+            )
+        self._next[question] = rung + 1
+        return Hint(question, rung + 1, len(hints), hints[rung])
+
+    def reset(self, question: str | None = None) -> None:
+        """Start the ladder again for one question, or for all."""
+        if question is None:
+            self._next.clear()
+        else:
+            self._next.pop(question, None)
+
+
+# --------------------------------------------------------------------------------------------------
+# The student-facing functions
+
+
+def run_check(question_id: str, answer: Any) -> Verdict:
+    """Check ``answer`` for the question ``question_id``; never raises (see the module docstring)."""
+    from .catalog import find_question, question_ids
+
+    question = find_question(question_id) if isinstance(question_id, str) else None
+    if question is None:
+        known = ", ".join(question_ids()[:6])
+        return Verdict(
+            str(question_id),
+            Status.NOT_ATTEMPTED,
+            f"There is no question {question_id!r}. Question ids look like {known}, …; copy the id from "
+            "the exercise cell.",
+            0.0,
+            0.0,
+        )
+    if is_unattempted(answer):
+        return Verdict(
+            question.id,
+            Status.NOT_ATTEMPTED,
+            f"Not attempted yet: replace the `...` with {question.checker.expects()}.",
+            0.0,
+            question.points,
+        )
+    try:
+        status, message, fraction = question.checker.evaluate(answer)
+    except Exception as err:  # a checker must never show a student a traceback
+        status, message, fraction = (
+            Status.INCORRECT,
+            f"The check could not evaluate this answer ({type(err).__name__}: {err}). "
+            f"Expected {question.checker.expects()}.",
+            0.0,
+        )
+    points = round(question.points * max(0.0, min(1.0, fraction)), 2) if status is Status.CORRECT else 0.0
+    return Verdict(question.id, status, message, points, question.points)
+
+
+def check(question_id: str, answer: Any) -> Verdict:
+    """Check a student's ``answer`` to ``question_id`` and return a :class:`Verdict` that displays itself.
+
+    Under nbgrader (``NBGRADER_EXECUTION`` set) an answer that is not correct raises ``AssertionError``
+    so that nbgrader's test-cell scoring works; otherwise this never raises.
+    """
+    verdict = run_check(question_id, answer)
+    if os.environ.get("NBGRADER_EXECUTION") and not verdict.correct:
+        raise AssertionError(verdict.text())
+    return verdict
+
+
+_LADDER = HintLadder()
+
+
+def hint(question_id: str) -> Hint:
+    """The next rung of the hint ladder for ``question_id`` (one more per call)."""
+    from .catalog import find_question
+
+    question = find_question(question_id) if isinstance(question_id, str) else None
+    if question is None:
+        return Hint(str(question_id), 0, 0, f"There is no question {question_id!r}; copy the id from the exercise.")
+    return _LADDER.reveal(question.id, question.hints)
+
+
+def reset_hints(question_id: str | None = None) -> None:
+    """Start the hint ladder again (for one question, or for all)."""
+    _LADDER.reset(question_id)
+
+
+def check_all(namespace: Mapping[str, Any], question_ids: Iterable[str]) -> list[Verdict]:
+    """Verdicts for several questions, reading each answer from ``namespace`` by the question's variable."""
+    from .catalog import find_question
+
+    verdicts = []
+    for qid in question_ids:
+        question = find_question(qid)
+        if question is None:
+            continue
+        verdicts.append(run_check(qid, namespace.get(question.variable, None)))
+    return verdicts

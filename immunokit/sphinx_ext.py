@@ -1,0 +1,32 @@
+"""Sphinx extension of the book: fixes at the source two console errors of the stock theme stack.
+
+- jupyter-book runs sphinx-thebe's set-up twice, so every page declared ``const THEBE_JS_URL`` twice
+  (``Identifier 'THEBE_JS_URL' has already been declared``): identical script entries are kept once.
+- pydata-sphinx-theme logs ``Got invalid theme mode`` when no default mode is configured: ``_config.yml``
+  sets ``default_mode: auto``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for script in scripts:
+        attributes = getattr(script, "attributes", {}) or {}
+        key = (str(getattr(script, "filename", script) or ""), str(attributes.get("body", "")))
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(script)
+    context["script_files"] = unique
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.connect("html-page-context", _dedupe_scripts, priority=100)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

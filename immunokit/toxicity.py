@@ -1,0 +1,783 @@
+"""ASTCT consensus grading of CRS and ICANS, and two teaching calculators built on it.
+
+**Teaching tool — never for patient care.** The functions implement the American Society for
+Transplantation and Cellular Therapy (ASTCT) consensus grading of cytokine release syndrome (CRS) and
+immune effector cell–associated neurotoxicity syndrome (ICANS) exactly as published by Lee et al.,
+*Biol Blood Marrow Transplant* 2019;25:625–38 (bibtex key ``lee2019astct``), so that students can see
+how the tables work and test their own implementation against them. They have not been validated for
+clinical use and know nothing about the patient beyond the inputs.
+
+Public API
+----------
+:func:`crs_grade`, :class:`CrsResult`, :class:`Hypotension`, :class:`Oxygen`
+:func:`ice_score`, :data:`ICE_ITEMS`
+:func:`icans_grade`, :class:`IcansResult`, :class:`Consciousness`, :class:`Seizure`, :class:`Motor`,
+:class:`Edema`
+:class:`CrsCalculator`, :class:`IcansCalculator` — :class:`~immunokit.interactive.Interactive`
+calculators (live ipywidgets; static HTML form with a lookup table of every input combination,
+pre-computed by the functions above).
+
+CRS (ASTCT)
+    Fever ≥ 38 °C not attributable to another cause is required, except once antipyretics or
+    anti-cytokine therapy (tocilizumab, corticosteroids) have been given: from then on grading is
+    driven by hypotension and hypoxia alone. The grade is the worse of the hypotension grade and the
+    hypoxia grade (at least 1 with fever); grade 5 is death due to CRS. Organ toxicities are graded
+    separately (CTCAE) and do not change the CRS grade.
+ICANS (ASTCT, adults and children > 12 years)
+    The grade is the most severe of five domains: the 10-point ICE score (7–9 → 1, 3–6 → 2, 0–2 → 3,
+    0 because unarousable → 4), depressed level of consciousness, seizure, motor findings, and raised
+    intracranial pressure / cerebral edema. Children ≤ 12 years are assessed with the Cornell
+    Assessment of Pediatric Delirium (CAPD) instead of ICE, which these functions do not cover.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Final, TypeVar
+
+from .display import stable_id
+from .interactive import Interactive
+
+__all__ = [
+    "ICE_ITEMS",
+    "TEACHING_NOTICE",
+    "Consciousness",
+    "CrsCalculator",
+    "CrsResult",
+    "Edema",
+    "Hypotension",
+    "IcansCalculator",
+    "IcansResult",
+    "Motor",
+    "Oxygen",
+    "Seizure",
+    "crs_grade",
+    "icans_grade",
+    "ice_score",
+]
+
+#: Shown on both calculators, live and static.
+TEACHING_NOTICE: Final[str] = (
+    "Teaching tool — never for patient care. It implements the ASTCT 2019 consensus tables to show how "
+    "they work; it is not validated for clinical use."
+)
+
+SOURCE_KEY: Final[str] = "lee2019astct"
+
+
+class _Level(str, Enum):
+    """A level of a graded sign: its value is a stable kebab-case id, ``label`` the words shown."""
+
+    label: str
+    grade: int
+    detail: str
+
+    def __new__(cls, value: str, label: str, grade: int, detail: str = "") -> _Level:
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.label = label
+        obj.grade = grade
+        obj.detail = detail or label
+        return obj
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Hypotension(_Level):
+    """Hypotension in CRS, by the treatment it needs (ASTCT 2019)."""
+
+    NONE = ("none", "none", 0)
+    NO_VASOPRESSOR = ("no-vasopressor", "does not need vasopressors", 2)
+    ONE_VASOPRESSOR = ("one-vasopressor", "needs one vasopressor, with or without vasopressin", 3)
+    MULTIPLE_VASOPRESSORS = ("multiple-vasopressors", "needs multiple vasopressors (excluding vasopressin)", 4)
+
+
+class Oxygen(_Level):
+    """Hypoxia in CRS, by the oxygen support it needs (ASTCT 2019)."""
+
+    NONE = ("none", "none", 0)
+    LOW_FLOW = ("low-flow", "needs low-flow nasal cannula (≤ 6 L/min) or blow-by oxygen", 2)
+    HIGH_FLOW = (
+        "high-flow",
+        "needs high-flow nasal cannula (> 6 L/min), facemask, non-rebreather or Venturi mask",
+        3,
+    )
+    POSITIVE_PRESSURE = (
+        "positive-pressure",
+        "needs positive pressure (CPAP, BiPAP, intubation and mechanical ventilation)",
+        4,
+    )
+
+
+class Consciousness(_Level):
+    """Depressed level of consciousness not attributable to another cause (ICANS domain)."""
+
+    NORMAL = ("normal", "alert, consciousness not depressed", 0)
+    AWAKENS_SPONTANEOUSLY = ("awakens-spontaneously", "awakens spontaneously", 1)
+    AWAKENS_TO_VOICE = ("awakens-to-voice", "awakens to voice", 2)
+    AWAKENS_TO_TOUCH = ("awakens-to-touch", "awakens only to tactile stimulus", 3)
+    UNAROUSABLE = (
+        "unarousable",
+        "unarousable",
+        4,
+        "unarousable, or needs vigorous or repetitive tactile stimuli to arouse; stupor or coma",
+    )
+
+
+class Seizure(_Level):
+    """Seizures (ICANS domain)."""
+
+    NONE = ("none", "no seizure", 0)
+    RESOLVES_RAPIDLY = (
+        "resolves-rapidly",
+        "a seizure that resolves rapidly",
+        3,
+        "any clinical seizure that resolves rapidly, or non-convulsive EEG seizures that resolve with intervention",
+    )
+    LIFE_THREATENING = (
+        "life-threatening",
+        "a life-threatening or prolonged seizure",
+        4,
+        "life-threatening prolonged seizure (> 5 min), or repetitive seizures without return to baseline",
+    )
+
+
+class Motor(_Level):
+    """Motor findings (ICANS domain; tremor and myoclonus do not count, they are graded by CTCAE)."""
+
+    NONE = ("none", "no deep focal motor weakness", 0)
+    DEEP_FOCAL_WEAKNESS = (
+        "deep-focal-weakness",
+        "deep focal motor weakness",
+        4,
+        "deep focal motor weakness such as hemiparesis or paraparesis",
+    )
+
+
+class Edema(_Level):
+    """Raised intracranial pressure / cerebral edema (ICANS domain; intracranial haemorrhage excluded)."""
+
+    NONE = ("none", "no cerebral edema", 0)
+    FOCAL = ("focal", "focal edema on imaging", 3, "focal or local edema on neuroimaging")
+    DIFFUSE = (
+        "diffuse",
+        "diffuse edema or signs of raised intracranial pressure",
+        4,
+        "diffuse cerebral edema on neuroimaging, decerebrate or decorticate posturing, cranial nerve VI palsy, "
+        "papilledema or Cushing's triad",
+    )
+
+
+_L = TypeVar("_L", bound=_Level)
+
+
+def _level(kind: type[_L], value: object, name: str) -> _L:
+    """Return ``value`` as a member of ``kind``, or raise a ValueError that lists the allowed values."""
+    if isinstance(value, kind):
+        return value
+    if isinstance(value, str):
+        for member in kind:
+            if value == member.value or value.upper().replace("-", "_") == member.name:
+                return member
+    allowed = ", ".join(repr(m.value) for m in kind)
+    raise ValueError(f"{name}={value!r} is not one of the allowed values: {allowed}")
+
+
+def _flag(value: object, name: str, meaning: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"{name} must be True or False ({meaning}); got {value!r}")
+
+
+# ---- CRS --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CrsResult:
+    """The ASTCT CRS grade (0 = no CRS by these criteria, 1–5) and why."""
+
+    grade: int
+    reason: str
+    hypotension_grade: int
+    hypoxia_grade: int
+
+    def __str__(self) -> str:
+        return f"CRS grade {self.grade}: {self.reason}" if self.grade else self.reason
+
+
+def crs_grade(
+    fever: bool,
+    hypotension: Hypotension | str = Hypotension.NONE,
+    oxygen: Oxygen | str = Oxygen.NONE,
+    *,
+    antipyretics_or_anticytokine: bool = False,
+    death_due_to_crs: bool = False,
+    organ_toxicity: bool = False,
+) -> CrsResult:
+    """Grade cytokine release syndrome by the ASTCT 2019 consensus (Lee et al. 2019).
+
+    Parameters
+    ----------
+    fever
+        Temperature ≥ 38 °C **not attributable to any other cause**.
+    hypotension
+        A :class:`Hypotension` level (or its id: ``"none"``, ``"no-vasopressor"``,
+        ``"one-vasopressor"``, ``"multiple-vasopressors"``).
+    oxygen
+        The oxygen support that hypoxia needs, an :class:`Oxygen` level (or its id: ``"none"``,
+        ``"low-flow"`` ≤ 6 L/min, ``"high-flow"`` > 6 L/min, ``"positive-pressure"``).
+    antipyretics_or_anticytokine
+        True once antipyretics or anti-cytokine therapy (e.g. tocilizumab, corticosteroids) have been
+        given: fever is then no longer required and grading is driven by hypotension and hypoxia.
+    death_due_to_crs
+        True if the patient died of CRS (grade 5).
+    organ_toxicity
+        True if organ toxicities are present. They are graded separately by CTCAE and **do not change
+        the CRS grade**; the flag only adds that remark to the reason.
+
+    Returns
+    -------
+    CrsResult
+        ``grade`` 0 means the ASTCT criteria for CRS are not met (no fever and no antipyretic or
+        anti-cytokine therapy that could have masked it, or no grade-defining sign at all).
+
+    Raises
+    ------
+    ValueError
+        If a flag is not a bool or a level is not one of the allowed values.
+    """
+    fever = _flag(fever, "fever", "temperature ≥ 38 °C not attributable to another cause")
+    treated = _flag(
+        antipyretics_or_anticytokine,
+        "antipyretics_or_anticytokine",
+        "antipyretics or anti-cytokine therapy already given",
+    )
+    died = _flag(death_due_to_crs, "death_due_to_crs", "death due to CRS")
+    organ = _flag(organ_toxicity, "organ_toxicity", "organ toxicities present")
+    hypo = _level(Hypotension, hypotension, "hypotension")
+    oxy = _level(Oxygen, oxygen, "oxygen")
+    organ_note = (
+        " Organ toxicities are graded separately (CTCAE) and do not change the CRS grade." if organ else ""
+    )
+    if died:
+        return CrsResult(5, "grade 5 because the patient died of CRS." + organ_note, hypo.grade, oxy.grade)
+    worst = max(hypo.grade, oxy.grade)
+    if not fever and not treated:
+        reason = (
+            "No CRS by ASTCT criteria: fever ≥ 38 °C is required unless antipyretics or anti-cytokine "
+            "therapy have been given"
+        )
+        if worst:
+            signs = [name for name, g in (("hypotension", hypo.grade), ("hypoxia", oxy.grade)) if g]
+            reason += "; look for another cause of the " + " and ".join(signs)
+        return CrsResult(0, reason + "." + organ_note, hypo.grade, oxy.grade)
+    if worst == 0:
+        if fever:
+            reason = "grade 1 because there is fever ≥ 38 °C without hypotension or hypoxia."
+            return CrsResult(1, reason + organ_note, 0, 0)
+        reason = (
+            "No grade-defining sign: after antipyretics or anti-cytokine therapy fever is no longer required, "
+            "but there is neither hypotension nor hypoxia to set a grade."
+        )
+        return CrsResult(0, reason + organ_note, 0, 0)
+    reason = f"grade {worst} because {_crs_drivers(hypo, oxy)}"
+    if not fever:
+        reason += " Fever is not required because antipyretics or anti-cytokine therapy were given."
+    return CrsResult(worst, reason + organ_note, hypo.grade, oxy.grade)
+
+
+def _crs_drivers(hypo: Hypotension, oxy: Oxygen) -> str:
+    """Explain which of hypotension and hypoxia sets the grade."""
+    h = f"the hypotension {hypo.label} (grade {hypo.grade})"
+    o = f"the hypoxia {oxy.label} (grade {oxy.grade})"
+    if hypo.grade and oxy.grade:
+        if hypo.grade == oxy.grade:
+            return f"{h} and {o} are both grade {hypo.grade}; the worse of the two sets the grade."
+        if hypo.grade > oxy.grade:
+            lower = f"the hypoxia is only grade {oxy.grade} ({oxy.label})"
+            return f"{h}, while {lower}; the worse of the two sets the grade."
+        lower = f"the hypotension is only grade {hypo.grade} ({hypo.label})"
+        return f"{o}, while {lower}; the worse of the two sets the grade."
+    if hypo.grade:
+        return f"{h}, with no hypoxia."
+    return f"{o}, with no hypotension."
+
+
+# ---- ICE score ---------------------------------------------------------------------------------
+
+#: The five ICE items: (id, maximum points, what is tested).
+ICE_ITEMS: Final[tuple[tuple[str, int, str], ...]] = (
+    ("orientation", 4, "orientation to year, month, city and hospital (1 point each)"),
+    ("naming", 3, "naming three objects, e.g. point to clock, pen, button (1 point each)"),
+    ("commands", 1, "following simple commands, e.g. 'show me two fingers'"),
+    ("writing", 1, "writing a standard sentence"),
+    ("attention", 1, "counting backwards from 100 by 10"),
+)
+
+
+def _points(value: object, name: str, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"ICE item {name!r} must be a whole number of points from 0 to {maximum}; got {value!r}")
+    if not 0 <= value <= maximum:
+        raise ValueError(f"ICE item {name!r} scores 0 to {maximum} points; got {value}")
+    return value
+
+
+def ice_score(orientation: int, naming: int, commands: int, writing: int, attention: int) -> int:
+    """Return the Immune effector Cell–associated Encephalopathy (ICE) score, 0–10 points.
+
+    Parameters
+    ----------
+    orientation
+        Points for orientation to year, month, city and hospital (0–4).
+    naming
+        Points for naming three objects (0–3).
+    commands
+        Point for following simple commands (0–1).
+    writing
+        Point for writing a standard sentence (0–1).
+    attention
+        Point for counting backwards from 100 by 10 (0–1).
+
+    Raises
+    ------
+    ValueError
+        Naming the item whose points are not a whole number in its range.
+    """
+    values = {"orientation": orientation, "naming": naming, "commands": commands, "writing": writing,
+              "attention": attention}
+    return sum(_points(values[name], name, maximum) for name, maximum, _ in ICE_ITEMS)
+
+
+# ---- ICANS -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IcansResult:
+    """The ASTCT ICANS grade (0 = no ICANS, 1–4), why, and the grade of each domain."""
+
+    grade: int
+    reason: str
+    domains: tuple[tuple[str, int], ...]
+
+    def __str__(self) -> str:
+        return f"ICANS grade {self.grade}: {self.reason}" if self.grade else self.reason
+
+
+def _ice_domain(ice: int) -> int:
+    if ice == 10:
+        return 0
+    if ice >= 7:
+        return 1
+    if ice >= 3:
+        return 2
+    return 3
+
+
+def icans_grade(
+    ice: int | None,
+    consciousness: Consciousness | str = Consciousness.NORMAL,
+    seizure: Seizure | str = Seizure.NONE,
+    motor: Motor | str = Motor.NONE,
+    edema: Edema | str = Edema.NONE,
+    *,
+    age_years: float | None = None,
+) -> IcansResult:
+    """Grade ICANS by the ASTCT 2019 consensus for adults and children > 12 years.
+
+    The grade is the most severe of the five domains, each not attributable to another cause.
+
+    Parameters
+    ----------
+    ice
+        The ICE score, 0–10 (see :func:`ice_score`), or ``None`` when the patient is unarousable and
+        cannot perform the ICE assessment (ICE 0 because unarousable → grade 4; requires
+        ``consciousness="unarousable"``).
+    consciousness
+        A :class:`Consciousness` level or its id.
+    seizure
+        A :class:`Seizure` level or its id.
+    motor
+        A :class:`Motor` level or its id.
+    edema
+        An :class:`Edema` level (raised intracranial pressure / cerebral edema) or its id.
+    age_years
+        Optional age in years. Children aged 12 or younger are assessed with the CAPD instead of ICE,
+        which this function does not cover, so it raises for them.
+
+    Raises
+    ------
+    ValueError
+        For an ICE score outside 0–10, a level that is not allowed, a child ≤ 12 years, or an
+        unarousable patient given an ICE score above 0.
+    """
+    if age_years is not None:
+        if isinstance(age_years, bool) or not isinstance(age_years, (int, float)) or age_years < 0:
+            raise ValueError(f"age_years must be a non-negative number of years; got {age_years!r}")
+        if age_years <= 12:
+            raise ValueError(
+                f"age_years={age_years}: children aged 12 or younger are assessed with the Cornell Assessment "
+                "of Pediatric Delirium (CAPD), not ICE; this function covers adults and children over 12"
+            )
+    cons = _level(Consciousness, consciousness, "consciousness")
+    seiz = _level(Seizure, seizure, "seizure")
+    mot = _level(Motor, motor, "motor")
+    ede = _level(Edema, edema, "edema")
+    if ice is None:
+        if cons is not Consciousness.UNAROUSABLE:
+            raise ValueError(
+                "ice=None means the patient is unarousable and cannot perform the ICE assessment; "
+                "set consciousness='unarousable' as well, or give the ICE score (0-10)"
+            )
+        ice_grade, ice_text = 4, "ICE 0 because unarousable"
+    else:
+        if isinstance(ice, bool) or not isinstance(ice, int) or not 0 <= ice <= 10:
+            raise ValueError(f"ice must be an ICE score from 0 to 10 (or None if unarousable); got {ice!r}")
+        if cons is Consciousness.UNAROUSABLE and ice > 0:
+            raise ValueError(
+                f"ice={ice} but consciousness='unarousable': an unarousable patient cannot perform the ICE "
+                "assessment; pass ice=None (or 0)"
+            )
+        if cons is Consciousness.UNAROUSABLE:
+            ice_grade, ice_text = 4, "ICE 0 because unarousable"
+        else:
+            ice_grade, ice_text = _ice_domain(ice), f"ICE score {ice}/10"
+    domains: list[tuple[str, str, int]] = [
+        ("ICE", ice_text, ice_grade),
+        ("consciousness", f"consciousness: {cons.label}", cons.grade),
+        ("seizure", seiz.label, seiz.grade),
+        ("motor", mot.label, mot.grade),
+        ("edema", ede.label, ede.grade),
+    ]
+    grade = max(g for _, _, g in domains)
+    summary = tuple((name, g) for name, _, g in domains)
+    if grade == 0:
+        return IcansResult(0, "No ICANS: ICE score 10/10 and no abnormal finding in any other domain.", summary)
+    setting = [f"{text} (grade {g})" for _, text, g in domains if g == grade]
+    others = [f"{'ICE ' + str(ice) + '/10' if name == 'ICE' else name} (grade {g})"
+              for name, _, g in domains if 0 < g < grade]
+    reason = f"grade {grade}, set by " + " and by ".join(setting)
+    if others:
+        reason += "; milder: " + ", ".join(others)
+    reason += ". The most severe domain sets the grade."
+    return IcansResult(grade, reason, summary)
+
+
+# ---- calculators ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One input of a calculator: its id, visible label, and (value id, option label) pairs."""
+
+    name: str
+    label: str
+    options: tuple[tuple[str, str], ...]
+    kind: str = "select"  # "select" or "checkbox" (options then are ("false", ..), ("true", ..))
+    default: str = ""  # value id shown first; the first option when empty
+
+    @property
+    def initial(self) -> str:
+        return self.default or self.options[0][0]
+
+
+def _select(name: str, label: str, kind: type[_Level]) -> _Field:
+    return _Field(name, label, tuple((m.value, m.detail[:1].upper() + m.detail[1:]) for m in kind))
+
+
+def _checkbox(name: str, label: str) -> _Field:
+    return _Field(name, label, (("false", "no"), ("true", "yes")), kind="checkbox")
+
+
+def _points_field(name: str, maximum: int, what: str) -> _Field:
+    options = tuple((str(p), f"{p} of {maximum}") for p in range(maximum + 1))
+    # A normal assessment scores full points, so the form starts there.
+    return _Field(f"ice-{name}", f"ICE {name}: {what}", options, default=str(maximum))
+
+
+@dataclass(frozen=True)
+class _Derived:
+    """A value computed from several fields (e.g. the ICE total from its five items)."""
+
+    name: str
+    sources: tuple[str, ...]
+    values: tuple[str, ...]
+    compute: Callable[[Mapping[str, str]], str]
+
+
+class _Calculator(Interactive):
+    """A grading calculator: form fields, and a function from their value ids to a verdict.
+
+    The static page embeds, as JSON, the verdict of every combination of *key* values: the fields
+    that are not sources of a derived value, plus the derived values (each with its own table from
+    source combinations to value). Every entry is computed here, by the same Python functions that
+    the live widget calls, so the browser's verdict is Python's by construction.
+    """
+
+    title: str
+    kind: str
+    fields: tuple[_Field, ...]
+    derived: tuple[_Derived, ...] = ()
+
+    def evaluate(self, values: Mapping[str, str]) -> dict[str, Any]:
+        """Return ``{"grade", "headline", "text"}`` for the key values (value ids, as the form sends them)."""
+        raise NotImplementedError
+
+    def defaults(self) -> dict[str, str]:
+        """The value each field starts with."""
+        return {f.name: f.initial for f in self.fields}
+
+    def key_values(self, values: Mapping[str, str]) -> dict[str, str]:
+        """Field values → key values (derived values computed, their sources dropped)."""
+        sources = {name for d in self.derived for name in d.sources}
+        keys = {d.name: d.compute(values) for d in self.derived}
+        keys.update({f.name: values[f.name] for f in self.fields if f.name not in sources})
+        return keys
+
+    def verdict_for(self, values: Mapping[str, str]) -> dict[str, Any]:
+        """The verdict for a full set of field values (what the live widget shows)."""
+        return self.evaluate(self.key_values(values))
+
+    def _key_space(self) -> list[tuple[str, tuple[str, ...]]]:
+        sources = {name for d in self.derived for name in d.sources}
+        space = [(d.name, d.values) for d in self.derived]
+        space += [(f.name, tuple(v for v, _ in f.options)) for f in self.fields if f.name not in sources]
+        return space
+
+    def lookup_table(self) -> dict[str, Any]:
+        """Every combination of key values → verdict, as embedded in the static page.
+
+        Returns ``{"keys": [names], "derived": {name: {"from": [fields], "table": {key: value}}},
+        "fragments": [str], "verdicts": [[grade, headline id, [fragment ids]]], "table": {key: verdict
+        index}}``; a key is the value ids joined by ``|`` in the order given. Texts are stored as
+        fragment ids (split at punctuation) to keep the page small; :meth:`decode` reads one back.
+        """
+        derived = {}
+        for d in self.derived:
+            options = [next(f for f in self.fields if f.name == n).options for n in d.sources]
+            table = {}
+            for combo in itertools.product(*(tuple(v for v, _ in o) for o in options)):
+                table["|".join(combo)] = d.compute(dict(zip(d.sources, combo, strict=True)))
+            derived[d.name] = {"from": list(d.sources), "table": table}
+        space = self._key_space()
+        names = [name for name, _ in space]
+        fragments: dict[str, int] = {}
+        verdicts: list[list[Any]] = []
+        index: dict[str, int] = {}
+        table: dict[str, int] = {}
+        for combo in itertools.product(*(values for _, values in space)):
+            verdict = self.evaluate(dict(zip(names, combo, strict=True)))
+            parts = [verdict["headline"], *_fragments(verdict["text"])]
+            ids = [fragments.setdefault(part, len(fragments)) for part in parts]
+            encoded = [verdict["grade"], ids[0], ids[1:]]
+            blob = json.dumps(encoded)
+            if blob not in index:
+                index[blob] = len(verdicts)
+                verdicts.append(encoded)
+            table["|".join(combo)] = index[blob]
+        return {
+            "keys": names,
+            "derived": derived,
+            "fragments": list(fragments),
+            "verdicts": verdicts,
+            "table": table,
+        }
+
+    @staticmethod
+    def decode(data: Mapping[str, Any], key: str) -> dict[str, Any]:
+        """Read one verdict back out of :meth:`lookup_table` (what ``immunokit.js`` does)."""
+        grade, headline, parts = data["verdicts"][data["table"][key]]
+        fragments = data["fragments"]
+        return {"grade": grade, "headline": fragments[headline], "text": "".join(fragments[i] for i in parts)}
+
+    # static rendering
+    def to_html(self) -> str:
+        uid = stable_id(f"ik-calc-{self.kind}", self.title)
+        default = self.verdict_for(self.defaults())
+        controls = "".join(self._field_html(uid, f) for f in self.fields)
+        data = json.dumps(self.lookup_table(), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        return (
+            f'<section class="ik-calc" id="{uid}" data-ik="calculator" data-ik-calc="{self.kind}" '
+            f'aria-labelledby="{uid}-title">'
+            f'<p class="ik-calc-title" id="{uid}-title">{html.escape(self.title)}</p>'
+            f'<p class="ik-calc-notice" role="note"><strong>{html.escape(TEACHING_NOTICE)}</strong></p>'
+            f'<form class="ik-calc-form" action="#" onsubmit="return false">{controls}</form>'
+            f'<div class="ik-calc-result" id="{uid}-result" role="status" aria-live="polite" aria-atomic="true">'
+            f"{self._verdict_html(default)}</div>"
+            f'<p class="ik-calc-source">Source: ASTCT consensus grading (Lee et al., 2019).</p>'
+            f'<script type="application/json" class="ik-calc-data">{data}</script>'
+            "</section>"
+        )
+
+    @staticmethod
+    def _verdict_html(verdict: Mapping[str, Any]) -> str:
+        return (
+            f'<p class="ik-calc-grade">{html.escape(verdict["headline"])}</p>'
+            f'<p class="ik-calc-reason">{html.escape(verdict["text"])}</p>'
+        )
+
+    @staticmethod
+    def _field_html(uid: str, field: _Field) -> str:
+        fid = f"{uid}-{field.name}"
+        if field.kind == "checkbox":
+            return (
+                f'<div class="ik-calc-field ik-calc-check"><input type="checkbox" id="{fid}" name="{field.name}" '
+                f'value="true"><label for="{fid}">{html.escape(field.label)}</label></div>'
+            )
+        options = "".join(
+            f'<option value="{html.escape(v, quote=True)}"{" selected" if v == field.initial else ""}>'
+            f"{html.escape(text)}</option>"
+            for v, text in field.options
+        )
+        return (
+            f'<div class="ik-calc-field"><label for="{fid}">{html.escape(field.label)}</label>'
+            f'<select id="{fid}" name="{field.name}">{options}</select></div>'
+        )
+
+    # live rendering
+    def widget(self) -> Any:
+        import ipywidgets as w
+
+        controls: dict[str, Any] = {}
+        for f in self.fields:
+            if f.kind == "checkbox":
+                controls[f.name] = w.Checkbox(value=False, description=f.label, indent=False,
+                                              layout=w.Layout(width="auto"))
+            else:
+                controls[f.name] = w.Dropdown(
+                    options=[(text, v) for v, text in f.options],
+                    value=f.initial,
+                    description=f.label,
+                    style={"description_width": "initial"},
+                    layout=w.Layout(width="auto", max_width="100%"),
+                )
+        out = w.HTML()
+
+        def values() -> dict[str, str]:
+            return {
+                name: ("true" if c.value else "false") if isinstance(c, w.Checkbox) else str(c.value)
+                for name, c in controls.items()
+            }
+
+        def update(_change: object = None) -> None:
+            verdict = self.verdict_for(values())
+            box.verdict = verdict  # type: ignore[attr-defined]
+            out.value = f'<div role="status">{self._verdict_html(verdict)}</div>'
+
+        for c in controls.values():
+            c.observe(update, names="value")
+        box = w.VBox(
+            [
+                w.HTML(f"<strong>{html.escape(self.title)}</strong>"),
+                w.HTML(f"<p><strong>{html.escape(TEACHING_NOTICE)}</strong></p>"),
+                *controls.values(),
+                out,
+            ]
+        )
+        box.controls = controls  # type: ignore[attr-defined]
+        update()
+        return box
+
+
+_FRAGMENT = re.compile(r"[^,;.]+[,;.]?\s*|[,;.]\s*")
+
+
+def _fragments(text: str) -> list[str]:
+    """Split ``text`` at punctuation into pieces that join back to it exactly."""
+    parts = _FRAGMENT.findall(text)
+    if "".join(parts) != text:  # pragma: no cover - the pattern matches every character
+        raise AssertionError(f"fragments do not rebuild {text!r}")
+    return parts
+
+
+def _verdict(grade: int, text: str, name: str, error: bool = False) -> dict[str, Any]:
+    if error:
+        headline = "Cannot grade these inputs"
+    elif grade == 0:
+        headline = f"No {name} grade"
+    else:
+        headline = f"{name} grade {grade}"
+    return {"grade": grade, "headline": headline, "text": text[:1].upper() + text[1:]}
+
+
+class CrsCalculator(_Calculator):
+    """CRS grading calculator (ASTCT 2019). **Teaching tool — never for patient care.**
+
+    Live: dropdowns and checkboxes call :func:`crs_grade`. Static: an HTML form whose every input
+    combination was pre-computed by :func:`crs_grade` and embedded as JSON.
+    """
+
+    title = "CRS grade calculator (ASTCT 2019)"
+    kind = "crs"
+    fields = (
+        _checkbox("fever", "Fever ≥ 38 °C not attributable to another cause"),
+        _checkbox("treated", "Antipyretics or anti-cytokine therapy (tocilizumab, steroids) already given"),
+        _select("hypotension", "Hypotension", Hypotension),
+        _select("oxygen", "Hypoxia: oxygen support needed", Oxygen),
+        _checkbox("died", "Death due to CRS"),
+    )
+
+    def evaluate(self, values: Mapping[str, str]) -> dict[str, Any]:
+        result = crs_grade(
+            values["fever"] == "true",
+            values["hypotension"],
+            values["oxygen"],
+            antipyretics_or_anticytokine=values["treated"] == "true",
+            death_due_to_crs=values["died"] == "true",
+        )
+        return _verdict(result.grade, result.reason, "CRS")
+
+    def __repr__(self) -> str:
+        return "<CrsCalculator: ASTCT 2019 CRS grading — teaching tool, never for patient care>"
+
+
+class IcansCalculator(_Calculator):
+    """ICANS grading calculator for adults and children > 12 years (ASTCT 2019; ICE score).
+
+    **Teaching tool — never for patient care.** Children aged 12 or younger are assessed with the
+    CAPD, which this calculator does not cover. The ICE score is the sum of its five items; an
+    unarousable patient cannot perform ICE, so the items are then ignored (ICE 0 because unarousable).
+    """
+
+    title = "ICANS grade calculator (ASTCT 2019; adults and children over 12, ICE score)"
+    kind = "icans"
+    fields = (
+        *(_points_field(name, maximum, what) for name, maximum, what in ICE_ITEMS),
+        _select("consciousness", "Level of consciousness", Consciousness),
+        _select("seizure", "Seizure", Seizure),
+        _select("motor", "Motor findings", Motor),
+        _select("edema", "Raised intracranial pressure / cerebral edema", Edema),
+    )
+
+    derived = (
+        _Derived(
+            "ice",
+            tuple(f"ice-{name}" for name, _, _ in ICE_ITEMS),
+            tuple(str(total) for total in range(11)),
+            lambda values: str(ice_score(**{name: int(values[f"ice-{name}"]) for name, _, _ in ICE_ITEMS})),
+        ),
+    )
+
+    def evaluate(self, values: Mapping[str, str]) -> dict[str, Any]:
+        total = int(values["ice"])
+        unarousable = values["consciousness"] == Consciousness.UNAROUSABLE.value
+        result = icans_grade(
+            None if unarousable else total,
+            values["consciousness"],
+            values["seizure"],
+            values["motor"],
+            values["edema"],
+        )
+        text = result.reason
+        if unarousable and total > 0:
+            text += " (The ICE items entered are ignored: an unarousable patient cannot perform the assessment.)"
+        elif not unarousable:
+            text = f"ICE score {total}/10. " + text[:1].upper() + text[1:]
+        return _verdict(result.grade, text, "ICANS")
