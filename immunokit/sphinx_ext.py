@@ -2,6 +2,9 @@
 
 - jupyter-book runs sphinx-thebe's set-up twice, so every page declared ``const THEBE_JS_URL`` twice
   (``Identifier 'THEBE_JS_URL' has already been declared``): identical script entries are kept once.
+- docutils writes bibliography entries as ``role="doc-biblioentry"`` inside ``role="list"``; that role is
+  deprecated and leaves the list without list items (axe: aria-required-children, critical), so entries
+  become ``role="listitem"``.
 - pydata-sphinx-theme logs ``Got invalid theme mode`` when no default mode is configured: ``_config.yml``
   sets ``default_mode: auto``.
 """
@@ -27,6 +30,13 @@ def _dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict[st
     context["script_files"] = unique
 
 
+def _fix_bibliography_roles(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    body = context.get("body")
+    if isinstance(body, str) and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", _dedupe_scripts, priority=100)
+    app.connect("html-page-context", _fix_bibliography_roles, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

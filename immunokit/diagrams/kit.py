@@ -18,7 +18,7 @@ Z-order bands (low to high): ``Z_BACK`` highlights and zones, ``Z_CELL`` cell bo
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -31,6 +31,7 @@ from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch,
 from matplotlib.text import Text
 
 from ..display import Figure, svg_bytes
+from ..frames import Stepper
 from ..style import FONT_SIZE, MAX_WIDTH_IN, OKABE_ITO, SMALL_FONT_SIZE, figure_style
 
 Point = tuple[float, float]
@@ -40,6 +41,7 @@ __all__ = [
     "LABEL_SIZE",
     "MIN_FONT_SIZE",
     "SMALL_SIZE",
+    "Step",
     "TITLE_SIZE",
     "Cell",
     "DiagramFigure",
@@ -62,6 +64,7 @@ __all__ = [
     "membrane_band",
     "receptor",
     "scfv",
+    "stepper",
 ]
 
 #: Smallest font size any diagram label may use, in points.
@@ -170,6 +173,36 @@ def finish(fig: MplFigure, alt: str, caption: str) -> DiagramFigure:
     return DiagramFigure(fig, alt, caption)
 
 
+@dataclass(frozen=True)
+class Step:
+    """One step of a step-through diagram: its short label, its caption and its alt text."""
+
+    label: str
+    caption: str
+    alt: str
+
+
+def stepper(title: str, steps: Sequence[Step], draw: Callable[[Axes, int], None], size: Point) -> Stepper:
+    """Build a :class:`immunokit.Stepper` from its steps and a scene function.
+
+    ``draw(ax, i)`` draws step ``i`` on a fresh ``size`` canvas (width, height in inches); the
+    stepper pairs it with ``steps[i]``'s caption and alt text. Live and static renderings both call
+    the same ``draw``, so they cannot drift apart.
+    """
+    if not steps:
+        raise ValueError(f"step-through diagram {title!r} needs at least one step")
+    frozen = tuple(steps)
+
+    def render(i: int) -> Figure:
+        if not 0 <= i < len(frozen):
+            raise IndexError(f"{title!r} has steps 0..{len(frozen) - 1}; step {i} does not exist")
+        fig, ax = canvas(*size)
+        draw(ax, i)
+        return finish(fig, frozen[i].alt, frozen[i].caption)
+
+    return Stepper(title, [s.label for s in frozen], render)
+
+
 # ---------------------------------------------------------------------------------------------
 # text
 # ---------------------------------------------------------------------------------------------
@@ -218,11 +251,13 @@ def annotate(
     """A labelled callout: ``text`` at ``xytext`` with a thin leader line to the point ``xy``."""
     if size < MIN_FONT_SIZE:
         raise ValueError(f"callout {text!r}: font size {size} pt is below the minimum {MIN_FONT_SIZE} pt")
+    # The white plate keeps the text legible and makes the leader start at its edge, not its middle.
     return ax.annotate(
         text, xy=xy, xytext=xytext, fontsize=size, ha=ha, va=va, color=color, alpha=alpha,
         zorder=Z_TEXT,
+        bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
         arrowprops={"arrowstyle": "-", "color": COLORS["ink"], "lw": 0.7, "alpha": alpha,
-                    "shrinkA": 2, "shrinkB": 1},
+                    "shrinkA": 1, "shrinkB": 1},
     )
 
 
@@ -289,7 +324,7 @@ def cell(
                              alpha=alpha, zorder=Z_CELL + 0.1))
     if name:
         label(ax, (center[0] + name_offset[0], center[1] + name_offset[1]), name, weight="bold",
-              alpha=alpha, size=size)
+              alpha=max(alpha, 0.55), size=size)
     return Cell(center, radius)
 
 
@@ -595,7 +630,8 @@ def layout_problems(fig: MplFigure, *, tolerance_px: float = 0.5) -> list[str]:
         content = text.get_text().strip()
         if not text.get_visible() or not content:
             continue
-        box = text.get_window_extent(renderer)
+        # Text's own extent: an Annotation's would include its leader line.
+        box = Text.get_window_extent(text, renderer)
         patch = text.get_bbox_patch()
         if patch is not None:
             box = box.union([box, patch.get_window_extent(renderer)])

@@ -93,7 +93,347 @@
     show(parseInt(root.getAttribute("data-ik-start") || "0", 10), false);
   });
 
-  /* ---- quiz: added by the quiz component below ------------------------------------------- */
+  /* ---- quiz ---------------------------------------------------------------------------------
+   * Quizzes written by immunokit.quiz.static: one <section data-ik="quiz"> per quiz, its grading
+   * data in <script type="application/json" class="ik-quiz-data">. The rules below are the same as
+   * immunokit/quiz/grading.py (tests/test_quiz_browser.py checks every option of every bank). */
+  (function () {
+    var SLACK = 1e-9; // = immunokit.quiz.bank.TOLERANCE_SLACK
+    var HEADLINES = { correct: "Correct.", partial: "Partly right.", incorrect: "Not quite.", invalid: "Not checked yet." };
+    var ICONS = { correct: "\u2713", partial: "\u25d0", incorrect: "\u2717", invalid: "!" };
+    var MSG_EMPTY = "Enter a number.";
+    var MSG_COMMA = "Use a point as the decimal separator (1.5, not 1,5) and no thousands separators.";
+    var MSG_HUGE = "That number is too large.";
+    var SPACES = /[ \t\n\r\f\v\u00a0\u2009\u202f]+/g;
+    var NUMBER = /^([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))(?:[eE]([+-]?[0-9]+)|[x\u00d7*]10\^([+-]?[0-9]+))?$/;
+    var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
+
+    function formatScore(x) {
+      var r = Math.floor(x * 100 + 0.5) / 100;
+      return r.toFixed(2).replace(/\.?0+$/, "");
+    }
+    function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+    function within(value, target, tol) {
+      return Math.abs(value - target) <= tol + SLACK * Math.max(1, Math.abs(target), tol);
+    }
+
+    /** The number typed, or a message (string) saying what to fix; as grading.parse_number. */
+    function parseNumber(text, units) {
+      if (typeof text === "number") return isFinite(text) ? text : MSG_HUGE;
+      var s = String(text).normalize("NFKC").replace(/\u2212/g, "-").trim();
+      var unit = String(units || "").normalize("NFKC").trim().toLowerCase();
+      if (unit && s.toLowerCase().endsWith(unit)) s = s.slice(0, s.length - unit.length);
+      s = s.replace(SPACES, "");
+      if (s === "") return MSG_EMPTY;
+      if (s.indexOf(",") >= 0) return MSG_COMMA;
+      var m = NUMBER.exec(s);
+      if (!m) return "\u201c" + String(text).trim() + "\u201d is not a number. Write digits such as 525, 0.5 or 2.5e-4.";
+      var exp = m[2] !== undefined ? m[2] : m[3];
+      var value = Number(m[1] + (exp !== undefined ? "e" + exp : ""));
+      return isFinite(value) ? value : MSG_HUGE;
+    }
+
+    function verdict(status, score, message, extra) {
+      var v = { status: status, score: score, message: message, chosen: [], mistake: -1, in_place: 0 };
+      for (var k in extra || {}) if (Object.prototype.hasOwnProperty.call(extra, k)) v[k] = extra[k];
+      return v;
+    }
+    function numSort(a, b) { return a - b; }
+
+    /** Grade one answer to question q (its JSON data). single: display position or null;
+     * multiple: display positions; numeric: the text typed; ordering: bank indices in the reader's order. */
+    function grade(q, answer) {
+      var i;
+      if (q.type === "single") {
+        if (answer === null || answer === undefined) return verdict("invalid", 0, "Choose an option.");
+        var ok = q.correct[answer] === true;
+        return verdict(ok ? "correct" : "incorrect", ok ? 1 : 0, "", { chosen: [q.order[answer]] });
+      }
+      if (q.type === "multiple") {
+        var picks = [];
+        each(answer || [], function (p) { if (picks.indexOf(p) < 0) picks.push(p); });
+        if (!picks.length) return verdict("invalid", 0, "Choose at least one option.");
+        var nCorrect = 0, right = 0;
+        for (i = 0; i < q.correct.length; i++) if (q.correct[i]) nCorrect++;
+        each(picks, function (p) { if (q.correct[p]) right++; });
+        var wrong = picks.length - right;
+        var chosen = picks.map(function (p) { return q.order[p]; }).sort(numSort);
+        if (right === nCorrect && wrong === 0) return verdict("correct", 1, "", { chosen: chosen });
+        var summary = "You chose " + right + " of the " + nCorrect + " correct options and " +
+          plural(wrong, "incorrect option") + ".";
+        if (q.scoring === "partial") {
+          var score = Math.max(0, (right - wrong) / nCorrect);
+          return verdict(score > 0 ? "partial" : "incorrect", score, summary + " Score " + formatScore(score) +
+            " of 1: correct picks minus incorrect picks, divided by " + nCorrect + ", and never below 0.",
+            { chosen: chosen });
+        }
+        return verdict("incorrect", 0, summary + " Only the exact set of correct options scores.", { chosen: chosen });
+      }
+      if (q.type === "numeric") {
+        if (answer === null || answer === undefined) return verdict("invalid", 0, MSG_EMPTY);
+        var value = parseNumber(answer, q.units);
+        if (typeof value === "string") return verdict("invalid", 0, value);
+        if (within(value, q.answer, q.tol)) return verdict("correct", 1, "", { value: value });
+        for (i = 0; i < q.mistakes.length; i++) {
+          if (within(value, q.mistakes[i][0], q.mistakes[i][1])) {
+            return verdict("incorrect", 0, "", { mistake: i, value: value });
+          }
+        }
+        return verdict("incorrect", 0, "", { value: value });
+      }
+      var n = answer.length, inPlace = 0;
+      for (i = 0; i < n; i++) if (answer[i] === i) inPlace++;
+      if (inPlace === n) return verdict("correct", 1, "", { in_place: n });
+      return verdict("incorrect", 0, inPlace + " of " + n + " items are in the right place.", { in_place: inPlace });
+    }
+
+    function setupQuestion(root, li, q, number, onScore) {
+      var actions = li.querySelector(".ik-q-actions");
+      var checkBtn = li.querySelector('[data-ik-action="check"]');
+      var retryBtn = li.querySelector('[data-ik-action="retry"]');
+      var box = li.querySelector(".ik-verdict");
+      var expl = li.querySelector(".ik-explanation");
+      var list = li.querySelector("ol.ik-order");
+      var numIn = li.querySelector("input.ik-num-in");
+      var inputs = li.querySelectorAll("input, .ik-order button");
+
+      function orderItems() { return list.querySelectorAll("li.ik-item"); }
+      function refreshMoves() {
+        var rows = orderItems();
+        each(rows, function (row, k) {
+          row.querySelector('[data-ik-action="up"]').disabled = k === 0 || li.hasAttribute("data-ik-locked");
+          row.querySelector('[data-ik-action="down"]').disabled = k === rows.length - 1 || li.hasAttribute("data-ik-locked");
+        });
+      }
+      function move(row, step, btn) {
+        var rows = Array.prototype.slice.call(orderItems());
+        var k = rows.indexOf(row), j = k + step;
+        if (j < 0 || j >= rows.length) return;
+        if (step < 0) list.insertBefore(row, rows[j]);
+        else list.insertBefore(row, rows[j].nextSibling);
+        refreshMoves();
+        if (btn.disabled) btn = row.querySelector(step < 0 ? '[data-ik-action="down"]' : '[data-ik-action="up"]');
+        btn.focus();
+        IK.announce(root, row.querySelector(".ik-item-text").textContent + ": position " + (j + 1) + " of " + rows.length + ".");
+      }
+      if (list) {
+        each(orderItems(), function (row) {
+          row.querySelector(".ik-item-moves").hidden = false;
+          row.querySelector('[data-ik-action="up"]').addEventListener("click", function (ev) { move(row, -1, ev.currentTarget); });
+          row.querySelector('[data-ik-action="down"]').addEventListener("click", function (ev) { move(row, 1, ev.currentTarget); });
+        });
+        refreshMoves();
+      }
+
+      function readAnswer() {
+        if (q.type === "single") {
+          var picked = li.querySelector("input:checked");
+          return picked ? parseInt(picked.value, 10) : null;
+        }
+        if (q.type === "multiple") {
+          var out = [];
+          each(li.querySelectorAll("input:checked"), function (el) { out.push(parseInt(el.value, 10)); });
+          return out;
+        }
+        if (q.type === "numeric") return numIn.value;
+        var order = [];
+        each(orderItems(), function (row) { order.push(parseInt(row.getAttribute("data-ik-item"), 10)); });
+        return order;
+      }
+
+      function lock(locked) {
+        if (locked) li.setAttribute("data-ik-locked", ""); else li.removeAttribute("data-ik-locked");
+        each(inputs, function (el) { el.disabled = locked; });
+        if (list) refreshMoves();
+      }
+
+      function clearFeedback() {
+        each(li.querySelectorAll(".ik-opt-fb, .ik-num-fb"), function (el) { el.hidden = true; });
+        each(li.querySelectorAll(".ik-opt"), function (el) { el.classList.remove("ik-opt-right", "ik-opt-wrong"); });
+        box.hidden = true;
+        expl.hidden = true;
+        li.removeAttribute("data-ik-verdict");
+      }
+
+      function check() {
+        var v = grade(q, readAnswer());
+        clearFeedback();
+        li.setAttribute("data-ik-verdict", v.status);
+        box.className = "ik-verdict ik-" + v.status;
+        box.querySelector(".ik-verdict-icon").textContent = ICONS[v.status];
+        box.querySelector(".ik-verdict-text").textContent = HEADLINES[v.status];
+        box.querySelector(".ik-verdict-msg").textContent = v.message;
+        box.hidden = false;
+        var said = [ "Question " + number + ": " + HEADLINES[v.status] ];
+        if (v.message) said.push(v.message);
+        if (v.status !== "invalid") {
+          if (q.type === "single" || q.type === "multiple") {
+            each(li.querySelectorAll(".ik-opt"), function (row) {
+              var pos = parseInt(row.getAttribute("data-ik-pos"), 10);
+              if (v.chosen.indexOf(q.order[pos]) < 0) return;
+              var right = q.correct[pos] === true;
+              row.classList.add(right ? "ik-opt-right" : "ik-opt-wrong");
+              var fb = row.querySelector(".ik-opt-fb");
+              fb.querySelector(".ik-opt-mark").textContent = right ? "\u2713 Right choice:" : "\u2717 Wrong choice:";
+              fb.hidden = false;
+              said.push(fb.textContent);
+            });
+          } else if (q.type === "numeric") {
+            var sel = v.status === "correct" ? '[data-ik-fb="correct"]' :
+              (v.mistake >= 0 ? '[data-ik-mistake="' + v.mistake + '"]' : '[data-ik-fb="incorrect"]');
+            var nfb = li.querySelector(sel);
+            nfb.hidden = false;
+            said.push(nfb.textContent);
+          }
+          expl.hidden = false;
+          lock(true);
+          checkBtn.hidden = true;
+          retryBtn.hidden = false;
+          retryBtn.focus();
+          onScore(q.id, v.score);
+        }
+        IK.announce(root, said.join(" "));
+        return v;
+      }
+
+      function retry() {
+        clearFeedback();
+        lock(false);
+        retryBtn.hidden = true;
+        checkBtn.hidden = false;
+        var first = li.querySelector("input:checked") || li.querySelector("input, .ik-order button:not([disabled])");
+        if (first) first.focus();
+      }
+
+      actions.hidden = false;
+      checkBtn.addEventListener("click", check);
+      retryBtn.addEventListener("click", retry);
+      if (numIn) numIn.addEventListener("keydown", function (ev) {
+        if (ev.key === "Enter") { ev.preventDefault(); check(); }
+      });
+    }
+
+    IK.register("quiz", function (root) {
+      var data = JSON.parse(root.querySelector("script.ik-quiz-data").textContent);
+      var scores = {};
+      var scoreBox = root.querySelector(".ik-quiz-score");
+      function onScore(qid, score) {
+        scores[qid] = score;
+        var total = 0, answered = 0;
+        for (var k in scores) if (Object.prototype.hasOwnProperty.call(scores, k)) { total += scores[k]; answered++; }
+        scoreBox.querySelector(".ik-score-value").textContent = formatScore(total);
+        scoreBox.querySelector(".ik-score-answered").textContent = String(answered);
+        root.setAttribute("data-ik-score", String(total));
+      }
+      each(root.querySelectorAll("li.ik-q"), function (li, n) {
+        setupQuestion(root, li, data.questions[n], n + 1, onScore);
+      });
+      var nojs = root.querySelector(".ik-quiz-nojs");
+      if (nojs) nojs.hidden = true;
+      scoreBox.hidden = false;
+    });
+
+    IK.quiz = { grade: grade, parseNumber: parseNumber, formatScore: formatScore };
+  })();
+
+  /* ---- calculator ---- */
+  /* Grading calculators (immunokit.toxicity). The page embeds, as JSON, the verdict of every
+   * combination of inputs, computed by the Python grading functions; this code only reads the form,
+   * looks the combination up and shows the stored grade and reason. It never grades anything itself. */
+  IK.register("calculator", function (root) {
+    var form = root.querySelector("form");
+    var out = root.querySelector(".ik-calc-result");
+    var script = root.querySelector("script.ik-calc-data");
+    if (!form || !out || !script) return;
+    var data = JSON.parse(script.textContent);
+
+    function valueOf(name) {
+      var el = form.elements.namedItem(name);
+      if (!el) throw new Error("calculator: no form control named " + name);
+      if (el.type === "checkbox") return el.checked ? "true" : "false";
+      return el.value;
+    }
+
+    function keyValue(name) {
+      var derived = data.derived && data.derived[name];
+      if (!derived) return valueOf(name);
+      return derived.table[derived.from.map(valueOf).join("|")];
+    }
+
+    function render() {
+      var key = data.keys.map(keyValue).join("|");
+      var idx = data.table[key];
+      if (idx === undefined) throw new Error("calculator: no verdict for " + key);
+      var v = data.verdicts[idx];
+      var frags = data.fragments;
+      var text = v[2].map(function (i) { return frags[i]; }).join("");
+      var grade = out.querySelector(".ik-calc-grade");
+      var reason = out.querySelector(".ik-calc-reason");
+      grade.textContent = frags[v[1]];
+      reason.textContent = text;
+      root.setAttribute("data-ik-grade", String(v[0]));
+    }
+
+    form.addEventListener("change", render);
+    form.addEventListener("input", render);
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); });
+    root.classList.add("ik-js");
+    render();
+  });
+
+  /* ---- sortable ---- */
+  /* Sortable tables: each column header of a table inside [data-ik="sortable"] becomes a button;
+   * activating it sorts the rows by that column (again: reverses), sets aria-sort on the header and
+   * announces the new order. Cells may carry data-sort-value (numbers sort numerically). */
+  IK.register("sortable", function (root) {
+    var table = root.querySelector("table");
+    if (!table || !table.tBodies.length) return;
+    var body = table.tBodies[0];
+    var headers = table.querySelectorAll("thead th");
+
+    function cellValue(row, col) {
+      var cell = row.cells[col];
+      if (!cell) return "";
+      var v = cell.getAttribute("data-sort-value");
+      return v === null ? cell.textContent.trim() : v;
+    }
+
+    function sortBy(col, th, button) {
+      var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+      var rows = Array.prototype.slice.call(body.rows);
+      var numeric = rows.every(function (r) {
+        var v = cellValue(r, col);
+        return v !== "" && !isNaN(Number(v));
+      });
+      rows.forEach(function (r, i) { r.setAttribute("data-ik-order", String(i)); });
+      rows.sort(function (a, b) {
+        var x = cellValue(a, col), y = cellValue(b, col), c;
+        if (numeric) c = Number(x) - Number(y);
+        else c = x.localeCompare(y, undefined, { numeric: true, sensitivity: "base" });
+        if (c === 0) c = Number(a.getAttribute("data-ik-order")) - Number(b.getAttribute("data-ik-order"));
+        return dir === "ascending" ? c : -c;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+      Array.prototype.forEach.call(headers, function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", dir);
+      IK.announce(root, "Sorted by " + button.textContent.trim() + ", " + dir + ".");
+    }
+
+    Array.prototype.forEach.call(headers, function (th, col) {
+      if (th.hasAttribute("data-ik-nosort")) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "ik-sort-btn";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      var icon = document.createElement("span");
+      icon.className = "ik-sort-icon";
+      icon.setAttribute("aria-hidden", "true");
+      button.appendChild(icon);
+      th.appendChild(button);
+      button.addEventListener("click", function () { sortBy(col, th, button); });
+    });
+    root.classList.add("ik-js");
+  });
 
   /* ---- start ------------------------------------------------------------------------------- */
   function start() {

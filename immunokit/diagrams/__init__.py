@@ -1,0 +1,1 @@
+"""Mechanism diagrams (placeholder while being built)."""

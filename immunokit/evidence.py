@@ -1,0 +1,395 @@
+"""The pivotal trials of the course as data, and a sortable table of them.
+
+Each :class:`Trial` record holds what chapter 7's table shows, in the words of the course fact sheet
+(§6, "Pivotal trial summary"), with the bibtex key of its source in ``book/references.bib``. Only
+figures marked verified in the fact sheet are included; where a trial's toxicity was not verified the
+cell says so instead of guessing.
+
+:func:`trial_table` returns a :class:`TrialTable` that renders as an HTML ``<table>`` (citations as
+author–year text). In the built book the book's script (``immunokit.js``, component ``sortable``)
+turns each column header into a keyboard-operable sort button with ``aria-sort``; without the script
+the table is still a complete, readable table.
+
+Chapter 10's on-target, off-tumour map uses :class:`TargetAntigen` records (:data:`TARGET_ANTIGENS`):
+where each candidate antigen is found — on the leukemia, on leukemic stem cells, on normal
+hematopoietic stem cells — and which normal cells a therapy against it would remove.
+:func:`plot_target_map` draws them as a labelled grid (text in every cell, never colour alone).
+
+Public API
+----------
+:class:`Trial`, :data:`PIVOTAL_TRIALS`, :func:`trial_table`, :class:`TrialTable`,
+:class:`TargetAntigen`, :data:`TARGET_ANTIGENS`, :func:`plot_target_map`
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from .display import Figure, stable_id
+
+__all__ = [
+    "PIVOTAL_TRIALS",
+    "TARGET_ANTIGENS",
+    "TargetAntigen",
+    "Trial",
+    "TrialTable",
+    "plot_target_map",
+    "trial_table",
+]
+
+Design = Literal["randomised", "single-arm"]
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One pivotal or landmark trial.
+
+    Attributes
+    ----------
+    name
+        Trial name as it is usually cited (e.g. ``"TOWER"``).
+    cite
+        Bibtex key of the primary publication in ``book/references.bib``.
+    citation
+        Author–year text shown in the table (e.g. ``"Kantarjian et al. 2017"``).
+    year
+        Year of the publication cited.
+    disease
+        ``"ALL"``, ``"AML"``, ``"CLL"`` or a short description.
+    modality
+        The kind of immunotherapy tested.
+    setting
+        Who was treated.
+    design
+        ``"randomised"`` or ``"single-arm"``.
+    phase
+        Trial phase as reported (e.g. ``"3"``, ``"1b/2"``).
+    patients
+        Number of patients analysed for the headline result (the denominator named in ``patients_note``).
+    patients_note
+        What ``patients`` counts (randomised, infused, treated, ...).
+    arms
+        What was compared (or the single treatment).
+    efficacy
+        Headline efficacy, with denominators and follow-up where the source gives them.
+    toxicity
+        Key toxicity (verified figures only).
+    """
+
+    name: str
+    cite: str
+    citation: str
+    year: int
+    disease: str
+    modality: str
+    setting: str
+    design: Design
+    phase: str
+    patients: int
+    patients_note: str
+    arms: str
+    efficacy: str
+    toxicity: str
+
+    def __post_init__(self) -> None:
+        if self.design not in ("randomised", "single-arm"):
+            raise ValueError(f"trial {self.name!r}: design must be 'randomised' or 'single-arm', got {self.design!r}")
+        if self.patients <= 0:
+            raise ValueError(f"trial {self.name!r}: patients must be a positive count, got {self.patients}")
+        if not self.cite.strip():
+            raise ValueError(f"trial {self.name!r}: needs the bibtex key of its source")
+
+
+_NOT_EXTRACTED = "Not summarised here (see the publication)"
+
+#: The pivotal and landmark trials of chapters 3–6 (fact sheet §6; verified figures only).
+PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
+    Trial("CLL8", "hallek2010cll8", "Hallek et al. 2010", 2010, "CLL", "Anti-CD20 antibody + chemotherapy",
+          "First-line CLL, physically fit", "randomised", "3", 817, "randomised",
+          "FCR vs FC", "3-year PFS 65% vs 45% (HR 0.56); 3-year OS 87% vs 83% (HR 0.67)",
+          "More grade 3–4 neutropenia with FCR"),
+    Trial("CLL11", "goede2014cll11", "Goede et al. 2014", 2014, "CLL", "Anti-CD20 antibody + chemotherapy",
+          "First-line CLL with coexisting conditions", "randomised", "3", 781, "randomised",
+          "Obinutuzumab–chlorambucil vs rituximab–chlorambucil vs chlorambucil",
+          "Median PFS 26.7 vs 16.3 vs 11.1 months", "Infusion reactions with obinutuzumab"),
+    Trial("ALFA-0701", "castaigne2012alfa0701", "Castaigne et al. 2012", 2012, "AML", "Antibody–drug conjugate",
+          "De novo AML, age 50–70", "randomised", "3", 280, "randomised",
+          "Chemotherapy ± fractionated gemtuzumab ozogamicin",
+          "2-year EFS 40.8% vs 17.1% (HR 0.58); 2-year OS 53.2% vs 41.9% (HR 0.69)", _NOT_EXTRACTED),
+    Trial("INO-VATE", "kantarjian2016inovate", "Kantarjian et al. 2016", 2016, "ALL", "Antibody–drug conjugate",
+          "Relapsed or refractory ALL, adults", "randomised", "3", 326, "randomised",
+          "Inotuzumab ozogamicin vs chemotherapy",
+          "CR/CRi 80.7% vs 29.4% (first 218 patients); median OS 7.7 vs 6.2 months (HR 0.75, final analysis)",
+          "VOD/SOS 14% vs 2%"),
+    Trial("TOWER", "kantarjian2017tower", "Kantarjian et al. 2017", 2017, "ALL", "Bispecific T-cell engager",
+          "Relapsed or refractory Ph-negative B-ALL, adults", "randomised", "3", 405, "randomised 2:1",
+          "Blinatumomab vs chemotherapy", "Median OS 7.7 vs 4.0 months (HR 0.71); CR 34% vs 16%",
+          "Grade ≥3 CRS 4.9%; grade ≥3 neurologic events 9.4% (vs 8.3%)"),
+    Trial("E1910", "litzow2024e1910", "Litzow et al. 2024", 2024, "ALL", "Bispecific T-cell engager + chemotherapy",
+          "Newly diagnosed Ph-negative B-ALL in MRD-negative remission, age 30–70", "randomised", "3", 224,
+          "randomised (of 488 enrolled)", "Blinatumomab + chemotherapy vs chemotherapy",
+          "3-year OS 85% vs 68% (HR 0.41); 3-year RFS 80% vs 64%", _NOT_EXTRACTED),
+    Trial("ELIANA", "maude2018eliana", "Maude et al. 2018", 2018, "ALL", "CAR T cells",
+          "Relapsed or refractory B-ALL, children and young adults", "single-arm", "2", 75, "infused",
+          "Tisagenlecleucel", "Overall remission 81% within 3 months; 12-month EFS 50%, OS 76%",
+          "Neurologic events 40% (grade 3: 13%)"),
+    Trial("ZUMA-3", "shah2021zuma3", "Shah et al. 2021", 2021, "ALL", "CAR T cells",
+          "Relapsed or refractory B-ALL, adults", "single-arm", "2", 55, "infused (of 71 enrolled)",
+          "Brexucabtagene autoleucel", "CR/CRi 70.9%; median OS 18.2 months", _NOT_EXTRACTED),
+    Trial("FELIX", "roddie2024felix", "Roddie et al. 2024", 2024, "ALL", "CAR T cells",
+          "Relapsed or refractory B-ALL, adults", "single-arm", "1b/2", 127, "infused (of 153 enrolled)",
+          "Obecabtagene autoleucel",
+          "Overall remission 77% (cohort 2A, n=94); median EFS 11.9 months (all infused)",
+          "Grade ≥3 CRS 2.4%; grade ≥3 ICANS 7.1%"),
+    Trial("TRANSCEND CLL 004", "siddiqi2023transcend", "Siddiqi et al. 2023", 2023, "CLL", "CAR T cells",
+          "Relapsed or refractory CLL after a BTK inhibitor", "single-arm", "1/2", 117, "treated",
+          "Lisocabtagene maraleucel", "CR/CRi 18.4% in the primary efficacy set (P=0.0006 against 5%)",
+          "CRS 85% (grade 3: 9%); neurologic events 45% (grade ≥3: 19%)"),
+    Trial("Daver 2019", "daver2019nivolumab", "Daver et al. 2019", 2019, "AML", "Checkpoint inhibitor",
+          "Relapsed or refractory AML", "single-arm", "2", 70, "treated",
+          "Azacitidine + nivolumab", "ORR 33%; CR/CRi 22%", "Grade 3–4 immune-related adverse events 11%"),
+    Trial("Davids 2016", "davids2016ipilimumab", "Davids et al. 2016", 2016, "Relapse after allo-HSCT",
+          "Checkpoint inhibitor", "Hematologic cancer relapsing after allogeneic transplant", "single-arm", "1/1b",
+          28, "treated", "Ipilimumab", "Complete response in 5 of 22 at 10 mg/kg",
+          "GVHD precluding further doses in 3; one death from pneumonitis"),
+    Trial("Ding 2017", "ding2017pembrolizumab", "Ding et al. 2017", 2017, "CLL", "Checkpoint inhibitor",
+          "Relapsed CLL and Richter transformation", "single-arm", "2", 25, "treated", "Pembrolizumab",
+          "Responses in 4 of 9 with Richter transformation, 0 of 16 with CLL",
+          "Grade ≥3 treatment-related adverse events 60%"),
+)
+
+#: Columns of the table: (attribute, header, kind) — kind "number" sorts numerically.
+COLUMNS: Final[tuple[tuple[str, str, str], ...]] = (
+    ("name", "Trial", "text"),
+    ("year", "Year", "number"),
+    ("disease", "Disease", "text"),
+    ("modality", "Modality", "text"),
+    ("setting", "Setting", "text"),
+    ("design", "Design", "text"),
+    ("patients", "Patients", "number"),
+    ("arms", "Comparison", "text"),
+    ("efficacy", "Headline efficacy", "text"),
+    ("toxicity", "Key toxicity", "text"),
+    ("citation", "Source", "text"),
+)
+
+
+@dataclass(frozen=True)
+class TrialTable:
+    """A sortable HTML table of :class:`Trial` records (see :func:`trial_table`)."""
+
+    trials: tuple[Trial, ...]
+    caption: str
+
+    def cite_keys(self) -> list[str]:
+        """Bibtex keys of every trial in the table, in table order."""
+        return [t.cite for t in self.trials]
+
+    def _cell(self, trial: Trial, attr: str, kind: str) -> str:
+        if attr == "design":
+            text = f"{'Randomised' if trial.design == 'randomised' else 'Single-arm'}, phase {trial.phase}"
+            return f"<td>{html.escape(text)}</td>"
+        if attr == "patients":
+            return (
+                f'<td data-sort-value="{trial.patients}">{trial.patients} '
+                f'<span class="ik-note">{html.escape(trial.patients_note)}</span></td>'
+            )
+        value = getattr(trial, attr)
+        if kind == "number":
+            return f'<td data-sort-value="{value}">{value}</td>'
+        if attr == "name":
+            return f'<th scope="row">{html.escape(str(value))}</th>'
+        return f"<td>{html.escape(str(value))}</td>"
+
+    def to_html(self) -> str:
+        """The table inside a ``data-ik="sortable"`` wrapper with a polite live region."""
+        uid = stable_id("ik-trials", self.caption, *(t.name for t in self.trials))
+        head = "".join(f'<th scope="col">{html.escape(header)}</th>' for _, header, _ in COLUMNS)
+        rows = "".join(
+            "<tr>" + "".join(self._cell(t, attr, kind) for attr, _, kind in COLUMNS) + "</tr>" for t in self.trials
+        )
+        return (
+            f'<div class="ik-sortable" id="{uid}" data-ik="sortable">'
+            f'<table><caption>{html.escape(self.caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+            '<p class="ik-sr-only ik-live" aria-live="polite"></p></div>'
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        return f"<TrialTable: {len(self.trials)} trials>"
+
+
+def trial_table(
+    trials: Iterable[Trial] | None = None,
+    *,
+    disease: str | Sequence[str] | None = None,
+    caption: str = (
+        "Pivotal and landmark trials of the immunotherapies in this course. Select a column header to sort. "
+        "Single-arm response rates are not comparable across rows."
+    ),
+) -> TrialTable:
+    """Return a sortable table of trials (default: :data:`PIVOTAL_TRIALS`).
+
+    Parameters
+    ----------
+    trials
+        The records to show, in the order to show them.
+    disease
+        Keep only trials whose ``disease`` is this value (or one of these values), e.g. ``"ALL"``.
+    caption
+        Table caption (plain text).
+
+    Raises
+    ------
+    ValueError
+        If no trial is left to show, or ``disease`` matches nothing (the message lists the diseases).
+    """
+    chosen = tuple(PIVOTAL_TRIALS if trials is None else trials)
+    if disease is not None:
+        wanted = {disease} if isinstance(disease, str) else set(disease)
+        known = sorted({t.disease for t in chosen})
+        unknown = wanted.difference(known)
+        if unknown:
+            raise ValueError(f"disease {sorted(unknown)} matches no trial; the diseases are {known}")
+        chosen = tuple(t for t in chosen if t.disease in wanted)
+    if not chosen:
+        raise ValueError("trial_table needs at least one trial")
+    for t in chosen:
+        if not isinstance(t, Trial):
+            raise ValueError(f"trial_table takes Trial records; got {type(t).__name__}")
+    return TrialTable(chosen, caption)
+
+
+# ---- on-target, off-tumour map ------------------------------------------------------------------
+
+Presence = Literal["yes", "most", "some", "no", "not shown"]
+
+#: Text and fill of each presence level (text carries the meaning; the fill only helps).
+_PRESENCE_STYLE: Final[dict[str, tuple[str, float]]] = {
+    "yes": ("yes", 0.85),
+    "most": ("most", 0.65),
+    "some": ("some", 0.4),
+    "no": ("no", 0.0),
+    "not shown": ("—", 0.0),
+}
+
+
+@dataclass(frozen=True)
+class TargetAntigen:
+    """Where a candidate target antigen is found, as stated by its sources.
+
+    Attributes
+    ----------
+    antigen
+        Name (e.g. ``"CD123"``).
+    disease
+        The leukemia it is a candidate target in.
+    on_leukemia, on_leukemic_stem_cells, on_normal_stem_cells
+        ``"yes"``, ``"most"``, ``"some"``, ``"no"`` or ``"not shown"`` (not stated by the sources).
+    normal_cells_lost
+        Normal cells a persistent therapy against it would also remove (plain text).
+    cites
+        Bibtex keys of the sources.
+    """
+
+    antigen: str
+    disease: str
+    on_leukemia: Presence
+    on_leukemic_stem_cells: Presence
+    on_normal_stem_cells: Presence
+    normal_cells_lost: str
+    cites: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        for name in ("on_leukemia", "on_leukemic_stem_cells", "on_normal_stem_cells"):
+            value = getattr(self, name)
+            if value not in _PRESENCE_STYLE:
+                allowed = ", ".join(repr(k) for k in _PRESENCE_STYLE)
+                raise ValueError(f"antigen {self.antigen!r}: {name}={value!r} is not one of {allowed}")
+        if not self.cites:
+            raise ValueError(f"antigen {self.antigen!r} needs at least one source key")
+
+
+#: Candidate targets of chapter 10 (B-lineage comparators first, then AML targets).
+TARGET_ANTIGENS: Final[tuple[TargetAntigen, ...]] = (
+    TargetAntigen("CD19", "B-ALL", "yes", "not shown", "no",
+                  "B cells (B-cell aplasia; antibody replacement possible)",
+                  ("pillai2019car", "clements2020blinatumomab")),
+    TargetAntigen("CD22", "B-ALL", "most", "not shown", "not shown", "B cells",
+                  ("kantarjian2013inotuzumab",)),
+    TargetAntigen("CD33", "AML", "most", "not shown", "some", "myeloid progenitors and monocytes",
+                  ("marvinpeek2022challenges",)),
+    TargetAntigen("CD123", "AML", "yes", "yes", "yes", "stem and progenitor cells (risk of myeloablation)",
+                  ("marvinpeek2022challenges",)),
+    TargetAntigen("CLL-1", "AML", "most", "most", "no", "mature myeloid cells",
+                  ("vanrhenen2007clec12a",)),
+)
+
+_MAP_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
+    ("on_leukemia", "on leukemia\ncells"),
+    ("on_leukemic_stem_cells", "on leukemic\nstem cells"),
+    ("on_normal_stem_cells", "on normal\nstem cells"),
+)
+
+
+def plot_target_map(targets: Sequence[TargetAntigen] = TARGET_ANTIGENS) -> Figure:
+    """Draw the on-target, off-tumour map of ``targets`` as a labelled grid.
+
+    Each row is an antigen; the three columns say whether it is on the leukemia, on leukemic stem
+    cells and on normal hematopoietic stem cells (every cell carries its word, shading only helps);
+    the right-hand text names the normal cells a persistent therapy would also remove.
+
+    Raises
+    ------
+    ValueError
+        If ``targets`` is empty.
+    """
+    import matplotlib.pyplot as plt
+
+    from .display import Figure
+    from .style import OKABE_ITO, figure_style
+
+    if not targets:
+        raise ValueError("plot_target_map needs at least one TargetAntigen")
+    n = len(targets)
+    with figure_style():
+        fig, ax = plt.subplots(figsize=(7.2, 0.55 * n + 1.3))
+        ax.set_xlim(0, 7.2)
+        ax.set_ylim(n + 0.2, -1.1)
+        ax.axis("off")
+        x0 = 1.45
+        for j, (_, header) in enumerate(_MAP_COLUMNS):
+            ax.text(x0 + j * 1.05 + 0.5, -0.55, header, ha="center", va="center", fontsize=8.5)
+        ax.text(x0 + 3 * 1.05 + 0.05, -0.55, "normal cells also removed", ha="left", va="center", fontsize=8.5)
+        for i, t in enumerate(targets):
+            ax.text(0.05, i + 0.5, f"{t.antigen} ({t.disease})", ha="left", va="center", fontsize=9.5,
+                    fontweight="bold")
+            for j, (attr, _) in enumerate(_MAP_COLUMNS):
+                word, shade = _PRESENCE_STYLE[getattr(t, attr)]
+                risky = attr == "on_normal_stem_cells" and getattr(t, attr) in ("yes", "most", "some")
+                colour = OKABE_ITO["vermillion"] if risky else OKABE_ITO["blue"]
+                ax.add_patch(plt.Rectangle((x0 + j * 1.05, i + 0.08), 1.0, 0.84, facecolor=colour,
+                                           alpha=0.12 + 0.5 * shade, edgecolor="#444444", linewidth=0.6))
+                ax.text(x0 + j * 1.05 + 0.5, i + 0.5, word, ha="center", va="center", fontsize=9,
+                        fontweight="bold" if risky else "normal")
+            ax.text(x0 + 3 * 1.05 + 0.05, i + 0.5, t.normal_cells_lost, ha="left", va="center", fontsize=8,
+                    wrap=True)
+    rows = "; ".join(
+        f"{t.antigen} ({t.disease}): on leukemia {t.on_leukemia}, on leukemic stem cells {t.on_leukemic_stem_cells}, "
+        f"on normal stem cells {t.on_normal_stem_cells}; also removes {t.normal_cells_lost}"
+        for t in targets
+    )
+    return Figure(
+        fig,
+        alt=f"Grid of candidate target antigens. {rows}.",
+        caption=(
+            "On-target, off-tumour map. Each row is a candidate antigen; the columns say where it is found "
+            "(a dash: not stated by the sources cited in the text). Presence on normal stem cells is set in bold."
+        ),
+    )

@@ -1,0 +1,203 @@
+"""The live rendering of a quiz: ipywidgets whose callbacks grade in the kernel.
+
+Per question: the prompt, the input widgets of its type (radio buttons, checkboxes, a text box with
+the unit, or a list with *Move up* / *Move down*), *Show hint*, *Check* and *Try again*, and a
+feedback area with the verdict (icon and words), the feedback of each chosen option and the
+explanation. Every check goes through :meth:`immunokit.quiz.Quiz.check`, so ``quiz.score`` and
+``quiz.results()`` see it. Tests drive it without a browser: set ``.value``, call ``.click()``.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from ..markup import inline_html, plain_text
+from .bank import Question
+from .grading import Verdict, format_value
+from .static import instructions
+
+if TYPE_CHECKING:
+    from .core import Quiz
+
+_HIDE = "none"
+_SHOW = ""
+
+
+def feedback_html(q: Question, verdict: Verdict) -> str:
+    """The feedback shown after a check: verdict, per-option feedback, explanation."""
+    parts = [
+        f'<p class="ik-verdict-head ik-{verdict.status}"><strong>{html.escape(verdict.headline)}</strong>'
+        + (f" {html.escape(verdict.message)}" if verdict.message else "")
+        + "</p>"
+    ]
+    if verdict.status == "invalid":
+        return "".join(parts)
+    if q.type in ("single", "multiple"):
+        rows = []
+        for i in q.display_order():
+            if i in verdict.chosen:
+                opt = q.options[i]
+                mark = "\u2713 Right choice:" if opt.correct else "\u2717 Wrong choice:"
+                rows.append(f"<li><strong>{mark}</strong> {inline_html(opt.text)} \u2014 {inline_html(opt.feedback)}</li>")
+        parts.append(f"<ul>{''.join(rows)}</ul>")
+    elif q.type == "numeric":
+        if verdict.value is not None:
+            parts.append(f"<p>You entered {html.escape(format_value(q, verdict.value))}.</p>")
+        if verdict.correct:
+            text = q.feedback_correct
+        elif verdict.mistake is not None:
+            text = q.mistakes[verdict.mistake].feedback
+        else:
+            text = q.feedback_incorrect
+        parts.append(f"<p>{inline_html(text)}</p>")
+    parts.append(f"<p><strong>Explanation.</strong> {inline_html(q.explanation)}</p>")
+    return "".join(parts)
+
+
+class QuestionView:
+    """The widgets of one question; ``box`` is what is displayed.
+
+    Attributes
+    ----------
+    radio, checkboxes, text, order, up, down
+        The input widgets of the question's type (others are ``None`` / empty).
+    check, retry, hint_button
+        Buttons.
+    feedback, hint
+        HTML widgets whose ``value`` holds the feedback and the hint once shown.
+    """
+
+    def __init__(self, quiz: Quiz, q: Question, number: int, on_score: Any) -> None:
+        self.quiz, self.q, self._on_score = quiz, q, on_score
+        self.radio: w.RadioButtons | None = None
+        self.checkboxes: list[w.Checkbox] = []  # in display order
+        self.text: w.Text | None = None
+        self.order: w.Select | None = None
+        self.up: w.Button | None = None
+        self.down: w.Button | None = None
+        self.verdict: Verdict | None = None
+
+        header = w.HTML(
+            f"<p><strong>Question {number} of {quiz.max_score}.</strong> {inline_html(q.prompt)}</p>"
+            f"<p><em>{html.escape(instructions(q))}</em></p>"
+        )
+        inputs = self._inputs()
+        self.check = w.Button(description="Check", button_style="primary", icon="check")
+        self.retry = w.Button(description="Try again", icon="redo", layout=w.Layout(display=_HIDE))
+        self.hint_button = w.Button(description="Show hint", icon="lightbulb-o",
+                                    layout=w.Layout(display=_SHOW if q.hint else _HIDE))
+        self.hint = w.HTML("", layout=w.Layout(display=_HIDE))
+        self.feedback = w.HTML("")
+        self.check.on_click(lambda _b: self.do_check())
+        self.retry.on_click(lambda _b: self.do_retry())
+        self.hint_button.on_click(lambda _b: self.show_hint())
+        self.box = w.VBox(
+            [header, inputs, w.HBox([self.check, self.retry, self.hint_button]), self.hint, self.feedback],
+            layout=w.Layout(border="1px solid #ccc", padding="0.5em", margin="0 0 0.75em 0"),
+        )
+
+    # ---- inputs -------------------------------------------------------------------------------
+    def _inputs(self) -> w.Widget:
+        q = self.q
+        order = q.display_order()
+        if q.type == "single":
+            self.radio = w.RadioButtons(
+                options=[(plain_text(q.options[i].text), i) for i in order], value=None,
+                layout=w.Layout(width="auto"), style={"description_width": "0px"},
+            )
+            return self.radio
+        if q.type == "multiple":
+            self.checkboxes = [
+                w.Checkbox(value=False, description=plain_text(q.options[i].text), indent=False,
+                           layout=w.Layout(width="auto"))
+                for i in order
+            ]
+            return w.VBox(self.checkboxes)
+        if q.type == "numeric":
+            self.text = w.Text(placeholder="a number", description="Your answer", continuous_update=False,
+                               style={"description_width": "initial"})
+            return w.HBox([self.text, w.HTML(inline_html(q.units))])
+        self.order = w.Select(options=[(plain_text(q.items[i]), i) for i in order], value=order[0],
+                              rows=len(order), layout=w.Layout(width="auto"))
+        self.up = w.Button(description="Move up", icon="arrow-up")
+        self.down = w.Button(description="Move down", icon="arrow-down")
+        self.up.on_click(lambda _b: self.move(-1))
+        self.down.on_click(lambda _b: self.move(+1))
+        return w.HBox([self.order, w.VBox([self.up, self.down])])
+
+    def move(self, step: int) -> None:
+        """Move the selected ordering item one place up (``-1``) or down (``+1``)."""
+        assert self.order is not None
+        options = list(self.order.options)
+        values = [v for _label, v in options]
+        i = values.index(self.order.value)
+        j = i + step
+        if not 0 <= j < len(options):
+            return
+        options[i], options[j] = options[j], options[i]
+        self.order.options = options
+        self.order.value = options[j][1]
+
+    def answer(self) -> Any:
+        """The current answer, in bank indices (as :func:`immunokit.quiz.grading.grade` takes it)."""
+        if self.radio is not None:
+            return self.radio.value
+        if self.checkboxes:
+            order = self.q.display_order()
+            return [order[k] for k, box in enumerate(self.checkboxes) if box.value]
+        if self.text is not None:
+            return self.text.value
+        assert self.order is not None
+        return [v for _label, v in self.order.options]
+
+    def _inputs_disabled(self, disabled: bool) -> None:
+        for widget in [self.radio, self.text, self.order, self.up, self.down, *self.checkboxes]:
+            if widget is not None:
+                widget.disabled = disabled
+
+    # ---- actions ------------------------------------------------------------------------------
+    def do_check(self) -> Verdict:
+        """Grade the current answer, show the feedback, update the score."""
+        verdict = self.quiz.check(self.q.id, self.answer())
+        self.verdict = verdict
+        self.feedback.value = feedback_html(self.q, verdict)
+        if verdict.status != "invalid":
+            self._inputs_disabled(True)
+            self.check.layout.display = _HIDE
+            self.retry.layout.display = _SHOW
+        self._on_score()
+        return verdict
+
+    def do_retry(self) -> None:
+        """Unlock the inputs and clear the feedback (the recorded attempts stay)."""
+        self._inputs_disabled(False)
+        self.feedback.value = ""
+        self.verdict = None
+        self.check.layout.display = _SHOW
+        self.retry.layout.display = _HIDE
+
+    def show_hint(self) -> None:
+        """Reveal the hint."""
+        if self.q.hint:
+            self.hint.value = f"<p><strong>Hint.</strong> {inline_html(self.q.hint)}</p>"
+            self.hint.layout.display = _SHOW
+            self.hint_button.disabled = True
+
+
+def quiz_widget(quiz: Quiz) -> w.VBox:
+    """The live quiz: one box per question and the score line. Sets ``quiz.views``."""
+    score = w.HTML()
+
+    def update_score() -> None:
+        score.value = f"<p><strong>{html.escape(quiz.score_text())}</strong> (questions answered: {quiz.answered})</p>"
+
+    views = [QuestionView(quiz, q, n + 1, update_score) for n, q in enumerate(quiz.questions)]
+    quiz.views = views
+    update_score()
+    title = [w.HTML(f"<h3>{inline_html(quiz.title)}</h3>")] if quiz.title else []
+    box = w.VBox([*title, *(v.box for v in views), score])
+    box.score_label = score  # type: ignore[attr-defined]
+    return box

@@ -1,0 +1,238 @@
+"""The static rendering of a quiz: HTML that the book's script makes interactive without a kernel.
+
+One ``<section data-ik="quiz">`` per quiz. Each question is a ``<fieldset>`` whose ``<legend>`` is the
+prompt; choices are native radio buttons or checkboxes with ``<label>``s; a numeric answer is a text
+input with ``inputmode="decimal"`` and its unit; an ordering question is a list whose items have
+*Move up* / *Move down* buttons. Feedback for every option, the numeric feedback and the explanation
+are rendered here (escaped by :func:`immunokit.markup.inline_html`) and only revealed by the script;
+what the script needs to grade (correct flags in display order, answer, tolerance, mistakes) is in
+one ``<script type="application/json">`` block per quiz. Ids derive from the quiz's content, with a
+counter when the same quiz is shown twice, so they are unique on a page and stable across builds.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..display import stable_id
+from ..markup import inline_html, plain_text
+from .bank import Question
+
+_RENDERED: Counter[str] = Counter()
+
+TYPE_INSTRUCTIONS = {
+    "single": "Choose one answer.",
+    "numeric": "Type a number.",
+    "ordering": "Put the items in the right order with the Move up and Move down buttons.",
+}
+
+
+def instructions(q: Question) -> str:
+    """The one-line instruction under a prompt, stating the scoring rule of multiple-select."""
+    if q.type == "multiple":
+        if q.scoring == "partial":
+            return ("Select all that apply. Partial credit: correct picks minus incorrect picks, divided by "
+                    "the number of correct options, never below 0.")
+        return "Select all that apply. Scored all-or-nothing: only the exact set of correct options scores."
+    if q.type == "numeric" and q.units:
+        return f"Type a number, in {q.units}."
+    return TYPE_INSTRUCTIONS[q.type]
+
+
+def quiz_data(questions: Sequence[Question]) -> dict[str, object]:
+    """What the browser needs to grade, per question, with options in display order."""
+    out = []
+    for q in questions:
+        order = q.display_order()
+        entry: dict[str, object] = {"id": q.id, "type": q.type, "order": order}
+        if q.type in ("single", "multiple"):
+            entry["correct"] = [q.options[i].correct for i in order]
+            if q.type == "multiple":
+                entry["scoring"] = q.scoring
+        elif q.type == "numeric":
+            entry.update(
+                answer=q.answer,
+                tol=q.absolute_tolerance,
+                units=q.units,
+                mistakes=[[m.value, m.tolerance] for m in q.mistakes],
+            )
+        out.append(entry)
+    return {"v": 1, "questions": out}
+
+
+def _json_for_script(data: object) -> str:
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    # Never let the data close the <script> element or open a comment.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _attr(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Citations: "Source: Zhu et al. (2016)" from book/references.bib, linked to the DOI if any
+# --------------------------------------------------------------------------------------------
+
+def _bib_field(entry: str, name: str) -> str | None:
+    match = re.search(rf"\b{name}\s*=\s*[{{\"](.+?)[}}\"]\s*,?\s*$", entry, re.MULTILINE | re.IGNORECASE)
+    return match.group(1).replace("{", "").replace("}", "").strip() if match else None
+
+
+def cite_html(key: str, bibfile: Path | None) -> str:
+    """A short source line for a bibtex key (author–year, DOI link), or the key if not found."""
+    label = html.escape(key)
+    doi = None
+    if bibfile is not None and bibfile.exists():
+        text = bibfile.read_text(encoding="utf-8")
+        match = re.search(rf"@\w+\s*\{{\s*{re.escape(key)}\s*,(.*?)(?=^\s*@|\Z)", text, re.DOTALL | re.MULTILINE)
+        if match:
+            entry = match.group(1)
+            author, year = _bib_field(entry, "author"), _bib_field(entry, "year")
+            doi = _bib_field(entry, "doi")
+            if author:
+                names = [a.strip() for a in author.split(" and ")]
+                first = names[0].split(",")[0].strip() if "," in names[0] else names[0].split()[-1]
+                more = len(names) > 1
+                who = f"{first} et al." if more and (len(names) > 2 or names[1] == "others") else (
+                    f"{first} and {names[1].split(',')[0].strip()}" if more else first)
+                label = html.escape(f"{who} ({year})" if year else who)
+    if doi:
+        return f'Source: <a href="https://doi.org/{_attr(doi)}">{label}</a>.'
+    return f"Source: {label}."
+
+
+# --------------------------------------------------------------------------------------------
+# Questions
+# --------------------------------------------------------------------------------------------
+
+def _choice_body(q: Question, qid: str) -> str:
+    kind = "radio" if q.type == "single" else "checkbox"
+    rows = []
+    for pos, i in enumerate(q.display_order()):
+        opt = q.options[i]
+        oid = f"{qid}-o{pos}"
+        rows.append(
+            f'<li class="ik-opt" data-ik-pos="{pos}">'
+            f'<input type="{kind}" id="{oid}" name="{qid}" value="{pos}">'
+            f'<label for="{oid}">{inline_html(opt.text)}</label>'
+            f'<p class="ik-opt-fb" id="{oid}-fb" hidden><span class="ik-opt-mark"></span> '
+            f"{inline_html(opt.feedback)}</p>"
+            f"</li>"
+        )
+    return f'<ul class="ik-options">{"".join(rows)}</ul>'
+
+
+def _numeric_body(q: Question, qid: str) -> str:
+    units = (f'<span class="ik-units" id="{qid}-units">{inline_html(q.units)}</span>' if q.units else "")
+    described = f' aria-describedby="{qid}-units"' if q.units else ""
+    mistakes = "".join(
+        f'<p class="ik-num-fb" data-ik-mistake="{i}" hidden>{inline_html(m.feedback)}</p>'
+        for i, m in enumerate(q.mistakes)
+    )
+    return (
+        f'<p class="ik-numeric"><label for="{qid}-in">Your answer</label> '
+        f'<input type="text" inputmode="decimal" autocomplete="off" spellcheck="false" class="ik-num-in" '
+        f'id="{qid}-in" name="{qid}-in"{described}> {units}</p>'
+        f'<p class="ik-num-fb" data-ik-fb="correct" hidden>{inline_html(q.feedback_correct)}</p>'
+        f'<p class="ik-num-fb" data-ik-fb="incorrect" hidden>{inline_html(q.feedback_incorrect)}</p>'
+        f"{mistakes}"
+    )
+
+
+def _ordering_body(q: Question, qid: str) -> str:
+    rows = []
+    for pos, i in enumerate(q.display_order()):
+        text = q.items[i]
+        name = _attr(plain_text(text))
+        rows.append(
+            f'<li class="ik-item" data-ik-item="{i}">'
+            f'<span class="ik-item-text">{inline_html(text)}</span>'
+            f'<span class="ik-item-moves" hidden>'
+            f'<button type="button" class="ik-btn ik-btn-small" data-ik-action="up" aria-label="Move up: {name}">'
+            f'<span aria-hidden="true">\u2191</span> Move up</button>'
+            f'<button type="button" class="ik-btn ik-btn-small" data-ik-action="down" aria-label="Move down: {name}">'
+            f'<span aria-hidden="true">\u2193</span> Move down</button></span>'
+            f"</li>"
+        )
+    return f'<ol class="ik-order" id="{qid}-list" aria-label="Items in your order">{"".join(rows)}</ol>'
+
+
+def question_html(q: Question, number: int, total: int, qid: str, bibfile: Path | None) -> str:
+    """One question as ``<li><fieldset>…</fieldset></li>``."""
+    if q.type in ("single", "multiple"):
+        body = _choice_body(q, qid)
+    elif q.type == "numeric":
+        body = _numeric_body(q, qid)
+    else:
+        body = _ordering_body(q, qid)
+    hint = (f'<details class="ik-hint"><summary>Hint</summary><p>{inline_html(q.hint)}</p></details>'
+            if q.hint else "")
+    cite = f' <span class="ik-cite">{cite_html(q.cite, bibfile)}</span>' if q.cite else ""
+    return (
+        f'<li class="ik-q" id="{qid}" data-ik-qid="{_attr(q.id)}" data-ik-type="{q.type}">'
+        f'<fieldset aria-describedby="{qid}-instr">'
+        f'<legend><span class="ik-q-num">Question {number} of {total}.</span> {inline_html(q.prompt)}</legend>'
+        f'<p class="ik-q-instr" id="{qid}-instr">{html.escape(instructions(q))}</p>'
+        f"{body}{hint}"
+        f'<div class="ik-q-actions" hidden>'
+        f'<button type="button" class="ik-btn ik-btn-primary" data-ik-action="check">Check</button> '
+        f'<button type="button" class="ik-btn" data-ik-action="retry" hidden>Try again</button></div>'
+        f'<div class="ik-verdict" hidden><p class="ik-verdict-head"><span class="ik-verdict-icon" '
+        f'aria-hidden="true"></span> <strong class="ik-verdict-text"></strong> '
+        f'<span class="ik-verdict-msg"></span></p></div>'
+        f'<div class="ik-explanation" hidden><p><strong>Explanation.</strong> {inline_html(q.explanation)}{cite}</p></div>'
+        f"</fieldset></li>"
+    )
+
+
+def quiz_html(
+    questions: Sequence[Question],
+    *,
+    key: str,
+    title: str | None = None,
+    bibfile: Path | None = None,
+    uid: str | None = None,
+) -> str:
+    """The whole quiz as one ``<section data-ik="quiz">``.
+
+    Parameters
+    ----------
+    questions
+        Validated questions, in the order shown.
+    key
+        Identifies the quiz's source (e.g. the bank's file name); with the question ids it seeds the
+        element ids.
+    title
+        Visible title above the questions; the section's accessible name is "Quiz" otherwise.
+    bibfile
+        ``references.bib`` used to turn ``cite`` keys into author–year source lines.
+    uid
+        Root id; derived from ``key`` and the question ids when omitted.
+    """
+    base = uid or stable_id("ikq", key, *(q.id for q in questions))
+    _RENDERED[base] += 1
+    root = base if _RENDERED[base] == 1 else f"{base}-{_RENDERED[base]}"
+    total = len(questions)
+    items = "".join(question_html(q, n + 1, total, f"{root}-q{n + 1}", bibfile) for n, q in enumerate(questions))
+    heading = (f'<p class="ik-quiz-title" id="{root}-title">{inline_html(title)}</p>' if title else "")
+    label = f'aria-labelledby="{root}-title"' if title else f'aria-label="Quiz, {total} questions"'
+    return (
+        f'<section class="ik-quiz" id="{root}" data-ik="quiz" {label}>'
+        f"{heading}"
+        f'<p class="ik-quiz-nojs">Choose your answers; checking them needs JavaScript.</p>'
+        f'<ol class="ik-questions">{items}</ol>'
+        f'<p class="ik-quiz-score" hidden>Score: <span class="ik-score-value">0</span> of {total}'
+        f'<span class="ik-score-note"> (questions answered: <span class="ik-score-answered">0</span>)</span></p>'
+        f'<p class="ik-sr-only ik-live" aria-live="polite"></p>'
+        f'<script type="application/json" class="ik-quiz-data">{_json_for_script(quiz_data(questions))}</script>'
+        f"</section>"
+    )
+
+
+__all__ = ["cite_html", "instructions", "question_html", "quiz_data", "quiz_html"]

@@ -1,0 +1,160 @@
+"""Every page of the built book, in headless Chromium and as HTML.
+
+- loads with no console error and no request to any host other than 127.0.0.1;
+- every image has meaningful alt text;
+- every internal link and anchor resolves (external links are listed in the report, not fetched);
+- every interactive element of the course is initialised and reachable by keyboard;
+- axe-core finds no serious or critical violation caused by the course's own content;
+- the Nu Html Checker finds no error in any page.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import IN_CI, ROOT, require
+from builtsite import is_external, parse_page, resolve, toc_pages
+
+PAGES = toc_pages()
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+#: axe findings that come from the stock theme (identical on every page, see README): rule id and a class
+#: that identifies the theme's element (matched in the node's selector or HTML).
+THEME_AXE_BASELINE = {
+    ("label-content-name-mismatch", "search-button"),
+    ("label-content-name-mismatch", "theme-switch-button"),
+}
+#: Alt texts that say nothing about the picture.
+MEANINGLESS_ALT = {"image", "figure", "diagram", "a diagram", "plot", "chart", "picture", "img", "svg"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_loads_cleanly_with_alt_text_and_keyboard_operable_elements(
+    new_page: Callable[..., object], book_url: str, built_book: Path, page_path: str
+) -> None:
+    assert (built_book / page_path).exists(), f"{page_path} was not built"
+    page = new_page()
+    page.goto(f"{book_url}/{page_path}", wait_until="networkidle")
+    assert page.ik_external == [], f"{page_path} requested other hosts: {page.ik_external}"
+    assert page.ik_console_errors == [], f"{page_path} console errors: {page.ik_console_errors}"
+
+    images = page.eval_on_selector_all(
+        "img:not([aria-hidden=true]), article svg[role=img]:not([aria-hidden=true])",
+        "els => els.map(e => ({src: (e.currentSrc || e.getAttribute('src') || '').slice(0, 80),"
+        " alt: (e.getAttribute('alt') ?? e.getAttribute('aria-label') ?? '').trim()}))",
+    )
+    bad = [img for img in images if len(img["alt"]) < 12 or img["alt"].lower() in MEANINGLESS_ALT]
+    # The theme's logo is absent (no logo configured); anything else must describe itself.
+    assert bad == [], f"{page_path}: images without meaningful alt text: {bad}"
+
+    elements = page.eval_on_selector_all(
+        "[data-ik]", "els => els.map(e => ({kind: e.dataset.ik, ready: e.dataset.ikReady === 'true', id: e.id}))"
+    )
+    not_ready = [el for el in elements if not el["ready"]]
+    assert not_ready == [], f"{page_path}: interactive elements the script did not initialise: {not_ready}"
+    unreachable = page.eval_on_selector_all(
+        "[data-ik] button:not([hidden]):not([disabled]), [data-ik] input:not([type=hidden]), [data-ik] select",
+        """els => els.filter(e => e.offsetParent !== null).filter(e => { e.focus(); return document.activeElement !== e || e.tabIndex < 0; })
+                 .map(e => e.outerHTML.slice(0, 120))""",
+    )
+    assert unreachable == [], f"{page_path}: controls that keyboard focus cannot reach: {unreachable}"
+
+    # Step-through diagrams and explorer frames move with the keyboard alone.
+    for viewer in page.locator("[data-ik=frames]").all():
+        before = viewer.get_attribute("data-ik-current")
+        frames = viewer.locator(".ik-frame").count()
+        if frames < 2:
+            continue
+        control = viewer.locator('[data-ik-action="next"], input.ik-range').first
+        control.focus()
+        page.keyboard.press("ArrowRight")
+        assert viewer.get_attribute("data-ik-current") != before, f"{page_path}: a frame viewer ignores the arrow key"
+        page.keyboard.press("ArrowLeft")
+    assert page.ik_console_errors == [], f"{page_path} console errors after interaction: {page.ik_console_errors}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_path", PAGES)
+def test_axe_finds_no_serious_violation_from_course_content(
+    new_page: Callable[..., object], book_url: str, page_path: str
+) -> None:
+    if not AXE.exists():
+        require("axe-core is not installed (npm ci); accessibility tests skipped")
+    page = new_page()
+    page.goto(f"{book_url}/{page_path}", wait_until="networkidle")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    found = []
+    for violation in result["violations"]:
+        if violation["impact"] not in {"serious", "critical"}:
+            continue
+        for node in violation["nodes"]:
+            target = " ".join(map(str, node["target"]))
+            where = target + " " + node.get("html", "")
+            if any(rule == violation["id"] and fragment in where for rule, fragment in THEME_AXE_BASELINE):
+                continue
+            found.append(f"{violation['id']} ({violation['impact']}) at {target}: {node['failureSummary'][:200]}")
+    assert found == [], f"{page_path}: axe violations:\n" + "\n".join(found)
+
+
+def test_every_internal_link_and_anchor_resolves(built_book: Path) -> None:
+    broken: list[str] = []
+    external: set[str] = set()
+    cache: dict[Path, set[str]] = {}
+    pages = [p for p in built_book.rglob("*.html") if "_static" not in p.parts]
+    for page in pages:
+        for attribute, url in parse_page(page).links:
+            if not url or is_external(url):
+                if url:
+                    external.add(url)
+                continue
+            target, fragment = resolve(page, url)
+            if target is None:
+                continue
+            where = f"{page.relative_to(built_book)}: {attribute}={url!r}"
+            if not target.exists():
+                broken.append(f"{where} -> missing file")
+                continue
+            if fragment and target.suffix == ".html":
+                if target not in cache:
+                    cache[target] = parse_page(target).ids
+                if fragment not in cache[target]:
+                    broken.append(f"{where} -> no anchor #{fragment}")
+    report = ROOT / "_build" / "external-links.txt"
+    report.parent.mkdir(exist_ok=True)
+    report.write_text("\n".join(sorted(external)) + "\n", encoding="utf-8")
+    assert broken == [], "broken internal links:\n" + "\n".join(broken)
+
+
+def test_nu_html_checker_finds_no_error(built_book: Path) -> None:
+    if not VNU.exists():
+        require("vnu-jar is not installed (npm ci); HTML validation skipped")
+    if shutil.which("java") is None:
+        require("java is not installed; HTML validation skipped")
+    files = [str(built_book / p) for p in PAGES if p not in {"search.html", "genindex.html"}]
+    proc = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout", *files],
+        capture_output=True,
+        text=True,
+    )
+    messages = json.loads(proc.stdout or "{}").get("messages", [])
+    errors = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')} [{m.get('extract', '')[:100]!r}]"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+    assert errors == [], "Nu Html Checker errors:\n" + "\n".join(errors)
+
+
+def test_ci_requires_browsers() -> None:
+    """Under CI=true the browser layers may not be skipped for want of Chromium."""
+    if IN_CI:
+        assert Path("/usr/bin/chromium").exists() or shutil.which("chromium"), "CI=true but Chromium is missing"

@@ -1,0 +1,57 @@
+"""The pivotal-trial records and their sortable table (immunokit.evidence)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from immunokit.evidence import PIVOTAL_TRIALS, Trial, trial_table
+
+BIB = Path(__file__).resolve().parents[1] / "book" / "references.bib"
+
+
+def test_every_trial_cites_an_entry_of_the_bibliography() -> None:
+    keys = set(re.findall(r"^@\w+\{([^,]+),", BIB.read_text(encoding="utf-8"), re.M))
+    missing = [t.cite for t in PIVOTAL_TRIALS if t.cite not in keys]
+    assert missing == []
+
+
+def test_table_has_a_row_per_trial_with_column_and_row_headers() -> None:
+    page = trial_table().to_html()
+    assert 'data-ik="sortable"' in page
+    assert page.count('<th scope="col">') == 11
+    assert page.count('<th scope="row">') == len(PIVOTAL_TRIALS)
+    for trial in PIVOTAL_TRIALS:
+        assert f">{trial.name}</th>" in page
+        assert trial.citation in page
+    assert 'aria-live="polite"' in page
+    assert "<caption>" in page and "not comparable" in page
+
+
+def test_numbers_sort_by_value_not_text() -> None:
+    page = trial_table().to_html()
+    assert '<td data-sort-value="817">817 ' in page
+
+
+def test_single_arm_and_randomised_trials_are_labelled() -> None:
+    page = trial_table().to_html()
+    assert "Randomised, phase 3" in page
+    assert "Single-arm, phase 2" in page
+    assert {t.design for t in PIVOTAL_TRIALS} == {"randomised", "single-arm"}
+
+
+def test_disease_filter_and_its_errors() -> None:
+    table = trial_table(disease="CLL")
+    assert {t.disease for t in table.trials} == {"CLL"}
+    assert table.cite_keys()[0] == "hallek2010cll8"
+    with pytest.raises(ValueError, match=r"matches no trial; the diseases are"):
+        trial_table(disease="CML")
+
+
+def test_bad_records_are_refused_with_the_trial_named() -> None:
+    with pytest.raises(ValueError, match="trial 'X': design"):
+        Trial("X", "k", "A 2020", 2020, "ALL", "m", "s", "observational", "2", 10, "n", "a", "e", "t")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="at least one trial"):
+        trial_table([])
