@@ -319,13 +319,13 @@ class TargetAntigen:
 #: Candidate targets of chapter 10 (B-lineage comparators first, then AML targets).
 TARGET_ANTIGENS: Final[tuple[TargetAntigen, ...]] = (
     TargetAntigen("CD19", "B-ALL", "yes", "not shown", "no",
-                  "B cells (B-cell aplasia; antibody replacement possible)",
+                  "B cells: B-cell aplasia, manageable",
                   ("pillai2019car", "clements2020blinatumomab")),
     TargetAntigen("CD22", "B-ALL", "most", "not shown", "not shown", "B cells",
                   ("kantarjian2013inotuzumab",)),
     TargetAntigen("CD33", "AML", "most", "not shown", "some", "myeloid progenitors and monocytes",
                   ("marvinpeek2022challenges",)),
-    TargetAntigen("CD123", "AML", "yes", "yes", "yes", "stem and progenitor cells (risk of myeloablation)",
+    TargetAntigen("CD123", "AML", "yes", "yes", "yes", "stem and progenitor cells: myeloablation",
                   ("marvinpeek2022challenges",)),
     TargetAntigen("CLL-1", "AML", "most", "most", "no", "mature myeloid cells",
                   ("vanrhenen2007clec12a",)),

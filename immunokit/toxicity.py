@@ -10,7 +10,7 @@ clinical use and know nothing about the patient beyond the inputs.
 Public API
 ----------
 :func:`crs_grade`, :class:`CrsResult`, :class:`Hypotension`, :class:`Oxygen`
-:func:`ice_score`, :data:`ICE_ITEMS`
+:func:`ice_score`, :data:`ICE_ITEMS`, :func:`tocilizumab_dose_mg`
 :func:`icans_grade`, :class:`IcansResult`, :class:`Consciousness`, :class:`Seizure`, :class:`Motor`,
 :class:`Edema`
 :class:`CrsCalculator`, :class:`IcansCalculator` — :class:`~immunokit.interactive.Interactive`
@@ -60,6 +60,7 @@ __all__ = [
     "crs_grade",
     "icans_grade",
     "ice_score",
+    "tocilizumab_dose_mg",
 ]
 
 #: Shown on both calculators, live and static.
@@ -308,6 +309,33 @@ def _crs_drivers(hypo: Hypotension, oxy: Oxygen) -> str:
     if hypo.grade:
         return f"{h}, with no hypoxia."
     return f"{o}, with no hypotension."
+
+
+# ---- tocilizumab dose ----------------------------------------------------------------------------
+
+#: Tocilizumab for CRS (Kymriah label, bibtex key ``novartis2017kymriah``): mg/kg by weight band, cap.
+TOCILIZUMAB_MG_PER_KG_AT_LEAST_30KG: Final[float] = 8.0
+TOCILIZUMAB_MG_PER_KG_UNDER_30KG: Final[float] = 12.0
+TOCILIZUMAB_MAX_DOSE_MG: Final[float] = 800.0
+
+
+def tocilizumab_dose_mg(weight_kg: float) -> float:
+    """Return the tocilizumab dose for CRS, in mg, from body weight in kg (teaching use only).
+
+    8 mg/kg for patients weighing 30 kg or more (at most 800 mg), 12 mg/kg below 30 kg, given IV
+    over 1 hour; repeated after at least 8 hours if there is no improvement, at most 4 doses
+    (tisagenlecleucel label, ``novartis2017kymriah``).
+
+    Raises
+    ------
+    ValueError
+        If ``weight_kg`` is not a positive number of kilograms.
+    """
+    if isinstance(weight_kg, bool) or not isinstance(weight_kg, (int, float)) or not weight_kg > 0:
+        raise ValueError(f"weight_kg must be a positive number of kilograms; got {weight_kg!r}")
+    if weight_kg < 30:
+        return TOCILIZUMAB_MG_PER_KG_UNDER_30KG * weight_kg
+    return min(TOCILIZUMAB_MG_PER_KG_AT_LEAST_30KG * weight_kg, TOCILIZUMAB_MAX_DOSE_MG)
 
 
 # ---- ICE score ---------------------------------------------------------------------------------

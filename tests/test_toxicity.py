@@ -319,3 +319,21 @@ def test_live_icans_calculator_updates_on_widget_values() -> None:
     controls["consciousness"].value = "unarousable"
     assert box.verdict["grade"] == 4
     assert "ignored" in box.verdict["text"]
+
+
+# ---- tocilizumab dose (Kymriah label) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("weight", "dose"), [(20, 240.0), (29.9, 358.8), (30, 240.0), (70, 560.0), (100, 800.0), (130, 800.0)])
+def test_tocilizumab_dose_by_weight_band_and_cap(weight: float, dose: float) -> None:
+    from immunokit.toxicity import tocilizumab_dose_mg
+
+    assert tocilizumab_dose_mg(weight) == pytest.approx(dose)
+
+
+@pytest.mark.parametrize("bad", [0, -5, "70", None, True])
+def test_tocilizumab_dose_rejects_bad_weight(bad: object) -> None:
+    from immunokit.toxicity import tocilizumab_dose_mg
+
+    with pytest.raises(ValueError, match="weight_kg must be a positive number"):
+        tocilizumab_dose_mg(bad)  # type: ignore[arg-type]

@@ -120,6 +120,8 @@ class Numeric(Checker):
     mistakes: Sequence[Mistake] = ()
     correct_message: str = "Right: {value} {units}."
     incorrect_message: str = "Not quite. Recheck each step of the calculation and the units."
+    #: What to write, when "a number in <units>" does not say it (e.g. "a whole-number grade, 0–5").
+    describe: str = ""
 
     def value(self) -> float:
         """The expected value, computed now."""
@@ -129,6 +131,8 @@ class Numeric(Checker):
         return self.value()
 
     def expects(self) -> str:
+        if self.describe:
+            return self.describe
         return f"a number in {self.units}" if self.units else "a number"
 
     def evaluate(self, answer: Any) -> Outcome:
@@ -325,6 +329,8 @@ class Values(Checker):
     what: str = "values"
     rtol: float = 0.01
     atol: float = 1e-6
+    #: Recognisable wrong answers: (function computing the wrong values, message).
+    alternatives: Sequence[tuple[Callable[[], Sequence[float]], str]] = ()
     correct_message: str = "All values agree."
 
     def value(self) -> np.ndarray:
@@ -351,6 +357,9 @@ class Values(Checker):
         bad = np.flatnonzero(~np.isclose(got, want, rtol=self.rtol, atol=self.atol))
         if bad.size == 0:
             return Status.CORRECT, self.correct_message, 1.0
+        for wrong, message in self.alternatives:
+            if np.allclose(got, np.asarray(wrong(), dtype=float), rtol=self.rtol, atol=self.atol):
+                return Status.INCORRECT, message, 0.0
         i = int(bad[0])
         percent = ""
         if want[i] != 0 and np.isclose(got[i], want[i] * 100, rtol=self.rtol):

@@ -214,8 +214,7 @@ def stein_spec(n_individuals: int = 0, seed: int = 1) -> PlotSpec:
     series = [Series(t, typical, label="typical patient (Stein 2019)", color=OKABE_ITO["blue"], linewidth=2.5)]
     people = sample_individuals(n_individuals, seed) if n_individuals else []
     for i, p in enumerate(people):
-        series.append(Series(t, stein_closed_form(np.union1d(t, [p.tmax_d])[:len(t)], p) if False else
-                             stein_closed_form(t, p), label="sampled patients" if i == 0 else None,
+        series.append(Series(t, stein_closed_form(t, p), label="sampled patients" if i == 0 else None,
                              color=OKABE_ITO["sky_blue"], linestyle="--", linewidth=0.9))
     notes = [Note(STEIN_2019.tmax_d + 3, STEIN_2019.cmax_copies_per_ug,
                   f"peak {STEIN_2019.cmax_copies_per_ug:,.0f} copies/µg at day {STEIN_2019.tmax_d:g}", va="center"),
@@ -278,10 +277,10 @@ class CarTLeukemiaParams:
     car_t_dose_cells: float = 1e8
     leukemia_growth_per_d: float = 0.06
     carrying_capacity_cells: float = 1e12
-    max_kill_per_d: float = 1.5
+    max_kill_per_d: float = 1.0
     kill_half_sat_cells: float = 1e9
     expansion_per_d: float = 0.9
-    antigen_half_sat_cells: float = 1e9
+    antigen_half_sat_cells: float = 1e10
     car_t_loss_per_d: float = 0.02
     source: str = "kimmel2021cart"
 
@@ -392,6 +391,11 @@ def simulate_leukemia(params: CarTLeukemiaParams = CarTLeukemiaParams(), t_end_d
     return LeukemiaResult(t, counts_all[0], counts_all[1], counts_all[2], p)
 
 
+def _gaps(cells: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Counts with extinct (zero) stretches as NaN, so a log plot stops the line there."""
+    return np.where(cells > 0, cells, np.nan)
+
+
 def leukemia_spec(antigen_negative_fraction: float = 1e-5, car_t_persistence_d: float = 35.0,
                   leukemia_cells: float = 1e11, car_t_dose_cells: float = 1e8) -> PlotSpec:
     """Plot spec of the illustrative model: leukemia (antigen-positive, -negative) and CAR T over a year."""
@@ -401,16 +405,18 @@ def leukemia_spec(antigen_negative_fraction: float = 1e-5, car_t_persistence_d: 
     floor = 0.1
     detect = 1e9
     series = [
-        Series(res.t_d, np.maximum(res.antigen_positive, floor), label="antigen-positive leukemia",
+        Series(res.t_d, _gaps(res.antigen_positive), label="antigen-positive leukemia",
                color=CYCLE[0]),
-        Series(res.t_d, np.maximum(res.antigen_negative, floor), label="antigen-negative leukemia",
+        Series(res.t_d, _gaps(res.antigen_negative), label="antigen-negative leukemia",
                color=CYCLE[1], linestyle="--"),
-        Series(res.t_d, np.maximum(res.car_t, floor), label="CAR T cells", color=CYCLE[2], linestyle="-."),
+        Series(res.t_d, _gaps(res.car_t), label="CAR T cells", color=CYCLE[2], linestyle="-."),
         Series([0], [detect], color="#555555", linestyle=":", linewidth=1.0, kind="hline"),
     ]
     relapse = res.relapse_day(detect)
-    if relapse is None:
-        story = "no relapse within the year"
+    if res.first_time_below(detect) is None:
+        story = "no remission: leukemia never falls below the detection limit"
+    elif relapse is None:
+        story = "remission lasting the whole year"
     else:
         kind = ("antigen-negative" if res.antigen_negative[res.t_d >= relapse][0] >
                 res.antigen_positive[res.t_d >= relapse][0] else "antigen-positive")

@@ -41,6 +41,16 @@ QuestionType = Literal["single", "multiple", "numeric", "ordering"]
 QUESTION_TYPES: tuple[str, ...] = ("single", "multiple", "numeric", "ordering")
 SCORING_RULES: tuple[str, ...] = ("all-or-nothing", "partial")
 
+#: Fields each question type may have besides id, objective, type, prompt, hint, cite, explanation.
+TYPE_FIELDS: dict[str, frozenset[str]] = {
+    "single": frozenset({"options"}),
+    "multiple": frozenset({"options", "scoring"}),
+    "numeric": frozenset({"answer", "tolerance", "tolerance_percent", "units", "feedback_correct",
+                          "feedback_incorrect", "mistakes"}),
+    "ordering": frozenset({"items"}),
+}
+ALL_TYPE_FIELDS: frozenset[str] = frozenset().union(*TYPE_FIELDS.values())
+
 #: Relative slack added to every numeric tolerance so that an edge value typed by the reader
 #: (0.3 + 0.1 = 0.4) is accepted although binary floating point makes ``|0.4 - 0.3|`` slightly
 #: larger than ``0.1``. The browser script uses the same constant.
@@ -201,6 +211,10 @@ def _read_yaml(path: Path) -> tuple[Any, list[str]]:
         what = exc.problem or str(exc)
         if exc.context:
             what = f"{exc.context}; {what}"
+        if "mapping values are not allowed" in what:
+            what += " (a ': ' inside unquoted text starts a mapping: put the text in quotes)"
+        elif "could not find expected ':'" in what or "expected <block end>" in what:
+            what += " (check the indentation of this line against the lines above)"
         return None, [f"{path.name}: YAML syntax error at {where}: {what}"]
     except yaml.YAMLError as exc:
         return None, [f"{path.name}: YAML syntax error: {exc}"]
@@ -239,6 +253,23 @@ _TYPE_WORDS = {"string": "text", "number": "a number", "boolean": "true or false
                "object": "a mapping (key: value lines)"}
 
 
+def _what(value: Any) -> str:
+    """How a YAML value reads, for messages ("the boolean true", "the number 28", "a list")."""
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
 def _describe(error: ValidationError, qtype: str | None) -> tuple[list[Any], str]:
     """Return (path of the field, message) for one schema error."""
     path = list(error.absolute_path)
@@ -256,12 +287,6 @@ def _describe(error: ValidationError, qtype: str | None) -> tuple[list[Any], str
     if v == "additionalProperties":
         names = re.findall(r"'([^']+)'", error.message.split("(")[-1])
         return path, f"unknown field{'s' if len(names) != 1 else ''} {', '.join(repr(n) for n in names)}"
-    if v is False or (error.validator_value is False) or error.message.startswith("False schema"):
-        kind = qtype or "this"
-        hint = ""
-        if qtype == "ordering" and path and path[-1] == "options":
-            hint = ": list the steps under 'items', in the correct order"
-        return path, f"does not belong in a {kind} question{hint}"
     if v == "enum":
         allowed = ", ".join(str(x) for x in error.validator_value)
         what = "unknown question type" if path and path[-1] == "type" else "not allowed"
@@ -270,7 +295,7 @@ def _describe(error: ValidationError, qtype: str | None) -> tuple[list[Any], str
         return path, f"must be {error.validator_value!r}"
     if v == "type":
         want = _TYPE_WORDS.get(str(error.validator_value), str(error.validator_value))
-        got = type(inst).__name__ if not isinstance(inst, bool) else "true/false"
+        got = _what(inst)
         tip = ""
         if error.validator_value == "string" and isinstance(inst, bool):
             tip = " (YAML reads an unquoted yes/no/on/off/true/false as true or false: quote the text)"
@@ -280,7 +305,7 @@ def _describe(error: ValidationError, qtype: str | None) -> tuple[list[Any], str
             tip = " (a ': ' inside unquoted text starts a mapping: quote the text)"
         elif error.validator_value == "number" and isinstance(inst, str):
             tip = " (write the number without units or quotes)"
-        return path, f"must be {want}, not {got} {inst!r}{tip}" if not isinstance(inst, dict) else f"must be {want}{tip}"
+        return path, f"must be {want}, not {got}{tip}"
     if v == "pattern":
         return path, f"{inst!r} is not valid: {_PATTERN_HELP.get(str(error.validator_value), 'wrong format')}"
     if v == "minItems":
@@ -334,6 +359,11 @@ def _semantic(raw_q: dict[str, Any], chapter: str | None) -> list[tuple[list[Any
     if chapter and isinstance(objective, str) and re.fullmatch(r"ch[0-9]{2}-o[0-9]+", objective) \
             and not objective.startswith(chapter + "-"):
         out.append((["objective"], f"{objective!r} is an objective of another chapter; this bank is {chapter}"))
+    if isinstance(qtype, str) and qtype in TYPE_FIELDS:
+        for key in raw_q:
+            if key in ALL_TYPE_FIELDS and key not in TYPE_FIELDS[qtype]:
+                hint = ": list the steps under 'items', in the correct order" if (qtype, key) == ("ordering", "options") else ""
+                out.append(([key], f"does not belong in a {qtype} question{hint}"))
     if qtype in ("single", "multiple") and isinstance(raw_q.get("options"), list):
         opts = [o for o in raw_q["options"] if isinstance(o, dict)]
         n_correct = sum(1 for o in opts if o.get("correct") is True)
@@ -479,8 +509,8 @@ def check_bank(
         path_list = list(error.absolute_path)
         if any(path_list[: len(p)] == p for p in skip_prefixes):
             continue
-        if error.validator in ("if", "allOf"):
-            continue
+        if error.validator in ("if", "allOf", None):
+            continue  # None: a field forbidden for the type ("options": false), reported by _semantic
         qtype = None
         if len(path_list) >= 2 and path_list[0] == "questions" and isinstance(path_list[1], int):
             raw_q = raw_questions[path_list[1]]

@@ -50,7 +50,8 @@ EXERCISE = Exercise(
             title="fraction of CD20 bound at 24 nM",
             checker=Numeric(
                 _occupancy_24nm,
-                units="(fraction, 0–1)",
+                units="",
+                describe="a fraction between 0 and 1",
                 rtol=0.01,
                 mistakes=(
                     PERCENT_FOR_FRACTION,

@@ -144,7 +144,8 @@ EXERCISE = Exercise(
             title="concentration on day 10 relative to day 5 (figure)",
             checker=Numeric(
                 _ratio_day10_day5,
-                units="(ratio)",
+                units="",
+                describe="a ratio (a pure number)",
                 rtol=0.02,
                 mistakes=(
                     wrong_value("inverted", lambda: 1.0 / _ratio_day10_day5(), "That is day 5 over day 10; invert it."),

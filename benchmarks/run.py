@@ -1,0 +1,198 @@
+"""Performance benchmark of the course: writes ``benchmarks/report.json`` and prints a table.
+
+Measures, on this machine:
+
+- a cold build of the whole book (empty execution cache, fresh output folder) and a rebuild with nothing
+  changed (seconds);
+- the execution time of every notebook in ``book/``, ``solutions/`` and ``exercises/`` (seconds, fresh
+  kernel, nbclient);
+- the update latency of every model explorer (median and 95th percentile, ms; ``explorer_bench.py``);
+- the static quiz's bytes per question and time to interactive, beside jupyterquiz on the same ten
+  questions (``quiz_bench.py``);
+- the bytes a browser transfers for each chapter page (HTML, scripts, styles, images; uncompressed, as served
+  on 127.0.0.1).
+
+Targets (2-core machine): cold build ≤ 120 s; no-change rebuild ≤ 10 % of cold; every notebook ≤ 10 s;
+explorer median ≤ 50 ms; chapter page ≤ 1.5 MB; quizzes lighter and faster than jupyterquiz. A missed
+target is reported as MISSED, never hidden. Usage: ``python benchmarks/run.py [--skip-build] [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "benchmarks" / "report.json"
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+MB = 1024 * 1024
+
+
+def _load(name: str) -> Any | None:
+    path = ROOT / "benchmarks" / f"{name}.py"
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[name] = module
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def time_builds(out: Path) -> dict[str, Any]:
+    """Cold build into an empty folder, then a rebuild with nothing changed (seconds)."""
+    command = [str(JUPYTER_BOOK), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(out)]
+    result: dict[str, Any] = {}
+    for label in ("cold_build_s", "rebuild_s"):
+        start = time.perf_counter()
+        proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        result[label] = round(time.perf_counter() - start, 2)
+        if proc.returncode != 0:
+            result["build_error"] = (proc.stdout + proc.stderr)[-2000:]
+            break
+    result["rebuild_fraction"] = round(result.get("rebuild_s", float("nan")) / result["cold_build_s"], 3)
+    return result
+
+
+def time_notebooks() -> dict[str, float]:
+    """Seconds to execute each notebook top to bottom in a fresh kernel."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    times: dict[str, float] = {}
+    for folder in ("book", "solutions", "exercises"):
+        for path in sorted((ROOT / folder).glob("*.ipynb")):
+            nb = nbformat.read(path, as_version=4)
+            client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+            start = time.perf_counter()
+            try:
+                client.execute()
+                times[str(path.relative_to(ROOT))] = round(time.perf_counter() - start, 2)
+            except Exception as err:  # noqa: BLE001 - reported, not raised
+                times[str(path.relative_to(ROOT))] = float("nan")
+                print(f"  {path.relative_to(ROOT)} failed: {type(err).__name__}: {str(err)[:200]}", file=sys.stderr)
+    return times
+
+
+def page_bytes(html_dir: Path) -> dict[str, int]:
+    """Bytes transferred for each chapter page, loaded in headless Chromium from a local server."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html_dir))
+    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    sizes: dict[str, int] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for page_path in sorted((html_dir / "book").glob("ch*.html")):
+            context = browser.new_context()
+            page = context.new_page()
+            total = [0]
+
+            def count(response: Any, total: list[int] = total) -> None:
+                try:
+                    total[0] += len(response.body())
+                except Exception:  # noqa: BLE001 - aborted or redirected responses have no body
+                    pass
+
+            page.on("response", count)
+            page.goto(f"{base}/book/{page_path.name}", wait_until="networkidle")
+            sizes[page_path.name] = total[0]
+            context.close()
+        browser.close()
+    server.shutdown()
+    return sizes
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-build", action="store_true", help="reuse _build/html; no build timing")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args(argv)
+
+    report: dict[str, Any] = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(), "platform": platform.platform()},
+    }
+    rows: list[tuple[str, str, str, str]] = []
+
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
+        html_dir = ROOT / "_build" / "html"
+        if not args.skip_build:
+            print("building the book twice (cold, then unchanged)…", file=sys.stderr)
+            builds = time_builds(Path(tmp))
+            report["build"] = builds
+            html_dir = Path(tmp) / "_build" / "html"
+            rows.append(("cold build", f"{builds['cold_build_s']} s", "≤ 120 s", verdict(builds["cold_build_s"] <= 120)))
+            if "rebuild_s" in builds:
+                rows.append(("no-change rebuild", f"{builds['rebuild_s']} s ({builds['rebuild_fraction']:.0%} of cold)",
+                             "≤ 10 % of cold", verdict(builds["rebuild_fraction"] <= 0.10)))
+        print("timing notebooks…", file=sys.stderr)
+        notebooks = time_notebooks()
+        report["notebooks_s"] = notebooks
+        slowest = max(notebooks.items(), key=lambda kv: kv[1], default=("-", 0.0))
+        rows.append(("slowest notebook", f"{slowest[1]} s ({slowest[0]})", "≤ 10 s",
+                     verdict(all(v <= 10 for v in notebooks.values()))))
+        if (html_dir / "book").exists():
+            print("measuring page bytes…", file=sys.stderr)
+            sizes = page_bytes(html_dir)
+            report["page_bytes"] = sizes
+            if sizes:
+                biggest = max(sizes.items(), key=lambda kv: kv[1])
+                rows.append(("largest chapter page", f"{biggest[1] / MB:.2f} MB ({biggest[0]})", "≤ 1.5 MB",
+                             verdict(biggest[1] <= 1.5 * MB)))
+
+    explorer = _load("explorer_bench")
+    if explorer is not None:
+        print("timing explorers…", file=sys.stderr)
+        result = explorer.measure(n=10 if args.quick else 30)
+        report["explorers_ms"] = result
+        for name, stats in sorted(result.items()):
+            rows.append((f"explorer {name}", f"median {stats['median_ms']:.1f} ms, p95 {stats['p95_ms']:.1f} ms",
+                         "median ≤ 50 ms", verdict(stats["median_ms"] <= 50)))
+    quiz = _load("quiz_bench")
+    if quiz is not None:
+        print("measuring quizzes against jupyterquiz…", file=sys.stderr)
+        result = quiz.measure(n_loads=5 if args.quick else 10)
+        report["quiz"] = result
+        ours, peer = result.get("immunokit", {}), result.get("jupyterquiz", {})
+        if ours and peer:
+            rows.append(("quiz bytes / question", f"{ours['bytes_per_question']:.0f} B vs jupyterquiz {peer['bytes_per_question']:.0f} B",
+                         "≤ ½ of jupyterquiz", verdict(ours["bytes_per_question"] <= 0.5 * peer["bytes_per_question"])))
+            rows.append(("quiz time to interactive", f"{ours['tti_median_ms']:.0f} ms vs jupyterquiz {peer['tti_median_ms']:.0f} ms",
+                         "no later than jupyterquiz", verdict(ours["tti_median_ms"] <= peer["tti_median_ms"])))
+
+    report["summary"] = [dict(zip(("measure", "value", "target", "verdict"), row, strict=True)) for row in rows]
+    REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    width = max((len(r[0]) for r in rows), default=10)
+    print(f"\n{'measure'.ljust(width)} | value | target | verdict")
+    for row in rows:
+        print(f"{row[0].ljust(width)} | {row[1]} | {row[2]} | {row[3]}")
+    print(f"\nreport: {REPORT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
