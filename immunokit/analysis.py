@@ -342,7 +342,8 @@ def plot_arm_comparison(estimates: Sequence[ArmEstimate], title_note: str = "") 
         raise ValueError(f"plot_arm_comparison draws at most {len(styles)} arms, got {len(arms)}")
     with figure_style():
         fig, ax = plt.subplots(figsize=(6.4, 0.8 * len(endpoints) + 1.4))
-        offsets = np.linspace(-0.15, 0.15, len(arms)) if len(arms) > 1 else np.zeros(1)
+        # the first arm is drawn on top within each endpoint
+        offsets = np.linspace(0.15, -0.15, len(arms)) if len(arms) > 1 else np.zeros(1)
         ybase = np.arange(len(endpoints))[::-1]
         for (color, marker), arm, offset in zip(styles, arms, offsets, strict=False):
             for estimate in (e for e in estimates if e.arm == arm):
@@ -354,7 +355,7 @@ def plot_arm_comparison(estimates: Sequence[ArmEstimate], title_note: str = "") 
                             textcoords="offset points", ha="center", fontsize=8.5)
             ax.plot([], [], marker=marker, color=color, linestyle="none", label=arm)
         ax.set_yticks(ybase, endpoints)
-        ax.set_xlim(0, 1)
+        ax.set_xlim(-0.06, 1.0)  # room for value labels of points near zero
         ax.set_ylim(-0.6, len(endpoints) - 0.4)
         ax.set_xlabel("proportion of patients (2-year estimate)")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=len(arms))

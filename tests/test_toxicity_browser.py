@@ -97,3 +97,32 @@ def test_sortable_trial_table_sorts_by_keyboard_and_sets_aria_sort(page: object)
     assert table.locator("tbody tr").count() == len(PIVOTAL_TRIALS)
     live = page.locator('[data-ik="sortable"] .ik-live')  # type: ignore[attr-defined]
     live.filter(has_text="Sorted by Trial").wait_for(state="attached")
+
+
+@pytest.mark.build
+def test_built_chapter_pages_carry_working_calculators_and_table(
+    book_url: str, new_page: Callable[..., object]
+) -> None:
+    """In the built book, chapter 8's calculators give Python's verdicts and chapter 7's table sorts."""
+    p = new_page()
+    p.goto(f"{book_url}/book/ch08_side_effects.html", wait_until="networkidle")  # type: ignore[attr-defined]
+    crs = p.locator('[data-ik-calc="crs"][data-ik-ready]')  # type: ignore[attr-defined]
+    assert "never for patient care" in crs.inner_text()
+    crs.get_by_label("Fever ≥ 38 °C not attributable to another cause").check()
+    crs.get_by_label("Hypotension").select_option("no-vasopressor")
+    crs.get_by_label("Hypoxia: oxygen support needed").select_option("positive-pressure")
+    expected = crs_grade(True, "no-vasopressor", "positive-pressure")
+    assert crs.get_attribute("data-ik-grade") == str(expected.grade) == "4"
+    assert crs.locator(".ik-calc-reason").inner_text().lower() == expected.reason.lower()
+    icans = p.locator('[data-ik-calc="icans"][data-ik-ready]')  # type: ignore[attr-defined]
+    icans.get_by_label("Raised intracranial pressure / cerebral edema").select_option("focal")
+    assert icans.get_attribute("data-ik-grade") == "3"
+
+    p.goto(f"{book_url}/book/ch07_reading_trials.html", wait_until="networkidle")  # type: ignore[attr-defined]
+    header = p.locator('[data-ik="sortable"] thead th', has_text="Year")  # type: ignore[attr-defined]
+    header.get_by_role("button").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    first_year = p.locator('[data-ik="sortable"] tbody tr').first.locator("td").first.inner_text()  # type: ignore[attr-defined]
+    assert first_year == str(min(t.year for t in PIVOTAL_TRIALS))
+    assert p.ik_console_errors == []  # type: ignore[attr-defined]
+    assert p.ik_external == []  # type: ignore[attr-defined]

@@ -91,7 +91,9 @@ def _effectors_scene(ax: Axes, step: int) -> None:
     # CD20 with rituximab bound: left (ADCC), top pair (CDC), right (ADCP), bottom (labelled)
     fc_ends: dict[float, tuple[float, float]] = {}
     for angle in (180.0, 78.0, 102.0, 0.0, 270.0):
-        tip = receptor(ax, target.point(angle), angle, COLORS["antigen"], length=0.1, head="round", head_size=0.06)
+        tip = receptor(
+            ax, target.point(angle), angle, COLORS["antigen"], length=0.1, head="round", head_size=0.06
+        )
         points = antibody(ax, tip, angle, size=0.42)
         fc_ends[angle] = points["fc_end"]
     bottom = fc_ends[270.0]
@@ -106,8 +108,16 @@ def _effectors_scene(ax: Axes, step: int) -> None:
         highlight(ax, (0.12, 0.55), 2.25, 2.1)
     nk = cell(ax, (1.2, 1.55), 0.55, COLORS["nk"], name="NK cell", name_offset=(-0.05, 0.1), alpha=a)
     fc_left = fc_ends[180.0]
-    receptor(ax, nk.point(0), 0, COLORS["nk"], length=fc_left[0] - nk.point(0)[0] - 0.1, head="cup",
-             head_size=0.06, alpha=a)
+    receptor(
+        ax,
+        nk.point(0),
+        0,
+        COLORS["nk"],
+        length=fc_left[0] - nk.point(0)[0] - 0.1,
+        head="cup",
+        head_size=0.06,
+        alpha=a,
+    )
     if step == 1:
         annotate(ax, "FcγRIIIa", (nk.point(0, 0.18)[0], 1.58), (1.55, 2.45), ha="center")
         cytokines(ax, (2.42, 1.3), OKABE_ITO["bluish_green"], n=7, spread=0.13, size=0.032)
@@ -121,37 +131,95 @@ def _effectors_scene(ax: Axes, step: int) -> None:
     top_l, top_r = fc_ends[102.0], fc_ends[78.0]
     stem_base = ((top_l[0] + top_r[0]) / 2, top_l[1] + 0.32)
     for end in (top_l, top_r):
-        ax.plot([stem_base[0], end[0]], [stem_base[1], end[1] + 0.05], color=COLORS["complement"], lw=1.6,
-                alpha=a, zorder=Z_MOLECULE)
-        ax.add_patch(Circle((end[0], end[1] + 0.05), 0.05, facecolor=COLORS["complement"], edgecolor="none",
-                            alpha=a, zorder=Z_MOLECULE))
-    ax.plot([stem_base[0], stem_base[0]], [stem_base[1], stem_base[1] + 0.2], color=COLORS["complement"], lw=2.4,
-            alpha=a, zorder=Z_MOLECULE)
+        ax.plot(
+            [stem_base[0], end[0]],
+            [stem_base[1], end[1] + 0.05],
+            color=COLORS["complement"],
+            lw=1.6,
+            alpha=a,
+            zorder=Z_MOLECULE,
+        )
+        ax.add_patch(
+            Circle(
+                (end[0], end[1] + 0.05),
+                0.05,
+                facecolor=COLORS["complement"],
+                edgecolor="none",
+                alpha=a,
+                zorder=Z_MOLECULE,
+            )
+        )
+    ax.plot(
+        [stem_base[0], stem_base[0]],
+        [stem_base[1], stem_base[1] + 0.2],
+        color=COLORS["complement"],
+        lw=2.4,
+        alpha=a,
+        zorder=Z_MOLECULE,
+    )
     label(ax, (stem_base[0] + 0.14, stem_base[1] + 0.14), "C1q", ha="left", weight="bold", alpha=max(a, 0.5))
     if step == 2:
         pores = [target.point(a_deg) for a_deg in (45.0, 135.0)]
         for p in pores:
-            ax.add_patch(Ellipse(p, 0.1, 0.16, angle=0, facecolor="white", edgecolor=COLORS["complement"],
-                                 lw=2.2, zorder=Z_MEMBRANE + 0.5))
+            ax.add_patch(
+                Ellipse(
+                    p,
+                    0.1,
+                    0.16,
+                    angle=0,
+                    facecolor="white",
+                    edgecolor=COLORS["complement"],
+                    lw=2.2,
+                    zorder=Z_MEMBRANE + 0.5,
+                )
+            )
         label(ax, (3.6, 3.62), "complement cascade", size=SMALL_SIZE, style="italic")
-        arrow(ax, (stem_base[0] - 0.12, stem_base[1] + 0.22), (pores[1][0] - 0.05, pores[1][1] + 0.12),
-              color=COLORS["complement"], lw=1.3, rad=0.35)
-        annotate(ax, "membrane attack\ncomplex (pore)", (pores[0][0] + 0.05, pores[0][1] + 0.06), (5.35, 3.35),
-                 ha="center")
+        arrow(
+            ax,
+            (stem_base[0] - 0.12, stem_base[1] + 0.22),
+            (pores[1][0] - 0.05, pores[1][1] + 0.12),
+            color=COLORS["complement"],
+            lw=1.3,
+            rad=0.35,
+        )
+        annotate(
+            ax,
+            "membrane attack\ncomplex (pore)",
+            (pores[0][0] + 0.05, pores[0][1] + 0.06),
+            (5.35, 3.35),
+            ha="center",
+        )
 
     # ADCP: macrophage on the right
     a = 1.0 if step == 3 else _FADED
     if step == 3:
         highlight(ax, (4.85, 0.55), 2.3, 2.1)
-    mac = cell(ax, (5.95, 1.55), 0.68, COLORS["macrophage"], name="macrophage", name_offset=(0.12, -0.05), alpha=a)
+    mac = cell(
+        ax, (5.95, 1.55), 0.68, COLORS["macrophage"], name="macrophage", name_offset=(0.12, -0.05), alpha=a
+    )
     fc_right = fc_ends[0.0]
-    receptor(ax, mac.point(180), 180, COLORS["macrophage"], length=mac.point(180)[0] - fc_right[0] - 0.1,
-             head="cup", head_size=0.06, alpha=a)
+    receptor(
+        ax,
+        mac.point(180),
+        180,
+        COLORS["macrophage"],
+        length=mac.point(180)[0] - fc_right[0] - 0.1,
+        head="cup",
+        head_size=0.06,
+        alpha=a,
+    )
     if step == 3:
         # pseudopods wrapping round the coated cell
         for start_deg, end_deg, bend in ((140.0, 62.0, 0.45), (220.0, -62.0, -0.45)):
-            arrow(ax, mac.point(start_deg, -0.05), target.point(end_deg, 0.2), color=COLORS["macrophage"],
-                  lw=6.0, style="-", rad=bend)
+            arrow(
+                ax,
+                mac.point(start_deg, -0.05),
+                target.point(end_deg, 0.2),
+                color=COLORS["macrophage"],
+                lw=6.0,
+                style="-",
+                rad=bend,
+            )
         annotate(ax, "Fcγ receptor", (mac.point(180, 0.15)[0], 1.52), (6.2, 2.55), ha="center")
         label(ax, (6.0, 0.72), "engulfs the\ncoated cell", size=SMALL_SIZE, va="top")
 
@@ -206,7 +274,9 @@ ADC_STEPS: Final[tuple[Step, ...]] = (
 _ADC_SIZE: Final = (7.2, 3.6)
 
 
-def _adc_drug(ax: Axes, tip: tuple[float, float], angle: float, alpha: float = 1.0) -> dict[str, tuple[float, float]]:
+def _adc_drug(
+    ax: Axes, tip: tuple[float, float], angle: float, alpha: float = 1.0
+) -> dict[str, tuple[float, float]]:
     """The ADC: an antibody (purple) with two calicheamicin payloads (vermillion diamonds) on its Fc."""
     points = antibody(ax, tip, angle, size=0.42, alpha=alpha)
     hinge, fc_end = points["hinge"], points["fc_end"]
@@ -224,8 +294,17 @@ def _adc_scene(ax: Axes, step: int) -> None:
     label(ax, (1.25, 1.55), "B-ALL blast", weight="bold")
     # nucleus with DNA (a double helix; broken in the last step)
     nuc_c = (3.8, 1.2)
-    ax.add_patch(Ellipse(nuc_c, 1.25, 0.85, facecolor=tint(COLORS["leukemia"], 0.3), edgecolor=COLORS["leukemia"],
-                         lw=1.2, zorder=Z_MEMBRANE - 0.5))
+    ax.add_patch(
+        Ellipse(
+            nuc_c,
+            1.25,
+            0.85,
+            facecolor=tint(COLORS["leukemia"], 0.3),
+            edgecolor=COLORS["leukemia"],
+            lw=1.2,
+            zorder=Z_MEMBRANE - 0.5,
+        )
+    )
     label(ax, (nuc_c[0] + 0.25, nuc_c[1] - 0.25), "nucleus", size=SMALL_SIZE)
     label(ax, (nuc_c[0] - 0.3, nuc_c[1] - 0.22), "DNA", size=SMALL_SIZE)
     xs = [nuc_c[0] - 0.4 + 0.04 * k for k in range(21)]
@@ -242,28 +321,64 @@ def _adc_scene(ax: Axes, step: int) -> None:
     tip = receptor(ax, bound_at, 112, COLORS["antigen"], length=0.1, head="round", head_size=0.06, alpha=a)
     _adc_drug(ax, tip, 112, alpha=a)
     annotate(ax, "CD22", bound_at, (1.75, 2.75), ha="right", alpha=max(a, 0.6))
-    annotate(ax, "inotuzumab ozogamicin\n(antibody + calicheamicin)", (tip[0] - 0.08, tip[1] + 0.3),
-             (1.2, 3.3), ha="center", alpha=max(a, 0.6))
+    annotate(
+        ax,
+        "inotuzumab ozogamicin\n(antibody + calicheamicin)",
+        (tip[0] - 0.08, tip[1] + 0.3),
+        (1.2, 3.3),
+        ha="center",
+        alpha=max(a, 0.6),
+    )
     # 2: internalised in a vesicle
     if step >= 1:
         a = 1.0 if step == 1 else _FADED
-        ax.add_patch(Circle(vesicle, 0.3, facecolor="white", edgecolor=COLORS["leukemia"], lw=1.6, alpha=a,
-                            zorder=Z_MEMBRANE))
+        ax.add_patch(
+            Circle(
+                vesicle,
+                0.3,
+                facecolor="white",
+                edgecolor=COLORS["leukemia"],
+                lw=1.6,
+                alpha=a,
+                zorder=Z_MEMBRANE,
+            )
+        )
         _adc_drug(ax, (vesicle[0] + 0.02, vesicle[1] - 0.12), 112, alpha=a)
-        annotate(ax, "vesicle", (vesicle[0] + 0.28, vesicle[1] + 0.08), (4.1, 2.45), ha="left", alpha=max(a, 0.6))
-        arrow(ax, (bound_at[0] + 0.06, bound_at[1] - 0.06), (vesicle[0] - 0.02, vesicle[1] + 0.3),
-              lw=1.2, alpha=max(a, 0.5))
+        annotate(
+            ax, "vesicle", (vesicle[0] + 0.28, vesicle[1] + 0.08), (4.1, 2.45), ha="left", alpha=max(a, 0.6)
+        )
+        arrow(
+            ax,
+            (bound_at[0] + 0.06, bound_at[1] - 0.06),
+            (vesicle[0] - 0.02, vesicle[1] + 0.3),
+            lw=1.2,
+            alpha=max(a, 0.5),
+        )
     # 3: lysosome, free payload
     if step >= 2:
         a = 1.0 if step == 2 else _FADED
-        ax.add_patch(Circle(lysosome, 0.3, facecolor=tint(OKABE_ITO["reddish_purple"], 0.15),
-                            edgecolor=OKABE_ITO["reddish_purple"], lw=1.6, alpha=a, zorder=Z_MEMBRANE))
+        ax.add_patch(
+            Circle(
+                lysosome,
+                0.3,
+                facecolor=tint(OKABE_ITO["reddish_purple"], 0.15),
+                edgecolor=OKABE_ITO["reddish_purple"],
+                lw=1.6,
+                alpha=a,
+                zorder=Z_MEMBRANE,
+            )
+        )
         antibody(ax, (lysosome[0] + 0.02, lysosome[1] + 0.12), 270, size=0.3, alpha=a)
         label(ax, (lysosome[0], lysosome[1] - 0.45), "lysosome", size=SMALL_SIZE, alpha=max(a, 0.6))
         for p in ((2.95, 1.35), (3.0, 1.05)):
             ligand(ax, p, COLORS["payload"], size=0.06, shape="diamond", alpha=a)
-        arrow(ax, (vesicle[0] - 0.12, vesicle[1] - 0.3), (lysosome[0] + 0.1, lysosome[1] + 0.3), lw=1.2,
-              alpha=max(a, 0.5))
+        arrow(
+            ax,
+            (vesicle[0] - 0.12, vesicle[1] - 0.3),
+            (lysosome[0] + 0.1, lysosome[1] + 0.3),
+            lw=1.2,
+            alpha=max(a, 0.5),
+        )
         if step == 2:
             annotate(ax, "free calicheamicin", (2.97, 1.02), (1.4, 0.45), ha="center")
     # 4: in the nucleus, DNA double-strand breaks
@@ -273,13 +388,31 @@ def _adc_scene(ax: Axes, step: int) -> None:
         annotate(ax, "double-strand break", (nuc_c[0] + 0.02, nuc_c[1] - 0.06), (5.0, 1.55), ha="left")
         label(ax, (5.0, 1.15), "the blast dies", ha="left", weight="bold")
     # numbered markers: the order is in the numbers, not the colour
-    marks = ((bound_at[0] + 0.45, bound_at[1] + 0.12), (vesicle[0] - 0.45, vesicle[1] + 0.05),
-             (lysosome[0] - 0.45, lysosome[1] + 0.1), (nuc_c[0] + 0.45, nuc_c[1] + 0.52))
+    marks = (
+        (bound_at[0] + 0.45, bound_at[1] + 0.12),
+        (vesicle[0] - 0.45, vesicle[1] + 0.05),
+        (lysosome[0] - 0.45, lysosome[1] + 0.1),
+        (nuc_c[0] + 0.45, nuc_c[1] + 0.52),
+    )
     for k, (x, y) in enumerate(marks[: step + 1]):
-        ax.add_patch(Circle((x, y), 0.11, facecolor=COLORS["ink"] if k == step else "white",
-                            edgecolor=COLORS["ink"], lw=1.2, zorder=Z_MOLECULE + 0.5))
-        label(ax, (x, y), str(k + 1), size=SMALL_SIZE, color="white" if k == step else COLORS["ink"],
-              weight="bold")
+        ax.add_patch(
+            Circle(
+                (x, y),
+                0.11,
+                facecolor=COLORS["ink"] if k == step else "white",
+                edgecolor=COLORS["ink"],
+                lw=1.2,
+                zorder=Z_MOLECULE + 0.5,
+            )
+        )
+        label(
+            ax,
+            (x, y),
+            str(k + 1),
+            size=SMALL_SIZE,
+            color="white" if k == step else COLORS["ink"],
+            weight="bold",
+        )
     # legend of glyphs
     lx, ly = 5.15, 3.2
     antibody(ax, (lx, ly + 0.18), 270, size=0.3)

@@ -18,14 +18,15 @@ from __future__ import annotations
 from typing import Final
 
 from matplotlib.axes import Axes
+from matplotlib.patches import FancyBboxPatch
 
 from ..display import Figure
 from ..frames import Stepper
 from ..style import OKABE_ITO
 from .kit import (
     COLORS,
-    LABEL_SIZE,
     SMALL_SIZE,
+    Z_MOLECULE,
     Step,
     arrow,
     callout_box,
@@ -35,6 +36,7 @@ from .kit import (
     finish,
     highlight,
     label,
+    ligand,
     membrane_band,
     stepper,
     tint,
@@ -57,24 +59,32 @@ def car_generations() -> Figure:
     membrane_y = 2.25
     membrane_band(ax, 0.05, 7.15, membrane_y)
     label(ax, (0.08, membrane_y + 0.25), "outside", ha="left", size=SMALL_SIZE, style="italic")
-    label(ax, (0.08, membrane_y - 0.25), "inside the\nT cell", ha="left", va="top", size=SMALL_SIZE,
-          style="italic")
+    label(
+        ax,
+        (0.08, membrane_y - 0.25),
+        "inside the\nT cell",
+        ha="left",
+        va="top",
+        size=SMALL_SIZE,
+        style="italic",
+    )
     panels = (
-        (1.1, "1st generation", "CD3ζ only", ()),
-        (2.85, "2nd generation", "one costimulatory domain", ("CD28 or\n4-1BB",)),
-        (4.55, "3rd generation", "two costimulatory domains", ("CD28", "4-1BB")),
-        (6.15, "armoured / 4th", "2nd generation + payload", ("CD28 or\n4-1BB",)),
+        (1.0, "1st generation", "CD3ζ only", ()),
+        (2.75, "2nd generation", "one costimulatory\ndomain", ("CD28 or\n4-1BB",)),
+        (4.45, "3rd generation", "two costimulatory\ndomains", ("CD28", "4-1BB")),
+        (6.0, "armoured (4th)", "2nd generation\n+ payload", ("CD28 or\n4-1BB",)),
     )
     for x, title, subtitle, costim in panels:
-        label(ax, (x + 0.25, 3.7), title, weight="bold")
-        label(ax, (x + 0.25, 3.45), subtitle, size=SMALL_SIZE)
+        label(ax, (x + 0.25, 3.72), title, weight="bold")
+        label(ax, (x + 0.25, 3.52), subtitle, size=SMALL_SIZE, va="top")
         car(ax, x, membrane_y, costim=costim, domain_height=0.3)
-    # the armoured CAR T cell also makes an inducible cytokine
-    cytokines(ax, (6.85, 2.8), COLORS["cytokine"], n=6, spread=0.16, size=0.04, shape="triangle")
-    label(ax, (6.85, 3.12), "cytokine", size=SMALL_SIZE)
-    callout_box(ax, (6.35, 0.35), "inducible\ncytokine gene", color=COLORS["cytokine"], size=SMALL_SIZE)
-    arrow(ax, (6.85, 0.55), (6.85, 2.55), color=COLORS["cytokine"], lw=1.3, dashed=True)
-    label(ax, (2.85 + 0.25, 0.3), "4-1BB in tisa-cel, obe-cel, liso-cel", size=SMALL_SIZE, style="italic")
+    # the armoured CAR T cell also makes an inducible cytokine, which it secretes
+    cytokines(ax, (6.92, 2.95), COLORS["cytokine"], n=6, spread=0.13, size=0.04, shape="triangle")
+    callout_box(ax, (6.45, 0.4), "inducible\ncytokine gene", color=COLORS["cytokine"], size=SMALL_SIZE)
+    arrow(ax, (6.98, 0.62), (6.98, 2.72), color=COLORS["cytokine"], lw=1.3, dashed=True)
+    ligand(ax, (4.95, 0.3), COLORS["cytokine"], size=0.05)
+    label(ax, (5.05, 0.3), "secreted\ncytokine", ha="left", size=SMALL_SIZE)
+    label(ax, (2.75 + 0.25, 0.3), "4-1BB in tisa-cel,\nobe-cel and liso-cel", size=SMALL_SIZE, style="italic")
     alt = (
         "Four chimeric antigen receptors stand in a T-cell membrane. Each has, from outside to inside, an scFv "
         "that binds the antigen, a hinge, a transmembrane domain (TM) and CD3ζ. The first-generation CAR has "
@@ -84,9 +94,9 @@ def car_generations() -> Figure:
     )
     caption = (
         "CAR anatomy by generation. Each CAR joins an antibody-derived scFv outside the cell to T-cell "
-        "signalling domains inside: CD3ζ gives the activation signal, and costimulatory domains (CD28 or "
-        "4-1BB) help the cells expand and persist. Armoured (4th-generation) CAR T cells also carry an "
-        "inducible payload such as a cytokine."
+        "signalling domains inside: CD3ζ carries the activation signal; second-generation CARs add one "
+        "costimulatory domain (CD28 or 4-1BB), third-generation CARs two. Armoured (4th-generation) CAR T "
+        "cells also carry an inducible payload such as a cytokine."
     )
     return finish(fig, alt, caption)
 
@@ -105,45 +115,45 @@ WORKFLOW_STEPS: Final[tuple[Step, ...]] = (
         "1 Leukapheresis",
         "Leukapheresis collects the patient's own white blood cells, including T cells, at the treatment "
         "centre; they travel to the manufacturing site.",
-        "Workflow step 1 of 8 highlighted: leukapheresis collects the patient's own T cells at the treatment "
+        "Workflow step 1 of 8, leukapheresis, highlighted: leukapheresis collects the patient's own T cells at the treatment "
         "centre.",
     ),
     Step(
         "2 Activation",
         "At the manufacturing site the T cells are activated (for example with anti-CD3/CD28 beads); some "
         "products first select or enrich T cells.",
-        "Workflow step 2 of 8 highlighted: at the manufacturing site the T cells are activated.",
+        "Workflow step 2 of 8, T-cell activation, highlighted: at the manufacturing site the T cells are activated.",
     ),
     Step(
         "3 Gene transfer",
         "A lentiviral or gammaretroviral vector carries the CAR gene into the activated T cells "
         "(transduction).",
-        "Workflow step 3 of 8 highlighted: a viral vector transfers the CAR gene into the T cells.",
+        "Workflow step 3 of 8, gene transfer, highlighted: a viral vector transfers the CAR gene into the T cells.",
     ),
     Step(
         "4 Expansion",
         "The CAR T cells multiply ex vivo until there are enough for a dose.",
-        "Workflow step 4 of 8 highlighted: the CAR T cells are expanded in culture.",
+        "Workflow step 4 of 8, expansion, highlighted: the CAR T cells are expanded in culture.",
     ),
     Step(
         "5 Release testing",
         "Release testing checks identity, potency, CAR expression, sterility, absence of replication-competent "
         "virus and viability; the product is then cryopreserved and shipped back. Meanwhile the patient may "
         "need bridging therapy.",
-        "Workflow step 5 of 8 highlighted: the product is release-tested, cryopreserved and shipped back to "
+        "Workflow step 5 of 8, release testing, highlighted: the product is release-tested, cryopreserved and shipped back to "
         "the treatment centre, while the patient may receive bridging therapy.",
     ),
     Step(
         "6 Lymphodepletion",
         "Lymphodepleting chemotherapy, typically fludarabine plus cyclophosphamide, makes room for the CAR T "
         "cells to expand and removes competing normal T cells.",
-        "Workflow step 6 of 8 highlighted: the patient receives lymphodepleting chemotherapy, typically "
+        "Workflow step 6 of 8, lymphodepletion, highlighted: the patient receives lymphodepleting chemotherapy, typically "
         "fludarabine plus cyclophosphamide.",
     ),
     Step(
         "7 Infusion",
         "The CAR T cells are given as an infusion, closing the vein-to-vein interval. " + _UK_VEIN_TO_VEIN,
-        "Workflow step 7 of 8 highlighted: the CAR T cells are infused, which ends the vein-to-vein interval "
+        "Workflow step 7 of 8, infusion, highlighted: the CAR T cells are infused, which ends the vein-to-vein interval "
         "that began with leukapheresis. In the UK tisa-cel programme for ALL, the median time from screening "
         "to infusion was 60 days.",
     ),
@@ -151,12 +161,13 @@ WORKFLOW_STEPS: Final[tuple[Step, ...]] = (
         "8 Monitoring",
         "After the infusion the patient stays in or near the centre and is monitored for cytokine release "
         "syndrome (CRS) and neurotoxicity (ICANS).",
-        "Workflow step 8 of 8 highlighted: after infusion the patient is monitored for cytokine release "
+        "Workflow step 8 of 8, monitoring, highlighted: after infusion the patient is monitored for cytokine release "
         "syndrome and neurotoxicity.",
     ),
 )
 
-_COLS: Final[tuple[float, ...]] = (0.78, 2.18, 3.6, 5.02, 6.42)
+_COLS: Final[tuple[float, ...]] = (0.72, 2.16, 3.6, 5.04, 6.48)
+_BOX_W: Final[float] = 1.3
 _ROW_LAB, _ROW_CLINIC = 2.55, 1.2
 # (column, row) of each station, in step order
 _STATIONS: Final[tuple[tuple[float, float], ...]] = (
@@ -170,8 +181,14 @@ _STATIONS: Final[tuple[tuple[float, float], ...]] = (
     (_COLS[4], _ROW_CLINIC),
 )
 _NAMES: Final[tuple[str, ...]] = (
-    "leukapheresis", "T-cell activation", "gene transfer", "expansion", "release testing", "lymphodepletion",
-    "infusion", "monitoring",
+    "leukapheresis",
+    "T-cell activation",
+    "gene transfer",
+    "expansion",
+    "release testing",
+    "lymphodepletion",
+    "infusion",
+    "monitoring",
 )
 _WORKFLOW_SIZE: Final = (7.2, 3.5)
 
@@ -179,12 +196,26 @@ _WORKFLOW_SIZE: Final = (7.2, 3.5)
 def _workflow_scene(ax: Axes, step: int) -> None:
     lab_color, clinic_color = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
     # zones, each named in text
-    highlight(ax, (1.45, _ROW_LAB - 0.42), 5.7, 0.84, color=lab_color, alpha=0.08)
-    label(ax, (1.55, _ROW_LAB + 0.6), "manufacturing site", ha="left", size=SMALL_SIZE, weight="bold",
-          color=lab_color)
-    highlight(ax, (0.05, _ROW_CLINIC - 0.42), 7.1, 0.84, color=clinic_color, alpha=0.06)
-    label(ax, (0.12, _ROW_CLINIC - 0.62), "treatment centre (patient)", ha="left", size=SMALL_SIZE,
-          weight="bold", color=clinic_color)
+    highlight(ax, (1.4, _ROW_LAB - 0.38), 5.75, 0.76, color=lab_color, alpha=0.08)
+    label(
+        ax,
+        (1.55, _ROW_LAB + 0.6),
+        "manufacturing site",
+        ha="left",
+        size=SMALL_SIZE,
+        weight="bold",
+        color=lab_color,
+    )
+    highlight(ax, (0.05, _ROW_CLINIC - 0.38), 7.1, 0.76, color=clinic_color, alpha=0.06)
+    label(
+        ax,
+        (0.12, _ROW_CLINIC - 0.62),
+        "treatment centre (patient)",
+        ha="left",
+        size=SMALL_SIZE,
+        weight="bold",
+        color=clinic_color,
+    )
     # connections between stations
     flows = (
         (0, 1, "", 0.0),
@@ -197,37 +228,78 @@ def _workflow_scene(ax: Axes, step: int) -> None:
     )
     for a, b, text, rad in flows:
         (x0, y0), (x1, y1) = _STATIONS[a], _STATIONS[b]
+        half = _BOX_W / 2
         if y0 == y1:
-            start, end = (x0 + 0.62, y0), (x1 - 0.62, y1)
+            start, end = (x0 + half, y0), (x1 - half, y1)
         elif y0 < y1:
-            start, end = (x0, y0 + 0.25), (x1 - 0.62, y1 - 0.05)
+            start, end = (x0, y0 + 0.2), (x1 - half, y1 - 0.05)
         else:
-            start, end = (x0 - 0.2, y0 - 0.25), (x1 + 0.3, y1 + 0.25)
+            start, end = (x0 - 0.2, y0 - 0.2), (x1 + 0.3, y1 + 0.2)
         done = max(a, b) <= step
         arrow(ax, start, end, color=COLORS["ink"] if done else COLORS["muted"], lw=1.4, rad=rad)
         if text:
-            label(ax, ((start[0] + end[0]) / 2 + 0.75, (start[1] + end[1]) / 2 + 0.05), text, size=SMALL_SIZE,
-                  alpha=1.0 if done else 0.6)
+            label(
+                ax,
+                ((start[0] + end[0]) / 2 + 0.75, (start[1] + end[1]) / 2 + 0.05),
+                text,
+                size=SMALL_SIZE,
+                alpha=1.0 if done else 0.6,
+            )
     # bridging therapy while the product is made
-    x0 = _STATIONS[0][0] + 0.62
-    x1 = _STATIONS[5][0] - 0.62
+    x0 = _STATIONS[0][0] + _BOX_W / 2
+    x1 = _STATIONS[5][0] - _BOX_W / 2
     ax.plot([x0, x1], [_ROW_CLINIC, _ROW_CLINIC], color=COLORS["muted"], lw=1.2, ls=(0, (2, 2)))
-    label(ax, ((x0 + x1) / 2, _ROW_CLINIC + 0.2), "bridging\ntherapy\nif needed", size=SMALL_SIZE, va="bottom",
-          alpha=1.0 if step >= 4 else 0.6)
-    # stations
+    label(
+        ax,
+        ((x0 + x1) / 2, _ROW_CLINIC + 0.2),
+        "bridging\ntherapy\nif needed",
+        size=SMALL_SIZE,
+        va="bottom",
+        alpha=1.0 if step >= 4 else 0.6,
+    )
+    # stations: fixed-size boxes, numbered
     for k, ((x, y), name) in enumerate(zip(_STATIONS, _NAMES, strict=True)):
         zone_color = lab_color if y == _ROW_LAB else clinic_color
         current = k == step
-        fill = tint(COLORS["highlight"], 0.7) if current else "white"
-        callout_box(ax, (x, y), f"{k + 1}  {name}", color=zone_color, fill=fill, size=LABEL_SIZE - 0.5,
-                    weight="bold" if current else "normal", alpha=1.0 if k <= step else 0.45)
+        a = 1.0 if k <= step else 0.45
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - _BOX_W / 2, y - 0.2),
+                _BOX_W,
+                0.4,
+                boxstyle="round,pad=0,rounding_size=0.08",
+                facecolor=tint(COLORS["highlight"], 0.75) if current else "white",
+                edgecolor=zone_color,
+                lw=2.2 if current else 1.3,
+                alpha=a,
+                zorder=Z_MOLECULE,
+            )
+        )
+        label(
+            ax,
+            (x - _BOX_W / 2 + 0.08, y - 0.01),
+            str(k + 1),
+            ha="left",
+            weight="bold",
+            alpha=a,
+            size=SMALL_SIZE,
+        )
+        label(ax, (x + 0.07, y - 0.01), name, weight="bold" if current else "normal", alpha=a, size=8.0)
+
     # vein-to-vein bracket once the infusion is reached
     if step >= 6:
         y = 0.22
         x_start, x_end = _STATIONS[0][0], _STATIONS[6][0]
         ax.plot([x_start, x_start, x_end, x_end], [y + 0.12, y, y, y + 0.12], color=COLORS["ink"], lw=1.2)
-        label(ax, ((x_start + x_end) / 2, y + 0.14), "vein-to-vein time", size=SMALL_SIZE, weight="bold",
-              va="bottom", box=True)
+        label(
+            ax,
+            ((x_start + x_end) / 2, y + 0.14),
+            "vein-to-vein time",
+            size=SMALL_SIZE,
+            weight="bold",
+            va="bottom",
+            box=True,
+        )
 
 
 def car_t_workflow() -> Stepper:

@@ -75,12 +75,21 @@ def _scene(ax: Axes, step: int) -> None:
     b_center = (5.65, 1.55) if apart else (4.85, 1.55)
     t_cell = cell(ax, t_center, 0.8, COLORS["tcell"], name="T cell", name_offset=(-0.15, 0.12))
     dead = step == 3
-    blast = cell(ax, b_center, 0.8, COLORS["leukemia"], name="B-ALL blast\n(CD19+)", name_offset=(0.12, 0.12),
-                 alpha=0.45 if dead else 1.0)
+    blast = cell(
+        ax,
+        b_center,
+        0.8,
+        COLORS["leukemia"],
+        name="B-ALL blast\n(CD19+)",
+        name_offset=(0.12, 0.12),
+        alpha=0.45 if dead else 1.0,
+    )
     if dead:
         for angle in (25.0, 160.0, 250.0, 320.0):
             p = blast.point(angle, 0.2)
-            ax.add_patch(Circle(p, 0.06, facecolor=COLORS["leukemia"], edgecolor="none", alpha=0.7, zorder=Z_MEMBRANE))
+            ax.add_patch(
+                Circle(p, 0.06, facecolor=COLORS["leukemia"], edgecolor="none", alpha=0.7, zorder=Z_MEMBRANE)
+            )
         label(ax, (b_center[0] + 0.05, 0.45), "blast lysed", weight="bold")
     # TCR on the T cell and HLA on the blast: present but not used
     receptor(ax, t_cell.point(48), 48, COLORS["tcell"], length=0.16, head="fork")
@@ -90,15 +99,28 @@ def _scene(ax: Axes, step: int) -> None:
     # CD3 on the T cell and CD19 on the blast, facing each other
     cd3_tips, cd19_tips = [], []
     for offset in (-14.0, 14.0):
-        cd3_tips.append(receptor(ax, t_cell.point(offset), offset, COLORS["tcell"], length=0.1, head="square",
-                                 head_size=0.055))
-        cd19_tips.append(receptor(ax, blast.point(180 - offset), 180 - offset, COLORS["leukemia"], length=0.1,
-                                  head="round", head_size=0.06))
+        cd3_tips.append(
+            receptor(
+                ax, t_cell.point(offset), offset, COLORS["tcell"], length=0.1, head="square", head_size=0.055
+            )
+        )
+        cd19_tips.append(
+            receptor(
+                ax,
+                blast.point(180 - offset),
+                180 - offset,
+                COLORS["leukemia"],
+                length=0.1,
+                head="round",
+                head_size=0.06,
+            )
+        )
     annotate(ax, "CD3ε", cd3_tips[0], (t_center[0] + 0.55, 0.5))
     annotate(ax, "CD19", cd19_tips[0], (b_center[0] - 0.55, 0.5))
     if apart:
-        c19, c3 = engager(ax, (4.15, 2.55), (3.05, 2.55), colors=(OKABE_ITO["vermillion"], OKABE_ITO["blue"]),
-                          size=0.14)
+        c19, c3 = engager(
+            ax, (4.15, 2.55), (3.05, 2.55), colors=(OKABE_ITO["vermillion"], OKABE_ITO["blue"]), size=0.14
+        )
         label(ax, (3.6, 3.3), "blinatumomab", weight="bold", color=COLORS["engager"])
         annotate(ax, "anti-CD19 scFv", (c19[0], c19[1] - 0.14), (4.2, 1.8))
         annotate(ax, "anti-CD3ε scFv", (c3[0], c3[1] - 0.14), (3.0, 2.1))
@@ -116,8 +138,16 @@ def _scene(ax: Axes, step: int) -> None:
         cytokines(ax, (3.6, 1.55), OKABE_ITO["bluish_green"], n=8, spread=0.13, size=0.03)
         for angle in (165.0, 195.0):
             p = blast.point(angle)
-            ax.add_patch(Circle(p, 0.05, facecolor="white", edgecolor=OKABE_ITO["bluish_green"], lw=2,
-                                zorder=Z_MEMBRANE + 0.5))
+            ax.add_patch(
+                Circle(
+                    p,
+                    0.05,
+                    facecolor="white",
+                    edgecolor=OKABE_ITO["bluish_green"],
+                    lw=2,
+                    zorder=Z_MEMBRANE + 0.5,
+                )
+            )
         annotate(ax, "perforin and granzyme", (3.6, 1.5), (3.6, 0.17))
         arrow(ax, t_cell.point(-35, -0.1), (3.45, 1.45), color=OKABE_ITO["bluish_green"], lw=1.4, rad=0.2)
     if step == 3:

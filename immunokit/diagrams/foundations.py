@@ -48,18 +48,49 @@ ANTIGENS: Final[tuple[str, ...]] = ("CD19", "CD20", "CD22", "CD33", "CD123")
 #: cell only; ``absent``; ``unknown``: not covered by the course's sources.
 EXPRESSION: Final[dict[str, dict[str, Level]]] = {
     "stem cell (HSC)": {"CD19": "absent", "CD20": "absent", "CD22": "absent", "CD33": "low", "CD123": "low"},
-    "myeloid progenitor": {"CD19": "absent", "CD20": "absent", "CD22": "absent", "CD33": "surface",
-                           "CD123": "surface"},
+    "myeloid progenitor": {
+        "CD19": "absent",
+        "CD20": "absent",
+        "CD22": "absent",
+        "CD33": "surface",
+        "CD123": "surface",
+    },
     "monocyte": {"CD19": "absent", "CD20": "absent", "CD22": "absent", "CD33": "surface", "CD123": "low"},
-    "lymphoid progenitor": {"CD19": "absent", "CD20": "absent", "CD22": "absent", "CD33": "unknown",
-                            "CD123": "unknown"},
-    "pro-B cell": {"CD19": "surface", "CD20": "absent", "CD22": "cytoplasmic", "CD33": "absent",
-                   "CD123": "absent"},
-    "pre-B cell": {"CD19": "surface", "CD20": "surface", "CD22": "cytoplasmic", "CD33": "absent",
-                   "CD123": "absent"},
-    "mature B cell": {"CD19": "surface", "CD20": "surface", "CD22": "surface", "CD33": "absent",
-                      "CD123": "absent"},
-    "plasma cell": {"CD19": "absent", "CD20": "absent", "CD22": "absent", "CD33": "absent", "CD123": "absent"},
+    "lymphoid progenitor": {
+        "CD19": "absent",
+        "CD20": "absent",
+        "CD22": "absent",
+        "CD33": "unknown",
+        "CD123": "unknown",
+    },
+    "pro-B cell": {
+        "CD19": "surface",
+        "CD20": "absent",
+        "CD22": "cytoplasmic",
+        "CD33": "absent",
+        "CD123": "absent",
+    },
+    "pre-B cell": {
+        "CD19": "surface",
+        "CD20": "surface",
+        "CD22": "cytoplasmic",
+        "CD33": "absent",
+        "CD123": "absent",
+    },
+    "mature B cell": {
+        "CD19": "surface",
+        "CD20": "surface",
+        "CD22": "surface",
+        "CD33": "absent",
+        "CD123": "absent",
+    },
+    "plasma cell": {
+        "CD19": "absent",
+        "CD20": "absent",
+        "CD22": "absent",
+        "CD33": "absent",
+        "CD123": "absent",
+    },
 }
 
 # (name, depth in the tree, lineage) in drawing order, top to bottom
@@ -130,29 +161,60 @@ def hematopoiesis_antigens() -> Figure:
         ax.plot([px, px, cx], [py, cy, cy], color=COLORS["muted"], lw=1.3, zorder=Z_CELL - 0.5)
     for name, _depth, lineage in _TREE:
         color = _LINEAGE_COLOR[lineage]
-        ax.add_patch(Circle(node[name], 0.09, facecolor=tint(color, 0.35), edgecolor=color, lw=1.8, zorder=Z_CELL))
+        ax.add_patch(
+            Circle(node[name], 0.09, facecolor=tint(color, 0.35), edgecolor=color, lw=1.8, zorder=Z_CELL)
+        )
         label(ax, (node[name][0] + 0.16, rows[name]), name, ha="left", size=SMALL_SIZE + 0.5)
     # expression grid
     col0, col_step = 3.75, 0.68
     cols = {antigen: col0 + i * col_step for i, antigen in enumerate(ANTIGENS)}
-    group_color = {"CD19": OKABE_ITO["blue"], "CD20": OKABE_ITO["blue"], "CD22": OKABE_ITO["blue"],
-                   "CD33": OKABE_ITO["vermillion"], "CD123": OKABE_ITO["vermillion"]}
+    group_color = {
+        "CD19": OKABE_ITO["blue"],
+        "CD20": OKABE_ITO["blue"],
+        "CD22": OKABE_ITO["blue"],
+        "CD33": OKABE_ITO["vermillion"],
+        "CD123": OKABE_ITO["vermillion"],
+    }
     header_y = top + 0.42
     for antigen, x in cols.items():
         label(ax, (x, header_y), antigen, weight="bold", color=group_color[antigen], size=TITLE_SIZE - 1)
-    label(ax, ((cols["CD19"] + cols["CD22"]) / 2, header_y + 0.33), "B-cell targets", color=OKABE_ITO["blue"],
-          size=SMALL_SIZE + 0.5, weight="bold")
-    label(ax, ((cols["CD33"] + cols["CD123"]) / 2, header_y + 0.33), "myeloid targets",
-          color=OKABE_ITO["vermillion"], size=SMALL_SIZE + 0.5, weight="bold")
+    label(
+        ax,
+        ((cols["CD19"] + cols["CD22"]) / 2, header_y + 0.33),
+        "B-cell targets",
+        color=OKABE_ITO["blue"],
+        size=SMALL_SIZE + 0.5,
+        weight="bold",
+    )
+    label(
+        ax,
+        ((cols["CD33"] + cols["CD123"]) / 2, header_y + 0.33),
+        "myeloid targets",
+        color=OKABE_ITO["vermillion"],
+        size=SMALL_SIZE + 0.5,
+        weight="bold",
+    )
     for y_line in (header_y + 0.2,):
         ax.plot([cols["CD19"] - 0.25, cols["CD22"] + 0.25], [y_line, y_line], color=OKABE_ITO["blue"], lw=1.2)
-        ax.plot([cols["CD33"] - 0.25, cols["CD123"] + 0.25], [y_line, y_line], color=OKABE_ITO["vermillion"],
-                lw=1.2)
+        ax.plot(
+            [cols["CD33"] - 0.25, cols["CD123"] + 0.25],
+            [y_line, y_line],
+            color=OKABE_ITO["vermillion"],
+            lw=1.2,
+        )
     for i, (name, _d, _l) in enumerate(_TREE):
         y = rows[name]
         if i % 2 == 0:
-            ax.add_patch(Rectangle((cols["CD19"] - 0.34, y - step / 2), col_step * 5, step,
-                                   facecolor="#F4F4F4", edgecolor="none", zorder=Z_CELL - 1))
+            ax.add_patch(
+                Rectangle(
+                    (cols["CD19"] - 0.34, y - step / 2),
+                    col_step * 5,
+                    step,
+                    facecolor="#F4F4F4",
+                    edgecolor="none",
+                    zorder=Z_CELL - 1,
+                )
+            )
         for antigen, x in cols.items():
             _mark(ax, (x, y), EXPRESSION[name][antigen], group_color[antigen])
     # legend (shape = level)
@@ -205,9 +267,17 @@ def gvl_vs_gvhd() -> Figure:
     tissue_x0 = 4.75
     for i in range(3):
         for j in range(2):
-            ax.add_patch(Rectangle((tissue_x0 + i * 0.5, y - 0.47 + j * 0.48), 0.46, 0.44,
-                                   facecolor=tint(OKABE_ITO["orange"], 0.2), edgecolor=OKABE_ITO["orange"],
-                                   lw=1.6, zorder=Z_CELL))
+            ax.add_patch(
+                Rectangle(
+                    (tissue_x0 + i * 0.5, y - 0.47 + j * 0.48),
+                    0.46,
+                    0.44,
+                    facecolor=tint(OKABE_ITO["orange"], 0.2),
+                    edgecolor=OKABE_ITO["orange"],
+                    lw=1.6,
+                    zorder=Z_CELL,
+                )
+            )
     label(ax, (tissue_x0 + 0.73, 1.05), "recipient tissue\n(skin, gut, liver)", va="top", weight="bold")
     # recognition: a TCR (fork) meets a recipient antigen on HLA (cup holding a peptide) on each target
     for target_point, hla_angle, t_side, tcr_angle in (

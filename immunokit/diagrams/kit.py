@@ -18,6 +18,7 @@ Z-order bands (low to high): ``Z_BACK`` highlights and zones, ``Z_CELL`` cell bo
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -41,10 +42,16 @@ __all__ = [
     "LABEL_SIZE",
     "MIN_FONT_SIZE",
     "SMALL_SIZE",
-    "Step",
     "TITLE_SIZE",
+    "Z_ARROW",
+    "Z_BACK",
+    "Z_CELL",
+    "Z_MEMBRANE",
+    "Z_MOLECULE",
+    "Z_TEXT",
     "Cell",
     "DiagramFigure",
+    "Step",
     "annotate",
     "antibody",
     "arrow",
@@ -53,6 +60,7 @@ __all__ = [
     "canvas",
     "car",
     "cell",
+    "compact_svg",
     "cytokines",
     "engager",
     "finish",
@@ -65,6 +73,7 @@ __all__ = [
     "receptor",
     "scfv",
     "stepper",
+    "tint",
 ]
 
 #: Smallest font size any diagram label may use, in points.
@@ -136,9 +145,51 @@ class DiagramFigure(Figure):
     def svg(self) -> bytes:
         if self._svg is None:
             with figure_style():
-                self._svg = svg_bytes(self.fig)
+                self._svg = compact_svg(svg_bytes(self.fig))
             plt.close(self.fig)
         return self._svg
+
+
+_METADATA = re.compile(rb"<metadata>.*?</metadata>\s*", re.S)
+_CLIP_DEFS = re.compile(rb"<clipPath\b.*?</clipPath>\s*", re.S)
+_CLIP_ATTR = re.compile(rb' clip-path="url\(#[^)"]*\)"')
+_SINGLE_CHILD_GROUP = re.compile(rb'<g id="[^"]*">\s*(<(?:path|use)\b[^>]*/>)\s*</g>')
+_ATTRIBUTE = re.compile(rb' ([\w:-]+)="([^"]*)"')
+#: Attributes holding coordinates only; styles (opacities, widths) are never rounded.
+_GEOMETRY = frozenset({b"d", b"x", b"y", b"transform", b"points"})
+_LONG_DECIMAL = re.compile(rb"(\d\.\d)\d+")
+_GAPS = re.compile(rb">\s+<")
+_EMPTY_DEFS = re.compile(rb"<defs>\s*</defs>")
+_FONT_FAMILY = re.compile(rb"font-family: [^;\"]*")
+_NO_ROTATION = re.compile(rb' transform="rotate\(-?0 [^)"]*\)"')
+#: Fallbacks in the order of matplotlib's default list, shortened (Verdana shares Vera's metrics).
+_FONTS = b"font-family: 'DejaVu Sans', 'Bitstream Vera Sans', Verdana, Arial, Helvetica, sans-serif"
+
+
+def compact_svg(svg: bytes) -> bytes:
+    """Shrink matplotlib's SVG without changing what it draws (about half the bytes).
+
+    Drops the RDF metadata and the axes clip path (a diagram's axes fill the figure, so nothing is
+    clipped), unwraps groups holding a single shape, shortens the font fallback list, drops
+    zero rotations, rounds coordinates (not styles) to 0.1 pt (0.14 px) and removes whitespace
+    between tags and inside path data. Text content is never touched.
+    """
+    svg = _METADATA.sub(b"", svg)
+    svg = _CLIP_DEFS.sub(b"", svg)
+    svg = _CLIP_ATTR.sub(b"", svg)
+    svg = _EMPTY_DEFS.sub(b"", svg)
+    svg = _SINGLE_CHILD_GROUP.sub(rb"\1", svg)
+    svg = _FONT_FAMILY.sub(_FONTS, svg)
+    svg = _NO_ROTATION.sub(b"", svg)
+
+    def attribute(match: re.Match[bytes]) -> bytes:
+        name, value = match.group(1), match.group(2)
+        if name in _GEOMETRY:
+            value = _LONG_DECIMAL.sub(rb"\1", value)
+        return b" " + name + b'="' + b" ".join(value.split()) + b'"'
+
+    svg = _ATTRIBUTE.sub(attribute, svg)
+    return _GAPS.sub(b"><", svg)
 
 
 def canvas(width: float, height: float) -> tuple[MplFigure, Axes]:
@@ -231,8 +282,18 @@ def label(
         else None
     )
     return ax.text(
-        xy[0], xy[1], text, fontsize=size, color=color, ha=ha, va=va, fontweight=weight,
-        fontstyle=style, alpha=alpha, zorder=Z_TEXT, bbox=bbox,
+        xy[0],
+        xy[1],
+        text,
+        fontsize=size,
+        color=color,
+        ha=ha,
+        va=va,
+        fontweight=weight,
+        fontstyle=style,
+        alpha=alpha,
+        zorder=Z_TEXT,
+        bbox=bbox,
     )
 
 
@@ -253,11 +314,24 @@ def annotate(
         raise ValueError(f"callout {text!r}: font size {size} pt is below the minimum {MIN_FONT_SIZE} pt")
     # The white plate keeps the text legible and makes the leader start at its edge, not its middle.
     return ax.annotate(
-        text, xy=xy, xytext=xytext, fontsize=size, ha=ha, va=va, color=color, alpha=alpha,
+        text,
+        xy=xy,
+        xytext=xytext,
+        fontsize=size,
+        ha=ha,
+        va=va,
+        color=color,
+        alpha=alpha,
         zorder=Z_TEXT,
         bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
-        arrowprops={"arrowstyle": "-", "color": COLORS["ink"], "lw": 0.7, "alpha": alpha,
-                    "shrinkA": 1, "shrinkB": 1},
+        arrowprops={
+            "arrowstyle": "-",
+            "color": COLORS["ink"],
+            "lw": 0.7,
+            "alpha": alpha,
+            "shrinkA": 1,
+            "shrinkB": 1,
+        },
     )
 
 
@@ -275,10 +349,18 @@ def callout_box(
 ) -> Text:
     """Text on a rounded plate with a coloured border (stations of a workflow, boxed notes)."""
     return ax.text(
-        xy[0], xy[1], text, fontsize=size, ha=ha, va="center", color=COLORS["ink"], alpha=alpha,
-        fontweight=weight, zorder=Z_TEXT, multialignment="center",
-        bbox={"boxstyle": "round,pad=0.35", "facecolor": fill, "edgecolor": color, "lw": 1.4,
-              "alpha": alpha},
+        xy[0],
+        xy[1],
+        text,
+        fontsize=size,
+        ha=ha,
+        va="center",
+        color=COLORS["ink"],
+        alpha=alpha,
+        fontweight=weight,
+        zorder=Z_TEXT,
+        multialignment="center",
+        bbox={"boxstyle": "round,pad=0.35", "facecolor": fill, "edgecolor": color, "lw": 1.4, "alpha": alpha},
     )
 
 
@@ -316,15 +398,32 @@ def cell(
     ``name`` is written inside the cell (shifted by ``name_offset`` inches), so the colour is
     always labelled.
     """
-    ax.add_patch(Circle(center, radius, facecolor=tint(color, 0.16), edgecolor=color, lw=2.6,
-                        alpha=alpha, zorder=Z_CELL))
+    ax.add_patch(
+        Circle(
+            center, radius, facecolor=tint(color, 0.16), edgecolor=color, lw=2.6, alpha=alpha, zorder=Z_CELL
+        )
+    )
     if nucleus:
-        ax.add_patch(Ellipse((center[0] - 0.18 * radius, center[1] - 0.2 * radius), 0.75 * radius,
-                             0.55 * radius, facecolor=tint(color, 0.32), edgecolor="none",
-                             alpha=alpha, zorder=Z_CELL + 0.1))
+        ax.add_patch(
+            Ellipse(
+                (center[0] - 0.18 * radius, center[1] - 0.2 * radius),
+                0.75 * radius,
+                0.55 * radius,
+                facecolor=tint(color, 0.32),
+                edgecolor="none",
+                alpha=alpha,
+                zorder=Z_CELL + 0.1,
+            )
+        )
     if name:
-        label(ax, (center[0] + name_offset[0], center[1] + name_offset[1]), name, weight="bold",
-              alpha=max(alpha, 0.55), size=size)
+        label(
+            ax,
+            (center[0] + name_offset[0], center[1] + name_offset[1]),
+            name,
+            weight="bold",
+            alpha=max(alpha, 0.55),
+            size=size,
+        )
     return Cell(center, radius)
 
 
@@ -333,11 +432,27 @@ def membrane_band(
 ) -> tuple[float, float]:
     """A flat stretch of lipid bilayer from ``x0`` to ``x1`` centred on ``y``; returns its (bottom, top)."""
     half = thickness / 2
-    ax.add_patch(Rectangle((x0, y - half), x1 - x0, thickness, facecolor=tint(COLORS["macrophage"], 0.25),
-                           edgecolor="none", alpha=alpha, zorder=Z_MEMBRANE - 0.2))
+    ax.add_patch(
+        Rectangle(
+            (x0, y - half),
+            x1 - x0,
+            thickness,
+            facecolor=tint(COLORS["macrophage"], 0.25),
+            edgecolor="none",
+            alpha=alpha,
+            zorder=Z_MEMBRANE - 0.2,
+        )
+    )
     for yy in (y - half, y + half):
-        ax.plot([x0, x1], [yy, yy], color=COLORS["ink"], lw=1.2, alpha=alpha, zorder=Z_MEMBRANE - 0.1,
-                solid_capstyle="butt")
+        ax.plot(
+            [x0, x1],
+            [yy, yy],
+            color=COLORS["ink"],
+            lw=1.2,
+            alpha=alpha,
+            zorder=Z_MEMBRANE - 0.1,
+            solid_capstyle="butt",
+        )
     return (y - half, y + half)
 
 
@@ -363,22 +478,47 @@ def receptor(
     ``cup`` (receptors that receive a ligand), ``square`` and ``fork``.
     """
     end = _along(base, angle_deg, length)
-    ax.plot([base[0], end[0]], [base[1], end[1]], color=color, lw=2.6, alpha=alpha,
-            solid_capstyle="round", zorder=Z_MEMBRANE)
+    ax.plot(
+        [base[0], end[0]],
+        [base[1], end[1]],
+        color=color,
+        lw=2.6,
+        alpha=alpha,
+        solid_capstyle="round",
+        zorder=Z_MEMBRANE,
+    )
     if head == "round":
-        ax.add_patch(Circle(end, head_size, facecolor=color, edgecolor="none", alpha=alpha,
-                            zorder=Z_MEMBRANE))
+        ax.add_patch(
+            Circle(end, head_size, facecolor=color, edgecolor="none", alpha=alpha, zorder=Z_MEMBRANE)
+        )
         tip = _along(end, angle_deg, head_size)
     elif head == "square":
-        ax.add_patch(Rectangle((end[0] - head_size, end[1] - head_size), 2 * head_size, 2 * head_size,
-                               angle=0.0, facecolor=color, edgecolor="none", alpha=alpha, zorder=Z_MEMBRANE))
+        ax.add_patch(
+            Rectangle(
+                (end[0] - head_size, end[1] - head_size),
+                2 * head_size,
+                2 * head_size,
+                angle=0.0,
+                facecolor=color,
+                edgecolor="none",
+                alpha=alpha,
+                zorder=Z_MEMBRANE,
+            )
+        )
         tip = _along(end, angle_deg, head_size)
     elif head in ("cup", "fork"):
         spread = 50 if head == "cup" else 25
         for side in (-1, 1):
             arm = _along(end, angle_deg + side * spread, head_size * 1.6)
-            ax.plot([end[0], arm[0]], [end[1], arm[1]], color=color, lw=2.6, alpha=alpha,
-                    solid_capstyle="round", zorder=Z_MEMBRANE)
+            ax.plot(
+                [end[0], arm[0]],
+                [end[1], arm[1]],
+                color=color,
+                lw=2.6,
+                alpha=alpha,
+                solid_capstyle="round",
+                zorder=Z_MEMBRANE,
+            )
         tip = _along(end, angle_deg, head_size)
     else:
         raise ValueError(f"receptor head must be round, cup, square or fork, got {head!r}")
@@ -386,7 +526,12 @@ def receptor(
 
 
 def ligand(
-    ax: Axes, xy: Point, color: str, *, size: float = 0.07, shape: Literal["triangle", "diamond"] = "triangle",
+    ax: Axes,
+    xy: Point,
+    color: str,
+    *,
+    size: float = 0.07,
+    shape: Literal["triangle", "diamond"] = "triangle",
     alpha: float = 1.0,
 ) -> Point:
     """A small soluble or membrane ligand at ``xy`` (triangle or diamond); returns ``xy``."""
@@ -423,12 +568,26 @@ def antibody(
     hinge = _along(fab_tip, angle_deg, arm * math.cos(math.radians(28)))
     for side in (-1, 1):
         end = _along(hinge, angle_deg + 180 + side * 28, arm)
-        ax.plot([hinge[0], end[0]], [hinge[1], end[1]], color=color, lw=lw, alpha=alpha,
-                solid_capstyle="round", zorder=Z_MOLECULE)
+        ax.plot(
+            [hinge[0], end[0]],
+            [hinge[1], end[1]],
+            color=color,
+            lw=lw,
+            alpha=alpha,
+            solid_capstyle="round",
+            zorder=Z_MOLECULE,
+        )
     fc_end = _along(hinge, angle_deg, size * 0.5)
     if fc:
-        ax.plot([hinge[0], fc_end[0]], [hinge[1], fc_end[1]], color=fc_color, lw=lw + 0.6, alpha=alpha,
-                solid_capstyle="round", zorder=Z_MOLECULE)
+        ax.plot(
+            [hinge[0], fc_end[0]],
+            [hinge[1], fc_end[1]],
+            color=fc_color,
+            lw=lw + 0.6,
+            alpha=alpha,
+            solid_capstyle="round",
+            zorder=Z_MOLECULE,
+        )
     return {"fab_tip": fab_tip, "hinge": hinge, "fc_end": fc_end}
 
 
@@ -443,14 +602,30 @@ def scfv(
     perp = angle_deg + 90
     for side, shade in ((-1, 1.0), (1, 0.55)):
         c = _along(center, perp, side * size * 0.55)
-        ax.add_patch(Ellipse(c, size * 1.05, size * 1.7, angle=angle_deg - 90, facecolor=tint(color, shade),
-                             edgecolor=color, lw=0.9, alpha=alpha, zorder=Z_MOLECULE))
+        ax.add_patch(
+            Ellipse(
+                c,
+                size * 1.05,
+                size * 1.7,
+                angle=angle_deg - 90,
+                facecolor=tint(color, shade),
+                edgecolor=color,
+                lw=0.9,
+                alpha=alpha,
+                zorder=Z_MOLECULE,
+            )
+        )
     return _along(center, angle_deg, size * 0.85), _along(center, angle_deg + 180, size * 0.85)
 
 
 def engager(
-    ax: Axes, start: Point, end: Point, colors: tuple[str, str] = (OKABE_ITO["vermillion"], OKABE_ITO["blue"]),
-    *, size: float = 0.1, alpha: float = 1.0,
+    ax: Axes,
+    start: Point,
+    end: Point,
+    colors: tuple[str, str] = (OKABE_ITO["vermillion"], OKABE_ITO["blue"]),
+    *,
+    size: float = 0.1,
+    alpha: float = 1.0,
 ) -> tuple[Point, Point]:
     """A bispecific T-cell engager bridging ``start`` and ``end``: two scFvs on one flexible linker.
 
@@ -460,8 +635,15 @@ def engager(
     angle = math.degrees(math.atan2(end[1] - start[1], end[0] - start[0]))
     c1 = _along(start, angle, size * 0.85)
     c2 = _along(end, angle + 180, size * 0.85)
-    ax.plot([c1[0], c2[0]], [c1[1], c2[1]], color=COLORS["engager"], lw=1.6, alpha=alpha,
-            zorder=Z_MOLECULE - 0.1, dashes=(2, 1))
+    ax.plot(
+        [c1[0], c2[0]],
+        [c1[1], c2[1]],
+        color=COLORS["engager"],
+        lw=1.6,
+        alpha=alpha,
+        zorder=Z_MOLECULE - 0.1,
+        dashes=(2, 1),
+    )
     scfv(ax, c1, angle + 180, colors[0], size=size, alpha=alpha)
     scfv(ax, c2, angle, colors[1], size=size, alpha=alpha)
     return c1, c2
@@ -498,8 +680,17 @@ def car(
     scfv(ax, scfv_center, 90, OKABE_ITO["sky_blue"], size=0.13, alpha=alpha)
     centers["scFv"] = scfv_center
     # in the membrane
-    ax.add_patch(Rectangle((x - 0.05, bottom - 0.02), 0.1, membrane_thickness + 0.04, facecolor=COLORS["ink"],
-                           edgecolor="none", alpha=alpha, zorder=Z_MOLECULE))
+    ax.add_patch(
+        Rectangle(
+            (x - 0.05, bottom - 0.02),
+            0.1,
+            membrane_thickness + 0.04,
+            facecolor=COLORS["ink"],
+            edgecolor="none",
+            alpha=alpha,
+            zorder=Z_MOLECULE,
+        )
+    )
     centers["TM"] = (x, membrane_y)
     # inside: costimulatory domains then CD3ζ
     palette = {"CD28": OKABE_ITO["bluish_green"], "4-1BB": OKABE_ITO["orange"]}
@@ -507,9 +698,19 @@ def car(
     for name in (*costim, "CD3ζ"):
         h = domain_height * (1.6 if name == "CD3ζ" else 1.0)
         color = OKABE_ITO["blue"] if name == "CD3ζ" else palette.get(name, OKABE_ITO["reddish_purple"])
-        ax.add_patch(FancyBboxPatch((x - width / 2, y - h), width, h, boxstyle="round,pad=0,rounding_size=0.05",
-                                    facecolor=tint(color, 0.55), edgecolor=color, lw=1.4, alpha=alpha,
-                                    zorder=Z_MOLECULE))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - width / 2, y - h),
+                width,
+                h,
+                boxstyle="round,pad=0,rounding_size=0.05",
+                facecolor=tint(color, 0.55),
+                edgecolor=color,
+                lw=1.4,
+                alpha=alpha,
+                zorder=Z_MOLECULE,
+            )
+        )
         centers[name] = (x, y - h / 2)
         y -= h + 0.03
     if labels:
@@ -568,35 +769,85 @@ def arrow(
 ) -> FancyArrowPatch:
     """An arrow from ``start`` to ``end``; ``rad`` bends it (positive bends to the left)."""
     patch = FancyArrowPatch(
-        start, end, arrowstyle=style, mutation_scale=12, color=color, lw=lw, alpha=alpha,
-        connectionstyle=f"arc3,rad={rad}", linestyle="--" if dashed else "-", zorder=Z_ARROW,
-        shrinkA=0, shrinkB=0,
+        start,
+        end,
+        arrowstyle=style,
+        mutation_scale=12,
+        color=color,
+        lw=lw,
+        alpha=alpha,
+        connectionstyle=f"arc3,rad={rad}",
+        linestyle="--" if dashed else "-",
+        zorder=Z_ARROW,
+        shrinkA=0,
+        shrinkB=0,
     )
     ax.add_patch(patch)
     return patch
 
 
 def inhibit(
-    ax: Axes, start: Point, end: Point, *, color: str = COLORS["ink"], lw: float = 1.8, alpha: float = 1.0
-) -> FancyArrowPatch:
-    """An inhibition arrow (a line ending in a bar, ⊣) from ``start`` to ``end``."""
-    return arrow(ax, start, end, color=color, lw=lw, style="-[, widthB=4.0, lengthB=0.0", alpha=alpha)
+    ax: Axes,
+    start: Point,
+    end: Point,
+    *,
+    color: str = COLORS["ink"],
+    lw: float = 1.8,
+    bar: float = 0.09,
+    alpha: float = 1.0,
+) -> Point:
+    """An inhibition arrow (a line ending in a bar, ⊣) from ``start`` to ``end``; returns ``end``."""
+    ax.plot(
+        [start[0], end[0]],
+        [start[1], end[1]],
+        color=color,
+        lw=lw,
+        alpha=alpha,
+        zorder=Z_ARROW,
+        solid_capstyle="butt",
+    )
+    angle = math.degrees(math.atan2(end[1] - start[1], end[0] - start[0]))
+    a, b = _along(end, angle + 90, bar), _along(end, angle - 90, bar)
+    ax.plot(
+        [a[0], b[0]],
+        [a[1], b[1]],
+        color=color,
+        lw=lw + 0.6,
+        alpha=alpha,
+        zorder=Z_ARROW,
+        solid_capstyle="butt",
+    )
+    return end
 
 
 def block_mark(ax: Axes, xy: Point, *, size: float = 0.1, color: str = OKABE_ITO["vermillion"]) -> None:
     """A bold ✕ at ``xy``: this interaction is blocked (always pair it with a text label)."""
     x, y = xy
     for dx in (-size, size):
-        ax.plot([x - dx, x + dx], [y - size, y + size], color=color, lw=3.0, solid_capstyle="round",
-                zorder=Z_ARROW + 0.5)
+        ax.plot(
+            [x - dx, x + dx],
+            [y - size, y + size],
+            color=color,
+            lw=3.0,
+            solid_capstyle="round",
+            zorder=Z_ARROW + 0.5,
+        )
 
 
 def highlight(
     ax: Axes, xy: Point, width: float, height: float, *, color: str = COLORS["highlight"], alpha: float = 0.35
 ) -> FancyBboxPatch:
     """A soft rounded zone behind what the current step is about; ``xy`` is its lower-left corner."""
-    patch = FancyBboxPatch(xy, width, height, boxstyle="round,pad=0.02,rounding_size=0.12",
-                           facecolor=to_rgba(color, alpha), edgecolor=color, lw=1.5, zorder=Z_BACK)
+    patch = FancyBboxPatch(
+        xy,
+        width,
+        height,
+        boxstyle="round,pad=0.02,rounding_size=0.12",
+        facecolor=to_rgba(color, alpha),
+        edgecolor=color,
+        lw=1.5,
+        zorder=Z_BACK,
+    )
     ax.add_patch(patch)
     return patch
 
@@ -638,12 +889,16 @@ def layout_problems(fig: MplFigure, *, tolerance_px: float = 0.5) -> list[str]:
         name = content.replace("\n", " ")
         if text.get_fontsize() < MIN_FONT_SIZE:
             problems.append(f"label {name!r} is {text.get_fontsize()} pt, below {MIN_FONT_SIZE} pt")
-        if (box.x0 < fig_box.x0 - tolerance_px or box.y0 < fig_box.y0 - tolerance_px
-                or box.x1 > fig_box.x1 + tolerance_px or box.y1 > fig_box.y1 + tolerance_px):
+        if (
+            box.x0 < fig_box.x0 - tolerance_px
+            or box.y0 < fig_box.y0 - tolerance_px
+            or box.x1 > fig_box.x1 + tolerance_px
+            or box.y1 > fig_box.y1 + tolerance_px
+        ):
             problems.append(f"label {name!r} leaves the figure")
         boxes.append((name, box))
     for i, (name_a, a) in enumerate(boxes):
-        for name_b, b in boxes[i + 1:]:
+        for name_b, b in boxes[i + 1 :]:
             overlap_x = min(a.x1, b.x1) - max(a.x0, b.x0)
             overlap_y = min(a.y1, b.y1) - max(a.y0, b.y0)
             if overlap_x > tolerance_px and overlap_y > tolerance_px:

@@ -19,8 +19,11 @@ from .checks import Checker
 MODULES: tuple[str, ...] = (
     "ch03_occupancy",
     "ch04_blinatumomab",
+    "ch05_cart",
+    "ch06_checkpoint",
     "ch07_kaplan_meier",
     "ch08_crs_grading",
+    "ch09_schedules",
 )
 
 _QUESTION_ID = re.compile(r"^[a-z]+-\d{2}$")

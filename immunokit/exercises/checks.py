@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -161,9 +162,8 @@ class Numeric(Checker):
         tolerance = max(self.rtol * abs(expected), self.atol)
         units = f" {self.units}" if self.units and self.units != "%" else self.units
         if abs(number - expected) <= tolerance:
-            return Status.CORRECT, self.correct_message.format(value=f"{expected:.3g}", units=self.units).replace(
-                f" {self.units}", units
-            ), 1.0
+            message = self.correct_message.format(value=f"{expected:.3g}", units=self.units)
+            return Status.CORRECT, re.sub(r" +([.,;:])", r"\1", message), 1.0
         hint = diagnose(number, expected, self.rtol, self.mistakes, self.units)
         if hint is not None:
             return Status.INCORRECT, hint, 0.0

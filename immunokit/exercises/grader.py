@@ -223,7 +223,7 @@ def execute_submission(notebook: dict[str, Any], exercise_id: str, limits: Limit
 
     from .grading import grading_cell, parse_marked
 
-    nb = nbformat.from_dict(notebook)
+    nb = nbformat.reads(json.dumps(notebook), as_version=4)  # joins multi-line sources
     for cell in nb.cells:  # students' stored outputs are never trusted or kept
         if cell.cell_type == "code":
             cell.outputs = []

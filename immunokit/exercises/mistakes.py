@@ -103,8 +103,8 @@ PERCENT_FOR_FRACTION = scaled(
 LN2_FORGOTTEN = scaled(
     "ln2-forgotten",
     (1.0 / LN2, LN2),
-    "You are off by a factor of ln 2 ≈ 0.693. The half-life is t~1/2~ = ln 2 / k = ln 2 · V / CL; "
-    "it looks like ln 2 was left out (or applied twice).",
+    "You are off by a factor of ln 2 ≈ 0.693. A half-life or a doubling time is ln 2 / k (for a drug, "
+    "t~1/2~ = ln 2 · V / CL); it looks like ln 2 was left out (or applied twice).",
 )
 
 

@@ -24,7 +24,7 @@ Units: doses are :class:`Dose` objects (``Dose(28, "ug/day")``); every other qua
 unit in its name (``clearance_l_per_h``). See :mod:`immunokit.models.units`.
 """
 
-from . import blinatumomab, occupancy
+from . import antibody_pk, blinatumomab, cart_kinetics, combination, cytokines, occupancy, trials
 from .explorer import MAX_FRAMES, Control, Explorer
 from .plotspec import LiveFigure, Note, Panel, PlotSpec, Series, render
 from .units import Dose, UnitError
@@ -51,4 +51,12 @@ __all__ = [
 ]
 
 #: Every explorer of the package, by module name (used by the benchmark and the tests).
-EXPLORERS = ("occupancy", "antibody_pk", "blinatumomab", "cart_kinetics", "cytokines", "trials", "combination")
+EXPLORERS = (
+    "occupancy",
+    "antibody_pk",
+    "blinatumomab",
+    "cart_kinetics",
+    "cytokines",
+    "trials",
+    "combination",
+)

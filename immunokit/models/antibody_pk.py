@@ -24,6 +24,7 @@ amount eliminated is carried as a state so that mass balance can be checked.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,8 +48,10 @@ from .units import (
 
 __all__ = [
     "ILLUSTRATIVE_TARGET",
+    "RITUXIMAB_CLL_DOSE",
     "RITUXIMAB_ONE_COMPARTMENT",
     "RITUXIMAB_TWO_COMPARTMENT",
+    "SINGLE_DOSE",
     "Infusion",
     "OneCompartment",
     "PKResult",
@@ -56,12 +59,12 @@ __all__ = [
     "TwoCompartment",
     "apparent_half_life_h",
     "cycle_half_lives_h",
+    "cycles_spec",
     "explorer",
     "plot_cycles",
     "plot_one_vs_two",
     "rituximab_cycles",
     "simulate",
-    "cycles_spec",
 ]
 
 
@@ -116,8 +119,13 @@ class TwoCompartment:
     source: str = "muller2012rituximab"
 
     def __post_init__(self) -> None:
-        check_positive_fields(self, "clearance_l_per_h", "central_volume_l", "peripheral_volume_l",
-                              "intercompartmental_clearance_l_per_h")
+        check_positive_fields(
+            self,
+            "clearance_l_per_h",
+            "central_volume_l",
+            "peripheral_volume_l",
+            "intercompartmental_clearance_l_per_h",
+        )
         check_source(self.source)
 
     @property
@@ -168,6 +176,11 @@ class TargetSink:
         check_source(self.source)
 
 
+#: Rituximab in CLL with fludarabine (FR), as in Mo et al. 2013: 375 mg/m² per cycle.
+RITUXIMAB_CLL_DOSE = Dose(375, "mg/m2")
+#: A single adult dose of about 700 mg (375 mg/m² at 1.9 m²), for one-infusion figures.
+SINGLE_DOSE = Dose(700, "mg")
+
 #: Rituximab, one compartment: total CL 9.43 mL/h and Vdss 9.61 L (Müller et al. 2012, DLBCL).
 RITUXIMAB_ONE_COMPARTMENT = OneCompartment()
 #: Rituximab, two compartments: CL from Müller 2012; the split of Vdss and Q are illustrative.
@@ -217,8 +230,12 @@ def _disposition(params: OneCompartment | TwoCompartment) -> tuple[float, float,
     if isinstance(params, OneCompartment):
         return params.clearance_l_per_h, params.volume_l, 0.0, 1.0
     if isinstance(params, TwoCompartment):
-        return (params.clearance_l_per_h, params.central_volume_l, params.intercompartmental_clearance_l_per_h,
-                params.peripheral_volume_l)
+        return (
+            params.clearance_l_per_h,
+            params.central_volume_l,
+            params.intercompartmental_clearance_l_per_h,
+            params.peripheral_volume_l,
+        )
     raise TypeError(f"params must be OneCompartment or TwoCompartment, got {type(params).__name__}")
 
 
@@ -247,11 +264,15 @@ def simulate(
     check_positive("t_end_h", t_end_h)
     for i, inf in enumerate(infusions):
         if not isinstance(inf, Infusion):
-            raise TypeError(f"infusions[{i}] must be an Infusion(start_h, duration_h, Dose(..., 'mg')), got {inf!r}")
+            raise TypeError(
+                f"infusions[{i}] must be an Infusion(start_h, duration_h, Dose(..., 'mg')), got {inf!r}"
+            )
     ordered = sorted(infusions, key=lambda inf: inf.start_h)
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in itertools.pairwise(ordered):
         if b.start_h < a.start_h + a.duration_h:
-            raise ValueError(f"infusions overlap: one starts at {b.start_h} h before the one at {a.start_h} h ends")
+            raise ValueError(
+                f"infusions overlap: one starts at {b.start_h} h before the one at {a.start_h} h ends"
+            )
     cl, v1, q, v2 = _disposition(params)
     sink = target or TargetSink(target_clearance_l_per_h=0.0, initial_burden=0.0, kill_rate_per_h=0.0)
     clt, kkill, ec50 = sink.target_clearance_l_per_h, sink.kill_rate_per_h, sink.ec50_mg_per_l
@@ -263,15 +284,25 @@ def simulate(
         dist = q * (c1 - c2)
         return [r - out - dist, dist, -kkill * burden * c1 / (ec50 + c1), out, r]
 
-    breaks = sorted({0.0, t_end_h, *(i.start_h for i in ordered), *(i.start_h + i.duration_h for i in ordered)})
+    breaks = sorted(
+        {0.0, t_end_h, *(i.start_h for i in ordered), *(i.start_h + i.duration_h for i in ordered)}
+    )
     breaks = [b for b in breaks if b <= t_end_h]
     state = np.array([0.0, 0.0, sink.initial_burden, 0.0, 0.0])
     ts, ys = [], []
-    for lo, hi in zip(breaks[:-1], breaks[1:], strict=True):
+    for lo, hi in itertools.pairwise(breaks):
         rate = sum(i.rate_mg_per_h for i in ordered if i.start_h <= lo < i.start_h + i.duration_h)
-        n = max(2, int(math.ceil((hi - lo) * points_per_h)) + 1)
-        sol = solve_ivp(rhs, (lo, hi), state, t_eval=np.linspace(lo, hi, n), args=(rate,), method="LSODA",
-                        rtol=1e-8, atol=1e-10)
+        n = max(2, math.ceil((hi - lo) * points_per_h) + 1)
+        sol = solve_ivp(
+            rhs,
+            (lo, hi),
+            state,
+            t_eval=np.linspace(lo, hi, n),
+            args=(rate,),
+            method="LSODA",
+            rtol=1e-8,
+            atol=1e-10,
+        )
         if not sol.success:  # pragma: no cover - smooth ODE
             raise RuntimeError(f"solve_ivp failed: {sol.message}")
         last = hi >= t_end_h
@@ -295,8 +326,13 @@ def apparent_half_life_h(result: PKResult, start_h: float, end_h: float) -> floa
     return math.inf if slope >= 0 else math.log(2) / -slope
 
 
-def rituximab_cycles(dose: Dose = Dose(375, "mg/m2"), bsa_m2: float = 1.9, cycles: int = 6,
-                     cycle_days: float = 28.0, infusion_h: float = 4.0) -> list[Infusion]:
+def rituximab_cycles(
+    dose: Dose = RITUXIMAB_CLL_DOSE,
+    bsa_m2: float = 1.9,
+    cycles: int = 6,
+    cycle_days: float = 28.0,
+    infusion_h: float = 4.0,
+) -> list[Infusion]:
     """One rituximab infusion at the start of each 28-day cycle (FR-like schedule, dose per m²)."""
     amount = require_dose("dose", dose, "mass/area").for_bsa(bsa_m2)
     if cycles < 1:
@@ -304,17 +340,25 @@ def rituximab_cycles(dose: Dose = Dose(375, "mg/m2"), bsa_m2: float = 1.9, cycle
     return [Infusion(c * cycle_days * 24.0, infusion_h, amount) for c in range(cycles)]
 
 
-def cycle_half_lives_h(result: PKResult, infusions: Sequence[Infusion], window_h: float = 96.0) -> list[float]:
+def cycle_half_lives_h(
+    result: PKResult, infusions: Sequence[Infusion], window_h: float = 96.0
+) -> list[float]:
     """Apparent half-life after each infusion, fitted from its end to ``window_h`` hours later."""
-    return [apparent_half_life_h(result, i.start_h + i.duration_h, i.start_h + i.duration_h + window_h)
-            for i in infusions]
+    return [
+        apparent_half_life_h(result, i.start_h + i.duration_h, i.start_h + i.duration_h + window_h)
+        for i in infusions
+    ]
 
 
-def cycles_spec(initial_burden: float = 1.0, dose_mg_per_m2: float = 375.0,
-                target_clearance_l_per_h: float = ILLUSTRATIVE_TARGET.target_clearance_l_per_h) -> PlotSpec:
+def cycles_spec(
+    initial_burden: float = 1.0,
+    dose_mg_per_m2: float = 375.0,
+    target_clearance_l_per_h: float = ILLUSTRATIVE_TARGET.target_clearance_l_per_h,
+) -> PlotSpec:
     """Plot spec: six monthly rituximab infusions with the illustrative target sink.
 
-    Top panel: concentration (log scale) with each cycle's apparent half-life; bottom: target burden.
+    Top panel: concentration (log scale) with each cycle's apparent half-life; bottom: the fraction of
+    the starting target burden that is left.
     """
     infusions = rituximab_cycles(Dose(dose_mg_per_m2, "mg/m2"), cycles=6)
     sink = TargetSink(target_clearance_l_per_h=target_clearance_l_per_h, initial_burden=initial_burden)
@@ -322,24 +366,49 @@ def cycles_spec(initial_burden: float = 1.0, dose_mg_per_m2: float = 375.0,
     halves = cycle_half_lives_h(res, infusions)
     linear = RITUXIMAB_ONE_COMPARTMENT.half_life_h
     blue, green = OKABE_ITO["blue"], OKABE_ITO["bluish_green"]
-    notes = [Note(i.start_h / 24.0 + 1, 200.0, f"t½ {h:.0f} h", va="bottom") for i, h in zip(infusions, halves,
-                                                                                             strict=True)]
-    conc = Panel([Series(res.t_days, np.maximum(res.conc_mg_per_l, 1e-3), label="rituximab", color=blue)],
-                 xlabel="", ylabel="rituximab (mg/L, log)", yscale="log", xlim=(0, 168),
-                 ylim=(0.01, 1000), notes=notes, legend_loc=None)
-    burden = Panel([Series(res.t_days, res.burden, label="target burden", color=green, linestyle="--")],
-                   xlabel="time since the first infusion (days)", ylabel="target burden (relative)",
-                   xlim=(0, 168), ylim=(0, max(1.05, initial_burden * 1.05)), legend_loc=None)
-    alt = (f"Two panels over six monthly infusions. Top, rituximab concentration on a log scale: the apparent "
-           f"half-life after each infusion is {', '.join(f'{h:.0f}' for h in halves)} hours. Bottom, the "
-           f"relative target burden falls from {initial_burden:g} to {res.burden[-1]:.2f}. The more target, "
-           f"the faster the antibody disappears; linear clearance alone would give {linear:.0f} hours.")
-    caption = ("**Illustrative** target-mediated elimination (hand-picked sink parameters, not a fitted model; "
-               "linear CL and Vdss from Müller 2012); t½ labels: half-life fitted over the 4 days after each "
-               "infusion. Mo 2013 measured median half-lives of 27 h in cycle 1 "
-               "and 199 h in cycle 4 in CLL.")
-    return PlotSpec([conc, burden], alt=alt, caption=caption, height_in=4.6, sharex=True,
-                    extra={"result": res, "half_lives_h": halves})
+    notes = [
+        Note(i.start_h / 24.0 + 1, 200.0, f"t½ {h:.0f} h", va="bottom")
+        for i, h in zip(infusions, halves, strict=True)
+    ]
+    conc = Panel(
+        [Series(res.t_days, np.maximum(res.conc_mg_per_l, 1e-3), label="rituximab", color=blue)],
+        xlabel="",
+        ylabel="rituximab (mg/L, log)",
+        yscale="log",
+        xlim=(0, 168),
+        ylim=(0.01, 1000),
+        notes=notes,
+        legend_loc=None,
+    )
+    remaining = res.burden / initial_burden if initial_burden > 0 else np.zeros_like(res.burden)
+    burden = Panel(
+        [Series(res.t_days, remaining, label="target burden", color=green, linestyle="--")],
+        xlabel="time since the first infusion (days)",
+        ylabel="target left (fraction of start)",
+        xlim=(0, 168),
+        ylim=(0, 1.05),
+        legend_loc=None,
+    )
+    alt = (
+        f"Two panels over six monthly infusions. Top, rituximab concentration on a log scale: the apparent "
+        f"half-life after each infusion is {', '.join(f'{h:.0f}' for h in halves)} hours. Bottom, the "
+        f"target burden falls from {initial_burden:g} to {res.burden[-1]:.2f} (relative units). The more target, "
+        f"the faster the antibody disappears; linear clearance alone would give {linear:.0f} hours."
+    )
+    caption = (
+        "**Illustrative** target-mediated elimination (hand-picked sink parameters, not a fitted model; "
+        "linear CL and Vdss from Müller 2012); t½ labels: half-life fitted over the 4 days after each "
+        "infusion. Mo 2013 measured median half-lives of 27 h in cycle 1 "
+        "and 199 h in cycle 4 in CLL."
+    )
+    return PlotSpec(
+        [conc, burden],
+        alt=alt,
+        caption=caption,
+        height_in=4.6,
+        sharex=True,
+        extra={"result": res, "half_lives_h": halves},
+    )
 
 
 def plot_cycles(initial_burden: float = 1.0) -> Figure:
@@ -347,22 +416,38 @@ def plot_cycles(initial_burden: float = 1.0) -> Figure:
     return render(cycles_spec(initial_burden))
 
 
-def plot_one_vs_two(dose: Dose = Dose(700, "mg"), days: float = 56.0) -> Figure:
+def plot_one_vs_two(dose: Dose = SINGLE_DOSE, days: float = 56.0) -> Figure:
     """Figure: one infusion, one- vs two-compartment rituximab (same CL and total volume)."""
     infusions = [Infusion(0.0, 4.0, require_dose("dose", dose, "mass"))]
     one = simulate(infusions, days * 24.0, RITUXIMAB_ONE_COMPARTMENT)
     two = simulate(infusions, days * 24.0, RITUXIMAB_TWO_COMPARTMENT)
     t_half = RITUXIMAB_TWO_COMPARTMENT.terminal_half_life_h / 24.0
-    panel = Panel([Series(one.t_days, one.conc_mg_per_l, label="one compartment", color=OKABE_ITO["blue"]),
-                   Series(two.t_days, two.conc_mg_per_l, label="two compartments", color=OKABE_ITO["vermillion"],
-                          linestyle="--")],
-                  xlabel="time (days)", ylabel="rituximab (mg/L, log)", yscale="log", xlim=(0, days))
-    alt = (f"Log-scale concentration after one {dose} infusion. The one-compartment curve falls as a straight "
-           f"line (half-life {RITUXIMAB_ONE_COMPARTMENT.half_life_h / 24:.0f} days); the two-compartment curve "
-           f"starts higher, drops quickly during distribution in the first days, then falls in parallel with a "
-           f"terminal half-life of {t_half:.0f} days.")
-    caption = ("Simulated: linear rituximab PK with CL 9.43 mL/h and Vdss 9.61 L (Müller 2012); the split into "
-               "central and peripheral volumes is illustrative.")
+    panel = Panel(
+        [
+            Series(one.t_days, one.conc_mg_per_l, label="one compartment", color=OKABE_ITO["blue"]),
+            Series(
+                two.t_days,
+                two.conc_mg_per_l,
+                label="two compartments",
+                color=OKABE_ITO["vermillion"],
+                linestyle="--",
+            ),
+        ],
+        xlabel="time (days)",
+        ylabel="rituximab (mg/L, log)",
+        yscale="log",
+        xlim=(0, days),
+    )
+    alt = (
+        f"Log-scale concentration after one {dose} infusion. The one-compartment curve falls as a straight "
+        f"line (half-life {RITUXIMAB_ONE_COMPARTMENT.half_life_h / 24:.0f} days); the two-compartment curve "
+        f"starts higher, drops quickly during distribution in the first days, then falls in parallel with a "
+        f"terminal half-life of {t_half:.0f} days."
+    )
+    caption = (
+        "Simulated: linear rituximab PK with CL 9.43 mL/h and Vdss 9.61 L (Müller 2012); the split into "
+        "central and peripheral volumes is illustrative."
+    )
     return render(PlotSpec([panel], alt=alt, caption=caption))
 
 
@@ -371,10 +456,19 @@ def explorer() -> Explorer:
     return Explorer(
         title="Rituximab: target burden and half-life (illustrative)",
         controls=[
-            Control("initial_burden", "initial target burden (relative)", 1.0, 0.0, 4.0, step=0.05, fmt="{:g}"),
+            Control(
+                "initial_burden", "initial target burden (relative)", 1.0, 0.0, 4.0, step=0.05, fmt="{:g}"
+            ),
             Control("dose_mg_per_m2", "dose (mg/m²)", 375.0, 100.0, 750.0, step=25.0, fmt="{:g} mg/m²"),
-            Control("target_clearance_l_per_h", "target clearance at burden 1 (L/h)",
-                    ILLUSTRATIVE_TARGET.target_clearance_l_per_h, 0.0, 1.0, step=0.01, fmt="{:g} L/h"),
+            Control(
+                "target_clearance_l_per_h",
+                "target clearance at burden 1 (L/h)",
+                ILLUSTRATIVE_TARGET.target_clearance_l_per_h,
+                0.0,
+                1.0,
+                step=0.01,
+                fmt="{:g} L/h",
+            ),
         ],
         spec=cycles_spec,
         frame_control="initial_burden",

@@ -16,6 +16,7 @@ eliminated as a second state so that mass balance can be checked.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ from .units import Dose, check_nonnegative, check_positive, check_positive_field
 
 __all__ = [
     "CLEMENTS_2020",
+    "DAILY_AMOUNT",
+    "STEP_UP_HIGH",
+    "STEP_UP_LOW",
     "BlinatumomabParams",
     "InfusionResult",
     "bolus_vs_infusion_spec",
@@ -47,6 +51,12 @@ __all__ = [
 ]
 
 PG_PER_ML_PER_UG_PER_L = 1000.0
+
+#: The adult cycle-1 step-up for relapsed/refractory B-ALL (≥ 45 kg): 9 µg/day, then 28 µg/day.
+STEP_UP_LOW = Dose(9, "ug/day")
+STEP_UP_HIGH = Dose(28, "ug/day")
+#: 28 µg, the amount given in a day at the full rate.
+DAILY_AMOUNT = Dose(28, "ug")
 
 
 @dataclass(frozen=True)
@@ -137,8 +147,9 @@ class InfusionResult:
         return self.t_h / 24.0
 
 
-def step_up_schedule(low: Dose = Dose(9, "ug/day"), high: Dose = Dose(28, "ug/day"), step_day: float = 7.0,
-                     stop_day: float = 28.0) -> list[tuple[float, Dose]]:
+def step_up_schedule(
+    low: Dose = STEP_UP_LOW, high: Dose = STEP_UP_HIGH, step_day: float = 7.0, stop_day: float = 28.0
+) -> list[tuple[float, Dose]]:
     """The cycle-1 step-up as (start hour, rate) pairs: ``low`` on days 1–7, ``high`` to day 28, then off.
 
     Defaults are the adult (≥ 45 kg) regimen for relapsed/refractory B-ALL: 9 µg/day for days 1–7, then
@@ -177,10 +188,14 @@ def simulate(
         Output resolution.
     """
     check_positive("t_end_h", t_end_h)
-    rate_events = sorted((check_nonnegative("rates start_h", t), require_dose("rates rate", r, "rate").to("ug/h"))
-                         for t, r in rates)
-    bolus_events = sorted((check_nonnegative("boluses time_h", t), require_dose("boluses amount", d, "mass").to("ug"))
-                          for t, d in boluses)
+    rate_events = sorted(
+        (check_nonnegative("rates start_h", t), require_dose("rates rate", r, "rate").to("ug/h"))
+        for t, r in rates
+    )
+    bolus_events = sorted(
+        (check_nonnegative("boluses time_h", t), require_dose("boluses amount", d, "mass").to("ug"))
+        for t, d in boluses
+    )
     breaks = sorted({0.0, t_end_h, *(t for t, _ in rate_events), *(t for t, _ in bolus_events)})
     breaks = [b for b in breaks if b <= t_end_h]
     k = params.elimination_rate_per_h
@@ -195,15 +210,22 @@ def simulate(
     state = np.zeros(3)  # amount in body, amount eliminated, amount given (µg)
     ts: list[NDArray[np.float64]] = []
     ys: list[NDArray[np.float64]] = []
-    for lo, hi in zip(breaks[:-1], breaks[1:], strict=True):
+    for lo, hi in itertools.pairwise(breaks):
         for t_b, amount in bolus_events:
             if t_b == lo:
                 state = state + np.array([amount, 0.0, amount])
         r0 = rate_at(lo)
-        n = max(2, int(math.ceil((hi - lo) * points_per_h)) + 1)
+        n = max(2, math.ceil((hi - lo) * points_per_h) + 1)
         t_eval = np.linspace(lo, hi, n)
-        sol = solve_ivp(lambda _t, y, r=r0: [r - k * y[0], k * y[0], r], (lo, hi), state, t_eval=t_eval,
-                        method="LSODA", rtol=1e-9, atol=1e-12)
+        sol = solve_ivp(
+            lambda _t, y, r=r0: [r - k * y[0], k * y[0], r],
+            (lo, hi),
+            state,
+            t_eval=t_eval,
+            method="LSODA",
+            rtol=1e-9,
+            atol=1e-12,
+        )
         if not sol.success:  # pragma: no cover - linear ODE
             raise RuntimeError(f"solve_ivp failed: {sol.message}")
         ts.append(sol.t[:-1] if hi < t_end_h else sol.t)
@@ -214,29 +236,55 @@ def simulate(
     return InfusionResult(t, y[0] / params.volume_l * PG_PER_ML_PER_UG_PER_L, y[0], y[1], y[2], params)
 
 
-def step_up_spec(params: BlinatumomabParams = CLEMENTS_2020, low_ug_per_day: float = 9.0,
-                 high_ug_per_day: float = 28.0) -> PlotSpec:
+def step_up_spec(
+    params: BlinatumomabParams = CLEMENTS_2020, low_ug_per_day: float = 9.0, high_ug_per_day: float = 28.0
+) -> PlotSpec:
     """Plot spec: concentration over a 28-day step-up cycle and the 14 days off that follow."""
     low, high = Dose(low_ug_per_day, "ug/day"), Dose(high_ug_per_day, "ug/day")
     res = simulate(42 * 24.0, rates=step_up_schedule(low, high), params=params, points_per_h=2)
     css_low, css_high = steady_state_pg_per_ml(low, params), steady_state_pg_per_ml(high, params)
     blue, grey = OKABE_ITO["blue"], "#555555"
     panel = Panel(
-        [Series(res.t_days, res.conc_pg_per_ml, label="simulated concentration", color=blue),
-         Series([0], [css_low], label=f"Css at {low}: {css_low:.0f} pg/mL", color=grey, linestyle=":", linewidth=1.2,
-                kind="hline"),
-         Series([0], [css_high], label=f"Css at {high}: {css_high:.0f} pg/mL", color=grey, linestyle="--",
-                linewidth=1.2, kind="hline")],
-        xlabel="time since the start of cycle 1 (days)", ylabel="blinatumomab (pg/mL)",
-        xlim=(0, 42), ylim=(0, max(css_high * 1.35, 1.0)), legend_loc="upper right",
-        notes=[Note(7, css_low, "step-up on day 8", ha="left", va="bottom"),
-               Note(28.3, css_high * 0.5, "pump stops:\nwashed out\nwithin hours", va="center")],
+        [
+            Series(res.t_days, res.conc_pg_per_ml, label="simulated concentration", color=blue),
+            Series(
+                [0],
+                [css_low],
+                label=f"Css at {low}: {css_low:.0f} pg/mL",
+                color=grey,
+                linestyle=":",
+                linewidth=1.2,
+                kind="hline",
+            ),
+            Series(
+                [0],
+                [css_high],
+                label=f"Css at {high}: {css_high:.0f} pg/mL",
+                color=grey,
+                linestyle="--",
+                linewidth=1.2,
+                kind="hline",
+            ),
+        ],
+        xlabel="time since the start of cycle 1 (days)",
+        ylabel="blinatumomab (pg/mL)",
+        xlim=(0, 42),
+        ylim=(0, max(css_high * 1.35, 1.0)),
+        legend_loc="upper right",
+        notes=[
+            Note(7, css_low, "step-up on day 8", ha="left", va="bottom"),
+            Note(28.3, css_high * 0.5, "pump stops:\nwashed out\nwithin hours", va="center"),
+        ],
     )
-    alt = (f"Simulated serum blinatumomab over one cycle. The concentration rises within hours to about "
-           f"{css_low:.0f} pg/mL during days 1 to 7 at {low}, steps up within hours to about {css_high:.0f} "
-           f"pg/mL from day 8 at {high}, and falls to almost zero within a day of stopping on day 28.")
-    caption = (f"Simulated typical patient, one-compartment model (CL {params.clearance_l_per_h:g} L/h, "
-               f"V {params.volume_l:g} L, Clements 2020): step-up dosing, 9 → 28 µg/day.")
+    alt = (
+        f"Simulated serum blinatumomab over one cycle. The concentration rises within hours to about "
+        f"{css_low:.0f} pg/mL during days 1 to 7 at {low}, steps up within hours to about {css_high:.0f} "
+        f"pg/mL from day 8 at {high}, and falls to almost zero within a day of stopping on day 28."
+    )
+    caption = (
+        f"Simulated typical patient, one-compartment model (CL {params.clearance_l_per_h:g} L/h, "
+        f"V {params.volume_l:g} L, Clements 2020): step-up dosing, 9 → 28 µg/day."
+    )
     return PlotSpec([panel], alt=alt, caption=caption, extra={"result": res})
 
 
@@ -245,74 +293,138 @@ def plot_step_up(params: BlinatumomabParams = CLEMENTS_2020) -> Figure:
     return render(step_up_spec(params))
 
 
-def bolus_vs_infusion_spec(daily: Dose = Dose(28, "ug"), days: int = 3,
-                           params: BlinatumomabParams = CLEMENTS_2020) -> PlotSpec:
+def bolus_vs_infusion_spec(
+    daily: Dose = DAILY_AMOUNT, days: int = 3, params: BlinatumomabParams = CLEMENTS_2020
+) -> PlotSpec:
     """Plot spec: the same daily amount as a continuous infusion or as one IV bolus a day (log scale)."""
     amount_ug = require_dose("daily", daily, "mass").to("ug")
     t_end = days * 24.0
     cont = simulate(t_end, rates=[(0.0, Dose(amount_ug, "ug/day"))], params=params, points_per_h=6)
-    bolus = simulate(t_end, boluses=[(24.0 * d, Dose(amount_ug, "ug")) for d in range(days)], params=params,
-                     points_per_h=6)
+    bolus = simulate(
+        t_end, boluses=[(24.0 * d, Dose(amount_ug, "ug")) for d in range(days)], params=params, points_per_h=6
+    )
     css = steady_state_pg_per_ml(Dose(amount_ug, "ug/day"), params)
     peak = float(bolus.conc_pg_per_ml.max())
     trough = float(bolus.conc_pg_per_ml[(bolus.t_h > 23.0) & (bolus.t_h < 24.0)].min())
     hours_above = math.log(peak / css) / params.elimination_rate_per_h
     panel = Panel(
-        [Series(cont.t_h, cont.conc_pg_per_ml, label=f"continuous infusion, {amount_ug:g} µg/day",
-                color=OKABE_ITO["blue"]),
-         Series(bolus.t_h, np.maximum(bolus.conc_pg_per_ml, 1e-3), label=f"one bolus of {amount_ug:g} µg a day",
-                color=OKABE_ITO["vermillion"], linestyle="--")],
-        xlabel="time (hours)", ylabel="blinatumomab (pg/mL, log scale)", yscale="log",
-        xlim=(0, t_end), ylim=(0.1, 2e4), legend_loc="upper right",
-        notes=[Note(0.02, 0.04, f"bolus: above the infusion's steady state for {hours_above:.1f} h of every 24",
-                    coords="axes")],
+        [
+            Series(
+                cont.t_h,
+                cont.conc_pg_per_ml,
+                label=f"continuous infusion, {amount_ug:g} µg/day",
+                color=OKABE_ITO["blue"],
+            ),
+            Series(
+                bolus.t_h,
+                np.maximum(bolus.conc_pg_per_ml, 1e-3),
+                label=f"one bolus of {amount_ug:g} µg a day",
+                color=OKABE_ITO["vermillion"],
+                linestyle="--",
+            ),
+        ],
+        xlabel="time (hours)",
+        ylabel="blinatumomab (pg/mL, log scale)",
+        yscale="log",
+        xlim=(0, t_end),
+        ylim=(0.1, 2e4),
+        legend_loc="upper right",
+        notes=[
+            Note(
+                0.02,
+                0.04,
+                f"bolus: above the infusion's steady state for {hours_above:.1f} h of every 24",
+                coords="axes",
+            )
+        ],
     )
-    alt = (f"Log-scale concentration over {days} days. The continuous infusion rises to a flat "
-           f"{css:.0f} pg/mL within about 10 hours. The daily bolus spikes to about {peak:.0f} pg/mL and falls "
-           f"below {max(trough, 0.1):.1g} pg/mL before the next dose, so exposure is high for a few hours and "
-           f"negligible for most of each day.")
-    caption = ("Simulated typical patient (Clements 2020 parameters): with a half-life of about 2 hours, the "
-               "same daily amount gives steady exposure only as a continuous infusion.")
-    return PlotSpec([panel], alt=alt, caption=caption, extra={"peak_pg_per_ml": peak, "css_pg_per_ml": css,
-                                                              "hours_above_css": hours_above})
+    alt = (
+        f"Log-scale concentration over {days} days. The continuous infusion rises to a flat "
+        f"{css:.0f} pg/mL within about 10 hours. The daily bolus spikes to about {peak:.0f} pg/mL and falls "
+        f"below {max(trough, 0.1):.1g} pg/mL before the next dose, so exposure is high for a few hours and "
+        f"negligible for most of each day."
+    )
+    caption = (
+        "Simulated typical patient (Clements 2020 parameters): with a half-life of about 2 hours, the "
+        "same daily amount gives steady exposure only as a continuous infusion."
+    )
+    return PlotSpec(
+        [panel],
+        alt=alt,
+        caption=caption,
+        extra={"peak_pg_per_ml": peak, "css_pg_per_ml": css, "hours_above_css": hours_above},
+    )
 
 
-def plot_bolus_vs_infusion(daily: Dose = Dose(28, "ug"), days: int = 3,
-                           params: BlinatumomabParams = CLEMENTS_2020) -> Figure:
+def plot_bolus_vs_infusion(
+    daily: Dose = DAILY_AMOUNT, days: int = 3, params: BlinatumomabParams = CLEMENTS_2020
+) -> Figure:
     """Figure comparing continuous infusion with daily boluses (see :func:`bolus_vs_infusion_spec`)."""
     return render(bolus_vs_infusion_spec(daily, days, params))
 
 
-def infusion_spec(rate_ug_per_day: float = 28.0, clearance_l_per_h: float = 2.22, volume_l: float = 5.98,
-                  stop_h: float = 24.0, t_end_h: float = 36.0) -> PlotSpec:
+def infusion_spec(
+    rate_ug_per_day: float = 28.0,
+    clearance_l_per_h: float = 2.22,
+    volume_l: float = 5.98,
+    stop_h: float = 24.0,
+    t_end_h: float = 48.0,
+) -> PlotSpec:
     """Plot spec of the explorer: a constant infusion from 0 h, stopped at ``stop_h``.
 
     Shows the approach to Css = R₀/CL, the time to 90 % of it and the wash-out after stopping.
     """
     params = BlinatumomabParams(clearance_l_per_h, volume_l)
     rate = Dose(rate_ug_per_day, "ug/day")
-    res = simulate(t_end_h, rates=[(0.0, rate), (stop_h, Dose(0, "ug/day"))], params=params, points_per_h=8)
+    res = simulate(t_end_h, rates=[(0.0, rate), (stop_h, Dose(0, "ug/day"))], params=params, points_per_h=6)
     css = steady_state_pg_per_ml(rate, params)
     t90 = time_to_fraction_h(0.9, params)
     blue, grey = OKABE_ITO["blue"], "#555555"
     panel = Panel(
-        [Series(res.t_h, res.conc_pg_per_ml, label="simulated concentration", color=blue),
-         Series([0], [css], label=f"Css = R₀/CL = {css:.0f} pg/mL", color=grey, linestyle="--", linewidth=1.2,
-                kind="hline"),
-         Series([min(t90, t_end_h)], [0], label=f"90% of Css at {t90:.1f} h", color=OKABE_ITO["vermillion"],
-                linestyle=":", linewidth=1.2, kind="vline"),
-         Series([stop_h], [0], color="#000000", linestyle="-.", linewidth=1.0, kind="vline")],
-        xlabel="time since the infusion started (hours)", ylabel="blinatumomab (pg/mL)",
-        xlim=(0, t_end_h), ylim=(0, 1200), legend_loc="upper right",
-        notes=[Note(stop_h - 0.4, 1150, "pump stops", ha="right", va="top"),
-               Note(0.02, 0.97, f"t½ = ln2·V/CL = {params.half_life_h:.2f} h", coords="axes", va="top")],
+        [
+            Series(res.t_h, res.conc_pg_per_ml, label="simulated concentration", color=blue),
+            Series(
+                [0],
+                [css],
+                label=f"Css = R₀/CL = {css:.0f} pg/mL",
+                color=grey,
+                linestyle="--",
+                linewidth=1.2,
+                kind="hline",
+            ),
+            Series(
+                [min(t90, t_end_h)],
+                [0],
+                label=f"90% of Css at {t90:.1f} h",
+                color=OKABE_ITO["vermillion"],
+                linestyle=":",
+                linewidth=1.2,
+                kind="vline",
+            ),
+            Series([stop_h], [0], color="#000000", linestyle="-.", linewidth=1.0, kind="vline"),
+        ],
+        xlabel="time since the infusion started (hours)",
+        ylabel="blinatumomab (pg/mL)",
+        xlim=(0, t_end_h),
+        ylim=(0, 1200),
+        legend_loc="upper right",
+        notes=[
+            Note(stop_h - 0.4, 1150, "pump stops", ha="right", va="top"),
+            Note(0.02, 0.97, f"t½ = ln2·V/CL = {params.half_life_h:.2f} h", coords="axes", va="top"),
+        ],
     )
-    alt = (f"Concentration rises from zero towards a plateau of {css:.0f} pg/mL, reaching 90% of it at "
-           f"{t90:.1f} hours; after the pump stops at {stop_h:g} hours it falls back towards zero with a "
-           f"half-life of {params.half_life_h:.2f} hours.")
-    caption = (f"Simulated one-compartment model: {rate} with CL {clearance_l_per_h:.3g} L/h and V "
-               f"{volume_l:.3g} L (typical values CL 2.22 L/h, V 5.98 L from Clements 2020).")
-    return PlotSpec([panel], alt=alt, caption=caption, extra={"result": res, "css_pg_per_ml": css, "t90_h": t90})
+    alt = (
+        f"Concentration rises from zero towards a plateau of {css:.0f} pg/mL, reaching 90% of it at "
+        f"{t90:.1f} hours; after the pump stops at {stop_h:g} hours it falls back towards zero with a "
+        f"half-life of {params.half_life_h:.2f} hours."
+    )
+    caption = (
+        f"Simulated one-compartment model: {rate} with CL {clearance_l_per_h:.3g} L/h and V "
+        f"{volume_l:.3g} L (typical values CL 2.22 L/h, V 5.98 L from Clements 2020)."
+    )
+    return PlotSpec(
+        [panel], alt=alt, caption=caption, extra={"result": res, "css_pg_per_ml": css, "t90_h": t90}
+    )
 
 
 def explorer(rate_ug_per_day: float = 28.0) -> Explorer:
@@ -320,8 +432,15 @@ def explorer(rate_ug_per_day: float = 28.0) -> Explorer:
     return Explorer(
         title="Blinatumomab continuous infusion",
         controls=[
-            Control("rate_ug_per_day", "infusion rate (µg/day)", rate_ug_per_day, 1.0, 60.0, step=1.0,
-                    fmt="{:g} µg/day"),
+            Control(
+                "rate_ug_per_day",
+                "infusion rate (µg/day)",
+                rate_ug_per_day,
+                1.0,
+                60.0,
+                step=1.0,
+                fmt="{:g} µg/day",
+            ),
             Control("clearance_l_per_h", "clearance (L/h)", 2.22, 0.5, 6.0, step=0.02, fmt="{:g} L/h"),
             Control("volume_l", "volume (L)", 5.98, 2.0, 15.0, step=0.1, fmt="{:g} L"),
         ],

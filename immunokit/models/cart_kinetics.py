@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -89,7 +90,9 @@ class SteinParams:
     source: str = "stein2019tisagenlecleucel"
 
     def __post_init__(self) -> None:
-        check_positive_fields(self, "fold_expansion", "tmax_d", "cmax_copies_per_ug", "alpha_per_d", "beta_per_d")
+        check_positive_fields(
+            self, "fold_expansion", "tmax_d", "cmax_copies_per_ug", "alpha_per_d", "beta_per_d"
+        )
         if self.fold_expansion <= 1:
             raise ValueError(f"fold_expansion must be > 1 (the cells expand), got {self.fold_expansion!r}")
         check_fraction("fraction_persistent", self.fraction_persistent, open_low=True, open_high=True)
@@ -155,12 +158,16 @@ def stein_closed_form(t_d: ArrayLike, params: SteinParams = STEIN_2019) -> NDArr
     p = params
     tau = np.maximum(t - p.tmax_d, 0.0)
     before = p.initial_copies_per_ug * np.exp(p.expansion_rate_per_d * np.minimum(t, p.tmax_d))
-    after = p.cmax_copies_per_ug * ((1 - p.fraction_persistent) * np.exp(-p.alpha_per_d * tau)
-                                    + p.fraction_persistent * np.exp(-p.beta_per_d * tau))
+    after = p.cmax_copies_per_ug * (
+        (1 - p.fraction_persistent) * np.exp(-p.alpha_per_d * tau)
+        + p.fraction_persistent * np.exp(-p.beta_per_d * tau)
+    )
     return np.where(t < p.tmax_d, before, after)
 
 
-def stein_ode(t_d: ArrayLike, params: SteinParams = STEIN_2019) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def stein_ode(
+    t_d: ArrayLike, params: SteinParams = STEIN_2019
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Effector E and memory M (copies/µg) at ``t_d`` (sorted, ≥ 0), solving the ODEs with ``solve_ivp``."""
     t = np.asarray(t_d, dtype=float)
     if np.any(t < 0) or np.any(np.diff(t) < 0):
@@ -171,21 +178,35 @@ def stein_ode(t_d: ArrayLike, params: SteinParams = STEIN_2019) -> tuple[NDArray
     m = np.zeros_like(t)
     early = t < p.tmax_d
     if early.any():
-        sol = solve_ivp(lambda _t, y: [p.expansion_rate_per_d * y[0]], (0.0, p.tmax_d), [p.initial_copies_per_ug],
-                        t_eval=t[early], rtol=1e-10, atol=1e-12, method="LSODA")
+        sol = solve_ivp(
+            lambda _t, y: [p.expansion_rate_per_d * y[0]],
+            (0.0, p.tmax_d),
+            [p.initial_copies_per_ug],
+            t_eval=t[early],
+            rtol=1e-10,
+            atol=1e-12,
+            method="LSODA",
+        )
         e[early] = sol.y[0]
     late = ~early
     if late.any():
         # E(Tmax) = Cmax, M(Tmax) = 0, as in Stein's parameterisation (Cmax is the peak of E + M).
-        sol = solve_ivp(lambda _t, y: [-p.alpha_per_d * y[0], k * y[0] - p.beta_per_d * y[1]],
-                        (p.tmax_d, max(float(t[late][-1]), p.tmax_d)), [p.cmax_copies_per_ug, 0.0], t_eval=t[late],
-                        rtol=1e-10, atol=1e-12, method="LSODA")
+        sol = solve_ivp(
+            lambda _t, y: [-p.alpha_per_d * y[0], k * y[0] - p.beta_per_d * y[1]],
+            (p.tmax_d, max(float(t[late][-1]), p.tmax_d)),
+            [p.cmax_copies_per_ug, 0.0],
+            t_eval=t[late],
+            rtol=1e-10,
+            atol=1e-12,
+            method="LSODA",
+        )
         e[late], m[late] = sol.y[0], sol.y[1]
     return e, m
 
 
-def sample_individuals(n: int, seed: int, params: SteinParams = STEIN_2019,
-                       iiv: SteinIIV = STEIN_2019_IIV) -> list[SteinParams]:
+def sample_individuals(
+    n: int, seed: int, params: SteinParams = STEIN_2019, iiv: SteinIIV = STEIN_2019_IIV
+) -> list[SteinParams]:
     """Draw ``n`` individual parameter sets: θᵢ = θ·exp(ηᵢ), ηᵢ ~ Normal(0, ω²), with ``seed``.
 
     The same seed always gives the same individuals. A draw that breaks a constraint of the model
@@ -194,7 +215,14 @@ def sample_individuals(n: int, seed: int, params: SteinParams = STEIN_2019,
     if not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a whole number ≥ 1, got {n!r}")
     rng = np.random.default_rng(seed)
-    names = ["fold_expansion", "tmax_d", "cmax_copies_per_ug", "alpha_per_d", "fraction_persistent", "beta_per_d"]
+    names = [
+        "fold_expansion",
+        "tmax_d",
+        "cmax_copies_per_ug",
+        "alpha_per_d",
+        "fraction_persistent",
+        "beta_per_d",
+    ]
     sd = np.sqrt([getattr(iiv, name) for name in names])
     out: list[SteinParams] = []
     while len(out) < n:
@@ -211,27 +239,61 @@ def stein_spec(n_individuals: int = 0, seed: int = 1) -> PlotSpec:
     t = np.linspace(0.0, 365.0, 731)
     t = np.union1d(t, [STEIN_2019.tmax_d])
     typical = stein_closed_form(t)
-    series = [Series(t, typical, label="typical patient (Stein 2019)", color=OKABE_ITO["blue"], linewidth=2.5)]
+    series = [
+        Series(t, typical, label="typical patient (Stein 2019)", color=OKABE_ITO["blue"], linewidth=2.5)
+    ]
     people = sample_individuals(n_individuals, seed) if n_individuals else []
     for i, p in enumerate(people):
-        series.append(Series(t, stein_closed_form(t, p), label="sampled patients" if i == 0 else None,
-                             color=OKABE_ITO["sky_blue"], linestyle="--", linewidth=0.9))
-    notes = [Note(STEIN_2019.tmax_d + 3, STEIN_2019.cmax_copies_per_ug,
-                  f"peak {STEIN_2019.cmax_copies_per_ug:,.0f} copies/µg at day {STEIN_2019.tmax_d:g}", va="center"),
-             Note(0.98, 0.05, f"doubling {doubling_time_d():.2f} d; decline t½ {decline_half_life_d():.1f} d; "
-                              f"terminal t½ ≈ {terminal_half_life_d():.0f} d", coords="axes", ha="right")]
-    panel = Panel(series, xlabel="time since infusion (days)", ylabel="CAR transgene (copies/µg DNA, log)",
-                  yscale="log", xlim=(0, 365), ylim=(1, 1e6), notes=notes, legend_loc="upper right")
-    alt = (f"Log-scale transgene level over one year. The typical curve starts at "
-           f"{STEIN_2019.initial_copies_per_ug:.1f} copies/µg, doubles every {doubling_time_d():.2f} days to a peak "
-           f"of 24,000 on day 9.3, falls with a half-life of {decline_half_life_d():.1f} days, then flattens into a "
-           f"slow persistence phase near {STEIN_2019.cmax_copies_per_ug * STEIN_2019.fraction_persistent:.0f} "
-           f"copies/µg.")
+        series.append(
+            Series(
+                t,
+                stein_closed_form(t, p),
+                label="sampled patients" if i == 0 else None,
+                color=OKABE_ITO["sky_blue"],
+                linestyle="--",
+                linewidth=0.9,
+            )
+        )
+    notes = [
+        Note(
+            STEIN_2019.tmax_d + 3,
+            STEIN_2019.cmax_copies_per_ug,
+            f"peak {STEIN_2019.cmax_copies_per_ug:,.0f} copies/µg at day {STEIN_2019.tmax_d:g}",
+            va="center",
+        ),
+        Note(
+            0.98,
+            0.05,
+            f"doubling {doubling_time_d():.2f} d; decline t½ {decline_half_life_d():.1f} d; "
+            f"terminal t½ ≈ {terminal_half_life_d():.0f} d",
+            coords="axes",
+            ha="right",
+        ),
+    ]
+    panel = Panel(
+        series,
+        xlabel="time since infusion (days)",
+        ylabel="CAR transgene (copies/µg DNA, log)",
+        yscale="log",
+        xlim=(0, 365),
+        ylim=(1, 1e6),
+        notes=notes,
+        legend_loc="upper right",
+    )
+    alt = (
+        f"Log-scale transgene level over one year. The typical curve starts at "
+        f"{STEIN_2019.initial_copies_per_ug:.1f} copies/µg, doubles every {doubling_time_d():.2f} days to a peak "
+        f"of 24,000 on day 9.3, falls with a half-life of {decline_half_life_d():.1f} days, then flattens into a "
+        f"slow persistence phase near {STEIN_2019.cmax_copies_per_ug * STEIN_2019.fraction_persistent:.0f} "
+        f"copies/µg."
+    )
     if people:
         alt += f" {len(people)} dashed curves show sampled patients, whose peaks and persistence vary widely."
-    caption = ("Stein 2019 model of tisagenlecleucel kinetics with its Table 1 typical values"
-               + (f"; dashed: {len(people)} patients **simulated** from its inter-individual variability "
-                  f"(seed {seed})." if people else "."))
+    caption = "Stein 2019 model of tisagenlecleucel kinetics with its Table 1 typical values" + (
+        f"; dashed: {len(people)} patients **simulated** from its inter-individual variability (seed {seed})."
+        if people
+        else "."
+    )
     return PlotSpec([panel], alt=alt, caption=caption, extra={"individuals": people})
 
 
@@ -241,6 +303,7 @@ def plot_stein(n_individuals: int = 0, seed: int = 1) -> Figure:
 
 
 # -- illustrative CAR T–leukemia model ----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CarTLeukemiaParams:
@@ -282,18 +345,27 @@ class CarTLeukemiaParams:
     expansion_per_d: float = 0.9
     antigen_half_sat_cells: float = 1e10
     car_t_loss_per_d: float = 0.02
-    source: str = "kimmel2021cart"
+    source: str = "kimmel2021roles"
 
     def __post_init__(self) -> None:
-        check_positive_fields(self, "leukemia_cells", "car_t_dose_cells", "leukemia_growth_per_d",
-                              "carrying_capacity_cells", "kill_half_sat_cells", "antigen_half_sat_cells",
-                              "car_t_loss_per_d")
+        check_positive_fields(
+            self,
+            "leukemia_cells",
+            "car_t_dose_cells",
+            "leukemia_growth_per_d",
+            "carrying_capacity_cells",
+            "kill_half_sat_cells",
+            "antigen_half_sat_cells",
+            "car_t_loss_per_d",
+        )
         check_nonnegative("max_kill_per_d", self.max_kill_per_d)
         check_nonnegative("expansion_per_d", self.expansion_per_d)
         check_fraction("antigen_negative_fraction", self.antigen_negative_fraction, open_high=True)
         if self.leukemia_cells > self.carrying_capacity_cells:
-            raise ValueError(f"leukemia_cells ({self.leukemia_cells:g}) must not exceed carrying_capacity_cells "
-                             f"({self.carrying_capacity_cells:g})")
+            raise ValueError(
+                f"leukemia_cells ({self.leukemia_cells:g}) must not exceed carrying_capacity_cells "
+                f"({self.carrying_capacity_cells:g})"
+            )
         check_source(self.source)
 
 
@@ -330,8 +402,10 @@ class LeukemiaResult:
 EXTINCT_CELLS = 1.0
 
 
-def simulate_leukemia(params: CarTLeukemiaParams = CarTLeukemiaParams(), t_end_d: float = 365.0,
-                      points_per_d: float = 2.0) -> LeukemiaResult:
+@lru_cache(maxsize=32)
+def simulate_leukemia(
+    params: CarTLeukemiaParams = CarTLeukemiaParams(), t_end_d: float = 365.0, points_per_d: float = 2.0
+) -> LeukemiaResult:
     """Solve the illustrative model on log-transformed counts with ``solve_ivp``.
 
     Equations (L⁺ antigen-positive, L⁻ antigen-negative leukemia, C CAR T cells, L = L⁺ + L⁻):
@@ -340,7 +414,8 @@ def simulate_leukemia(params: CarTLeukemiaParams = CarTLeukemiaParams(), t_end_d
     * dL⁻/dt = r·L⁻·(1 − L/K)
     * dC/dt = ρ·C·L⁺/(L⁺ + a₅₀) − δ·C
 
-    A population that falls below one cell is set to zero (extinct) and stays there.
+    A population that falls below one cell is set to zero (extinct) and stays there. Results are cached
+    by their (frozen) parameters; treat the returned arrays as read-only.
     """
     p = params
     check_positive("t_end_d", t_end_d)
@@ -355,25 +430,39 @@ def simulate_leukemia(params: CarTLeukemiaParams = CarTLeukemiaParams(), t_end_d
         lp, ln, c = counts(y, mask)
         room = 1.0 - (lp + ln) / p.carrying_capacity_cells
         kill = p.max_kill_per_d * c / (c + p.kill_half_sat_cells)
-        return np.array([p.leukemia_growth_per_d * room - kill,
-                         p.leukemia_growth_per_d * room,
-                         p.expansion_per_d * lp / (lp + p.antigen_half_sat_cells) - p.car_t_loss_per_d])
+        return np.array(
+            [
+                p.leukemia_growth_per_d * room - kill,
+                p.leukemia_growth_per_d * room,
+                p.expansion_per_d * lp / (lp + p.antigen_half_sat_cells) - p.car_t_loss_per_d,
+            ]
+        )
 
-    def extinction(i: int):  # noqa: ANN202 - solve_ivp event
+    def extinction(i: int):
         def event(_t: float, y: NDArray[np.float64], mask: NDArray[np.bool_]) -> float:
             return y[i] - math.log(EXTINCT_CELLS) if mask[i] else 1.0
+
         event.terminal = True  # type: ignore[attr-defined]
         event.direction = -1  # type: ignore[attr-defined]
         return event
 
     y = np.log(np.maximum([lp0, ln0, p.car_t_dose_cells], 1e-300))
     t0 = 0.0
-    grid = np.linspace(0.0, t_end_d, int(round(t_end_d * points_per_d)) + 1)
+    grid = np.linspace(0.0, t_end_d, round(t_end_d * points_per_d) + 1)
     ts, ys = [], []
     while True:
         t_eval = grid[(grid >= t0) & (grid <= t_end_d)]
-        sol = solve_ivp(rhs, (t0, t_end_d), y, t_eval=t_eval, args=(alive.copy(),), method="LSODA",
-                        rtol=1e-7, atol=1e-9, events=[extinction(0), extinction(1), extinction(2)])
+        sol = solve_ivp(
+            rhs,
+            (t0, t_end_d),
+            y,
+            t_eval=t_eval,
+            args=(alive.copy(),),
+            method="LSODA",
+            rtol=1e-7,
+            atol=1e-9,
+            events=[extinction(0), extinction(1), extinction(2)],
+        )
         if not sol.success:  # pragma: no cover - smooth ODE
             raise RuntimeError(f"solve_ivp failed: {sol.message}")
         ts.append(sol.t)
@@ -396,19 +485,31 @@ def _gaps(cells: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.where(cells > 0, cells, np.nan)
 
 
-def leukemia_spec(antigen_negative_fraction: float = 1e-5, car_t_persistence_d: float = 35.0,
-                  leukemia_cells: float = 1e11, car_t_dose_cells: float = 1e8) -> PlotSpec:
+def leukemia_spec(
+    antigen_negative_fraction: float = 1e-5,
+    car_t_persistence_d: float = 35.0,
+    leukemia_cells: float = 1e11,
+    car_t_dose_cells: float = 1e8,
+) -> PlotSpec:
     """Plot spec of the illustrative model: leukemia (antigen-positive, -negative) and CAR T over a year."""
-    p = CarTLeukemiaParams(leukemia_cells=leukemia_cells, antigen_negative_fraction=antigen_negative_fraction,
-                           car_t_dose_cells=car_t_dose_cells, car_t_loss_per_d=math.log(2) / car_t_persistence_d)
+    p = CarTLeukemiaParams(
+        leukemia_cells=leukemia_cells,
+        antigen_negative_fraction=antigen_negative_fraction,
+        car_t_dose_cells=car_t_dose_cells,
+        car_t_loss_per_d=math.log(2) / car_t_persistence_d,
+    )
     res = simulate_leukemia(p)
     floor = 0.1
     detect = 1e9
     series = [
-        Series(res.t_d, _gaps(res.antigen_positive), label="antigen-positive leukemia",
-               color=CYCLE[0]),
-        Series(res.t_d, _gaps(res.antigen_negative), label="antigen-negative leukemia",
-               color=CYCLE[1], linestyle="--"),
+        Series(res.t_d, _gaps(res.antigen_positive), label="antigen-positive leukemia", color=CYCLE[0]),
+        Series(
+            res.t_d,
+            _gaps(res.antigen_negative),
+            label="antigen-negative leukemia",
+            color=CYCLE[1],
+            linestyle="--",
+        ),
         Series(res.t_d, _gaps(res.car_t), label="CAR T cells", color=CYCLE[2], linestyle="-."),
         Series([0], [detect], color="#555555", linestyle=":", linewidth=1.0, kind="hline"),
     ]
@@ -418,22 +519,41 @@ def leukemia_spec(antigen_negative_fraction: float = 1e-5, car_t_persistence_d: 
     elif relapse is None:
         story = "remission lasting the whole year"
     else:
-        kind = ("antigen-negative" if res.antigen_negative[res.t_d >= relapse][0] >
-                res.antigen_positive[res.t_d >= relapse][0] else "antigen-positive")
+        kind = (
+            "antigen-negative"
+            if res.antigen_negative[res.t_d >= relapse][0] > res.antigen_positive[res.t_d >= relapse][0]
+            else "antigen-positive"
+        )
         story = f"{kind} relapse on day {relapse:.0f}"
-    notes = [Note(364, detect * 1.5, "illustrative detection limit", ha="right"),
-             Note(0.02, 0.97, story, coords="axes", va="top")]
-    panel = Panel(series, xlabel="time since CAR T infusion (days)", ylabel="cells in the body (log)",
-                  yscale="log", xlim=(0, 365), ylim=(floor, 1e13), notes=notes, legend_loc="upper right")
+    notes = [
+        Note(364, detect * 1.5, "illustrative detection limit", ha="right"),
+        Note(0.02, 0.97, story, coords="axes", va="top"),
+    ]
+    panel = Panel(
+        series,
+        xlabel="time since CAR T infusion (days)",
+        ylabel="cells in the body (log)",
+        yscale="log",
+        xlim=(0, 365),
+        ylim=(floor, 1e13),
+        notes=notes,
+        legend_loc="upper right",
+    )
     nadir = float(res.total_leukemia.min())
-    alt = (f"Log-scale cell counts over one year. CAR T cells expand from {car_t_dose_cells:.0e} while they meet "
-           f"antigen-positive leukemia, which falls from {leukemia_cells:.0e} cells to "
-           f"{'extinction' if nadir < 1 else f'{nadir:.0e} cells'}. Antigen-negative leukemia, starting at "
-           f"{leukemia_cells * antigen_negative_fraction:.0e} cells, is not attacked. Outcome: {story}.")
-    caption = ("**Illustrative** CAR T–leukemia model (hand-picked parameters, not fitted to patients): "
-               f"antigen-negative fraction {antigen_negative_fraction:.0e}, CAR T persistence half-life "
-               f"{car_t_persistence_d:g} days.")
-    return PlotSpec([panel], alt=alt, caption=caption, extra={"result": res, "relapse_day": relapse, "story": story})
+    alt = (
+        f"Log-scale cell counts over one year. CAR T cells expand from {car_t_dose_cells:.0e} while they meet "
+        f"antigen-positive leukemia, which falls from {leukemia_cells:.0e} cells to "
+        f"{'extinction' if nadir < 1 else f'{nadir:.0e} cells'}. Antigen-negative leukemia, starting at "
+        f"{leukemia_cells * antigen_negative_fraction:.0e} cells, is not attacked. Outcome: {story}."
+    )
+    caption = (
+        "**Illustrative** CAR T–leukemia model (hand-picked parameters, not fitted to patients): "
+        f"antigen-negative fraction {antigen_negative_fraction:.0e}, CAR T persistence half-life "
+        f"{car_t_persistence_d:g} days."
+    )
+    return PlotSpec(
+        [panel], alt=alt, caption=caption, extra={"result": res, "relapse_day": relapse, "story": story}
+    )
 
 
 def plot_leukemia(antigen_negative_fraction: float = 1e-5, car_t_persistence_d: float = 35.0) -> Figure:
@@ -446,14 +566,45 @@ def explorer() -> Explorer:
     return Explorer(
         title="CAR T cells and antigen-negative escape (illustrative)",
         controls=[
-            Control("antigen_negative_fraction", "antigen-negative fraction at infusion", 1e-5, 1e-9, 1e-1,
-                    step=0.25, scale="log", fmt="{:.0e}"),
-            Control("car_t_persistence_d", "CAR T persistence half-life (days)", 35.0, 2.0, 200.0, step=1.0,
-                    fmt="{:g} days"),
-            Control("leukemia_cells", "leukemia at infusion (cells)", 1e11, 1e8, 5e11, step=0.1, scale="log",
-                    fmt="{:.0e} cells"),
-            Control("car_t_dose_cells", "CAR T dose (cells)", 1e8, 1e6, 1e9, step=0.1, scale="log",
-                    fmt="{:.0e} cells"),
+            Control(
+                "antigen_negative_fraction",
+                "antigen-negative fraction at infusion",
+                1e-5,
+                1e-9,
+                1e-1,
+                step=0.25,
+                scale="log",
+                fmt="{:.0e}",
+            ),
+            Control(
+                "car_t_persistence_d",
+                "CAR T persistence half-life (days)",
+                35.0,
+                2.0,
+                200.0,
+                step=1.0,
+                fmt="{:g} days",
+            ),
+            Control(
+                "leukemia_cells",
+                "leukemia at infusion (cells)",
+                1e11,
+                1e8,
+                5e11,
+                step=0.1,
+                scale="log",
+                fmt="{:.0e} cells",
+            ),
+            Control(
+                "car_t_dose_cells",
+                "CAR T dose (cells)",
+                1e8,
+                1e6,
+                1e9,
+                step=0.1,
+                scale="log",
+                fmt="{:.0e} cells",
+            ),
         ],
         spec=leukemia_spec,
         frame_control="antigen_negative_fraction",

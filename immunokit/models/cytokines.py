@@ -25,6 +25,7 @@ Solved with :func:`scipy.integrate.solve_ivp` (in two pieces around the tocilizu
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -83,9 +84,17 @@ class CytokineParams:
 
     def __post_init__(self) -> None:
         check_nonnegative("engagement_strength", self.engagement_strength)
-        check_positive_fields(self, "engagement_peak_day", "activation_per_d", "deactivation_per_d",
-                              "il6_production", "linear_clearance_per_d", "signal_half_sat", "effect_rate_per_d",
-                              "blockade_half_life_d")
+        check_positive_fields(
+            self,
+            "engagement_peak_day",
+            "activation_per_d",
+            "deactivation_per_d",
+            "il6_production",
+            "linear_clearance_per_d",
+            "signal_half_sat",
+            "effect_rate_per_d",
+            "blockade_half_life_d",
+        )
         check_nonnegative("receptor_clearance_per_d", self.receptor_clearance_per_d)
         check_source(self.source)
 
@@ -102,16 +111,22 @@ class CytokineResult:
     effect: NDArray[np.float64]
 
 
-def _blockade(t: float | NDArray[np.float64], day: float | None, level: float, half_life: float
-              ) -> NDArray[np.float64]:
+def _blockade(
+    t: float | NDArray[np.float64], day: float | None, level: float, half_life: float
+) -> NDArray[np.float64]:
     t = np.asarray(t, dtype=float)
     if day is None or level == 0:
         return np.zeros_like(t)
     return np.where(t >= day, level * np.exp(-math.log(2) / half_life * np.maximum(t - day, 0.0)), 0.0)
 
 
-def simulate(params: CytokineParams = CytokineParams(), tocilizumab_day: float | None = None,
-             blockade: float = 0.95, t_end_d: float = 14.0, points_per_d: float = 20.0) -> CytokineResult:
+def simulate(
+    params: CytokineParams = CytokineParams(),
+    tocilizumab_day: float | None = None,
+    blockade: float = 0.95,
+    t_end_d: float = 14.0,
+    points_per_d: float = 20.0,
+) -> CytokineResult:
     """Simulate from rest; tocilizumab (if ``tocilizumab_day`` is given) blocks ``blockade`` of the receptors.
 
     Parameters
@@ -138,17 +153,19 @@ def simulate(params: CytokineParams = CytokineParams(), tocilizumab_day: float |
         drive = p.engagement_strength * (t / p.engagement_peak_day) * math.exp(1 - t / p.engagement_peak_day)
         b = float(_blockade(t, tocilizumab_day, blockade, p.blockade_half_life_d))
         signal = (1 - b) * il6 / (il6 + p.signal_half_sat)
-        return [p.activation_per_d * drive * (1 - m) - p.deactivation_per_d * m,
-                p.il6_production * m - (p.linear_clearance_per_d + p.receptor_clearance_per_d * (1 - b)) * il6,
-                p.effect_rate_per_d * (signal - eff)]
+        return [
+            p.activation_per_d * drive * (1 - m) - p.deactivation_per_d * m,
+            p.il6_production * m - (p.linear_clearance_per_d + p.receptor_clearance_per_d * (1 - b)) * il6,
+            p.effect_rate_per_d * (signal - eff),
+        ]
 
-    grid = np.linspace(0.0, t_end_d, int(round(t_end_d * points_per_d)) + 1)
+    grid = np.linspace(0.0, t_end_d, round(t_end_d * points_per_d) + 1)
     cuts = [0.0, t_end_d]
     if tocilizumab_day is not None and 0 < tocilizumab_day < t_end_d:
         cuts = [0.0, tocilizumab_day, t_end_d]
     y = np.zeros(3)
     ts, ys = [], []
-    for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+    for lo, hi in itertools.pairwise(cuts):
         t_eval = np.unique(np.concatenate([[lo, hi], grid[(grid > lo) & (grid < hi)]]))
         sol = solve_ivp(rhs, (lo, hi), y, t_eval=t_eval, method="LSODA", rtol=1e-7, atol=1e-9)
         if not sol.success:  # pragma: no cover - smooth ODE
@@ -164,8 +181,9 @@ def simulate(params: CytokineParams = CytokineParams(), tocilizumab_day: float |
     return CytokineResult(t, m, il6, b, signal, eff)
 
 
-def cytokine_spec(tocilizumab_day: float = 4.0, blockade: float = 0.95, engagement_strength: float = 1.0
-                  ) -> PlotSpec:
+def cytokine_spec(
+    tocilizumab_day: float = 4.0, blockade: float = 0.95, engagement_strength: float = 1.0
+) -> PlotSpec:
     """Plot spec: serum IL-6 (top) and IL-6 signalling effect (bottom), with and without tocilizumab."""
     params = CytokineParams(engagement_strength=engagement_strength)
     without = simulate(params)
@@ -173,33 +191,75 @@ def cytokine_spec(tocilizumab_day: float = 4.0, blockade: float = 0.95, engageme
     blue, verm = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
     ymax = max(12.0, float(with_toci.il6.max()) * 1.1, float(without.il6.max()) * 1.1)
     dose = Series([tocilizumab_day], [0], color="#555555", linestyle=":", linewidth=1.2, kind="vline")
-    il6 = Panel([Series(without.t_d, without.il6, label="no tocilizumab", color=blue),
-                 Series(with_toci.t_d, with_toci.il6, label=f"tocilizumab on day {tocilizumab_day:g}",
-                        color=verm, linestyle="--"), dose],
-                xlabel="", ylabel="serum IL-6 (a.u.)", xlim=(0, 14), ylim=(0, ymax), legend_loc="upper right",
-                notes=[Note(tocilizumab_day + 0.15, ymax * 0.95, "dose", va="top")])
-    effect = Panel([Series(without.t_d, without.effect, label="no tocilizumab", color=blue),
-                    Series(with_toci.t_d, with_toci.effect, label=f"tocilizumab on day {tocilizumab_day:g}",
-                           color=verm, linestyle="--"),
-                    Series([tocilizumab_day], [0], color="#555555", linestyle=":", linewidth=1.2, kind="vline")],
-                   xlabel="time since T-cell engagement began (days)", ylabel="IL-6 signalling effect (0–1)",
-                   xlim=(0, 14), ylim=(0, 1.0), legend_loc=None)
+    il6 = Panel(
+        [
+            Series(without.t_d, without.il6, label="no tocilizumab", color=blue),
+            Series(
+                with_toci.t_d,
+                with_toci.il6,
+                label=f"tocilizumab on day {tocilizumab_day:g}",
+                color=verm,
+                linestyle="--",
+            ),
+            dose,
+        ],
+        xlabel="",
+        ylabel="serum IL-6 (a.u.)",
+        xlim=(0, 14),
+        ylim=(0, ymax),
+        legend_loc="upper right",
+        notes=[Note(tocilizumab_day + 0.15, ymax * 0.95, "dose", va="top")],
+    )
+    effect = Panel(
+        [
+            Series(without.t_d, without.effect, label="no tocilizumab", color=blue),
+            Series(
+                with_toci.t_d,
+                with_toci.effect,
+                label=f"tocilizumab on day {tocilizumab_day:g}",
+                color=verm,
+                linestyle="--",
+            ),
+            Series([tocilizumab_day], [0], color="#555555", linestyle=":", linewidth=1.2, kind="vline"),
+        ],
+        xlabel="time since T-cell engagement began (days)",
+        ylabel="IL-6 signalling effect (0–1)",
+        xlim=(0, 14),
+        ylim=(0, 1.0),
+        legend_loc=None,
+    )
     peak_without, peak_with = float(without.il6.max()), float(with_toci.il6.max())
-    after = with_toci.t_d >= tocilizumab_day
-    eff_drop = float(without.effect[after].mean() - with_toci.effect[after].mean()) if after.any() else 0.0
+    after_with, after_without = with_toci.t_d >= tocilizumab_day, without.t_d >= tocilizumab_day
+    eff_drop = (
+        float(without.effect[after_without].mean() - with_toci.effect[after_with].mean())
+        if after_with.any() and after_without.any()
+        else 0.0
+    )
     if peak_with > peak_without * 1.01:
-        il6_story = (f"with tocilizumab on day {tocilizumab_day:g} it climbs higher, to {peak_with:.1f}, because "
-                     f"blocked receptors no longer clear it")
+        il6_story = (
+            f"with tocilizumab on day {tocilizumab_day:g} it climbs higher, to {peak_with:.1f}, because "
+            f"blocked receptors no longer clear it"
+        )
     else:
         il6_story = f"with tocilizumab on day {tocilizumab_day:g} it peaks at {peak_with:.1f}"
-    alt = (f"Two panels over 14 days, qualitative units. Top: serum IL-6 peaks at {peak_without:.1f} without "
-           f"tocilizumab; {il6_story}. Bottom: after the dose the IL-6 signalling effect is on average "
-           f"{eff_drop:.2f} lower than without tocilizumab.")
-    caption = ("**Qualitative** teaching model (arbitrary units, hand-picked parameters): tocilizumab blocks "
-               f"{blockade:.0%} of IL-6 receptors on day {tocilizumab_day:g}; signalling falls while serum IL-6 "
-               "rises.")
-    return PlotSpec([il6, effect], alt=alt, caption=caption, height_in=4.6, sharex=True,
-                    extra={"without": without, "with": with_toci})
+    alt = (
+        f"Two panels over 14 days, qualitative units. Top: serum IL-6 peaks at {peak_without:.1f} without "
+        f"tocilizumab; {il6_story}. Bottom: after the dose the IL-6 signalling effect is on average "
+        f"{eff_drop:.2f} lower than without tocilizumab."
+    )
+    caption = (
+        "**Qualitative** teaching model (arbitrary units, hand-picked parameters): tocilizumab blocks "
+        f"{blockade:.0%} of IL-6 receptors on day {tocilizumab_day:g}; signalling falls while serum IL-6 "
+        "rises."
+    )
+    return PlotSpec(
+        [il6, effect],
+        alt=alt,
+        caption=caption,
+        height_in=4.6,
+        sharex=True,
+        extra={"without": without, "with": with_toci},
+    )
 
 
 def plot_cytokines(tocilizumab_day: float = 4.0) -> Figure:

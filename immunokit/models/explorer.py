@@ -4,8 +4,9 @@ An :class:`Explorer` is defined by a list of :class:`Control` (the parameters a 
 with their ranges and defaults) and one plain function ``spec(**values) -> PlotSpec`` that solves the
 model and describes the picture. From that single definition it renders
 
-* **live** (:meth:`Explorer.widget`): ipywidgets sliders; moving one re-solves the model and redraws
-  one kept figure in place (:class:`~immunokit.models.plotspec.LiveFigure`);
+* **live** (:meth:`Explorer.widget`): ipywidgets sliders; releasing one re-solves the model and
+  redraws one kept figure in place (:class:`~immunokit.models.plotspec.LiveFigure`, which redraws only
+  the lines and labels that move);
 * **static** (:meth:`Explorer.to_html`): at most nine frames pre-computed by the *same* ``spec``
   function over the model's most instructive parameter (``frame_control``), the others at their
   defaults, shown with :func:`immunokit.frames.frames_html` and a slider in the book's own script.
@@ -80,16 +81,32 @@ class Control:
         """A fresh ipywidgets slider for this control (updates on release of the handle)."""
         import ipywidgets as w
 
-        common = {"description": self.label, "continuous_update": False,
-                  "style": {"description_width": "initial"}, "layout": w.Layout(width="min(100%, 30em)")}
+        common = {
+            "description": self.label,
+            "continuous_update": False,
+            "style": {"description_width": "initial"},
+            "layout": w.Layout(width="min(100%, 30em)"),
+        }
         if self.scale == "int":
-            return w.IntSlider(value=int(self.value), min=int(self.min), max=int(self.max),
-                               step=max(1, int(self.step)), **common)
+            return w.IntSlider(
+                value=int(self.value),
+                min=int(self.min),
+                max=int(self.max),
+                step=max(1, int(self.step)),
+                **common,
+            )
         if self.scale == "log":
-            return w.FloatLogSlider(value=self.value, base=10, min=math.log10(self.min),
-                                    max=math.log10(self.max), step=self.step, **common)
-        return w.FloatSlider(value=self.value, min=self.min, max=self.max, step=self.step,
-                             readout_format=".3g", **common)
+            return w.FloatLogSlider(
+                value=self.value,
+                base=10,
+                min=math.log10(self.min),
+                max=math.log10(self.max),
+                step=self.step,
+                **common,
+            )
+        return w.FloatSlider(
+            value=self.value, min=self.min, max=self.max, step=self.step, readout_format=".3g", **common
+        )
 
 
 class Explorer(Interactive):
@@ -125,11 +142,15 @@ class Explorer(Interactive):
         if frame_control not in names:
             raise ValueError(f"explorer {title!r}: frame_control {frame_control!r} is not one of {names}")
         if not 1 <= len(frame_values) <= MAX_FRAMES:
-            raise ValueError(f"explorer {title!r}: needs 1 to {MAX_FRAMES} frame values, got {len(frame_values)}")
+            raise ValueError(
+                f"explorer {title!r}: needs 1 to {MAX_FRAMES} frame values, got {len(frame_values)}"
+            )
         control = next(c for c in controls if c.name == frame_control)
         for v in frame_values:
             if not control.min <= v <= control.max:
-                raise ValueError(f"explorer {title!r}: frame value {v} is outside the range of {frame_control!r}")
+                raise ValueError(
+                    f"explorer {title!r}: frame value {v} is outside the range of {frame_control!r}"
+                )
         self.title = title
         self.controls = tuple(controls)
         self.spec = spec
@@ -189,19 +210,33 @@ class Explorer(Interactive):
 
     def to_html(self) -> str:
         control = self.control(self.frame_control)
-        payload = json.dumps({"control": control.name, "values": list(self.frame_values),
-                              "defaults": self.defaults()}, sort_keys=True)
+        payload = json.dumps(
+            {"control": control.name, "values": list(self.frame_values), "defaults": self.defaults()},
+            sort_keys=True,
+        )
         uid = stable_id("ik-explorer", self.title, payload)
-        viewer = frames_html(self.frames(), title=self.title, control="slider", uid=f"{uid}-frames",
-                             control_label=control.label, start=self.start_frame())
+        viewer = frames_html(
+            self.frames(),
+            title=self.title,
+            control="slider",
+            uid=f"{uid}-frames",
+            control_label=control.label,
+            start=self.start_frame(),
+        )
         others = [c for c in self.controls if c.name != control.name]
         note = ""
         if others:
-            fixed = "; ".join(f"{html.escape(_short(c.label))} = {html.escape(c.format(c.value))}" for c in others)
-            note = (f'<p class="ik-explorer-note">Pre-computed frames; the other parameters are fixed at '
-                    f"{fixed}. Run the notebook to change them all.</p>")
-        return (f'<div class="ik-explorer" id="{uid}" data-ik-explorer="{html.escape(payload, quote=True)}">'
-                f"{viewer}{note}</div>")
+            fixed = "; ".join(
+                f"{html.escape(_short(c.label))} = {html.escape(c.format(c.value))}" for c in others
+            )
+            note = (
+                f'<p class="ik-explorer-note">Pre-computed frames; the other parameters are fixed at '
+                f"{fixed}. Run the notebook to change them all.</p>"
+            )
+        return (
+            f'<div class="ik-explorer" id="{uid}" data-ik-explorer="{html.escape(payload, quote=True)}">'
+            f"{viewer}{note}</div>"
+        )
 
     # -- live ------------------------------------------------------------------------------------
     def widget(self) -> Any:
@@ -226,7 +261,7 @@ class Explorer(Interactive):
                 status.value = f'<p role="alert">{html.escape(str(err))}</p>'
                 return
             status.value = ""
-            view.value = live.update(spec).to_html()
+            view.value = live.update(spec)
             box.last_spec = spec  # type: ignore[attr-defined]
 
         for s in sliders.values():

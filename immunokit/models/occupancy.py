@@ -54,7 +54,7 @@ class BindingParams:
     kd_nm: float = 8.0
     molecular_weight_kda: float = 145.0
     name: str = "rituximab–CD20"
-    source: str = "rituxan1997label"
+    source: str = "genentech1997rituxan"
 
     def __post_init__(self) -> None:
         check_positive("kd_nm", self.kd_nm)
@@ -95,48 +95,73 @@ def concentration_for_occupancy(fraction: float, kd_nm: float = RITUXIMAB_CD20.k
     return kd_nm * fraction / (1.0 - fraction)
 
 
-def mg_per_l_to_nm(c_mg_per_l: ArrayLike, molecular_weight_kda: float = RITUXIMAB_CD20.molecular_weight_kda
-                   ) -> NDArray[np.float64]:
+def mg_per_l_to_nm(
+    c_mg_per_l: ArrayLike, molecular_weight_kda: float = RITUXIMAB_CD20.molecular_weight_kda
+) -> NDArray[np.float64]:
     """Convert a mass concentration (mg/L = µg/mL) into a molar one (nM): C · 10⁶ / (MW in g/mol)."""
     check_positive("molecular_weight_kda", molecular_weight_kda)
     return np.asarray(c_mg_per_l, dtype=float) * 1e3 / molecular_weight_kda
 
 
-def occupancy_spec(kd_nm: float = RITUXIMAB_CD20.kd_nm, reference_kd_nm: float | None = RITUXIMAB_CD20.kd_nm,
-                   name: str = RITUXIMAB_CD20.name) -> PlotSpec:
+def occupancy_spec(
+    kd_nm: float = RITUXIMAB_CD20.kd_nm,
+    reference_kd_nm: float | None = RITUXIMAB_CD20.kd_nm,
+    name: str = RITUXIMAB_CD20.name,
+) -> PlotSpec:
     """Plot spec: fraction bound against concentration (log axis) for ``kd_nm``, with the C = Kd point.
 
     ``reference_kd_nm`` draws a second, dashed curve for comparison (the rituximab value by default;
     ``None`` for none).
     """
     check_positive("kd_nm", kd_nm)
-    c = np.logspace(-2, 4, 241)
+    c = np.logspace(-2, 4, 121)
     theta = fraction_bound(c, kd_nm)
     blue, orange = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
     series = [Series(c, theta, label=f"Kd = {kd_nm:.3g} nM", color=blue)]
     show_ref = reference_kd_nm is not None
     if reference_kd_nm is not None:
-        series.append(Series(c, fraction_bound(c, reference_kd_nm), label=f"{name}, Kd = {reference_kd_nm:g} nM",
-                             color=orange, linestyle="--", linewidth=1.5))
+        series.append(
+            Series(
+                c,
+                fraction_bound(c, reference_kd_nm),
+                label=f"{name}, Kd = {reference_kd_nm:g} nM",
+                color=orange,
+                linestyle="--",
+                linewidth=1.5,
+            )
+        )
     series += [
         Series([0, 1], [0.5], color="#555555", linestyle=":", linewidth=1.0, kind="hline"),
         Series([kd_nm, kd_nm], [0.0, 0.5], color=blue, linestyle=":", linewidth=1.0),
         Series([kd_nm], [0.5], color=blue, marker="o", linestyle="none"),
     ]
     c90 = concentration_for_occupancy(0.9, kd_nm)
-    notes = [Note(kd_nm * 1.25, 0.45, f"half bound at C = Kd = {kd_nm:.3g} nM", va="top"),
-             Note(0.02, 0.93, f"90% bound at C = 9·Kd = {c90:.3g} nM", coords="axes", va="top")]
-    panel = Panel(series, xlabel="free antibody concentration (nM, log scale)", ylabel="fraction of target bound",
-                  xscale="log", xlim=(1e-2, 1e4), ylim=(0, 1.02), notes=notes, legend_loc="lower right")
-    alt = (f"S-shaped curve on a log concentration axis: the fraction of target bound rises from near 0 at "
-           f"0.01 nM to near 1 at 10,000 nM. With Kd = {kd_nm:.3g} nM half the target is bound at "
-           f"{kd_nm:.3g} nM and 90% at {c90:.3g} nM.")
+    notes = [
+        Note(kd_nm * 1.25, 0.45, f"half bound at C = Kd = {kd_nm:.3g} nM", va="top"),
+        Note(0.02, 0.93, f"90% bound at C = 9·Kd = {c90:.3g} nM", coords="axes", va="top"),
+    ]
+    panel = Panel(
+        series,
+        xlabel="free antibody concentration (nM, log scale)",
+        ylabel="fraction of target bound",
+        xscale="log",
+        xlim=(1e-2, 1e4),
+        ylim=(0, 1.02),
+        notes=notes,
+        legend_loc="lower right",
+    )
+    alt = (
+        f"S-shaped curve on a log concentration axis: the fraction of target bound rises from near 0 at "
+        f"0.01 nM to near 1 at 10,000 nM. With Kd = {kd_nm:.3g} nM half the target is bound at "
+        f"{kd_nm:.3g} nM and 90% at {c90:.3g} nM."
+    )
     if show_ref:
         alt += f" A dashed curve shows {name} (Kd = {reference_kd_nm:g} nM) for comparison."
-    caption = (f"Equilibrium occupancy θ = C/(C + Kd) for Kd = {kd_nm:.3g} nM. Occupancy is ½ at C = Kd "
-               f"whatever the antibody; {name} Kd ≈ 8 nM from the Rituxan label.")
-    return PlotSpec([panel], alt=alt, caption=caption, height_in=3.6,
-                    extra={"kd_nm": kd_nm, "c90_nm": c90})
+    caption = (
+        f"Equilibrium occupancy θ = C/(C + Kd) for Kd = {kd_nm:.3g} nM. Occupancy is ½ at C = Kd "
+        f"whatever the antibody; {name} Kd ≈ 8 nM from the Rituxan label."
+    )
+    return PlotSpec([panel], alt=alt, caption=caption, height_in=3.6, extra={"kd_nm": kd_nm, "c90_nm": c90})
 
 
 def plot_occupancy(kd_nm: float = RITUXIMAB_CD20.kd_nm) -> Figure:

@@ -49,11 +49,16 @@ UNITS: Final[dict[str, tuple[Kind, float]]] = {
     "mg/m²": ("mass/area", 1.0),
 }
 
-_EXAMPLE: Final[dict[Kind, str]] = {"mass": "Dose(700, 'mg')", "rate": "Dose(28, 'ug/day')",
-                                    "mass/area": "Dose(375, 'mg/m2')"}
-_KIND_WORDS: Final[dict[Kind, str]] = {"mass": "an amount (a mass such as mg or ug)",
-                                       "rate": "a dosing rate (mass per time such as ug/day or mg/h)",
-                                       "mass/area": "a dose per body surface area (mg/m2)"}
+_EXAMPLE: Final[dict[Kind, str]] = {
+    "mass": "Dose(700, 'mg')",
+    "rate": "Dose(28, 'ug/day')",
+    "mass/area": "Dose(375, 'mg/m2')",
+}
+_KIND_WORDS: Final[dict[Kind, str]] = {
+    "mass": "an amount (a mass such as mg or ug)",
+    "rate": "a dosing rate (mass per time such as ug/day or mg/h)",
+    "mass/area": "a dose per body surface area (mg/m2)",
+}
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,10 @@ def require_dose(name: str, value: object, kind: Kind) -> Dose:
             f"{name} must be {_KIND_WORDS[kind]} with its unit, e.g. {_EXAMPLE[kind]}; got {given}"
         )
     if value.kind != kind:
-        raise UnitError(f"{name} must be {_KIND_WORDS[kind]}, e.g. {_EXAMPLE[kind]}; got {value}, "
-                        f"which is {_KIND_WORDS[value.kind]}")
+        raise UnitError(
+            f"{name} must be {_KIND_WORDS[kind]}, e.g. {_EXAMPLE[kind]}; got {value}, "
+            f"which is {_KIND_WORDS[value.kind]}"
+        )
     return value
 
 

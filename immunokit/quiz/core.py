@@ -180,6 +180,11 @@ class Quiz(Interactive):
 
         return quiz_html(self.questions, key=self.source, title=self.title, bibfile=self.bibfile)
 
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, Any]:
+        bundle = super()._repr_mimebundle_(include, exclude)
+        bundle["text/plain"] = repr(self)  # not the widget's long repr
+        return bundle
+
     def __repr__(self) -> str:
         return f"<Quiz {self.source}: {self.max_score} questions, {self.score_text().lower()}>"
 

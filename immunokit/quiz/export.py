@@ -89,7 +89,7 @@ def gift_question(q: Question) -> str:
 def to_gift(bank: Bank) -> str:
     """The whole bank as a GIFT file (questions separated by blank lines), with a category line."""
     header = [f"// Question bank {bank.path.name} (chapter {bank.chapter}), exported by immunokit.quiz",
-              f"$CATEGORY: $course$/Leukemia Immunotherapy/{bank.chapter}", ""]
+              f"$CATEGORY: $course$/Leukemia Immunotherapy/{bank.chapter}", "", ""]
     return "\n".join(header) + "\n\n".join(gift_question(q) for q in bank.questions) + "\n"
 
 
@@ -143,6 +143,7 @@ def answer_key(bank: Bank) -> str:
         "",
         f"{len(bank.questions)} questions. Options are listed in bank order; the book shows them shuffled "
         "(the same order in every build).",
+        "",
         "",
     ]
     return "\n".join(head) + "\n".join(key_question(q, n + 1) for n, q in enumerate(bank.questions))

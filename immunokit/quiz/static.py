@@ -113,80 +113,70 @@ def cite_html(key: str, bibfile: Path | None) -> str:
 
 def _choice_body(q: Question, qid: str) -> str:
     kind = "radio" if q.type == "single" else "checkbox"
-    rows = []
-    for pos, i in enumerate(q.display_order()):
-        opt = q.options[i]
-        oid = f"{qid}-o{pos}"
-        rows.append(
-            f'<li class="ik-opt" data-ik-pos="{pos}">'
-            f'<input type="{kind}" id="{oid}" name="{qid}" value="{pos}">'
-            f'<label for="{oid}">{inline_html(opt.text)}</label>'
-            f'<p class="ik-opt-fb" id="{oid}-fb" hidden><span class="ik-opt-mark"></span> '
-            f"{inline_html(opt.feedback)}</p>"
-            f"</li>"
-        )
+    rows = [
+        f'<li class="ik-opt"><label><input type="{kind}" name="{qid}" value="{pos}"> '
+        f"{inline_html(q.options[i].text)}</label>"
+        f'<p class="ik-opt-fb" hidden>{inline_html(q.options[i].feedback)}</p></li>'
+        for pos, i in enumerate(q.display_order())
+    ]
     return f'<ul class="ik-options">{"".join(rows)}</ul>'
 
 
 def _numeric_body(q: Question, qid: str) -> str:
-    units = (f'<span class="ik-units" id="{qid}-units">{inline_html(q.units)}</span>' if q.units else "")
-    described = f' aria-describedby="{qid}-units"' if q.units else ""
+    units = f' <span class="ik-units" id="{qid}u">{inline_html(q.units)}</span>' if q.units else ""
+    described = f' aria-describedby="{qid}u"' if q.units else ""
+    return (
+        f'<p class="ik-numeric"><label for="{qid}n">Your answer</label> '
+        f'<input type="text" inputmode="decimal" autocomplete="off" spellcheck="false" class="ik-num-in" '
+        f'id="{qid}n" name="{qid}"{described}>{units}</p>'
+    )
+
+
+def _numeric_feedback(q: Question) -> str:
+    """The numeric feedback paragraphs; the script moves them under the verdict and reveals one."""
     mistakes = "".join(
         f'<p class="ik-num-fb" data-ik-mistake="{i}" hidden>{inline_html(m.feedback)}</p>'
         for i, m in enumerate(q.mistakes)
     )
     return (
-        f'<p class="ik-numeric"><label for="{qid}-in">Your answer</label> '
-        f'<input type="text" inputmode="decimal" autocomplete="off" spellcheck="false" class="ik-num-in" '
-        f'id="{qid}-in" name="{qid}-in"{described}> {units}</p>'
         f'<p class="ik-num-fb" data-ik-fb="correct" hidden>{inline_html(q.feedback_correct)}</p>'
         f'<p class="ik-num-fb" data-ik-fb="incorrect" hidden>{inline_html(q.feedback_incorrect)}</p>'
         f"{mistakes}"
     )
 
 
-def _ordering_body(q: Question, qid: str) -> str:
-    rows = []
-    for pos, i in enumerate(q.display_order()):
-        text = q.items[i]
-        name = _attr(plain_text(text))
-        rows.append(
-            f'<li class="ik-item" data-ik-item="{i}">'
-            f'<span class="ik-item-text">{inline_html(text)}</span>'
-            f'<span class="ik-item-moves" hidden>'
-            f'<button type="button" class="ik-btn ik-btn-small" data-ik-action="up" aria-label="Move up: {name}">'
-            f'<span aria-hidden="true">\u2191</span> Move up</button>'
-            f'<button type="button" class="ik-btn ik-btn-small" data-ik-action="down" aria-label="Move down: {name}">'
-            f'<span aria-hidden="true">\u2193</span> Move down</button></span>'
-            f"</li>"
-        )
-    return f'<ol class="ik-order" id="{qid}-list" aria-label="Items in your order">{"".join(rows)}</ol>'
+def _ordering_body(q: Question) -> str:
+    rows = [
+        f'<li class="ik-item" data-ik-item="{i}"><span class="ik-item-text">{inline_html(q.items[i])}</span></li>'
+        for i in q.display_order()
+    ]
+    return f'<ol class="ik-order" aria-label="Items in your order">{"".join(rows)}</ol>'
 
 
 def question_html(q: Question, number: int, total: int, qid: str, bibfile: Path | None) -> str:
-    """One question as ``<li><fieldset>…</fieldset></li>``."""
+    """One question as ``<li><fieldset>…</fieldset></li>``.
+
+    Only content is written here: the script adds the Check / Try again buttons, the verdict line
+    and the Move up / Move down buttons (none of them does anything without it), which keeps the
+    page small. ``qid`` prefixes the few ids (instruction, numeric input, units) and the input names.
+    """
     if q.type in ("single", "multiple"):
         body = _choice_body(q, qid)
     elif q.type == "numeric":
         body = _numeric_body(q, qid)
     else:
-        body = _ordering_body(q, qid)
+        body = _ordering_body(q)
     hint = (f'<details class="ik-hint"><summary>Hint</summary><p>{inline_html(q.hint)}</p></details>'
             if q.hint else "")
+    feedback = _numeric_feedback(q) if q.type == "numeric" else ""
     cite = f' <span class="ik-cite">{cite_html(q.cite, bibfile)}</span>' if q.cite else ""
     return (
-        f'<li class="ik-q" id="{qid}" data-ik-qid="{_attr(q.id)}" data-ik-type="{q.type}">'
-        f'<fieldset aria-describedby="{qid}-instr">'
+        f'<li class="ik-q" data-ik-qid="{_attr(q.id)}">'
+        f'<fieldset aria-describedby="{qid}i">'
         f'<legend><span class="ik-q-num">Question {number} of {total}.</span> {inline_html(q.prompt)}</legend>'
-        f'<p class="ik-q-instr" id="{qid}-instr">{html.escape(instructions(q))}</p>'
-        f"{body}{hint}"
-        f'<div class="ik-q-actions" hidden>'
-        f'<button type="button" class="ik-btn ik-btn-primary" data-ik-action="check">Check</button> '
-        f'<button type="button" class="ik-btn" data-ik-action="retry" hidden>Try again</button></div>'
-        f'<div class="ik-verdict" hidden><p class="ik-verdict-head"><span class="ik-verdict-icon" '
-        f'aria-hidden="true"></span> <strong class="ik-verdict-text"></strong> '
-        f'<span class="ik-verdict-msg"></span></p></div>'
-        f'<div class="ik-explanation" hidden><p><strong>Explanation.</strong> {inline_html(q.explanation)}{cite}</p></div>'
+        f'<p class="ik-q-instr" id="{qid}i">{html.escape(instructions(q))}</p>'
+        f"{body}{hint}{feedback}"
+        f'<p class="ik-expl" hidden><strong>Explanation.</strong> {inline_html(q.explanation)}{cite}</p>'
         f"</fieldset></li>"
     )
 
@@ -219,11 +209,12 @@ def quiz_html(
     _RENDERED[base] += 1
     root = base if _RENDERED[base] == 1 else f"{base}-{_RENDERED[base]}"
     total = len(questions)
-    items = "".join(question_html(q, n + 1, total, f"{root}-q{n + 1}", bibfile) for n, q in enumerate(questions))
+    items = "".join(question_html(q, n + 1, total, f"{root}-{n + 1}", bibfile) for n, q in enumerate(questions))
     heading = (f'<p class="ik-quiz-title" id="{root}-title">{inline_html(title)}</p>' if title else "")
     label = f'aria-labelledby="{root}-title"' if title else f'aria-label="Quiz, {total} questions"'
     return (
-        f'<section class="ik-quiz" id="{root}" data-ik="quiz" {label}>'
+        # role="group": labelled, but not a landmark, so two quizzes on a page need no distinct names.
+        f'<section class="ik-quiz" id="{root}" data-ik="quiz" role="group" {label}>'
         f"{heading}"
         f'<p class="ik-quiz-nojs">Choose your answers; checking them needs JavaScript.</p>'
         f'<ol class="ik-questions">{items}</ol>'

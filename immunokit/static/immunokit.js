@@ -187,43 +187,71 @@
       return verdict("incorrect", 0, inPlace + " of " + n + " items are in the right place.", { in_place: inPlace });
     }
 
+    /** Make an element: el("button", {type: "button", class: "ik-btn"}, ["Check"]). */
+    function el(tag, attrs, children) {
+      var node = document.createElement(tag);
+      for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k)) node.setAttribute(k, attrs[k]);
+      each(children || [], function (c) { node.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
+      return node;
+    }
+    function button(action, label, cls, aria) {
+      var attrs = { type: "button", "class": "ik-btn" + (cls ? " " + cls : ""), "data-ik-action": action };
+      if (aria) attrs["aria-label"] = aria;
+      return el("button", attrs, label);
+    }
+
     function setupQuestion(root, li, q, number, onScore) {
-      var actions = li.querySelector(".ik-q-actions");
-      var checkBtn = li.querySelector('[data-ik-action="check"]');
-      var retryBtn = li.querySelector('[data-ik-action="retry"]');
-      var box = li.querySelector(".ik-verdict");
-      var expl = li.querySelector(".ik-explanation");
+      // Controls exist only with this script: Check / Try again, the verdict line, Move up / down.
+      var checkBtn = button("check", ["Check"], "ik-btn-primary");
+      var retryBtn = button("retry", ["Try again"]);
+      retryBtn.hidden = true;
+      var box = el("div", { "class": "ik-verdict" }, [el("p", { "class": "ik-verdict-head" }, [
+        el("span", { "class": "ik-verdict-icon", "aria-hidden": "true" }), " ",
+        el("strong", { "class": "ik-verdict-text" }), " ", el("span", { "class": "ik-verdict-msg" })])]);
+      box.hidden = true;
+      var expl = li.querySelector(".ik-expl");
+      var anchor = li.querySelector(".ik-num-fb") || expl;
+      anchor.parentNode.insertBefore(el("div", { "class": "ik-q-actions" }, [checkBtn, " ", retryBtn]), anchor);
+      anchor.parentNode.insertBefore(box, anchor);
+      each(li.querySelectorAll(".ik-num-fb"), function (p) { box.appendChild(p); });
+      each(li.querySelectorAll(".ik-opt-fb"), function (p) {
+        p.insertBefore(document.createTextNode(" "), p.firstChild);
+        p.insertBefore(el("span", { "class": "ik-opt-mark" }), p.firstChild);
+      });
       var list = li.querySelector("ol.ik-order");
       var numIn = li.querySelector("input.ik-num-in");
-      var inputs = li.querySelectorAll("input, .ik-order button");
 
       function orderItems() { return list.querySelectorAll("li.ik-item"); }
       function refreshMoves() {
-        var rows = orderItems();
+        var rows = orderItems(), locked = li.hasAttribute("data-ik-locked");
         each(rows, function (row, k) {
-          row.querySelector('[data-ik-action="up"]').disabled = k === 0 || li.hasAttribute("data-ik-locked");
-          row.querySelector('[data-ik-action="down"]').disabled = k === rows.length - 1 || li.hasAttribute("data-ik-locked");
+          row.querySelector('[data-ik-action="up"]').disabled = locked || k === 0;
+          row.querySelector('[data-ik-action="down"]').disabled = locked || k === rows.length - 1;
         });
       }
       function move(row, step, btn) {
         var rows = Array.prototype.slice.call(orderItems());
         var k = rows.indexOf(row), j = k + step;
         if (j < 0 || j >= rows.length) return;
-        if (step < 0) list.insertBefore(row, rows[j]);
-        else list.insertBefore(row, rows[j].nextSibling);
+        list.insertBefore(row, step < 0 ? rows[j] : rows[j].nextSibling);
         refreshMoves();
+        // Keep focus on the moved item; at the top or bottom, on its other button.
         if (btn.disabled) btn = row.querySelector(step < 0 ? '[data-ik-action="down"]' : '[data-ik-action="up"]');
         btn.focus();
         IK.announce(root, row.querySelector(".ik-item-text").textContent + ": position " + (j + 1) + " of " + rows.length + ".");
       }
       if (list) {
         each(orderItems(), function (row) {
-          row.querySelector(".ik-item-moves").hidden = false;
-          row.querySelector('[data-ik-action="up"]').addEventListener("click", function (ev) { move(row, -1, ev.currentTarget); });
-          row.querySelector('[data-ik-action="down"]').addEventListener("click", function (ev) { move(row, 1, ev.currentTarget); });
+          var name = row.querySelector(".ik-item-text").textContent;
+          var up = button("up", [el("span", { "aria-hidden": "true" }, ["\u2191"]), " Move up"], "ik-btn-small", "Move up: " + name);
+          var down = button("down", [el("span", { "aria-hidden": "true" }, ["\u2193"]), " Move down"], "ik-btn-small", "Move down: " + name);
+          up.addEventListener("click", function () { move(row, -1, up); });
+          down.addEventListener("click", function () { move(row, 1, down); });
+          row.appendChild(el("span", { "class": "ik-item-moves" }, [up, down]));
         });
         refreshMoves();
       }
+      var inputs = li.querySelectorAll("input, .ik-order button");
 
       function readAnswer() {
         if (q.type === "single") {
@@ -232,7 +260,7 @@
         }
         if (q.type === "multiple") {
           var out = [];
-          each(li.querySelectorAll("input:checked"), function (el) { out.push(parseInt(el.value, 10)); });
+          each(li.querySelectorAll("input:checked"), function (inp) { out.push(parseInt(inp.value, 10)); });
           return out;
         }
         if (q.type === "numeric") return numIn.value;
@@ -243,13 +271,13 @@
 
       function lock(locked) {
         if (locked) li.setAttribute("data-ik-locked", ""); else li.removeAttribute("data-ik-locked");
-        each(inputs, function (el) { el.disabled = locked; });
+        each(inputs, function (inp) { inp.disabled = locked; });
         if (list) refreshMoves();
       }
 
       function clearFeedback() {
-        each(li.querySelectorAll(".ik-opt-fb, .ik-num-fb"), function (el) { el.hidden = true; });
-        each(li.querySelectorAll(".ik-opt"), function (el) { el.classList.remove("ik-opt-right", "ik-opt-wrong"); });
+        each(li.querySelectorAll(".ik-opt-fb, .ik-num-fb"), function (p) { p.hidden = true; });
+        each(li.querySelectorAll(".ik-opt"), function (row) { row.classList.remove("ik-opt-right", "ik-opt-wrong"); });
         box.hidden = true;
         expl.hidden = true;
         li.removeAttribute("data-ik-verdict");
@@ -264,12 +292,12 @@
         box.querySelector(".ik-verdict-text").textContent = HEADLINES[v.status];
         box.querySelector(".ik-verdict-msg").textContent = v.message;
         box.hidden = false;
-        var said = [ "Question " + number + ": " + HEADLINES[v.status] ];
+        var said = ["Question " + number + ": " + HEADLINES[v.status]];
         if (v.message) said.push(v.message);
         if (v.status !== "invalid") {
           if (q.type === "single" || q.type === "multiple") {
             each(li.querySelectorAll(".ik-opt"), function (row) {
-              var pos = parseInt(row.getAttribute("data-ik-pos"), 10);
+              var pos = parseInt(row.querySelector("input").value, 10);
               if (v.chosen.indexOf(q.order[pos]) < 0) return;
               var right = q.correct[pos] === true;
               row.classList.add(right ? "ik-opt-right" : "ik-opt-wrong");
@@ -305,7 +333,6 @@
         if (first) first.focus();
       }
 
-      actions.hidden = false;
       checkBtn.addEventListener("click", check);
       retryBtn.addEventListener("click", retry);
       if (numIn) numIn.addEventListener("keydown", function (ev) {

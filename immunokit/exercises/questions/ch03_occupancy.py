@@ -46,7 +46,7 @@ EXERCISE = Exercise(
             id="occ-01",
             variable="occupancy_24nm",
             points=2,
-            objective="ch03-o3",
+            objective="ch03-o4",
             title="fraction of CD20 bound at 24 nM",
             checker=Numeric(
                 _occupancy_24nm,
@@ -72,7 +72,7 @@ EXERCISE = Exercise(
             id="occ-02",
             variable="c99_nm",
             points=2,
-            objective="ch03-o3",
+            objective="ch03-o4",
             title="free concentration for 99 % occupancy",
             checker=Numeric(
                 _c99_nm,
@@ -98,15 +98,15 @@ EXERCISE = Exercise(
             id="occ-03",
             variable="c99_mg_per_l",
             points=2,
-            objective="ch03-o3",
+            objective="ch03-o4",
             title="the same concentration in mg/L",
             checker=Numeric(
                 _c99_mg_per_l,
                 units="mg/L",
                 rtol=0.02,
                 mistakes=(MICRO_VS_MILLI,),
-                correct_message="Right: about {value} mg/L (µg/mL). Trough levels of rituximab in the tens to "
-                "hundreds of µg/mL are in this range.",
+                correct_message="Right: about {value} mg/L (= µg/mL). A nanomolar target still means "
+                "milligrams per litre, because an IgG is heavy (about 145 kDa).",
             ),
             hints=(
                 "Moles × molecular weight = mass. Rituximab weighs about 145 kDa = 145,000 g/mol.",
@@ -117,7 +117,7 @@ EXERCISE = Exercise(
             id="occ-04",
             variable="c90_high_affinity_nm",
             points=2,
-            objective="ch03-o3",
+            objective="ch03-o4",
             title="90 % occupancy with a ten-fold better Kd (figure)",
             checker=Numeric(
                 _c90_high_affinity_nm,

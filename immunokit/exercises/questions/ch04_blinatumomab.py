@@ -88,7 +88,7 @@ EXERCISE = Exercise(
             id="pk-02",
             variable="half_life_h",
             points=2,
-            objective="ch04-o2",
+            objective="ch04-o3",
             title="elimination half-life",
             checker=Numeric(
                 _half_life_h,
@@ -107,7 +107,7 @@ EXERCISE = Exercise(
             id="pk-03",
             variable="washout_90_h",
             points=2,
-            objective="ch04-o2",
+            objective="ch04-o3",
             title="time for 90 % wash-out after the pump stops",
             checker=Numeric(
                 _washout_90_h,
@@ -162,7 +162,7 @@ EXERCISE = Exercise(
             id="pk-05",
             variable="interruption_choice",
             points=2,
-            objective="ch04-o4",
+            objective="ch04-o3",
             title="a 4-hour interruption of the pump (clinical scenario)",
             checker=Choice(
                 options={

@@ -76,7 +76,7 @@ EXERCISE = Exercise(
             id="km-01",
             variable="at_risk_6",
             points=1,
-            objective="ch07-o2",
+            objective="ch07-o3",
             title="number at risk just before 6 months",
             checker=Numeric(
                 _at_risk_6,
@@ -102,7 +102,7 @@ EXERCISE = Exercise(
             id="km-02",
             variable="km_survival",
             points=3,
-            objective="ch07-o2",
+            objective="ch07-o5",
             title="Kaplan–Meier survival at each event time, by hand",
             checker=Values(
                 _survival_at_event_times,
@@ -128,7 +128,7 @@ EXERCISE = Exercise(
             id="km-03",
             variable="median_months",
             points=1,
-            objective="ch07-o2",
+            objective="ch07-o3",
             title="median event-free survival read from the curve",
             checker=Numeric(
                 _median_months,
@@ -151,7 +151,7 @@ EXERCISE = Exercise(
             id="km-04",
             variable="ci_low_percent",
             points=2,
-            objective="ch07-o3",
+            objective="ch07-o5",
             title="exact 95 % CI of a response rate (lower bound)",
             checker=Numeric(
                 _ci_low_percent,

@@ -191,7 +191,7 @@ EXERCISE = Exercise(
             id="crs-06",
             variable="tocilizumab_mg",
             points=1,
-            objective="ch08-o4",
+            objective="ch08-o1",
             title="tocilizumab dose for a 110-kg adult",
             checker=Numeric(
                 _tocilizumab_mg,

@@ -1,0 +1,158 @@
+"""Explorers: one definition, two renderings — static frames equal recomputation; live sliders re-solve."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from types import ModuleType
+
+import pytest
+
+import immunokit.models as models
+from immunokit.models import MAX_FRAMES, Control, Explorer, PlotSpec, render
+from immunokit.models.plotspec import Panel, Series, log_tick_label
+
+MODULES = [getattr(models, name) for name in models.EXPLORERS]
+IMG_SRC = re.compile(r'<img class="ik-img" src="(data:image/svg\+xml;base64,[^"]+)"')
+
+
+@pytest.fixture(scope="module", params=MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+def explorer_and_html(request: pytest.FixtureRequest) -> tuple[Explorer, str]:
+    module: ModuleType = request.param
+    ex = module.explorer()
+    return ex, ex.to_html()
+
+
+def test_every_model_module_has_the_fixed_interface() -> None:
+    assert set(models.EXPLORERS) == {
+        "occupancy",
+        "antibody_pk",
+        "blinatumomab",
+        "cart_kinetics",
+        "cytokines",
+        "trials",
+        "combination",
+    }
+    for module in MODULES:
+        assert callable(module.explorer)
+        assert any(name.startswith("plot_") for name in module.__all__), module.__name__
+        for name in module.__all__:
+            assert hasattr(module, name), f"{module.__name__}.{name} is in __all__ but missing"
+
+
+def test_static_html_is_a_slider_frame_viewer(explorer_and_html: tuple[Explorer, str]) -> None:
+    ex, page = explorer_and_html
+    assert 1 <= len(ex.frame_values) <= MAX_FRAMES
+    assert 'data-ik="frames"' in page and 'data-ik-control="slider"' in page
+    assert page.count('<figure class="ik-frame"') == len(ex.frame_values)
+    assert len(IMG_SRC.findall(page)) == len(ex.frame_values)
+    label = html.escape(ex.control(ex.frame_control).label)
+    assert f">{label}</label>" in page
+    # The frame values are embedded for anyone (or any test) who wants to recompute a frame.
+    payload = json.loads(html.unescape(re.search(r'data-ik-explorer="([^"]+)"', page).group(1)))
+    assert payload["control"] == ex.frame_control
+    assert payload["values"] == list(ex.frame_values)
+    for i in range(len(ex.frame_values)):
+        assert f'data-ik-label="{html.escape(ex.frame_label(i), quote=True)}"' in page
+    # Every frame shows something different.
+    assert len(set(IMG_SRC.findall(page))) == len(ex.frame_values)
+
+
+def test_static_frames_equal_recomputation(explorer_and_html: tuple[Explorer, str]) -> None:
+    ex, page = explorer_and_html
+    embedded = IMG_SRC.findall(page)
+    for i in (0, len(ex.frame_values) - 1):
+        spec = ex.spec(**ex.frame_params(i))  # the same model function, called afresh
+        recomputed = IMG_SRC.search(render(spec).img_html()).group(1)
+        assert recomputed == embedded[i], f"frame {i} of {ex.title!r} differs from a fresh solve"
+
+
+def test_frame_captions_and_alt_text_come_from_the_model(explorer_and_html: tuple[Explorer, str]) -> None:
+    ex, page = explorer_and_html
+    spec = ex.spec(**ex.frame_params(0))
+    assert html.escape(spec.alt, quote=True) in page
+    words = ("simulated", "illustrative", "qualitative")
+    module_texts = [s.caption.lower() for s in (spec,)]
+    if ex.title.startswith(("Receptor occupancy",)):
+        return  # a closed form, not a simulation
+    assert any(w in t for w in words for t in module_texts), f"caption of {ex.title!r} should say what it is"
+
+
+def test_live_slider_resolves_the_model(explorer_and_html: tuple[Explorer, str]) -> None:
+    ex, _page = explorer_and_html
+    box = ex.widget()
+    first_view = box.view.value
+    assert first_view.startswith('<figure class="ik-figure">')
+    slider = box.sliders[ex.frame_control]
+    new_value = ex.frame_values[0] if slider.value != ex.frame_values[0] else ex.frame_values[-1]
+    slider.value = new_value
+    assert box.view.value != first_view
+    expected = ex.spec(**ex.params(**{ex.frame_control: slider.value}))
+    assert box.last_spec.alt == expected.alt
+    assert box.last_spec.caption == expected.caption
+    # Another slider also triggers a re-solve, on the same kept figure.
+    other = next(c for c in ex.controls if c.name != ex.frame_control) if len(ex.controls) > 1 else None
+    if other is not None:
+        fig_before = box.live._fig
+        before = box.view.value
+        s = box.sliders[other.name]
+        s.value = s.max if s.value != s.max else s.min
+        assert box.view.value != before
+        assert box.live._fig is fig_before
+    box.live.close()
+
+
+def test_mimebundle_has_widget_and_static_html() -> None:
+    ex = models.occupancy.explorer()
+    bundle = ex._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/html"] == ex.to_html()
+
+
+def test_explorer_refuses_bad_definitions() -> None:
+    spec = models.occupancy.occupancy_spec
+    kd = Control("kd_nm", "Kd (nM)", 8.0, 0.1, 100.0)
+    with pytest.raises(ValueError, match="frame_control 'x'"):
+        Explorer(title="t", controls=[kd], spec=spec, frame_control="x", frame_values=[1.0])
+    with pytest.raises(ValueError, match="1 to 9 frame values"):
+        Explorer(title="t", controls=[kd], spec=spec, frame_control="kd_nm", frame_values=list(range(1, 11)))
+    with pytest.raises(ValueError, match="outside the range"):
+        Explorer(title="t", controls=[kd], spec=spec, frame_control="kd_nm", frame_values=[1000.0])
+    with pytest.raises(ValueError, match="value 200"):
+        Control("kd_nm", "Kd (nM)", 200.0, 0.1, 100.0)
+    with pytest.raises(KeyError, match="no control 'nope'"):
+        models.occupancy.explorer().params(nope=1.0)
+
+
+def test_live_shows_a_model_error_instead_of_raising() -> None:
+    def spec(x: float) -> PlotSpec:
+        if x > 5:
+            raise ValueError(f"x must be ≤ 5, got {x}")
+        return PlotSpec([Panel([Series([0, 1], [0, x])], "x (a.u.)", "y (a.u.)")], alt="a line", caption="c")
+
+    ex = Explorer(
+        title="t",
+        controls=[Control("x", "x", 1.0, 0.0, 10.0)],
+        spec=spec,
+        frame_control="x",
+        frame_values=[1.0, 2.0],
+    )
+    box = ex.widget()
+    shown = box.view.value
+    box.sliders["x"].value = 8.0
+    assert box.view.value == shown
+    assert "x must be ≤ 5, got 8.0" in box.children[-1].value
+    box.sliders["x"].value = 2.0
+    assert box.children[-1].value == ""
+
+
+def test_log_tick_labels_are_plain_text() -> None:
+    assert [log_tick_label(v) for v in (0.01, 1.0, 1000.0, 1e5, 1e-4, 3.0)] == [
+        "0.01",
+        "1",
+        "1,000",
+        "10⁵",
+        "10⁻⁴",
+        "",
+    ]
