@@ -92,9 +92,17 @@ class AntigenRow:
 
     def __post_init__(self) -> None:
         where = f"antigen row {self.antigen!r}"
-        for name, allowed in (("coverage", COVERAGE_LEVELS), ("stem", STEM_LEVELS), ("mature", MATURE_LEVELS)):
+        for name, allowed in (
+            ("coverage", COVERAGE_LEVELS),
+            ("stem", STEM_LEVELS),
+            ("mature", MATURE_LEVELS),
+        ):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or int(value) not in allowed:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, np.integer))
+                or int(value) not in allowed
+            ):
                 raise ValueError(
                     f"{where}: {name} must be one of {sorted(allowed)} ({', '.join(allowed.values())}), got {value!r}"
                 )
@@ -216,8 +224,15 @@ def plot_antigen_ranking(ranked: Sequence[RankedAntigen]) -> Figure:
         ax.set_xlabel("target score (qualitative teaching score, 0–1)")
         handles = [
             plt.Rectangle((0, 0), 1, 1, color=OKABE_ITO["blue"], label="lymphoid (B-cell) leukemia"),
-            plt.Rectangle((0, 0), 1, 1, facecolor=OKABE_ITO["vermillion"], hatch="//",
-                          edgecolor=OKABE_ITO["black"], label="myeloid leukemia"),
+            plt.Rectangle(
+                (0, 0),
+                1,
+                1,
+                facecolor=OKABE_ITO["vermillion"],
+                hatch="//",
+                edgecolor=OKABE_ITO["black"],
+                label="myeloid leukemia",
+            ),
         ]
         ax.legend(handles=handles, loc="lower right")
     best = ranked[0]
@@ -271,8 +286,14 @@ class ArmEstimate:
             raise ValueError(f"{where}: value must be a proportion between 0 and 1, got {self.value!r}")
         if (self.low is None) != (self.high is None):
             raise ValueError(f"{where}: give both ends of the confidence interval or neither")
-        if self.low is not None and self.high is not None and not (0.0 <= self.low <= self.value <= self.high <= 1.0):
-            raise ValueError(f"{where}: need 0 ≤ low ≤ value ≤ high ≤ 1, got {self.low}, {self.value}, {self.high}")
+        if (
+            self.low is not None
+            and self.high is not None
+            and not (0.0 <= self.low <= self.value <= self.high <= 1.0)
+        ):
+            raise ValueError(
+                f"{where}: need 0 ≤ low ≤ value ≤ high ≤ 1, got {self.low}, {self.value}, {self.high}"
+            )
 
 
 @dataclass(frozen=True)
@@ -309,7 +330,9 @@ def absolute_differences(estimates: Sequence[ArmEstimate], reference_arm: str) -
                 f"endpoint {endpoint!r}: need exactly two arms including {reference_arm!r}, got {sorted(arms)}"
             )
         (other,) = (a for name, a in arms.items() if name != reference_arm)
-        differences.append(Difference(endpoint, reference_arm, other.arm, arms[reference_arm].value, other.value))
+        differences.append(
+            Difference(endpoint, reference_arm, other.arm, arms[reference_arm].value, other.value)
+        )
     return differences
 
 
@@ -350,20 +373,31 @@ def plot_arm_comparison(estimates: Sequence[ArmEstimate], title_note: str = "") 
                 y = ybase[endpoints.index(estimate.endpoint)] + offset
                 if estimate.low is not None and estimate.high is not None:
                     ax.plot([estimate.low, estimate.high], [y, y], color=color, linewidth=2, zorder=2)
-                ax.plot(estimate.value, y, marker=marker, color=color, markersize=8, linestyle="none", zorder=3)
-                ax.annotate(f"{estimate.value:.2f}", (estimate.value, y), xytext=(0, 7),
-                            textcoords="offset points", ha="center", fontsize=8.5)
+                ax.plot(
+                    estimate.value, y, marker=marker, color=color, markersize=8, linestyle="none", zorder=3
+                )
+                ax.annotate(
+                    f"{estimate.value:.2f}",
+                    (estimate.value, y),
+                    xytext=(0, 7),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=8.5,
+                )
             ax.plot([], [], marker=marker, color=color, linestyle="none", label=arm)
         ax.set_yticks(ybase, endpoints)
         ax.set_xlim(-0.06, 1.0)  # room for value labels of points near zero
         ax.set_ylim(-0.6, len(endpoints) - 0.4)
         ax.set_xlabel("proportion of patients (2-year estimate)")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=len(arms))
-    alt = "Dot plot comparing trial arms. " + "; ".join(
-        f"{endpoint}: "
-        + ", ".join(f"{e.arm} {e.value:.2f}" for e in estimates if e.endpoint == endpoint)
-        for endpoint in endpoints
-    ) + "."
+    alt = (
+        "Dot plot comparing trial arms. "
+        + "; ".join(
+            f"{endpoint}: " + ", ".join(f"{e.arm} {e.value:.2f}" for e in estimates if e.endpoint == endpoint)
+            for endpoint in endpoints
+        )
+        + "."
+    )
     caption = "Published estimates for each arm; horizontal bars are 95% confidence intervals where the source reports them."
     if title_note:
         caption += " " + title_note

@@ -13,6 +13,7 @@ import html
 import io
 from dataclasses import dataclass, field
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure as MplFigure
 
@@ -26,7 +27,9 @@ def svg_bytes(fig: MplFigure) -> bytes:
     if width > MAX_WIDTH_IN + 1e-9:
         raise ValueError(f"figure is {width:.2f} in wide; the book's limit is {MAX_WIDTH_IN} in")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    # The book's SVG settings apply whatever style the figure was drawn in: text stays text, ids are stable.
+    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "immunokit"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Final
+from typing import Any, Final
 
 import matplotlib as mpl
+from cycler import cycler
 
 #: Okabe–Ito colours by name (hex sRGB).
 OKABE_ITO: Final[dict[str, str]] = {
@@ -38,7 +39,7 @@ CYCLE: Final[tuple[str, ...]] = (
 )
 
 #: Line styles paired with :data:`CYCLE`, so series differ by more than colour.
-LINESTYLES: Final[tuple[str, ...]] = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), "-", "--")
+LINESTYLES: Final[tuple[str | tuple[int, tuple[int, ...]], ...]] = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), "-", "--")
 
 #: Widest figure the book shows, in inches (the text column of the theme).
 MAX_WIDTH_IN: Final[float] = 7.2
@@ -48,7 +49,7 @@ FONT_SIZE: Final[float] = 10.0
 SMALL_FONT_SIZE: Final[float] = 8.5
 PANEL_TITLE_SIZE: Final[float] = 11.0
 
-RC_PARAMS: Final[dict[str, object]] = {
+RC_PARAMS: Final[dict[str, Any]] = {
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,
     "savefig.dpi": 100,
@@ -59,7 +60,7 @@ RC_PARAMS: Final[dict[str, object]] = {
     "ytick.labelsize": SMALL_FONT_SIZE + 0.5,
     "legend.fontsize": SMALL_FONT_SIZE + 0.5,
     "legend.frameon": False,
-    "axes.prop_cycle": mpl.cycler(color=list(CYCLE)),
+    "axes.prop_cycle": cycler(color=list(CYCLE)),
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": False,
@@ -75,10 +76,10 @@ RC_PARAMS: Final[dict[str, object]] = {
 @contextmanager
 def figure_style() -> Iterator[None]:
     """Apply the book's figure style inside a ``with`` block (restores the caller's settings)."""
-    with mpl.rc_context(RC_PARAMS):
+    with mpl.rc_context(RC_PARAMS):  # type: ignore[arg-type]
         yield
 
 
 def use_book_style() -> None:
     """Apply the book's figure style for the rest of the session (notebooks call this once)."""
-    mpl.rcParams.update(RC_PARAMS)
+    mpl.rcParams.update(RC_PARAMS)  # type: ignore[arg-type]

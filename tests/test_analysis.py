@@ -17,9 +17,30 @@ from immunokit.analysis import (
 )
 
 ROWS = [
-    {"antigen": "CD33", "leukemia": "AML", "coverage": 2, "stem": 1, "mature": 2, "source": "marvinpeek2022challenges"},
-    {"antigen": "CD19", "leukemia": "B-ALL", "coverage": 3, "stem": 0, "mature": 1, "source": "pillai2019car"},
-    {"antigen": "CD123", "leukemia": "AML", "coverage": 2, "stem": 2, "mature": 0, "source": "marvinpeek2022challenges"},
+    {
+        "antigen": "CD33",
+        "leukemia": "AML",
+        "coverage": 2,
+        "stem": 1,
+        "mature": 2,
+        "source": "marvinpeek2022challenges",
+    },
+    {
+        "antigen": "CD19",
+        "leukemia": "B-ALL",
+        "coverage": 3,
+        "stem": 0,
+        "mature": 1,
+        "source": "pillai2019car",
+    },
+    {
+        "antigen": "CD123",
+        "leukemia": "AML",
+        "coverage": 2,
+        "stem": 2,
+        "mature": 0,
+        "source": "marvinpeek2022challenges",
+    },
 ]
 
 

@@ -74,7 +74,11 @@ def glossary_terms() -> frozenset[str]:
     match = re.search(r"```\{glossary\}\n(.*?)\n```", text, re.DOTALL)
     assert match, "book/glossary.md has no ```{glossary} directive"
     body = match.group(1)
-    return frozenset(line.strip().lower() for line in body.splitlines() if line.strip() and not line.startswith((" ", "\t", ":")))
+    return frozenset(
+        line.strip().lower()
+        for line in body.splitlines()
+        if line.strip() and not line.startswith((" ", "\t", ":"))
+    )
 
 
 def section(markdown: str, title: str) -> str | None:
@@ -94,7 +98,9 @@ def objectives(chapter: Chapter) -> list[str]:
 
 def bank_questions(chapter: Chapter) -> list[dict]:
     data = yaml.safe_load(chapter.bank.read_text(encoding="utf-8"))
-    assert isinstance(data, dict) and isinstance(data.get("questions"), list), f"{chapter.bank.name}: no question list"
+    assert isinstance(data, dict) and isinstance(data.get("questions"), list), (
+        f"{chapter.bank.name}: no question list"
+    )
     return data["questions"]
 
 
@@ -108,14 +114,20 @@ chapters = pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTE
 @chapters
 def test_title_objectives_and_prerequisites(path: Path) -> None:
     chapter = load_chapter(path)
-    assert re.match(r"\s*# \S", chapter.markdown), f"{chapter.name}: the first cell must start with an H1 title"
-    assert section(chapter.markdown, "What you will learn") is not None, f"{chapter.name}: no '## What you will learn'"
+    assert re.match(r"\s*# \S", chapter.markdown), (
+        f"{chapter.name}: the first cell must start with an H1 title"
+    )
+    assert section(chapter.markdown, "What you will learn") is not None, (
+        f"{chapter.name}: no '## What you will learn'"
+    )
     found = objectives(chapter)
     assert 3 <= len(found) <= 5, f"{chapter.name}: expected 3–5 objectives with ids, found {found}"
     wrong = [o for o in found if not o.startswith(chapter.chapter_id + "-")]
     assert not wrong, f"{chapter.name}: objective ids of another chapter: {wrong}"
     assert len(set(found)) == len(found), f"{chapter.name}: an objective id is repeated: {found}"
-    assert "prerequisites and time" in chapter.markdown.lower(), f"{chapter.name}: no 'Prerequisites and time' line"
+    assert "prerequisites and time" in chapter.markdown.lower(), (
+        f"{chapter.name}: no 'Prerequisites and time' line"
+    )
 
 
 @chapters
@@ -129,16 +141,22 @@ def test_quiz_bank_covers_every_objective_and_only_those(path: Path) -> None:
     defined = set(objectives(chapter))
     tested = {q.get("objective") for q in questions}
     assert not defined - tested, f"{chapter.bank.name}: no question tests {sorted(defined - tested)}"
-    assert not tested - defined, f"{chapter.bank.name}: questions test objectives the chapter does not define: {sorted(tested - defined)}"
+    assert not tested - defined, (
+        f"{chapter.bank.name}: questions test objectives the chapter does not define: {sorted(tested - defined)}"
+    )
 
 
 @chapters
 def test_quiz_is_shown_in_check_your_understanding(path: Path) -> None:
     chapter = load_chapter(path)
-    assert section(chapter.markdown, "Check your understanding") is not None, f"{chapter.name}: no '## Check your understanding'"
+    assert section(chapter.markdown, "Check your understanding") is not None, (
+        f"{chapter.name}: no '## Check your understanding'"
+    )
     calls = [c for c in chapter.code if "Quiz.from_bank(" in c]
     assert calls, f"{chapter.name}: no code cell calls Quiz.from_bank(...)"
-    assert any(chapter.bank.name in c for c in calls), f"{chapter.name}: the quiz cell does not load {chapter.bank.name}"
+    assert any(chapter.bank.name in c for c in calls), (
+        f"{chapter.name}: the quiz cell does not load {chapter.bank.name}"
+    )
 
 
 @chapters
@@ -146,7 +164,10 @@ def test_has_a_figure_call(path: Path) -> None:
     chapter = load_chapter(path)
     source = "\n".join(chapter.code)
     diagram_names = {
-        name.strip() for match in DIAGRAM_IMPORT.finditer(source) for name in match.group(1).split(",") if name.strip()
+        name.strip()
+        for match in DIAGRAM_IMPORT.finditer(source)
+        for name in match.group(1).split(",")
+        if name.strip()
     }
     diagram_calls = [n for n in diagram_names if re.search(rf"\b{re.escape(n)}\s*\(", source)]
     assert diagram_calls or PLOT_CALL.search(source), (
@@ -192,10 +213,16 @@ def test_key_points_and_filtered_references(path: Path) -> None:
     references = section(chapter.markdown, "References")
     assert references is not None, f"{chapter.name}: no '## References' section"
     assert "```{bibliography}" in references, f"{chapter.name}: '## References' has no bibliography directive"
-    assert ":filter: docname in docnames" in references, f"{chapter.name}: the bibliography is not filtered to the page"
-    order = [chapter.markdown.find(h) for h in ("## What you will learn", "## Check your understanding",
-                                                 "## Key points", "## References")]
-    assert order == sorted(order), f"{chapter.name}: sections out of order (objectives → quiz → key points → references)"
+    assert ":filter: docname in docnames" in references, (
+        f"{chapter.name}: the bibliography is not filtered to the page"
+    )
+    order = [
+        chapter.markdown.find(h)
+        for h in ("## What you will learn", "## Check your understanding", "## Key points", "## References")
+    ]
+    assert order == sorted(order), (
+        f"{chapter.name}: sections out of order (objectives → quiz → key points → references)"
+    )
 
 
 @pytest.mark.build

@@ -261,7 +261,7 @@ def _workflow_scene(ax: Axes, step: int) -> None:
     for k, ((x, y), name) in enumerate(zip(_STATIONS, _NAMES, strict=True)):
         zone_color = lab_color if y == _ROW_LAB else clinic_color
         current = k == step
-        a = 1.0 if k <= step else 0.45
+        fade = 1.0 if k <= step else 0.45
         ax.add_patch(
             FancyBboxPatch(
                 (x - _BOX_W / 2, y - 0.2),
@@ -271,7 +271,7 @@ def _workflow_scene(ax: Axes, step: int) -> None:
                 facecolor=tint(COLORS["highlight"], 0.75) if current else "white",
                 edgecolor=zone_color,
                 lw=2.2 if current else 1.3,
-                alpha=a,
+                alpha=fade,
                 zorder=Z_MOLECULE,
             )
         )
@@ -281,10 +281,10 @@ def _workflow_scene(ax: Axes, step: int) -> None:
             str(k + 1),
             ha="left",
             weight="bold",
-            alpha=a,
+            alpha=fade,
             size=SMALL_SIZE,
         )
-        label(ax, (x + 0.07, y - 0.01), name, weight="bold" if current else "normal", alpha=a, size=8.0)
+        label(ax, (x + 0.07, y - 0.01), name, weight="bold" if current else "normal", alpha=fade, size=8.0)
 
     # vein-to-vein bracket once the infusion is reached
     if step >= 6:

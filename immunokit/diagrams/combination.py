@@ -22,6 +22,7 @@ from .kit import (
     COLORS,
     SMALL_SIZE,
     Z_MOLECULE,
+    Color,
     annotate,
     arrow,
     canvas,
@@ -44,7 +45,7 @@ def _day(d: float) -> float:
 
 
 def _bar(
-    ax: Axes, x0: float, x1: float, y: float, color: str, text: str, *, hatch: str | None = None
+    ax: Axes, x0: float, x1: float, y: float, color: Color, text: str, *, hatch: str | None = None
 ) -> None:
     ax.add_patch(
         FancyBboxPatch(

@@ -36,6 +36,8 @@ from ..frames import Stepper
 from ..style import FONT_SIZE, MAX_WIDTH_IN, OKABE_ITO, SMALL_FONT_SIZE, figure_style
 
 Point = tuple[float, float]
+#: A matplotlib colour: a hex string or an RGBA tuple (as made by :func:`tint`).
+Color = str | tuple[float, float, float, float]
 
 __all__ = [
     "COLORS",
@@ -123,7 +125,7 @@ def _along(start: Point, angle_deg: float, distance: float) -> Point:
     return (start[0] + ux * distance, start[1] + uy * distance)
 
 
-def tint(color: str, alpha: float = 0.18) -> tuple[float, float, float, float]:
+def tint(color: Color, alpha: float = 0.18) -> tuple[float, float, float, float]:
     """A light, opaque fill made by mixing ``color`` with white (``alpha`` = share of the colour)."""
     r, g, b, _ = to_rgba(color)
     return (1 - alpha + alpha * r, 1 - alpha + alpha * g, 1 - alpha + alpha * b, 1.0)
@@ -209,7 +211,8 @@ def canvas(width: float, height: float) -> tuple[MplFigure, Axes]:
     if height <= 0:
         raise ValueError(f"diagram height must be positive, got {height}")
     with figure_style():
-        fig = MplFigure(figsize=(width, height), layout="none")
+        fig = MplFigure(figsize=(width, height))
+        fig.set_layout_engine("none")
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_xlim(0, width)
@@ -887,8 +890,9 @@ def layout_problems(fig: MplFigure, *, tolerance_px: float = 0.5) -> list[str]:
         if patch is not None:
             box = box.union([box, patch.get_window_extent(renderer)])
         name = content.replace("\n", " ")
-        if text.get_fontsize() < MIN_FONT_SIZE:
-            problems.append(f"label {name!r} is {text.get_fontsize()} pt, below {MIN_FONT_SIZE} pt")
+        size = float(text.get_fontsize())
+        if size < MIN_FONT_SIZE:
+            problems.append(f"label {name!r} is {size} pt, below {MIN_FONT_SIZE} pt")
         if (
             box.x0 < fig_box.x0 - tolerance_px
             or box.y0 < fig_box.y0 - tolerance_px

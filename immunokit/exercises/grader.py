@@ -61,7 +61,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,8 @@ SUBMISSION = "*"
 DEFAULT_CELL_TIMEOUT = 30
 DEFAULT_NOTEBOOK_TIMEOUT = 300
 DEFAULT_MAX_OUTPUT_BYTES = 1_000_000
+#: Cell errors reported one row each; more are summed up in one extra row.
+MAX_ERROR_ROWS = 5
 
 
 @dataclass(frozen=True)
@@ -118,21 +120,31 @@ class Preflight:
     exercise_id: str | None
     rows: list[Row]
     fatal: bool
+    #: Sources of the released notebook's locked cells (setup, figures, checks): trusted to finish, so
+    #: they run under the notebook limit only; every other cell gets the per-cell limit.
+    trusted_sources: list[str] = field(default_factory=list)
 
 
-def _released_grade_ids(notebook_name: str) -> list[str]:
+def _released_cells(notebook_name: str) -> list[dict[str, Any]]:
+    """The cells of the released exercise notebook (empty if it cannot be read)."""
     from .generate import repo_root
 
     released = repo_root() / "exercises" / notebook_name
     try:
-        data = json.loads(released.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        cells = json.loads(released.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, json.JSONDecodeError, AttributeError):
         return []
-    return [
-        c["metadata"]["nbgrader"]["grade_id"]
-        for c in data.get("cells", [])
-        if isinstance(c.get("metadata", {}).get("nbgrader"), dict) and "grade_id" in c["metadata"]["nbgrader"]
-    ]
+    return [c for c in cells if isinstance(c, dict)]
+
+
+def _grade_id(cell: dict[str, Any]) -> str | None:
+    meta = cell.get("metadata", {}).get("nbgrader")
+    return meta.get("grade_id") if isinstance(meta, dict) else None
+
+
+def _source(cell: dict[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
 
 
 def not_graded_rows(student: str, exercise_id: str | None, reason: str) -> list[Row]:
@@ -189,12 +201,9 @@ def preflight(student: str, path: Path, expected: str | None) -> Preflight:
     if exercise is None:
         return fatal("unknown-exercise", f"{path.name}: no exercise named by --exercise, the file name or metadata")
     rows = []
-    present = {
-        c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        for c in data.get("cells", [])
-        if isinstance(c.get("metadata", {}).get("nbgrader"), dict)
-    }
-    missing = [g for g in _released_grade_ids(exercise.notebook) if g not in present]
+    released = _released_cells(exercise.notebook)
+    present = {_grade_id(c) for c in data.get("cells", []) if isinstance(c, dict)}
+    missing = [g for g in (_grade_id(c) for c in released) if g and g not in present]
     if missing:
         rows.append(
             Row(
@@ -208,15 +217,33 @@ def preflight(student: str, path: Path, expected: str | None) -> Preflight:
                 "graded what remains",
             )
         )
-    return Preflight(data, exercise.id, rows, False)
+    trusted = [
+        _source(c)
+        for c in released
+        if c.get("cell_type") == "code"
+        and c.get("metadata", {}).get("nbgrader", {}).get("locked")
+        and not c.get("metadata", {}).get("nbgrader", {}).get("grade")  # check cells run student code
+    ]
+    return Preflight(data, exercise.id, rows, False, trusted)
 
 
 # --------------------------------------------------------------------------------------------------
 # Running one submission (in a child process)
 
 
-def execute_submission(notebook: dict[str, Any], exercise_id: str, limits: Limits, workdir: Path) -> dict[str, Any]:
-    """Run the notebook and the grading cell in a fresh kernel; return what happened (JSON-ready)."""
+def execute_submission(
+    notebook: dict[str, Any],
+    exercise_id: str,
+    limits: Limits,
+    workdir: Path,
+    trusted_sources: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Run the notebook and the grading cell in a fresh kernel; return what happened (JSON-ready).
+
+    Cells whose source is one of ``trusted_sources`` (the released notebook's locked cells, unchanged)
+    and the grader's own cell are limited only by the notebook limit; every other cell by the per-cell
+    limit, after which the kernel is interrupted and the next cell runs.
+    """
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
@@ -253,9 +280,18 @@ def execute_submission(notebook: dict[str, Any], exercise_id: str, limits: Limit
             return super().output(outs, msg, display_id, cell_index)
 
     os.environ.pop("NBGRADER_EXECUTION", None)  # verdicts, not nbgrader's raising mode
+    trusted = set(trusted_sources)
+    grading_cell_obj = nb.cells[grading_index]
+
+    def cell_timeout(cell: Any) -> int:
+        if cell is grading_cell_obj or cell.source in trusted:
+            return limits.notebook_timeout_s
+        return limits.cell_timeout_s
+
     client = Client(
         nb,
         timeout=limits.cell_timeout_s,
+        timeout_func=cell_timeout,
         interrupt_on_timeout=True,
         allow_errors=True,
         kernel_name="python3",
@@ -298,17 +334,23 @@ def _child_main(args: argparse.Namespace) -> int:
     job = json.loads(Path(args.job).read_text(encoding="utf-8"))
     limits = Limits(**job["limits"])
     with tempfile.TemporaryDirectory(prefix="ik-grade-") as workdir:
-        report = execute_submission(job["notebook"], job["exercise"], limits, Path(workdir))
+        report = execute_submission(job["notebook"], job["exercise"], limits, Path(workdir), job.get("trusted", []))
     Path(args.result).write_text(json.dumps(report), encoding="utf-8")
     return 0
 
 
-def run_isolated(notebook: dict[str, Any], exercise_id: str, limits: Limits) -> dict[str, Any]:
+def run_isolated(
+    notebook: dict[str, Any], exercise_id: str, limits: Limits, trusted_sources: Sequence[str] = ()
+) -> dict[str, Any]:
     """Run one submission in its own process group, killed after the notebook time limit."""
     with tempfile.TemporaryDirectory(prefix="ik-job-") as tmp:
         job = Path(tmp) / "job.json"
         result = Path(tmp) / "result.json"
-        job.write_text(json.dumps({"notebook": notebook, "exercise": exercise_id, "limits": asdict(limits)}))
+        job.write_text(
+            json.dumps(
+                {"notebook": notebook, "exercise": exercise_id, "limits": asdict(limits), "trusted": list(trusted_sources)}
+            )
+        )
         env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
         env.setdefault("MPLBACKEND", "Agg")
         command = [sys.executable, "-m", "immunokit.exercises.grader", "--child", str(job), str(result)]
@@ -355,8 +397,14 @@ def report_rows(student: str, exercise_id: str, report: dict[str, Any], limits: 
                 Row(student, exercise_id, SUBMISSION, 0.0, 0.0, "cell-timeout",
                     f"cell {index} ran longer than {limits.cell_timeout_s} s and was interrupted")
             )
-    for index, ename, evalue in report.get("cell_errors", []):
+    errors = report.get("cell_errors", [])
+    for index, ename, evalue in errors[:MAX_ERROR_ROWS]:
         rows.append(Row(student, exercise_id, SUBMISSION, 0.0, 0.0, "cell-error", f"cell {index} raised {ename}: {evalue}"))
+    if len(errors) > MAX_ERROR_ROWS:
+        rows.append(
+            Row(student, exercise_id, SUBMISSION, 0.0, 0.0, "cell-error",
+                f"{len(errors) - MAX_ERROR_ROWS} more cell(s) raised, probably because of the errors above")
+        )
     for index in report.get("truncated", []):
         rows.append(
             Row(student, exercise_id, SUBMISSION, 0.0, 0.0, "output-truncated",
@@ -389,7 +437,7 @@ def grade_submission(student: str, path: Path, expected: str | None, limits: Lim
         pre = preflight(student, path, expected)
         if pre.fatal or pre.notebook is None or pre.exercise_id is None:
             return pre.rows
-        report = run_isolated(pre.notebook, pre.exercise_id, limits)
+        report = run_isolated(pre.notebook, pre.exercise_id, limits, pre.trusted_sources)
         return pre.rows + report_rows(student, pre.exercise_id, report, limits)
     except Exception as err:  # one bad submission never stops the others
         return [Row(student, expected or "?", SUBMISSION, 0.0, 0.0, "grader-error", f"{type(err).__name__}: {err}")]

@@ -272,7 +272,7 @@ def step_up_spec(
         ylim=(0, max(css_high * 1.35, 1.0)),
         legend_loc="upper right",
         notes=[
-            Note(7, css_low, "step-up on day 8", ha="left", va="bottom"),
+            Note(7.6, css_low * 1.05, "step-up on day 8", ha="left", va="bottom"),
             Note(28.3, css_high * 0.5, "pump stops:\nwashed out\nwithin hours", va="center"),
         ],
     )

@@ -28,6 +28,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -120,6 +121,7 @@ def _blockade(
     return np.where(t >= day, level * np.exp(-math.log(2) / half_life * np.maximum(t - day, 0.0)), 0.0)
 
 
+@lru_cache(maxsize=32)
 def simulate(
     params: CytokineParams = CytokineParams(),
     tocilizumab_day: float | None = None,
@@ -141,6 +143,8 @@ def simulate(
         End of the simulation, days.
     points_per_d
         Output resolution.
+
+    Results are cached by their arguments; treat the returned arrays as read-only.
     """
     p = params
     check_positive("t_end_d", t_end_d)

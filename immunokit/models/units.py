@@ -116,7 +116,7 @@ class Dose:
         return Dose(self.to("mg/m2") * bsa_m2, "mg")
 
     def __str__(self) -> str:
-        return f"{self.value:g} {self.unit}"
+        return f"{self.value:g} {self.unit.replace('ug', 'µg').replace('m2', 'm²')}"
 
 
 def require_dose(name: str, value: object, kind: Kind) -> Dose:

@@ -361,6 +361,24 @@
     });
 
     IK.quiz = { grade: grade, parseNumber: parseNumber, formatScore: formatScore };
+
+    // Bring each quiz to life as soon as the parser has finished it, instead of at DOMContentLoaded,
+    // which waits for the theme's deferred scripts. A quiz is complete when its grading data (its
+    // last child) parses as JSON; a part-parsed text never does.
+    if (document.readyState === "loading" && window.MutationObserver) {
+      var early = new MutationObserver(function () {
+        each(document.querySelectorAll('section[data-ik="quiz"]:not([data-ik-ready]):not([data-ik-early])'), function (root) {
+          var data = root.querySelector("script.ik-quiz-data");
+          if (!data) return;
+          try { JSON.parse(data.textContent); } catch (e) { return; }
+          root.setAttribute("data-ik-early", "");  // one early attempt; IK.init retries at DOMContentLoaded
+          IK.components.quiz(root);
+          root.setAttribute("data-ik-ready", "true");
+        });
+      });
+      early.observe(document, { childList: true, subtree: true });
+      document.addEventListener("DOMContentLoaded", function () { early.disconnect(); });
+    }
   })();
 
   /* ---- calculator ---- */
