@@ -30,7 +30,6 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
-from scipy import stats
 
 from .display import Figure
 from .style import OKABE_ITO, figure_style
@@ -347,6 +346,8 @@ def exact_proportion_ci(successes: int, n: int, level: float = 0.95) -> tuple[fl
         raise ValueError(f"successes must be a whole number between 0 and n={n}, got {successes!r}")
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+    from scipy import stats  # imported here: scipy.stats is slow to import and only this function needs it
+
     ci = stats.binomtest(int(successes), int(n)).proportion_ci(confidence_level=level, method="exact")
     return successes / n, float(ci.low), float(ci.high)
 

@@ -72,7 +72,7 @@ TEACHING_NOTICE: Final[str] = (
 SOURCE_KEY: Final[str] = "lee2019astct"
 
 
-class _Level(str, Enum):
+class _Level(str, Enum):  # noqa: UP042 - StrEnum's str() differs; ids stay plain strings
     """A level of a graded sign: its value is a stable kebab-case id, ``label`` the words shown."""
 
     label: str
@@ -587,13 +587,13 @@ class _Calculator(Interactive):
         index}}``; a key is the value ids joined by ``|`` in the order given. Texts are stored as
         fragment ids (split at punctuation) to keep the page small; :meth:`decode` reads one back.
         """
-        derived = {}
+        derived: dict[str, dict[str, Any]] = {}
         for d in self.derived:
             options = [next(f for f in self.fields if f.name == n).options for n in d.sources]
-            table = {}
+            sources_table: dict[str, str] = {}
             for combo in itertools.product(*(tuple(v for v, _ in o) for o in options)):
-                table["|".join(combo)] = d.compute(dict(zip(d.sources, combo, strict=True)))
-            derived[d.name] = {"from": list(d.sources), "table": table}
+                sources_table["|".join(combo)] = d.compute(dict(zip(d.sources, combo, strict=True)))
+            derived[d.name] = {"from": list(d.sources), "table": sources_table}
         space = self._key_space()
         names = [name for name, _ in space]
         fragments: dict[str, int] = {}
@@ -696,7 +696,7 @@ class _Calculator(Interactive):
 
         def update(_change: object = None) -> None:
             verdict = self.verdict_for(values())
-            box.verdict = verdict  # type: ignore[attr-defined]
+            box.verdict = verdict
             out.value = f'<div role="status">{self._verdict_html(verdict)}</div>'
 
         for c in controls.values():
@@ -709,7 +709,7 @@ class _Calculator(Interactive):
                 out,
             ]
         )
-        box.controls = controls  # type: ignore[attr-defined]
+        box.controls = controls
         update()
         return box
 

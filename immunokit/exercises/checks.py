@@ -346,7 +346,7 @@ class Values(Checker):
 
     def evaluate(self, answer: Any) -> Outcome:
         want = self.value()
-        if isinstance(answer, (str, bytes, dict)) or as_real(answer) is not None and not isinstance(answer, np.ndarray):
+        if isinstance(answer, (str, bytes, dict)) or (as_real(answer) is not None and not isinstance(answer, np.ndarray)):
             return Status.WRONG_TYPE, f"Expected {self.expects()}, got {describe_value(answer)}.", 0.0
         try:
             got = np.asarray(list(answer) if not isinstance(answer, np.ndarray) else answer, dtype=float).reshape(-1)

@@ -300,8 +300,8 @@ def simulate(
             t_eval=np.linspace(lo, hi, n),
             args=(rate,),
             method="LSODA",
-            rtol=1e-8,
-            atol=1e-10,
+            rtol=1e-7,
+            atol=1e-9,
         )
         if not sol.success:  # pragma: no cover - smooth ODE
             raise RuntimeError(f"solve_ivp failed: {sol.message}")

@@ -34,7 +34,7 @@ from scipy.integrate import solve_ivp
 from ..display import Figure
 from ..style import CYCLE, OKABE_ITO
 from .explorer import Control, Explorer
-from .plotspec import Note, Panel, PlotSpec, Series, render
+from .plotspec import Note, Panel, PlotSpec, Series, power_of_ten, render
 from .units import check_fraction, check_nonnegative, check_positive, check_positive_fields, check_source
 
 __all__ = [
@@ -527,7 +527,7 @@ def leukemia_spec(
         story = f"{kind} relapse on day {relapse:.0f}"
     notes = [
         Note(364, detect * 1.5, "illustrative detection limit", ha="right"),
-        Note(0.02, 0.97, story, coords="axes", va="top"),
+        Note(0.98, 0.03, story, coords="axes", ha="right", va="bottom"),
     ]
     panel = Panel(
         series,
@@ -541,14 +541,14 @@ def leukemia_spec(
     )
     nadir = float(res.total_leukemia.min())
     alt = (
-        f"Log-scale cell counts over one year. CAR T cells expand from {car_t_dose_cells:.0e} while they meet "
-        f"antigen-positive leukemia, which falls from {leukemia_cells:.0e} cells to "
-        f"{'extinction' if nadir < 1 else f'{nadir:.0e} cells'}. Antigen-negative leukemia, starting at "
-        f"{leukemia_cells * antigen_negative_fraction:.0e} cells, is not attacked. Outcome: {story}."
+        f"Log-scale cell counts over one year. CAR T cells expand from {power_of_ten(car_t_dose_cells)} while they meet "
+        f"antigen-positive leukemia, which falls from {power_of_ten(leukemia_cells)} cells to "
+        f"{'extinction' if nadir < 1 else f'{power_of_ten(nadir)} cells'}. Antigen-negative leukemia, starting at "
+        f"{power_of_ten(leukemia_cells * antigen_negative_fraction)} cells, is not attacked. Outcome: {story}."
     )
     caption = (
         "**Illustrative** CAR T–leukemia model (hand-picked parameters, not fitted to patients): "
-        f"antigen-negative fraction {antigen_negative_fraction:.0e}, CAR T persistence half-life "
+        f"antigen-negative fraction {power_of_ten(antigen_negative_fraction)}, CAR T persistence half-life "
         f"{car_t_persistence_d:g} days."
     )
     return PlotSpec(
@@ -574,7 +574,7 @@ def explorer() -> Explorer:
                 1e-1,
                 step=0.25,
                 scale="log",
-                fmt="{:.0e}",
+                fmt="{p10}",
             ),
             Control(
                 "car_t_persistence_d",
@@ -593,7 +593,7 @@ def explorer() -> Explorer:
                 5e11,
                 step=0.1,
                 scale="log",
-                fmt="{:.0e} cells",
+                fmt="{p10} cells",
             ),
             Control(
                 "car_t_dose_cells",
@@ -603,7 +603,7 @@ def explorer() -> Explorer:
                 1e9,
                 step=0.1,
                 scale="log",
-                fmt="{:.0e} cells",
+                fmt="{p10} cells",
             ),
         ],
         spec=leukemia_spec,

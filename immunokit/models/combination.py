@@ -36,7 +36,7 @@ from scipy.integrate import solve_ivp
 from ..display import Figure
 from ..style import CYCLE
 from .explorer import Control, Explorer
-from .plotspec import Note, Panel, PlotSpec, Series, render
+from .plotspec import Note, Panel, PlotSpec, Series, power_of_ten, render
 from .units import check_fraction, check_nonnegative, check_positive, check_positive_fields, check_source
 
 __all__ = [
@@ -272,7 +272,7 @@ def combination_spec(
     def outcome(res: CombinationResult) -> str:
         if res.cured:
             return f"extinct on day {res.extinction_day:.0f}"
-        return f"regrows (lowest {res.nadir_cells:.0e} cells)"
+        return f"regrows (lowest {power_of_ten(res.nadir_cells)} cells)"
 
     series = [
         Series(

@@ -28,7 +28,7 @@ from typing import Any, Literal
 from ..display import Figure, stable_id
 from ..frames import Frame, frames_html
 from ..interactive import Interactive
-from .plotspec import LiveFigure, PlotSpec, render
+from .plotspec import LiveFigure, PlotSpec, power_of_ten, render
 
 #: Largest number of static frames an explorer may embed (page weight and readability).
 MAX_FRAMES = 9
@@ -53,7 +53,8 @@ class Control:
     scale
         ``"linear"``, ``"log"`` (FloatLogSlider) or ``"int"`` (IntSlider).
     fmt
-        Format of a value in frame labels (``"{:g} nM"``).
+        Format of a value in frame labels (``"{:g} nM"``); ``{p10}`` stands for the value written as
+        a power of ten (``"{p10} cells"`` gives ``"10¹¹ cells"``).
     """
 
     name: str
@@ -74,8 +75,8 @@ class Control:
             raise ValueError(f"control {self.name!r}: a log slider needs min > 0, got {self.min}")
 
     def format(self, value: float) -> str:
-        """``value`` as shown in a frame label: ``"<label without unit> = <formatted value>"``."""
-        return self.fmt.format(value)
+        """``value`` formatted with :attr:`fmt` (e.g. ``"8 nM"``), as shown in frame labels."""
+        return self.fmt.format(value, p10=power_of_ten(value))
 
     def slider(self) -> Any:
         """A fresh ipywidgets slider for this control (updates on release of the handle)."""

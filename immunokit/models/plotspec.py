@@ -142,6 +142,18 @@ def log_tick_label(value: float, _pos: object = None) -> str:
     return "10" + str(exponent).translate(_SUPERSCRIPT)
 
 
+def power_of_ten(value: float) -> str:
+    """``value`` as plain text in powers of ten: ``1e-5`` → ``"10⁻⁵"``, ``3e8`` → ``"3×10⁸"``, ``0`` → ``"0"``."""
+    if value == 0:
+        return "0"
+    exponent = int(np.floor(np.log10(abs(value)) + 1e-9))
+    mantissa = round(value / 10.0**exponent, 1)
+    if mantissa == 10:
+        mantissa, exponent = 1.0, exponent + 1
+    power = "10" + str(exponent).translate(_SUPERSCRIPT)
+    return power if mantissa == 1 else f"{mantissa:g}×{power}"
+
+
 def _grid(n: int, ncols: int) -> tuple[int, int]:
     ncols = max(1, min(ncols, n))
     return (n + ncols - 1) // ncols, ncols
@@ -228,6 +240,9 @@ def book_svg(fig: MplFigure) -> bytes:
 def render(spec: PlotSpec) -> Figure:
     """Draw ``spec`` as a new :class:`immunokit.Figure` (book style, constrained layout, SVG rendered now)."""
     fig, _axes, _lines, _texts = _build(spec)
+    # Lay the figure out once, then freeze it: otherwise savefig lays it out again on its own.
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
     return Figure(fig, spec.alt, spec.caption, _svg=book_svg(fig))
 
 

@@ -23,16 +23,28 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 from ..display import Figure
 from ..style import CYCLE, LINESTYLES
 from .explorer import Control, Explorer
 from .plotspec import Note, Panel, PlotSpec, Series, render
 from .units import check_fraction, check_nonnegative, check_positive, check_source
+
+if TYPE_CHECKING:
+    from scipy import stats as _scipy_stats
+
+
+def _stats() -> ModuleType:
+    """scipy.stats, imported on first use (it takes about a second to import)."""
+    from scipy import stats
+
+    return stats
+
 
 __all__ = [
     "TOWER",
@@ -41,6 +53,7 @@ __all__ = [
     "KaplanMeier",
     "LogRank",
     "TrialCalibration",
+    "cohort_km",
     "explorer",
     "kaplan_meier",
     "km_spec",
@@ -117,9 +130,9 @@ class Cohort:
         """Number of patients."""
         return int(self.time_months.size)
 
-    def censored_data(self) -> stats.CensoredData:
+    def censored_data(self) -> _scipy_stats.CensoredData:
         """The cohort as :class:`scipy.stats.CensoredData` (right-censored)."""
-        return stats.CensoredData(
+        return _stats().CensoredData(
             uncensored=self.time_months[self.event], right=self.time_months[~self.event]
         )
 
@@ -232,6 +245,7 @@ def kaplan_meier(time_months: ArrayLike, event: ArrayLike) -> KaplanMeier:
         raise ValueError("time_months must be finite and ≥ 0")
     if not e.any():
         raise ValueError("Kaplan–Meier needs at least one event (all patients are censored)")
+    stats = _stats()
     res = stats.ecdf(stats.CensoredData(uncensored=t[e], right=t[~e]))
     with warnings.catch_warnings():
         # The log-log interval is undefined where the estimate is 0 or 1; scipy warns and returns NaN there.
@@ -255,7 +269,7 @@ class LogRank:
 
 def logrank(a: Cohort, b: Cohort) -> LogRank:
     """Two-sided log-rank test of two cohorts (:func:`scipy.stats.logrank`)."""
-    res = stats.logrank(a.censored_data(), b.censored_data())
+    res = _stats().logrank(a.censored_data(), b.censored_data())
     return LogRank(float(res.statistic), float(res.pvalue))
 
 
@@ -269,7 +283,7 @@ def response_rate_ci(k: int, n: int, confidence: float = 0.95) -> tuple[float, f
     if not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
         raise ValueError(f"k must be a whole number between 0 and n={n}, got {k!r}")
     check_fraction("confidence", confidence, open_low=True, open_high=True)
-    ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method="exact")
+    ci = _stats().binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method="exact")
     return k / n, float(ci.low), float(ci.high)
 
 

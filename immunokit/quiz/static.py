@@ -80,8 +80,48 @@ def _attr(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 def _bib_field(entry: str, name: str) -> str | None:
-    match = re.search(rf"\b{name}\s*=\s*[{{\"](.+?)[}}\"]\s*,?\s*$", entry, re.MULTILINE | re.IGNORECASE)
-    return match.group(1).replace("{", "").replace("}", "").strip() if match else None
+    """The raw value of ``name = {…}`` (balanced braces) or ``name = "…"`` in one BibTeX entry."""
+    match = re.search(rf"\b{name}\s*=\s*([{{\"])", entry, re.IGNORECASE)
+    if not match:
+        return None
+    start = match.end()
+    if match.group(1) == '"':
+        end = entry.find('"', start)
+        return entry[start:end] if end >= 0 else None
+    depth = 1
+    for i in range(start, len(entry)):
+        depth += {"{": 1, "}": -1}.get(entry[i], 0)
+        if depth == 0:
+            return entry[start:i]
+    return None
+
+
+def _split_names(author: str) -> list[str]:
+    """Split a BibTeX author list at top-level " and " (not inside braces)."""
+    names, depth, current = [], 0, ""
+    i = 0
+    while i < len(author):
+        ch = author[i]
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0 and author[i : i + 5].lower() == " and ":
+            names.append(current.strip())
+            current, i = "", i + 5
+            continue
+        current += ch
+        i += 1
+    return [*names, current.strip()]
+
+
+def _surname(name: str) -> str:
+    """A person's last name, or a corporate author ({Kite Pharma, Inc.}) verbatim."""
+    if name.startswith("{") and name.endswith("}"):
+        return _latex_text(name[1:-1])
+    plain = _latex_text(name)
+    return plain.split(",")[0].strip() if "," in plain else plain.split()[-1]
+
+
+def _latex_text(text: str) -> str:
+    return re.sub(r"\\([&%$#_])", r"\1", text).replace("{", "").replace("}", "").strip()
 
 
 def cite_html(key: str, bibfile: Path | None) -> str:
@@ -96,14 +136,17 @@ def cite_html(key: str, bibfile: Path | None) -> str:
             author, year = _bib_field(entry, "author"), _bib_field(entry, "year")
             doi = _bib_field(entry, "doi")
             if author:
-                names = [a.strip() for a in author.split(" and ")]
-                first = names[0].split(",")[0].strip() if "," in names[0] else names[0].split()[-1]
-                more = len(names) > 1
-                who = f"{first} et al." if more and (len(names) > 2 or names[1] == "others") else (
-                    f"{first} and {names[1].split(',')[0].strip()}" if more else first)
-                label = html.escape(f"{who} ({year})" if year else who)
+                names = [n for n in _split_names(author) if n]
+                first = _surname(names[0])
+                if len(names) > 2 or (len(names) == 2 and names[1].lower() == "others"):
+                    who = f"{first} et al."
+                elif len(names) == 2:
+                    who = f"{first} and {_surname(names[1])}"
+                else:
+                    who = first
+                label = html.escape(f"{who} ({_latex_text(year)})" if year else who)
     if doi:
-        return f'Source: <a href="https://doi.org/{_attr(doi)}">{label}</a>.'
+        return f'Source: <a href="https://doi.org/{_attr(_latex_text(doi))}">{label}</a>.'
     return f"Source: {label}."
 
 
