@@ -45,8 +45,16 @@ STATIC = ROOT / "immunokit" / "static"
 EXAMPLE = ROOT / "tests" / "fixtures" / "quiz" / "example.quiz.yml"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 N_QUESTIONS = 10
 
 #: Runs before any page script: records performance.now() the first time the page is interactive.
@@ -56,8 +64,10 @@ TTI_PROBE = """(() => {
   new MutationObserver(probe).observe(document, {subtree: true, childList: true, attributes: true});
 })();"""
 OURS_READY = "() => document.querySelector('section[data-ik=\"quiz\"][data-ik-ready]') !== null"
-PEER_READY = ("() => { const l = document.querySelectorAll('label.MCButton'); "
-              "return l.length === %d && Array.prototype.every.call(l, e => typeof e.onclick === 'function'); }")
+PEER_READY = (
+    "() => { const l = document.querySelectorAll('label.MCButton'); "
+    "return l.length === %d && Array.prototype.every.call(l, e => typeof e.onclick === 'function'); }"
+)
 
 
 def bench_questions() -> list[Question]:
@@ -67,7 +77,7 @@ def bench_questions() -> list[Question]:
     for path in banks:
         try:
             bank = load_bank(path)
-        except Exception:  # noqa: BLE001 - a bank being edited must not stop the benchmark
+        except Exception:
             continue
         chosen += [q for q in bank.questions if q.type == "single"]
     if len(chosen) < N_QUESTIONS:
@@ -104,9 +114,11 @@ def jupyterquiz_output(questions: list[Question]) -> tuple[str, str]:
 
 
 def _shell(head: str, body: str) -> str:
-    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1"><title>quiz benchmark</title>'
-            f"{head}</head><body><main>{body}</main></body></html>")
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><title>quiz benchmark</title>'
+        f"{head}</head><body><main>{body}</main></body></html>"
+    )
 
 
 def _section(text: str, start: str, end_marker: str = "/* ---- ") -> str:
@@ -132,13 +144,21 @@ def build_theme_pages(folder: Path, ours_html: str, peer_html: str, peer_js: str
     (book / "_config.yml").write_text(
         "title: Quiz benchmark\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: 'off'\n"
         "sphinx:\n  config:\n    html_static_path: ['static']\n    html_js_files: ['immunokit.js']\n"
-        "    html_css_files: ['immunokit.css']\n    nb_ipywidgets_js: {}\n", encoding="utf-8")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: ours\nchapters:\n  - file: peer\n", encoding="utf-8")
-    peer = f"{peer_html}\n<script type=\"text/javascript\">{peer_js}</script>"
+        "    html_css_files: ['immunokit.css']\n    nb_ipywidgets_js: {}\n",
+        encoding="utf-8",
+    )
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: ours\nchapters:\n  - file: peer\n", encoding="utf-8"
+    )
+    peer = f'{peer_html}\n<script type="text/javascript">{peer_js}</script>'
     for name, title, raw in (("ours", "Our quiz", ours_html), ("peer", "jupyterquiz", peer)):
         (book / f"{name}.md").write_text(f"# {title}\n\n```{{raw}} html\n{raw}\n```\n", encoding="utf-8")
-    proc = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(book)],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(book)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     html_dir = book / "_build" / "html"
     return html_dir if proc.returncode == 0 and (html_dir / "peer.html").exists() else None
 
@@ -150,8 +170,12 @@ def _gz(data: str) -> int:
 def _vnu_errors(page: Path) -> int | None:
     if not VNU.exists() or shutil.which("java") is None:
         return None
-    proc = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout", str(page)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout", str(page)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return sum(1 for m in json.loads(proc.stdout)["messages"] if m.get("type") == "error")
 
 
@@ -159,8 +183,14 @@ def _time_to_interactive(url: str, ready_js: str, n_loads: int, browser: Any) ->
     times, external, errors = [], [], []
     for _ in range(n_loads):
         context = browser.new_context()
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1")
-                      else (external.append(route.request.url), route.abort()))
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith("http://127.0.0.1")
+                else (external.append(route.request.url), route.abort())
+            ),
+        )
         context.add_init_script(TTI_PROBE % ready_js)
         page = context.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -169,8 +199,12 @@ def _time_to_interactive(url: str, ready_js: str, n_loads: int, browser: Any) ->
         page.wait_for_function("window.__tti !== undefined", timeout=30_000)
         times.append(page.evaluate("window.__tti"))
         context.close()
-    return {"tti_ms": [round(t, 1) for t in times], "tti_median_ms": round(statistics.median(times), 1),
-            "external_requests": external, "console_errors": sorted(set(errors))}
+    return {
+        "tti_ms": [round(t, 1) for t in times],
+        "tti_median_ms": round(statistics.median(times), 1),
+        "external_requests": external,
+        "console_errors": sorted(set(errors)),
+    }
 
 
 def measure(n_loads: int = 10, theme: bool = True) -> dict[str, Any]:
@@ -196,12 +230,14 @@ def measure(n_loads: int = 10, theme: bool = True) -> dict[str, Any]:
         head = '<link rel="stylesheet" href="immunokit.css"><script src="immunokit.js"></script>'
         (folder / "ours.html").write_text(_shell(head, ours_html), encoding="utf-8")
         # As myst-nb writes a cell's two outputs: the HTML, then the JavaScript in a script element.
-        body = (f'<div class="cell_output">{peer_html}</div>'
-                f'<div class="cell_output"><script type="text/javascript">{peer_js}</script></div>')
+        body = (
+            f'<div class="cell_output">{peer_html}</div>'
+            f'<div class="cell_output"><script type="text/javascript">{peer_js}</script></div>'
+        )
         (folder / "peer.html").write_text(_shell("", body), encoding="utf-8")
 
         class Quiet(http.server.SimpleHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
         theme_dir = build_theme_pages(folder, ours_html, peer_html, peer_js) if theme else None
@@ -210,7 +246,9 @@ def measure(n_loads: int = 10, theme: bool = True) -> dict[str, Any]:
             for name in ("ours.html", "peer.html", "immunokit.js", "immunokit.css"):
                 shutil.copy(folder / name, theme_dir / "bare" / name)
         root_dir = theme_dir or folder
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root_dir)))
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(Quiet, directory=str(root_dir))
+        )
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}"
         pages = {"bare": (f"{base}/bare" if theme_dir else base)}
@@ -224,9 +262,12 @@ def measure(n_loads: int = 10, theme: bool = True) -> dict[str, Any]:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 for _ in range(n_loads):  # alternate, so drifting load on the machine hits both alike
                     for kind, url in pages.items():
-                        timings[kind]["ours"].append(_time_to_interactive(f"{url}/ours.html", OURS_READY, 1, browser))
+                        timings[kind]["ours"].append(
+                            _time_to_interactive(f"{url}/ours.html", OURS_READY, 1, browser)
+                        )
                         timings[kind]["peer"].append(
-                            _time_to_interactive(f"{url}/peer.html", PEER_READY % n_answers, 1, browser))
+                            _time_to_interactive(f"{url}/peer.html", PEER_READY % n_answers, 1, browser)
+                        )
                 browser.close()
         finally:
             server.shutdown()
@@ -235,9 +276,12 @@ def measure(n_loads: int = 10, theme: bool = True) -> dict[str, Any]:
 
     def merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
         times = [t for r in runs for t in r["tti_ms"]]
-        return {"tti_ms": times, "tti_median_ms": round(statistics.median(times), 1),
-                "external_requests": sorted({u for r in runs for u in r["external_requests"]}),
-                "console_errors": sorted({e for r in runs for e in r["console_errors"]})}
+        return {
+            "tti_ms": times,
+            "tti_median_ms": round(statistics.median(times), 1),
+            "external_requests": sorted({u for r in runs for u in r["external_requests"]}),
+            "console_errors": sorted({e for r in runs for e in r["console_errors"]}),
+        }
 
     quiz_js, quiz_css = _section(js, "/* ---- quiz"), _section(css, "/* ---- quiz")
     html_b, js_b, css_b = len(ours_html.encode()), len(js.encode()), len(css.encode())
@@ -292,7 +336,7 @@ def _book_question_count() -> int:
     for path in sorted((ROOT / "book").glob("*.quiz.yml")):
         try:
             count += len(load_bank(path).questions)
-        except Exception:  # noqa: BLE001 - a bank being edited must not stop the benchmark
+        except Exception:
             continue
     return count
 
@@ -307,33 +351,58 @@ def main(argv: list[str] | None = None) -> int:
     result = measure(n_loads=args.loads, theme=not args.bare)
     ours, peer = result["immunokit"], result["jupyterquiz"]
     rows = [
-        ("bytes / question: HTML + quiz script/style sections", f"{ours['bytes_per_question']:.0f}",
-         f"{peer['bytes_per_question']:.0f}"),
+        (
+            "bytes / question: HTML + quiz script/style sections",
+            f"{ours['bytes_per_question']:.0f}",
+            f"{peer['bytes_per_question']:.0f}",
+        ),
         ("  same, gzip", f"{ours['bytes_per_question_gzip']:.0f}", f"{peer['bytes_per_question_gzip']:.0f}"),
         ("  HTML only (script cached)", f"{ours['html_bytes_per_question']:.0f}", "-"),
-        (f"  cached script spread over the book's {ours['book_questions']} questions",
-         f"{ours['cached_bytes_per_question']:.0f}", "-"),
-        ("  whole immunokit.js + .css charged to these 10", f"{ours['whole_files_bytes_per_question']:.0f}", "-"),
+        (
+            f"  cached script spread over the book's {ours['book_questions']} questions",
+            f"{ours['cached_bytes_per_question']:.0f}",
+            "-",
+        ),
+        (
+            "  whole immunokit.js + .css charged to these 10",
+            f"{ours['whole_files_bytes_per_question']:.0f}",
+            "-",
+        ),
     ]
     for kind in ("theme", "bare"):
         if f"{kind}_tti_median_ms" in ours:
-            rows.append((f"time to interactive, median (ms), {kind} page", f"{ours[f'{kind}_tti_median_ms']:.0f}",
-                         f"{peer[f'{kind}_tti_median_ms']:.0f}"))
+            rows.append(
+                (
+                    f"time to interactive, median (ms), {kind} page",
+                    f"{ours[f'{kind}_tti_median_ms']:.0f}",
+                    f"{peer[f'{kind}_tti_median_ms']:.0f}",
+                )
+            )
     rows += [
         ("Nu Html Checker errors", str(ours["vnu_errors"]), str(peer["vnu_errors"])),
-        ("external requests", str(len(ours.get(f"{ours['tti_page']}_external_requests", []))),
-         str(len(peer.get(f"{peer['tti_page']}_external_requests", [])))),
-        ("console errors", str(len(ours.get(f"{ours['tti_page']}_console_errors", []))),
-         str(len(peer.get(f"{peer['tti_page']}_console_errors", [])))),
+        (
+            "external requests",
+            str(len(ours.get(f"{ours['tti_page']}_external_requests", []))),
+            str(len(peer.get(f"{peer['tti_page']}_external_requests", []))),
+        ),
+        (
+            "console errors",
+            str(len(ours.get(f"{ours['tti_page']}_console_errors", []))),
+            str(len(peer.get(f"{peer['tti_page']}_console_errors", []))),
+        ),
     ]
     width = max(len(r[0]) for r in rows)
-    print(f"{N_QUESTIONS} single-choice questions, {result['n_loads']} cold loads each: {', '.join(result['questions'])}")
+    print(
+        f"{N_QUESTIONS} single-choice questions, {result['n_loads']} cold loads each: {', '.join(result['questions'])}"
+    )
     print(f"{'measure'.ljust(width)} | immunokit | jupyterquiz")
     for name, a, b in rows:
         print(f"{name.ljust(width)} | {a.rjust(9)} | {b}")
     ratio = ours["bytes_per_question"] / peer["bytes_per_question"]
-    print(f"bytes ratio {ratio:.2f} (target ≤ 0.5); interactive ({ours['tti_page']} page) "
-          f"{'no later' if ours['tti_median_ms'] <= peer['tti_median_ms'] else 'LATER'} than jupyterquiz")
+    print(
+        f"bytes ratio {ratio:.2f} (target ≤ 0.5); interactive ({ours['tti_page']} page) "
+        f"{'no later' if ours['tti_median_ms'] <= peer['tti_median_ms'] else 'LATER'} than jupyterquiz"
+    )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0

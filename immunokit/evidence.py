@@ -212,7 +212,8 @@ class TrialTable:
             "<tr>" + "".join(self._cell(t, attr, kind) for attr, _, kind in COLUMNS) + "</tr>" for t in self.trials
         )
         return (
-            f'<div class="ik-sortable" id="{uid}" data-ik="sortable">'
+            f'<div class="ik-sortable" id="{uid}" data-ik="sortable" role="region" tabindex="0" '
+            f'aria-label="{html.escape(self.caption.split(".")[0], quote=True)}">'
             f'<table><caption>{html.escape(self.caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
             '<p class="ik-sr-only ik-live" aria-live="polite"></p></div>'

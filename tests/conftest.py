@@ -63,7 +63,8 @@ class BookBuild:
 
     @property
     def warnings(self) -> list[str]:
-        return [line for line in self.log.splitlines() if "WARNING" in line or "ERROR" in line]
+        """Sphinx's warnings and errors (``WARNING:``/``ERROR:``), not the kernels' own log lines."""
+        return [line for line in self.log.splitlines() if "WARNING:" in line or "ERROR:" in line]
 
 
 @functools.cache

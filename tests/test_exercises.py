@@ -150,8 +150,13 @@ def test_notebooks_carry_valid_nbgrader_metadata_for_every_question(exercise):
             answer, test = cells[f"{q.id}-answer"], cells[q.id]
             assert answer["metadata"]["nbgrader"]["solution"] and not answer["metadata"]["nbgrader"]["locked"]
             assert test["metadata"]["nbgrader"] | {} == {
-                "grade": True, "grade_id": q.id, "locked": True, "points": q.points, "schema_version": 3,
-                "solution": False, "task": False,
+                "grade": True,
+                "grade_id": q.id,
+                "locked": True,
+                "points": q.points,
+                "schema_version": 3,
+                "solution": False,
+                "task": False,
             }
             assert source(test) == f'check("{q.id}", {q.variable})'
             if folder == "exercises":
@@ -176,7 +181,9 @@ def test_the_header_states_objectives_time_and_points(exercise):
     chapter = sorted((ROOT / "book").glob(f"{exercise.chapter}_*.ipynb"))
     if chapter:  # the objective ids must be the chapter's own
         ids = {oid for oid, _ in read_chapter(chapter[0]).objectives}
-        assert set(exercise.objectives) <= ids, f"{exercise.id}: {set(exercise.objectives) - ids} not in {chapter[0].name}"
+        assert set(exercise.objectives) <= ids, (
+            f"{exercise.id}: {set(exercise.objectives) - ids} not in {chapter[0].name}"
+        )
 
 
 def test_stubs_of_functions_keep_signature_and_docstring():
@@ -216,7 +223,9 @@ def test_every_check_passes_on_the_solution(path):
 def test_the_exercise_runs_top_to_bottom_and_every_check_is_not_attempted(path):
     report = _run(path)
     assert report["cell_errors"] == [] and report["cell_timeouts"] == [] and "problem" not in report
-    assert report["verdicts"] and all(v["status"] == "not-attempted" for v in report["verdicts"]), report["verdicts"]
+    assert report["verdicts"] and all(v["status"] == "not-attempted" for v in report["verdicts"]), report[
+        "verdicts"
+    ]
 
 
 def test_reference_answers_of_every_question_are_correct():
@@ -292,8 +301,15 @@ def test_verdicts_name_the_mistake(question, answer, status, words):
 
 def test_a_function_answer_is_tested_case_by_case():
     def no_masking_rule(fever, hypotension, oxygen, treated=False):
-        grades = {"none": 0, "no-vasopressor": 2, "one-vasopressor": 3, "multiple-vasopressors": 4,
-                  "low-flow": 2, "high-flow": 3, "positive-pressure": 4}
+        grades = {
+            "none": 0,
+            "no-vasopressor": 2,
+            "one-vasopressor": 3,
+            "multiple-vasopressors": 4,
+            "low-flow": 2,
+            "high-flow": 3,
+            "positive-pressure": 4,
+        }
         if not fever:
             return 0
         return max(grades[hypotension], grades[oxygen]) or 1
@@ -303,8 +319,7 @@ def test_a_function_answer_is_tested_case_by_case():
     assert "12 of 14 cases pass" in verdict.message
     assert "treated=True" in verdict.message and "fever is no longer required" in verdict.message
 
-    def stub(fever, hypotension, oxygen, treated=False):
-        ...
+    def stub(fever, hypotension, oxygen, treated=False): ...
 
     assert check("crs-01", stub).status is Status.NOT_ATTEMPTED
 
@@ -378,7 +393,11 @@ def test_a_verdict_renders_its_status_in_words_not_colour_alone():
     assert "0 / 2 points" in bundle["text/html"]
     assert bundle["text/plain"].startswith("✗ pk-01: Not yet [0/2 points]")
     assert verdict.to_dict() == {
-        "question": "pk-01", "status": "incorrect", "message": verdict.message, "points": 0.0, "max_points": 2,
+        "question": "pk-01",
+        "status": "incorrect",
+        "message": verdict.message,
+        "points": 0.0,
+        "max_points": 2,
     }
     assert "<script" not in check("pk-05", "<script>").to_html()
 
@@ -388,10 +407,15 @@ def test_each_predefined_mistake_detector_matches_its_slip_and_not_the_right_ans
     detector = mistakes.ALL[name]
     expected = 12.5
     slips = {
-        "micro-vs-milli": expected * 1000, "pico-vs-micro": expected * 1e6, "hours-vs-days": expected / 24,
-        "minutes-vs-hours": expected * 60, "fraction-for-percent": expected / 100,
-        "percent-for-fraction": expected * 100, "ln2-forgotten": expected / np.log(2),
-        "rate-vs-half-life": np.log(2) / expected, "sign-flipped": -expected,
+        "micro-vs-milli": expected * 1000,
+        "pico-vs-micro": expected * 1e6,
+        "hours-vs-days": expected / 24,
+        "minutes-vs-hours": expected * 60,
+        "fraction-for-percent": expected / 100,
+        "percent-for-fraction": expected * 100,
+        "ln2-forgotten": expected / np.log(2),
+        "rate-vs-half-life": np.log(2) / expected,
+        "sign-flipped": -expected,
     }
     assert detector.matches(slips[name], expected, 0.01)
     assert not detector.matches(expected, expected, 0.01)
@@ -404,7 +428,10 @@ def test_numeric_tolerance_edges():
     assert checker.evaluate(102.0)[0] is Status.CORRECT
     assert checker.evaluate(97.9)[0] is Status.INCORRECT
     assert Numeric(0.0, atol=0.5).evaluate(0.4)[0] is Status.CORRECT
-    assert Function(lambda x: x, [Case((1,), description="x=1")], signature="f(x)").evaluate(lambda x: 1.0)[0] is Status.CORRECT
+    assert (
+        Function(lambda x: x, [Case((1,), description="x=1")], signature="f(x)").evaluate(lambda x: 1.0)[0]
+        is Status.CORRECT
+    )
 
 
 def test_run_check_reports_points_from_the_catalogue():
@@ -430,3 +457,9 @@ def test_the_course_map_lists_every_exercise_and_objective():
     assert "<caption>" in html and 'scope="col"' in html
     for oid in cmap.unexamined():  # reported, not hidden
         assert re.fullmatch(r"ch\d{2}-o\d+", oid)
+
+
+def test_the_instructor_guide_offers_every_exercise_for_download():
+    page = (ROOT / "book" / "instructors" / "handing-out.md").read_text(encoding="utf-8")
+    for exercise in exercises():
+        assert f"<../../exercises/{exercise.notebook}>" in page, exercise.notebook

@@ -73,7 +73,11 @@ def test_an_untouched_exercise_is_not_attempted(graded):
 
 def test_common_mistakes_get_targeted_feedback(graded):
     assert statuses(graded, "carol") == {
-        "pk-01": "incorrect", "pk-02": "incorrect", "pk-03": "wrong-type", "pk-04": "correct", "pk-05": "incorrect"
+        "pk-01": "incorrect",
+        "pk-02": "incorrect",
+        "pk-03": "wrong-type",
+        "pk-04": "correct",
+        "pk-05": "incorrect",
     }
     feedback = {q: rs[0].feedback for q, rs in rows_of(graded, "carol").items()}
     assert "factor of 1000" in feedback["pk-01"]
@@ -103,13 +107,21 @@ def test_unusable_submissions_get_one_clear_row_and_not_graded_questions(graded,
     assert [s for s, _ in problems(graded, student)] == [status]
     assert words in problems(graded, student)[0][1]
     assert statuses(graded, student) == dict.fromkeys(QUESTIONS, "not-graded")
-    assert all(r.points == 0 and r.max_points == 2 for r in graded[0] if r.student == student and r.question != SUBMISSION)
+    assert all(
+        r.points == 0 and r.max_points == 2
+        for r in graded[0]
+        if r.student == student and r.question != SUBMISSION
+    )
 
 
 def test_an_infinite_loop_costs_only_its_own_question(graded):
     assert ("cell-timeout", "cell 9 ran longer than 4 s and was interrupted") in problems(graded, "grace")
     assert statuses(graded, "grace") == {
-        "pk-01": "correct", "pk-02": "correct", "pk-03": "missing", "pk-04": "correct", "pk-05": "correct"
+        "pk-01": "correct",
+        "pk-02": "correct",
+        "pk-03": "missing",
+        "pk-04": "correct",
+        "pk-05": "correct",
     }
 
 
@@ -118,7 +130,11 @@ def test_a_cell_that_raises_is_reported_and_the_rest_is_graded(graded):
     assert ("cell-error", "cell 6 raised ZeroDivisionError: float division by zero") in reported
     assert {s for s, _ in reported} == {"cell-error"}
     assert statuses(graded, "heidi") == {
-        "pk-01": "correct", "pk-02": "missing", "pk-03": "correct", "pk-04": "correct", "pk-05": "correct"
+        "pk-01": "correct",
+        "pk-02": "missing",
+        "pk-03": "correct",
+        "pk-04": "correct",
+        "pk-05": "correct",
     }
     missing = rows_of(graded, "heidi")["pk-02"][0]
     assert "half_life_h" in missing.feedback
@@ -129,7 +145,11 @@ def test_deleted_cells_are_named_and_the_missing_question_scores_zero(graded):
     assert [s for s, _ in reported] == ["cells-deleted"]
     assert "pk-05-prompt, pk-05-answer, pk-05" in reported[0][1]
     assert statuses(graded, "ivan") == {
-        "pk-01": "correct", "pk-02": "correct", "pk-03": "correct", "pk-04": "correct", "pk-05": "missing"
+        "pk-01": "correct",
+        "pk-02": "correct",
+        "pk-03": "correct",
+        "pk-04": "correct",
+        "pk-05": "missing",
     }
 
 
@@ -199,3 +219,17 @@ def test_command_line_grades_and_prints_a_summary(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "1 submission(s) graded" in printed and "erin (invalid-json)" in printed
     assert out.read_text(encoding="utf-8").count("\n") == 1 + 1 + len(QUESTIONS)
+
+
+def test_the_fixture_submissions_are_current_with_the_ch04_solution(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_submissions", FIXTURES / "make_submissions.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    for made in sorted(tmp_path.rglob("*.ipynb")):
+        stored = FIXTURES / made.relative_to(tmp_path)
+        assert stored.read_text(encoding="utf-8") == made.read_text(encoding="utf-8"), (
+            f"{stored} is stale: run python tests/fixtures/submissions/make_submissions.py"
+        )

@@ -11,7 +11,7 @@ import pytest
 
 import immunokit.models as models
 from immunokit.models import MAX_FRAMES, Control, Explorer, PlotSpec, render
-from immunokit.models.plotspec import Panel, Series, log_tick_label
+from immunokit.models.plotspec import Panel, Series, log_tick_label, power_of_ten
 
 MODULES = [getattr(models, name) for name in models.EXPLORERS]
 IMG_SRC = re.compile(r'<img class="ik-img" src="(data:image/svg\+xml;base64,[^"]+)"')
@@ -72,11 +72,12 @@ def test_frame_captions_and_alt_text_come_from_the_model(explorer_and_html: tupl
     ex, page = explorer_and_html
     spec = ex.spec(**ex.frame_params(0))
     assert html.escape(spec.alt, quote=True) in page
-    words = ("simulated", "illustrative", "qualitative")
-    module_texts = [s.caption.lower() for s in (spec,)]
-    if ex.title.startswith(("Receptor occupancy",)):
+    if ex.title.startswith("Receptor occupancy"):
         return  # a closed form, not a simulation
-    assert any(w in t for w in words for t in module_texts), f"caption of {ex.title!r} should say what it is"
+    caption = spec.caption.lower()
+    assert any(word in caption for word in ("simulated", "illustrative", "qualitative")), (
+        f"the caption of {ex.title!r} must say whether it is simulated, illustrative or qualitative"
+    )
 
 
 def test_live_slider_resolves_the_model(explorer_and_html: tuple[Explorer, str]) -> None:
@@ -156,3 +157,29 @@ def test_log_tick_labels_are_plain_text() -> None:
         "10⁻⁴",
         "",
     ]
+
+
+def test_powers_of_ten_read_as_numbers() -> None:
+    assert [power_of_ten(v) for v in (1e-5, 3e8, 1e11, 2.4e6, 9.96e4, 0.0)] == [
+        "10⁻⁵",
+        "3×10⁸",
+        "10¹¹",
+        "2.4×10⁶",
+        "10⁵",
+        "0",
+    ]
+    assert (
+        Control("f", "fraction", 1e-5, 1e-9, 0.1, scale="log", fmt="{p10} cells").format(1e-5) == "10⁻⁵ cells"
+    )
+
+
+def test_live_updates_with_fixed_axes_only_redraw_the_lines() -> None:
+    ex = models.blinatumomab.explorer()
+    box = ex.widget()
+    for value in (1.5, 3.0, 4.5):
+        box.sliders["clearance_l_per_h"].value = value
+    assert box.live.full_redraws == 1  # the axes were drawn once; updates blitted the lines and labels
+    assert (
+        f"{models.blinatumomab.time_to_fraction_h(0.9, models.blinatumomab.BlinatumomabParams(4.5)):.1f} h"
+        in (box.last_spec.panels[0].series[2].label)
+    )

@@ -121,7 +121,7 @@ def test_quiz_from_an_invalid_bank_raises_the_same_error() -> None:
 
 
 def test_missing_bank_file_says_where_it_looked() -> None:
-    with pytest.raises(FileNotFoundError, match="nope.quiz.yml.*working directory"):
+    with pytest.raises(FileNotFoundError, match=r"nope\.quiz\.yml.*working directory"):
         Quiz.from_bank("nope.quiz.yml")
 
 
@@ -129,7 +129,12 @@ def test_schema_is_a_valid_json_schema_and_accepts_the_example() -> None:
     Draft202012Validator.check_schema(schema())
     data, messages = check_bank(EXAMPLE)
     assert messages == []
-    assert data is not None and {q["type"] for q in data["questions"]} == {"single", "multiple", "numeric", "ordering"}
+    assert data is not None and {q["type"] for q in data["questions"]} == {
+        "single",
+        "multiple",
+        "numeric",
+        "ordering",
+    }
 
 
 def test_example_bank_loads_typed_questions() -> None:
@@ -147,10 +152,21 @@ def test_objectives_are_checked_against_the_chapter_notebook(tmp_path: Path) -> 
     bank = tmp_path / "ch00_example.quiz.yml"
     bank.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     notebook = {
-        "cells": [{"cell_type": "markdown", "metadata": {}, "source": [
-            "## What you will learn\n", "- `ch00-o1` Explain the schedule.\n", "- `ch00-o2` Name targets.\n",
-            "- `ch00-o3` Compute a steady state.\n"]}],
-        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+        "cells": [
+            {
+                "cell_type": "markdown",
+                "metadata": {},
+                "source": [
+                    "## What you will learn\n",
+                    "- `ch00-o1` Explain the schedule.\n",
+                    "- `ch00-o2` Name targets.\n",
+                    "- `ch00-o3` Compute a steady state.\n",
+                ],
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
     }
     (tmp_path / "ch00_example.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
     _data, messages = check_bank(bank)
@@ -176,12 +192,16 @@ def test_ids_must_be_unique_across_banks(tmp_path: Path) -> None:
     copy.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     messages = check_banks([EXAMPLE, copy])
     assert len(messages) == 6
-    assert messages[0] == ("copy.quiz.yml: question 'ch00-continuous', field 'id': duplicate id across the book "
-                           "(also in example.quiz.yml)")
+    assert messages[0] == (
+        "copy.quiz.yml: question 'ch00-continuous', field 'id': duplicate id across the book "
+        "(also in example.quiz.yml)"
+    )
 
 
 def test_validate_command_lists_every_problem_and_exits_nonzero(capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["validate", str(EXAMPLE), str(BAD / "many_problems.quiz.yml"), str(BAD / "no_correct.quiz.yml")])
+    status = main(
+        ["validate", str(EXAMPLE), str(BAD / "many_problems.quiz.yml"), str(BAD / "no_correct.quiz.yml")]
+    )
     err = capsys.readouterr().err
     assert status == 1
     for message in EXPECTED["many_problems"] + EXPECTED["no_correct"]:

@@ -27,8 +27,13 @@ STATIC = ROOT / "immunokit" / "static"
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
 EXAMPLE = FIXTURES / "example.quiz.yml"
 BANKS = [EXAMPLE, FIXTURES / "gift_special.quiz.yml", *sorted((ROOT / "book").glob("*.quiz.yml"))]
-THEME_CSS = next(ROOT.glob(".venv/lib/python3*/site-packages/pydata_sphinx_theme/theme/pydata_sphinx_theme/"
-                           "static/styles/pydata-sphinx-theme.css"), None)
+THEME_CSS = next(
+    ROOT.glob(
+        ".venv/lib/python3*/site-packages/pydata_sphinx_theme/theme/pydata_sphinx_theme/"
+        "static/styles/pydata-sphinx-theme.css"
+    ),
+    None,
+)
 
 
 def _page(body: str, *, theme: bool = False) -> str:
@@ -53,14 +58,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if THEME_CSS is not None:
         shutil.copy(THEME_CSS, folder / "theme.css")
     example = Quiz.from_bank(EXAMPLE)
-    (folder / "example.html").write_text(_page(example.to_html() + example.to_html(), theme=True), encoding="utf-8")
-    banks = "".join(f'<h2>{p.name}</h2>{Quiz.from_bank(p).to_html()}' for p in BANKS)
+    (folder / "example.html").write_text(
+        _page(example.to_html() + example.to_html(), theme=True), encoding="utf-8"
+    )
+    banks = "".join(f"<h2>{p.name}</h2>{Quiz.from_bank(p).to_html()}" for p in BANKS)
     (folder / "banks.html").write_text(_page(banks), encoding="utf-8")
     return folder
 
 
 @pytest.fixture
-def open_page(new_page: Callable[..., Any], serve_dir: Callable[[Path], str], site: Path) -> Iterator[Callable[..., Any]]:
+def open_page(
+    new_page: Callable[..., Any], serve_dir: Callable[[Path], str], site: Path
+) -> Iterator[Callable[..., Any]]:
     opened: list[Any] = []
 
     def go(name: str, **context: Any) -> Any:
@@ -85,6 +94,7 @@ def option_pos(q: Question, bank_index: int) -> int:
 
 
 # ---- behaviour a reader sees ----------------------------------------------------------------------
+
 
 def test_wrong_answer_shows_that_options_feedback(open_page: Callable[..., Any]) -> None:
     page = open_page("example.html")
@@ -141,7 +151,9 @@ def test_numeric_and_multiple_feedback(open_page: Callable[..., Any]) -> None:
     assert "decimal separator" in li.locator(".ik-verdict").inner_text()
     box.fill("583")
     li.get_by_role("button", name="Check").click()
-    assert li.get_attribute("data-ik-verdict") == "correct" and li.locator('[data-ik-fb="correct"]').is_visible()
+    assert (
+        li.get_attribute("data-ik-verdict") == "correct" and li.locator('[data-ik-fb="correct"]').is_visible()
+    )
 
     q = load_bank(EXAMPLE).get("ch00-blina-facts")
     li = q_locator(page, q.id)
@@ -201,7 +213,8 @@ def test_keyboard_only_path(open_page: Callable[..., Any]) -> None:
     assert after == [before[1], before[0], *before[2:]]
     assert page.evaluate("document.activeElement.closest('li.ik-item').dataset.ikItem") == before[0]
     page.wait_for_function(
-        f"document.querySelector('{first_quiz} .ik-live').textContent.includes('position 2 of 6')")
+        f"document.querySelector('{first_quiz} .ik-live').textContent.includes('position 2 of 6')"
+    )
 
 
 def test_focus_is_visible(open_page: Callable[..., Any]) -> None:
@@ -221,7 +234,8 @@ def test_ids_unique_and_html_structure(open_page: Callable[..., Any]) -> None:
     assert len(ids) == len(set(ids)), "duplicate ids with the same quiz shown twice"
     # Every input has a label; every question is a fieldset with a legend.
     unlabelled = page.eval_on_selector_all(
-        ".ik-quiz input", "els => els.filter(e => !e.labels || e.labels.length === 0).map(e => e.id)")
+        ".ik-quiz input", "els => els.filter(e => !e.labels || e.labels.length === 0).map(e => e.id)"
+    )
     assert unlabelled == []
     assert page.locator(".ik-quiz fieldset > legend").count() == page.locator(".ik-quiz li.ik-q").count()
 
@@ -247,19 +261,34 @@ def test_readable_in_both_theme_modes_and_at_320px(open_page: Callable[..., Any]
     li.locator(f'label:has(input[value="{option_pos(q, 1)}"])').click()
     li.get_by_role("button", name="Check").click()
     body_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    for selector in (".ik-q legend", ".ik-opt label", ".ik-opt-fb", ".ik-verdict-text", ".ik-q-instr", ".ik-btn",
-                     ".ik-btn-primary", ".ik-opt-wrong .ik-opt-mark", ".ik-cite", ".ik-num-in"):
+    for selector in (
+        ".ik-q legend",
+        ".ik-opt label",
+        ".ik-opt-fb",
+        ".ik-verdict-text",
+        ".ik-q-instr",
+        ".ik-btn",
+        ".ik-btn-primary",
+        ".ik-opt-wrong .ik-opt-mark",
+        ".ik-cite",
+        ".ik-num-in",
+    ):
         el = page.locator(f"section.ik-quiz:first-of-type {selector}").first
         color = el.evaluate("e => getComputedStyle(e).color")
-        bg = el.evaluate(
-            "e => { for (let n = e; n; n = n.parentElement) { const c = getComputedStyle(n).backgroundColor;"
-            " if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c; } return null; }") or body_bg
+        bg = (
+            el.evaluate(
+                "e => { for (let n = e; n; n = n.parentElement) { const c = getComputedStyle(n).backgroundColor;"
+                " if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c; } return null; }"
+            )
+            or body_bg
+        )
         assert _contrast(color, bg) >= 4.5, f"{selector} in {mode} mode: {color} on {bg}"
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 320px"
 
 
 # ---- parity: the browser's verdict equals Python's, for every question of every bank ---------------
+
 
 def _answers(q: Question) -> list[Any]:
     """Answers to try, in the browser's terms (display positions / typed text / bank-index orders)."""
@@ -270,13 +299,39 @@ def _answers(q: Question) -> list[Any]:
         return [list(s) for r in range(0, n + 1) for s in itertools.combinations(range(n), r)]
     if q.type == "numeric":
         tol = q.absolute_tolerance
-        values = {q.answer, q.answer + tol, q.answer - tol, q.answer + tol * 1.001 + 1e-6, q.answer - tol * 1.001 - 1e-6,
-                  0.0, -q.answer, q.answer * 1000, q.answer / 1000}
+        values = {
+            q.answer,
+            q.answer + tol,
+            q.answer - tol,
+            q.answer + tol * 1.001 + 1e-6,
+            q.answer - tol * 1.001 - 1e-6,
+            0.0,
+            -q.answer,
+            q.answer * 1000,
+            q.answer / 1000,
+        }
         for m in q.mistakes:
-            values |= {m.value, m.value + m.tolerance, m.value - m.tolerance, m.value + m.tolerance * 1.01 + 1e-9}
+            values |= {
+                m.value,
+                m.value + m.tolerance,
+                m.value - m.tolerance,
+                m.value + m.tolerance * 1.01 + 1e-9,
+            }
         typed = [repr(v) for v in sorted(values)] + [f"{v:g}" for v in sorted(values)]
-        typed += ["", "  ", "abc", "1,5", f"{q.answer} {q.units}", f"{q.answer:e}", f"{q.answer}{q.units.upper()}",
-                  "5×10^2", "−3", ".5", "1e999", "12 34"]
+        typed += [
+            "",
+            "  ",
+            "abc",
+            "1,5",
+            f"{q.answer} {q.units}",
+            f"{q.answer:e}",
+            f"{q.answer}{q.units.upper()}",
+            "5×10^2",
+            "−3",
+            ".5",
+            "1e999",
+            "12 34",
+        ]
         return typed
     n = len(q.items)
     perms = [list(p) for p in itertools.permutations(range(n))]
@@ -331,7 +386,7 @@ def test_parity_through_the_page_for_every_option(open_page: Callable[..., Any])
             if q.type in ("single", "multiple"):
                 answers: list[Any] = [[p] for p in range(len(q.options))]
             elif q.type == "numeric":
-                answers = _answers(q)[:12] + ["", "abc"]
+                answers = [*_answers(q)[:12], "", "abc"]
             else:
                 answers = [None]  # the order as shown
             shown = page.evaluate(
@@ -370,7 +425,11 @@ def test_parity_through_the_page_for_every_option(open_page: Callable[..., Any])
                 if q.type in ("single", "multiple"):
                     assert sorted(order[p] for p in got["fb"]) == sorted(v.chosen), f"{q.id} {answer!r}"
                 if q.type == "numeric" and v.status != "invalid":
-                    want = "correct" if v.correct else (f"mistake-{v.mistake}" if v.mistake is not None else "incorrect")
+                    want = (
+                        "correct"
+                        if v.correct
+                        else (f"mistake-{v.mistake}" if v.mistake is not None else "incorrect")
+                    )
                     assert got["num"] == want, f"{q.id} {answer!r}"
 
 
@@ -387,7 +446,51 @@ def test_no_axe_violations_in_the_quiz(open_page: Callable[..., Any]) -> None:
     page.add_script_tag(path=str(AXE))
     for mode in ("light", "dark"):
         page.evaluate(f"document.documentElement.dataset.theme = '{mode}'")
-        result = page.evaluate("async () => await axe.run({include: [['section.ik-quiz']]}, "
-                               "{resultTypes: ['violations']})")
+        result = page.evaluate(
+            "async () => await axe.run({include: [['section.ik-quiz']]}, {resultTypes: ['violations']})"
+        )
         violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
         assert violations == [], f"{mode}: {violations}"
+
+
+# ---- the quizzes of the built book ----------------------------------------------------------------
+
+
+def _chapter_pages_with_banks() -> list[tuple[str, Path]]:
+    pages = []
+    for bank in sorted((ROOT / "book").glob("*.quiz.yml")):
+        stem = bank.name.removesuffix(".quiz.yml")
+        if (ROOT / "book" / f"{stem}.ipynb").exists() or (ROOT / "book" / f"{stem}.md").exists():
+            pages.append((f"book/{stem}.html", bank))
+    return pages
+
+
+@pytest.mark.build
+@pytest.mark.parametrize(("page_path", "bank_path"), _chapter_pages_with_banks())
+def test_built_chapter_quiz_answers_in_the_browser(
+    new_page: Callable[..., Any], book_url: str, built_book: Path, page_path: str, bank_path: Path
+) -> None:
+    """In the built chapter: the quiz is the static rendering of the current bank and grades answers."""
+    page = new_page()
+    page.goto(f"{book_url}/{page_path}")
+    page.wait_for_selector('section[data-ik="quiz"][data-ik-ready]')
+    bank = load_bank(bank_path)
+    data = json.loads(page.locator("section.ik-quiz script.ik-quiz-data").first.text_content() or "{}")
+    from immunokit.quiz.static import quiz_data
+
+    assert data == json.loads(json.dumps(quiz_data(bank.questions))), "the page shows an out-of-date bank"
+    q = next(q for q in bank.questions if q.type == "single")
+    li = q_locator(page, q.id)
+    wrong = next(i for i, o in enumerate(q.options) if not o.correct)
+    li.locator(f'label:has(input[value="{option_pos(q, wrong)}"])').click()
+    li.get_by_role("button", name="Check").click()
+    assert li.get_attribute("data-ik-verdict") == "incorrect"
+    fb = li.locator(".ik-opt-fb:visible")
+    assert fb.count() == 1 and fb.inner_text().startswith("✗ Wrong choice:")
+    li.get_by_role("button", name="Try again").click()
+    right = next(i for i, o in enumerate(q.options) if o.correct)
+    li.locator(f'label:has(input[value="{option_pos(q, right)}"])').click()
+    li.get_by_role("button", name="Check").click()
+    assert li.get_attribute("data-ik-verdict") == "correct"
+    assert page.locator(".ik-quiz-score").first.inner_text().startswith(f"Score: 1 of {len(bank.questions)}")
+    assert page.ik_external == [] and page.ik_console_errors == []

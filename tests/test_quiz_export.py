@@ -69,7 +69,9 @@ class GiftQuestion:
 def parse_gift(source: str) -> list[GiftQuestion]:
     blocks = []
     for block in re.split(r"\n\s*\n", source):
-        lines = [ln for ln in block.splitlines() if not ln.startswith("//") and not ln.startswith("$CATEGORY")]
+        lines = [
+            ln for ln in block.splitlines() if not ln.startswith("//") and not ln.startswith("$CATEGORY")
+        ]
         if any(ln.strip() for ln in lines):
             blocks.append("\n".join(lines))
     questions = []
@@ -102,12 +104,15 @@ def parse_gift(source: str) -> list[GiftQuestion]:
                 weight, entry = text(entry[1:end]), entry[end + 1 :]
             hash_ = find(entry, "#")
             feedback = text(entry[hash_ + 1 :]) if hash_ >= 0 else None
-            q.answers.append(GiftAnswer(body[a][0], weight, text(entry[:hash_] if hash_ >= 0 else entry), feedback))
+            q.answers.append(
+                GiftAnswer(body[a][0], weight, text(entry[:hash_] if hash_ >= 0 else entry), feedback)
+            )
         questions.append(q)
     return questions
 
 
 # ---- tests -------------------------------------------------------------------------------------
+
 
 def test_gift_escape_every_special_character() -> None:
     assert gift_escape("~=#{}:\\") == "\\~\\=\\#\\{\\}\\:\\\\"
@@ -132,7 +137,8 @@ def test_special_characters_round_trip_through_gift() -> None:
     multi = bank.get("ch00-gift-multiple")
     p = parsed[multi.id]
     assert [(a.marker, a.weight, a.text, a.feedback) for a in p.answers] == [
-        ("~", "50" if o.correct else "-50", inline_html(o.text), inline_html(o.feedback)) for o in multi.options
+        ("~", "50" if o.correct else "-50", inline_html(o.text), inline_html(o.feedback))
+        for o in multi.options
     ]
 
     num = bank.get("ch00-gift-numeric")
@@ -170,8 +176,14 @@ def test_answer_key_lists_every_answer_and_explanation() -> None:
     assert "**✔ correct**: Its half-life is only about 2 hours." in key
     assert "**Answer:** 583.33 pg/mL (± 5%)" in key
     assert "- If 14 ± 0.5: You divided µg per *day*" in key
-    steps = ["1. Leukapheresis", "2. T-cell activation", "3. Transfer of the CAR gene",
-             "4. Expansion of the CAR T cells", "5. Lymphodepleting chemotherapy", "6. Infusion of the CAR T cells"]
+    steps = [
+        "1. Leukapheresis",
+        "2. T-cell activation",
+        "3. Transfer of the CAR gene",
+        "4. Expansion of the CAR T cells",
+        "5. Lymphodepleting chemotherapy",
+        "6. Infusion of the CAR T cells",
+    ]
     assert "\n".join(steps) in key
     assert "C<sub>ss</sub>" in key  # ^sup^/~sub~ as HTML, the rest as Markdown
 
@@ -190,7 +202,10 @@ def test_export_command_writes_both_files(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_export_command_refuses_an_invalid_bank(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert main(["export", str(FIXTURES / "bad" / "no_correct.quiz.yml"), "--gift", str(tmp_path / "x.gift")]) == 1
+    assert (
+        main(["export", str(FIXTURES / "bad" / "no_correct.quiz.yml"), "--gift", str(tmp_path / "x.gift")])
+        == 1
+    )
     assert "no option is marked correct" in capsys.readouterr().err
     assert not (tmp_path / "x.gift").exists()
     assert main(["export", str(EXAMPLE)]) == 2

@@ -19,19 +19,44 @@ def bank():  # type: ignore[no-untyped-def]
     return load_bank(EXAMPLE)
 
 
-def numeric(answer: float, *, tol: float | None = None, pct: float | None = None, units: str = "pg/mL",
-            mistakes: tuple[Mistake, ...] = ()) -> Question:
-    return Question(id="ch00-n", objective="ch00-o1", type="numeric", prompt="p", explanation="e", answer=answer,
-                    tolerance=tol, tolerance_percent=pct, units=units, feedback_correct="yes",
-                    feedback_incorrect="no", mistakes=mistakes)
+def numeric(
+    answer: float,
+    *,
+    tol: float | None = None,
+    pct: float | None = None,
+    units: str = "pg/mL",
+    mistakes: tuple[Mistake, ...] = (),
+) -> Question:
+    return Question(
+        id="ch00-n",
+        objective="ch00-o1",
+        type="numeric",
+        prompt="p",
+        explanation="e",
+        answer=answer,
+        tolerance=tol,
+        tolerance_percent=pct,
+        units=units,
+        feedback_correct="yes",
+        feedback_incorrect="no",
+        mistakes=mistakes,
+    )
 
 
 def multiple(flags: list[bool], scoring: str) -> Question:
-    return Question(id="ch00-m", objective="ch00-o1", type="multiple", prompt="p", explanation="e",
-                    scoring=scoring, options=tuple(Option(f"o{i}", f, f"fb{i}") for i, f in enumerate(flags)))
+    return Question(
+        id="ch00-m",
+        objective="ch00-o1",
+        type="multiple",
+        prompt="p",
+        explanation="e",
+        scoring=scoring,
+        options=tuple(Option(f"o{i}", f, f"fb{i}") for i, f in enumerate(flags)),
+    )
 
 
 # ---- single -------------------------------------------------------------------------------------
+
 
 def test_single_choice_right_and_wrong(bank) -> None:  # type: ignore[no-untyped-def]
     q = bank.get("ch00-continuous")
@@ -54,14 +79,17 @@ def test_single_choice_rejects_an_index_outside_the_options(bank) -> None:  # ty
 
 # ---- multiple -----------------------------------------------------------------------------------
 
+
 def test_all_or_nothing_scores_only_the_exact_set() -> None:
     q = multiple([True, True, False], "all-or-nothing")
     assert grade(q, [0, 1]).score == 1.0
     assert grade(q, [1, 0, 1]).status == "correct"  # repeated picks count once
     v = grade(q, [0])
     assert (v.status, v.score) == ("incorrect", 0.0)
-    assert v.message == ("You chose 1 of the 2 correct options and 0 incorrect options. "
-                         "Only the exact set of correct options scores.")
+    assert v.message == (
+        "You chose 1 of the 2 correct options and 0 incorrect options. "
+        "Only the exact set of correct options scores."
+    )
     assert grade(q, [0, 1, 2]).score == 0.0
 
 
@@ -70,9 +98,9 @@ def test_all_or_nothing_scores_only_the_exact_set() -> None:
     [
         ([0, 1], 1.0, "correct"),
         ([0], 0.5, "partial"),
-        ([0, 2], 0.0, "incorrect"),       # (1 − 1) / 2
-        ([0, 1, 2], 0.5, "partial"),      # (2 − 1) / 2
-        ([2, 3], 0.0, "incorrect"),       # (0 − 2) / 2 floored at 0
+        ([0, 2], 0.0, "incorrect"),  # (1 − 1) / 2
+        ([0, 1, 2], 0.5, "partial"),  # (2 − 1) / 2
+        ([2, 3], 0.0, "incorrect"),  # (0 − 2) / 2 floored at 0
         ([0, 1, 2, 3], 0.0, "incorrect"),
     ],
 )
@@ -86,8 +114,10 @@ def test_partial_message_states_the_rule() -> None:
     assert v.score == 0.0
     v = grade(multiple([True, True, True, False], "partial"), [0, 1, 3])
     assert v.score == pytest.approx(1 / 3)
-    assert v.message == ("You chose 2 of the 3 correct options and 1 incorrect option. Score 0.33 of 1: correct "
-                         "picks minus incorrect picks, divided by 3, and never below 0.")
+    assert v.message == (
+        "You chose 2 of the 3 correct options and 1 incorrect option. Score 0.33 of 1: correct "
+        "picks minus incorrect picks, divided by 3, and never below 0."
+    )
 
 
 def test_multiple_without_picks_is_not_graded() -> None:
@@ -96,13 +126,23 @@ def test_multiple_without_picks_is_not_graded() -> None:
 
 # ---- numeric ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("typed", "status"),
     [
-        (525, "correct"), (500, "correct"), (550, "correct"),   # edges are inclusive
-        (499.99, "incorrect"), (550.01, "incorrect"),
-        ("525", "correct"), ("5.25e2", "correct"), ("5.25×10^2", "correct"), ("5.25x10^2", "correct"),
-        ("525 pg/mL", "correct"), ("525pg/ml", "correct"), (" 5 25 ", "correct"), ("+550", "correct"),
+        (525, "correct"),
+        (500, "correct"),
+        (550, "correct"),  # edges are inclusive
+        (499.99, "incorrect"),
+        (550.01, "incorrect"),
+        ("525", "correct"),
+        ("5.25e2", "correct"),
+        ("5.25×10^2", "correct"),
+        ("5.25x10^2", "correct"),
+        ("525 pg/mL", "correct"),
+        ("525pg/ml", "correct"),
+        (" 5 25 ", "correct"),
+        ("+550", "correct"),
     ],
 )
 def test_absolute_tolerance_edges_inclusive(typed: object, status: str) -> None:
@@ -130,7 +170,9 @@ def test_zero_tolerance_needs_the_exact_number() -> None:
 
 
 def test_targeted_mistakes_give_their_feedback_index() -> None:
-    q = numeric(583.33, pct=5, mistakes=(Mistake(14, 0.5, "per day vs per hour"), Mistake(0.583, 0.03, "µg/L")))
+    q = numeric(
+        583.33, pct=5, mistakes=(Mistake(14, 0.5, "per day vs per hour"), Mistake(0.583, 0.03, "µg/L"))
+    )
     assert grade(q, "14.2").mistake == 0
     assert grade(q, "0.6").mistake == 1
     v = grade(q, "100")
@@ -176,6 +218,7 @@ def test_unit_display() -> None:
 
 # ---- ordering -----------------------------------------------------------------------------------
 
+
 def test_ordering_counts_items_in_place(bank) -> None:  # type: ignore[no-untyped-def]
     q = bank.get("ch00-cart-steps")
     assert grade(q, [0, 1, 2, 3, 4, 5]).correct
@@ -192,25 +235,50 @@ def test_ordering_answer_must_be_a_permutation(bank) -> None:  # type: ignore[no
 
 # ---- shuffling and score display ----------------------------------------------------------------
 
+
 def test_shuffle_is_seeded_by_the_question_id(bank) -> None:  # type: ignore[no-untyped-def]
     q = bank.get("ch00-continuous")
     again = load_bank(EXAMPLE).get("ch00-continuous")
     assert q.display_order() == again.display_order()
     assert sorted(q.display_order()) == [0, 1, 2, 3]
-    orders = {tuple(Question(id=f"ch00-q{i}", objective="ch00-o1", type="single", prompt="p", explanation="e",
-                             options=q.options).display_order()) for i in range(30)}
+    orders = {
+        tuple(
+            Question(
+                id=f"ch00-q{i}",
+                objective="ch00-o1",
+                type="single",
+                prompt="p",
+                explanation="e",
+                options=q.options,
+            ).display_order()
+        )
+        for i in range(30)
+    }
     assert len(orders) > 5  # different ids give different orders
 
 
 def test_ordering_shuffle_never_shows_the_solution() -> None:
     for i in range(200):
-        q = Question(id=f"ch00-o{i}", objective="ch00-o1", type="ordering", prompt="p", explanation="e",
-                     items=("a", "b"))
+        q = Question(
+            id=f"ch00-o{i}",
+            objective="ch00-o1",
+            type="ordering",
+            prompt="p",
+            explanation="e",
+            items=("a", "b"),
+        )
         assert q.display_order() == [1, 0]
 
 
 def test_format_score() -> None:
-    assert [format_score(x) for x in (0, 3, 2.5, 1 / 3, 2 / 3, 7.999)] == ["0", "3", "2.5", "0.33", "0.67", "8"]
+    assert [format_score(x) for x in (0, 3, 2.5, 1 / 3, 2 / 3, 7.999)] == [
+        "0",
+        "3",
+        "2.5",
+        "0.33",
+        "0.67",
+        "8",
+    ]
 
 
 def test_quiz_score_uses_the_latest_attempt_of_each_question(bank) -> None:  # type: ignore[no-untyped-def]
@@ -225,8 +293,10 @@ def test_quiz_score_uses_the_latest_attempt_of_each_question(bank) -> None:  # t
     assert quiz.score_text() == "Score: 1.5 of 6"
     rows = quiz.results()
     assert [(r["question"], r["attempt"], r["status"]) for r in rows] == [
-        ("ch00-continuous", 1, "incorrect"), ("ch00-continuous", 2, "correct"),
-        ("ch00-blina-facts", 1, "incorrect"), ("ch00-blina-facts", 2, "partial"),
+        ("ch00-continuous", 1, "incorrect"),
+        ("ch00-continuous", 2, "correct"),
+        ("ch00-blina-facts", 1, "incorrect"),
+        ("ch00-blina-facts", 2, "partial"),
     ]
     assert rows[1]["answer"] == "Its half-life is only about 2 hours."
     assert "ch00-blina-facts  ch00-o1" in str(rows)
@@ -238,7 +308,11 @@ def test_every_answer_to_every_example_question_grades_without_error(bank) -> No
         if q.type == "single":
             assert sum(grade(q, i).correct for i in range(len(q.options))) == 1
         elif q.type == "multiple":
-            subsets = [s for r in range(1, len(q.options) + 1) for s in itertools.combinations(range(len(q.options)), r)]
+            subsets = [
+                s
+                for r in range(1, len(q.options) + 1)
+                for s in itertools.combinations(range(len(q.options)), r)
+            ]
             assert sum(grade(q, s).correct for s in subsets) == 1
         elif q.type == "ordering":
             perms = list(itertools.permutations(range(len(q.items))))

@@ -142,3 +142,11 @@ def test_from_bank_selects_ids_in_the_given_order() -> None:
     assert [q.id for q in quiz.questions] == ["ch00-css", "ch00-continuous"]
     with pytest.raises(Exception, match="no question with id 'ch00-nope'"):
         Quiz.from_bank(EXAMPLE, ids=["ch00-nope"])
+
+
+def test_widget_labels_keep_super_and_subscripts_readable() -> None:
+    from immunokit.quiz.live import widget_text
+
+    assert widget_text("MRD below 10^-4^") == "MRD below 10⁻⁴"  # never "10-4"
+    assert widget_text("C~ss~ = R~0~ / CL") == "C_ss = R₀ / CL"
+    assert widget_text("**CD3ζ** and `scFv`") == "CD3ζ and scFv"

@@ -31,7 +31,7 @@ class _Collector(html.parser.HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
         a = dict(attrs)
-        if "id" in a and a["id"]:
+        if a.get("id"):
             self.ids.append(a["id"])
         if tag == "script":
             self._in_script = a
@@ -65,7 +65,7 @@ def test_grading_data_cannot_close_its_script_element(tmp_path: Path) -> None:
     bank = tmp_path / "x.quiz.yml"
     bank.write_text(text, encoding="utf-8")
     markup = Quiz.from_bank(bank).to_html()
-    (_attrs, data), = parse(markup).scripts
+    ((_attrs, data),) = parse(markup).scripts
     assert "</script>" not in data
     assert json.loads(data)["questions"][4]["units"] == "pg/mL</script><b>"
 
@@ -86,6 +86,7 @@ def test_the_same_build_gives_the_same_html_and_ids_stay_unique_on_a_page() -> N
     first, second = quiz.to_html(), quiz.to_html()
     ids = parse(first + second).ids
     assert len(ids) == len(set(ids))
+
     # Only the counter of repeated renderings differs: without it the HTML is identical.
     def strip(markup: str) -> str:
         root = parse(markup).ids[0]  # the section's id prefixes every other id and input name
@@ -106,18 +107,27 @@ def test_markup_of_question_types() -> None:
     assert "Scored all-or-nothing: only the exact set of correct options scores." in markup
     assert "Type a number, in pg/mL." in markup
     assert "Score: <span" in markup
-    assert "<details class=\"ik-hint\"><summary>Hint</summary>" in markup
+    assert '<details class="ik-hint"><summary>Hint</summary>' in markup
 
 
-@pytest.mark.skipif(not VNU.exists() or shutil.which("java") is None, reason="node_modules/vnu-jar or java missing")
+@pytest.mark.skipif(
+    not VNU.exists() or shutil.which("java") is None, reason="node_modules/vnu-jar or java missing"
+)
 def test_quiz_html_is_valid_for_the_nu_html_checker(tmp_path: Path) -> None:
     banks = [EXAMPLE, EXAMPLE, SPECIAL, *sorted((ROOT / "book").glob("*.quiz.yml"))]
     body = "".join(Quiz.from_bank(p).to_html() for p in banks)
     page = tmp_path / "quiz.html"
-    page.write_text('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>quiz</title></head>'
-                    f"<body><main>{body}</main></body></html>", encoding="utf-8")
-    proc = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--stdout", str(page)],
-                          capture_output=True, text=True, timeout=300)
+    page.write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>quiz</title></head>'
+        f"<body><main>{body}</main></body></html>",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--stdout", str(page)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     messages = json.loads(proc.stdout)["messages"]
     assert [m for m in messages if m.get("type") == "error"] == []
     assert [m for m in messages if m.get("subType") == "warning"] == []
@@ -129,9 +139,13 @@ def test_citations_show_author_year_and_link_the_doi(tmp_path: Path) -> None:
         "@article{zhu2016,\n  author = {Zhu, Min and Wu, Benjamin and others},\n  year = {2016},\n"
         "  doi = {10.1007/s40262-016-0405-4}\n}\n"
         "@manual{bms2026,\n  author       = {{E.R. Squibb \\& Sons, L.L.C.}},\n  year = {2026}\n}\n"
-        "@article{km1958,\n  author = {Kaplan, E. L. and Paul Meier},\n  year = \"1958\"\n}\n",
-        encoding="utf-8")
-    assert cite_html("zhu2016", bib) == 'Source: <a href="https://doi.org/10.1007/s40262-016-0405-4">Zhu et al. (2016)</a>.'
+        '@article{km1958,\n  author = {Kaplan, E. L. and Paul Meier},\n  year = "1958"\n}\n',
+        encoding="utf-8",
+    )
+    assert (
+        cite_html("zhu2016", bib)
+        == 'Source: <a href="https://doi.org/10.1007/s40262-016-0405-4">Zhu et al. (2016)</a>.'
+    )
     assert cite_html("bms2026", bib) == "Source: E.R. Squibb &amp; Sons, L.L.C. (2026)."
     assert cite_html("km1958", bib) == "Source: Kaplan and Meier (1958)."
     assert cite_html("missing2020", bib) == "Source: missing2020."

@@ -147,7 +147,9 @@ class Numeric(Checker):
                 except ValueError:
                     extra = " Assign the number itself, not text."
             elif isinstance(answer, (np.ndarray, list, tuple)):
-                extra = " Pick the single value the question asks for (for example one element, or the last one)."
+                extra = (
+                    " Pick the single value the question asks for (for example one element, or the last one)."
+                )
             elif isinstance(answer, complex):
                 extra = " A complex number cannot be a concentration or a time; check for a square root of a negative."
             return Status.WRONG_TYPE, f"Expected {self.expects()}, got {describe_value(answer)}.{extra}", 0.0
@@ -300,9 +302,7 @@ class Function(Checker):
                 got = answer(*case.args, **case.kwargs)
             except Exception as err:  # the student's code may raise anything
                 if not first_failure:
-                    first_failure = (
-                        f"For {case.description}, your function raised {type(err).__name__}: {err}. {case.lesson}"
-                    )
+                    first_failure = f"For {case.description}, your function raised {type(err).__name__}: {err}. {case.lesson}"
                 continue
             if is_unattempted(got):
                 nothing_returned += 1
@@ -346,10 +346,14 @@ class Values(Checker):
 
     def evaluate(self, answer: Any) -> Outcome:
         want = self.value()
-        if isinstance(answer, (str, bytes, dict)) or (as_real(answer) is not None and not isinstance(answer, np.ndarray)):
+        if isinstance(answer, (str, bytes, dict)) or (
+            as_real(answer) is not None and not isinstance(answer, np.ndarray)
+        ):
             return Status.WRONG_TYPE, f"Expected {self.expects()}, got {describe_value(answer)}.", 0.0
         try:
-            got = np.asarray(list(answer) if not isinstance(answer, np.ndarray) else answer, dtype=float).reshape(-1)
+            got = np.asarray(
+                list(answer) if not isinstance(answer, np.ndarray) else answer, dtype=float
+            ).reshape(-1)
         except (TypeError, ValueError):
             return Status.WRONG_TYPE, f"Expected {self.expects()}, got {describe_value(answer)}.", 0.0
         if got.shape != want.shape:
@@ -493,7 +497,9 @@ def hint(question_id: str) -> Hint:
 
     question = find_question(question_id) if isinstance(question_id, str) else None
     if question is None:
-        return Hint(str(question_id), 0, 0, f"There is no question {question_id!r}; copy the id from the exercise.")
+        return Hint(
+            str(question_id), 0, 0, f"There is no question {question_id!r}; copy the id from the exercise."
+        )
     return _LADDER.reveal(question.id, question.hints)
 
 

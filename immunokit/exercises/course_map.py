@@ -44,6 +44,11 @@ class ChapterRow:
     exercise_by_objective: dict[str, list[str]] = field(default_factory=dict)
     exercises: list[str] = field(default_factory=list)
 
+    @property
+    def number(self) -> int:
+        """The chapter number (3 for ``ch03``)."""
+        return int(self.chapter[2:])
+
     def unexamined(self) -> list[str]:
         """Objective ids that no quiz question and no exercise question tests."""
         return [
@@ -131,14 +136,20 @@ def to_markdown(rows: Sequence[ChapterRow]) -> str:
     ]
     for row in rows:
         out.append(
-            f"| {row.chapter.upper()} {plain_text(row.title)} | about {row.minutes} min | {len(row.objectives)} "
+            f"| {row.number}. {plain_text(row.title)} | about {row.minutes} min | {len(row.objectives)} "
             f"| {row.quiz_questions} | {'; '.join(_exercise_cell(row)) or '—'} |"
         )
-    out += ["", "| Objective | What the student can do | Quiz questions | Exercise questions |", "| --- | --- | --- | --- |"]
+    out += [
+        "",
+        "| Objective | What the student can do | Quiz questions | Exercise questions |",
+        "| --- | --- | --- | --- |",
+    ]
     for row in rows:
         for oid, text in row.objectives:
             exercise_questions = ", ".join(row.exercise_by_objective.get(oid, [])) or "—"
-            out.append(f"| `{oid}` | {plain_text(text)} | {row.quiz_by_objective.get(oid, 0)} | {exercise_questions} |")
+            out.append(
+                f"| `{oid}` | {plain_text(text)} | {row.quiz_by_objective.get(oid, 0)} | {exercise_questions} |"
+            )
     return "\n".join(out) + "\n"
 
 
@@ -146,18 +157,18 @@ def to_html(rows: Sequence[ChapterRow]) -> str:
     """The map as two accessible HTML tables (captions, column headers with scope)."""
     esc = html.escape
     head = (
-        '<table class="ik-course-map"><caption>Chapters: time, objectives, quiz and exercise</caption>'
+        '<table class="ik-course-map table"><caption>Chapters: time, objectives, quiz and exercise</caption>'
         '<thead><tr><th scope="col">Chapter</th><th scope="col">Reading and model time</th>'
         '<th scope="col">Objectives</th><th scope="col">Quiz questions</th><th scope="col">Exercise</th></tr></thead><tbody>'
     )
     body = "".join(
-        f'<tr><th scope="row">{esc(row.chapter.upper())} {inline_html(row.title)}</th>'
+        f'<tr><th scope="row">{row.number}. {inline_html(row.title)}</th>'
         f"<td>about {esc(row.minutes)} min</td><td>{len(row.objectives)}</td><td>{row.quiz_questions}</td>"
         f"<td>{'<br>'.join(esc(c) for c in _exercise_cell(row)) or '—'}</td></tr>"
         for row in rows
     )
     second = (
-        '</tbody></table><table class="ik-course-map"><caption>Objectives and what examines them</caption>'
+        '</tbody></table><table class="ik-course-map table"><caption>Objectives and what examines them</caption>'
         '<thead><tr><th scope="col">Objective</th><th scope="col">What the student can do</th>'
         '<th scope="col">Quiz questions</th><th scope="col">Exercise questions</th></tr></thead><tbody>'
     )
@@ -197,8 +208,12 @@ def course_map(root: Path | None = None) -> CourseMap:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m immunokit.exercises.course_map", description=__doc__.splitlines()[0])
-    parser.add_argument("--unexamined", action="store_true", help="list objectives nothing examines; exit 1 if any")
+    parser = argparse.ArgumentParser(
+        prog="python -m immunokit.exercises.course_map", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--unexamined", action="store_true", help="list objectives nothing examines; exit 1 if any"
+    )
     args = parser.parse_args(argv)
     cmap = course_map()
     if args.unexamined:

@@ -134,7 +134,9 @@ def strip_code_solutions(source: str, describe: dict[str, str]) -> str:
             if j == len(lines):
                 raise GenerationError(f"{BEGIN!r} at line {i + 1} has no {END!r}")
             region = textwrap.dedent("\n".join(lines[i + 1 : j]))
-            out.extend(indent + stub_line if stub_line else stub_line for stub_line in stub_for(region, describe))
+            out.extend(
+                indent + stub_line if stub_line else stub_line for stub_line in stub_for(region, describe)
+            )
             i = j + 1
             continue
         if line.strip() == END:
@@ -208,7 +210,9 @@ def generate_notebook(solution: Path) -> str:
     meta = nb.metadata.get("immunokit", {})
     exercise = find_exercise(meta.get("exercise", "")) if isinstance(meta, dict) else None
     if exercise is None:
-        raise GenerationError(f"{solution}: metadata immunokit.exercise {meta.get('exercise')!r} is not in the catalog")
+        raise GenerationError(
+            f"{solution}: metadata immunokit.exercise {meta.get('exercise')!r} is not in the catalog"
+        )
     if exercise.notebook != solution.name:
         raise GenerationError(f"{solution}: exercise {exercise.id} is registered for {exercise.notebook}")
     describe = _describe_map(exercise)
@@ -227,7 +231,11 @@ def generate_notebook(solution: Path) -> str:
                 new.execution_count = None
             elif cell.cell_type == "markdown":
                 new.source = strip_markdown_solutions(cell.source)
-                if has_solution(cell.source) and new.source.strip() in ("", MD_STUB) and not cell.metadata.get("nbgrader"):
+                if (
+                    has_solution(cell.source)
+                    and new.source.strip() in ("", MD_STUB)
+                    and not cell.metadata.get("nbgrader")
+                ):
                     continue
         except GenerationError as err:
             raise GenerationError(f"{where}: {err}") from err
@@ -278,7 +286,9 @@ def stale(root: Path) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m immunokit.exercises.generate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m immunokit.exercises.generate", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--check", action="store_true", help="only check that exercises/ is current")
     parser.add_argument("--root", type=Path, default=None, help="repository root (default: this checkout)")
     args = parser.parse_args(argv)

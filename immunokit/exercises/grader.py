@@ -190,7 +190,9 @@ def preflight(student: str, path: Path, expected: str | None) -> Preflight:
         message = getattr(err, "message", None) or str(err)
         return fatal("invalid-notebook", f"{path.name} is JSON but not a valid notebook: {message[:300]}")
     meta = data.get("metadata", {}).get("immunokit", {})
-    declared = find_exercise(meta.get("exercise", "")) if isinstance(meta, dict) and meta.get("exercise") else None
+    declared = (
+        find_exercise(meta.get("exercise", "")) if isinstance(meta, dict) and meta.get("exercise") else None
+    )
     if expected_ex and declared and declared.id != expected_ex.id:
         return fatal(
             "wrong-exercise",
@@ -199,7 +201,9 @@ def preflight(student: str, path: Path, expected: str | None) -> Preflight:
         )
     exercise = expected_ex or declared
     if exercise is None:
-        return fatal("unknown-exercise", f"{path.name}: no exercise named by --exercise, the file name or metadata")
+        return fatal(
+            "unknown-exercise", f"{path.name}: no exercise named by --exercise, the file name or metadata"
+        )
     rows = []
     released = _released_cells(exercise.notebook)
     present = {_grade_id(c) for c in data.get("cells", []) if isinstance(c, dict)}
@@ -260,9 +264,9 @@ def execute_submission(
     grading_index = len(nb.cells) - 1
     report: dict[str, Any] = {"cell_errors": [], "cell_timeouts": [], "truncated": [], "verdicts": None}
 
-    class Client(NotebookClient):  # type: ignore[misc]
-        budget: dict[int, int] = {}
+    budget: dict[int, int] = {}  # output bytes seen per cell
 
+    class Client(NotebookClient):
         async def _async_handle_timeout(self, timeout: int, cell: Any = None) -> Any:
             index = nb.cells.index(cell) if cell is not None and cell in nb.cells else -1
             if index not in report["cell_timeouts"]:
@@ -271,8 +275,8 @@ def execute_submission(
 
         def output(self, outs: list[Any], msg: dict[str, Any], display_id: Any, cell_index: int) -> Any:
             size = len(json.dumps(msg.get("content", {}), default=str))
-            used = self.budget.get(cell_index, 0) + size
-            self.budget[cell_index] = used
+            used = budget.get(cell_index, 0) + size
+            budget[cell_index] = used
             if used > limits.max_output_bytes and cell_index != grading_index:
                 if cell_index not in report["truncated"]:
                     report["truncated"].append(cell_index)
@@ -315,7 +319,9 @@ def execute_submission(
                 break
     if "problem" not in report:
         text = "".join(
-            o.get("text", "") for o in nb.cells[grading_index].get("outputs", []) if o.get("output_type") == "stream"
+            o.get("text", "")
+            for o in nb.cells[grading_index].get("outputs", [])
+            if o.get("output_type") == "stream"
         )
         parsed = parse_marked(text, marker)
         if isinstance(parsed, str):
@@ -334,7 +340,9 @@ def _child_main(args: argparse.Namespace) -> int:
     job = json.loads(Path(args.job).read_text(encoding="utf-8"))
     limits = Limits(**job["limits"])
     with tempfile.TemporaryDirectory(prefix="ik-grade-") as workdir:
-        report = execute_submission(job["notebook"], job["exercise"], limits, Path(workdir), job.get("trusted", []))
+        report = execute_submission(
+            job["notebook"], job["exercise"], limits, Path(workdir), job.get("trusted", [])
+        )
     Path(args.result).write_text(json.dumps(report), encoding="utf-8")
     return 0
 
@@ -348,7 +356,12 @@ def run_isolated(
         result = Path(tmp) / "result.json"
         job.write_text(
             json.dumps(
-                {"notebook": notebook, "exercise": exercise_id, "limits": asdict(limits), "trusted": list(trusted_sources)}
+                {
+                    "notebook": notebook,
+                    "exercise": exercise_id,
+                    "limits": asdict(limits),
+                    "trusted": list(trusted_sources),
+                }
             )
         )
         env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
@@ -366,10 +379,17 @@ def run_isolated(
             _, stderr = proc.communicate(timeout=limits.notebook_timeout_s)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
-            return {"problem": ["notebook-timeout", f"the notebook ran longer than {limits.notebook_timeout_s} s"]}
+            return {
+                "problem": ["notebook-timeout", f"the notebook ran longer than {limits.notebook_timeout_s} s"]
+            }
         if not result.exists():
             tail = stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-            return {"problem": ["grader-error", f"the grading process exited with {proc.returncode}: {' | '.join(tail)}"]}
+            return {
+                "problem": [
+                    "grader-error",
+                    f"the grading process exited with {proc.returncode}: {' | '.join(tail)}",
+                ]
+            }
         try:
             return json.loads(result.read_text(encoding="utf-8"))
         except json.JSONDecodeError as err:
@@ -394,21 +414,52 @@ def report_rows(student: str, exercise_id: str, report: dict[str, Any], limits: 
     for index in report.get("cell_timeouts", []):
         if index >= 0:
             rows.append(
-                Row(student, exercise_id, SUBMISSION, 0.0, 0.0, "cell-timeout",
-                    f"cell {index} ran longer than {limits.cell_timeout_s} s and was interrupted")
+                Row(
+                    student,
+                    exercise_id,
+                    SUBMISSION,
+                    0.0,
+                    0.0,
+                    "cell-timeout",
+                    f"cell {index} ran longer than {limits.cell_timeout_s} s and was interrupted",
+                )
             )
     errors = report.get("cell_errors", [])
     for index, ename, evalue in errors[:MAX_ERROR_ROWS]:
-        rows.append(Row(student, exercise_id, SUBMISSION, 0.0, 0.0, "cell-error", f"cell {index} raised {ename}: {evalue}"))
+        rows.append(
+            Row(
+                student,
+                exercise_id,
+                SUBMISSION,
+                0.0,
+                0.0,
+                "cell-error",
+                f"cell {index} raised {ename}: {evalue}",
+            )
+        )
     if len(errors) > MAX_ERROR_ROWS:
         rows.append(
-            Row(student, exercise_id, SUBMISSION, 0.0, 0.0, "cell-error",
-                f"{len(errors) - MAX_ERROR_ROWS} more cell(s) raised, probably because of the errors above")
+            Row(
+                student,
+                exercise_id,
+                SUBMISSION,
+                0.0,
+                0.0,
+                "cell-error",
+                f"{len(errors) - MAX_ERROR_ROWS} more cell(s) raised, probably because of the errors above",
+            )
         )
     for index in report.get("truncated", []):
         rows.append(
-            Row(student, exercise_id, SUBMISSION, 0.0, 0.0, "output-truncated",
-                f"cell {index} printed more than {limits.max_output_bytes:,} bytes; the rest was discarded")
+            Row(
+                student,
+                exercise_id,
+                SUBMISSION,
+                0.0,
+                0.0,
+                "output-truncated",
+                f"cell {index} printed more than {limits.max_output_bytes:,} bytes; the rest was discarded",
+            )
         )
     problem = report.get("problem")
     if problem:
@@ -440,7 +491,11 @@ def grade_submission(student: str, path: Path, expected: str | None, limits: Lim
         report = run_isolated(pre.notebook, pre.exercise_id, limits, pre.trusted_sources)
         return pre.rows + report_rows(student, pre.exercise_id, report, limits)
     except Exception as err:  # one bad submission never stops the others
-        return [Row(student, expected or "?", SUBMISSION, 0.0, 0.0, "grader-error", f"{type(err).__name__}: {err}")]
+        return [
+            Row(
+                student, expected or "?", SUBMISSION, 0.0, 0.0, "grader-error", f"{type(err).__name__}: {err}"
+            )
+        ]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -462,7 +517,12 @@ class CsvSink:
     def write(self, rows: Iterable[Row]) -> None:
         with self._lock:
             for row in rows:
-                self._writer.writerow([getattr(row, c) if c not in ("points", "max_points") else f"{getattr(row, c):g}" for c in COLUMNS])
+                self._writer.writerow(
+                    [
+                        getattr(row, c) if c not in ("points", "max_points") else f"{getattr(row, c):g}"
+                        for c in COLUMNS
+                    ]
+                )
             self._handle.flush()
 
     def close(self) -> None:
@@ -478,10 +538,13 @@ def grade_folder(
     sink = CsvSink(out)
     everything: list[Row] = []
     try:
+
         def one(item: tuple[str, Path]) -> list[Row]:
             rows = grade_submission(item[0], item[1], exercise, limits)
             if not rows:
-                rows = [Row(item[0], exercise or "?", SUBMISSION, 0.0, 0.0, "grader-error", "no rows produced")]
+                rows = [
+                    Row(item[0], exercise or "?", SUBMISSION, 0.0, 0.0, "grader-error", "no rows produced")
+                ]
             sink.write(rows)
             return rows
 
@@ -519,13 +582,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--child"]:
         return _child_main(argparse.Namespace(job=argv[1], result=argv[2]))
-    parser = argparse.ArgumentParser(prog="python -m immunokit.exercises.grade", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m immunokit.exercises.grade", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("submissions", type=Path, help="folder of submitted notebooks")
-    parser.add_argument("--out", type=Path, default=Path("grades.csv"), help="CSV to write (default grades.csv)")
-    parser.add_argument("--exercise", default=None, help="exercise id every submission should be (e.g. ch04-blinatumomab)")
+    parser.add_argument(
+        "--out", type=Path, default=Path("grades.csv"), help="CSV to write (default grades.csv)"
+    )
+    parser.add_argument(
+        "--exercise", default=None, help="exercise id every submission should be (e.g. ch04-blinatumomab)"
+    )
     parser.add_argument("--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT, help="seconds per cell")
-    parser.add_argument("--notebook-timeout", type=int, default=DEFAULT_NOTEBOOK_TIMEOUT, help="seconds per notebook")
-    parser.add_argument("--max-output", type=int, default=DEFAULT_MAX_OUTPUT_BYTES, help="bytes of output kept per cell")
+    parser.add_argument(
+        "--notebook-timeout", type=int, default=DEFAULT_NOTEBOOK_TIMEOUT, help="seconds per notebook"
+    )
+    parser.add_argument(
+        "--max-output", type=int, default=DEFAULT_MAX_OUTPUT_BYTES, help="bytes of output kept per cell"
+    )
     parser.add_argument("--jobs", type=int, default=1, help="submissions graded in parallel")
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():

@@ -149,7 +149,9 @@ ALL: dict[str, Mistake] = {
 }
 
 
-def diagnose(answer: float, expected: float, rtol: float, mistakes: Sequence[Mistake], units: str) -> str | None:
+def diagnose(
+    answer: float, expected: float, rtol: float, mistakes: Sequence[Mistake], units: str
+) -> str | None:
     """The message of the first mistake in ``mistakes`` that ``answer`` matches, or None."""
     if not (math.isfinite(answer) and math.isfinite(expected)):
         return None

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from ..markup import inline_html, plain_text
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """What a check concluded about an answer."""
 
     CORRECT = "correct"

@@ -21,7 +21,15 @@ Modules (each with plain solve/simulate functions, a ``plot_*`` function returni
     *Illustrative* log-kill chemotherapy per cycle plus an immune effector population.
 
 Units: doses are :class:`Dose` objects (``Dose(28, "ug/day")``); every other quantity carries its
-unit in its name (``clearance_l_per_h``). See :mod:`immunokit.models.units`.
+unit in its name (``clearance_l_per_h``). See :mod:`immunokit.models.units`. Bad parameters raise
+``ValueError`` naming the parameter and the value ("clearance_l_per_h must be > 0, got -2.0"); a dose
+without its unit, or of the wrong kind, raises :class:`UnitError` (a ``ValueError`` and a ``TypeError``).
+
+Explorers (one definition, two renderings): a model's picture is a :class:`PlotSpec` computed by one
+plain function of its parameters. :func:`render` draws it as a vector :class:`immunokit.Figure`
+(``plot_*`` functions and the ≤ 9 static frames of :meth:`Explorer.to_html`); :class:`LiveFigure`
+redraws a kept figure in place for the live sliders of :meth:`Explorer.widget`. ``EXPLORERS`` names
+the modules that have an ``explorer()``; ``benchmarks/explorer_bench.py`` times their live updates.
 """
 
 from . import antibody_pk, blinatumomab, cart_kinetics, combination, cytokines, occupancy, trials
@@ -30,6 +38,7 @@ from .plotspec import LiveFigure, Note, Panel, PlotSpec, Series, render
 from .units import Dose, UnitError
 
 __all__ = [
+    "EXPLORERS",
     "MAX_FRAMES",
     "Control",
     "Dose",

@@ -539,9 +539,9 @@ def leukemia_spec(
         notes=notes,
         legend_loc="upper right",
     )
-    nadir = float(res.total_leukemia.min())
+    nadir = float(res.antigen_positive.min())
     alt = (
-        f"Log-scale cell counts over one year. CAR T cells expand from {power_of_ten(car_t_dose_cells)} while they meet "
+        f"Log-scale cell counts over one year. CAR T cells expand from {power_of_ten(car_t_dose_cells)} cells while they meet "
         f"antigen-positive leukemia, which falls from {power_of_ten(leukemia_cells)} cells to "
         f"{'extinction' if nadir < 1 else f'{power_of_ten(nadir)} cells'}. Antigen-negative leukemia, starting at "
         f"{power_of_ten(leukemia_cells * antigen_negative_fraction)} cells, is not attacked. Outcome: {story}."

@@ -45,8 +45,17 @@ SCORING_RULES: tuple[str, ...] = ("all-or-nothing", "partial")
 TYPE_FIELDS: dict[str, frozenset[str]] = {
     "single": frozenset({"options"}),
     "multiple": frozenset({"options", "scoring"}),
-    "numeric": frozenset({"answer", "tolerance", "tolerance_percent", "units", "feedback_correct",
-                          "feedback_incorrect", "mistakes"}),
+    "numeric": frozenset(
+        {
+            "answer",
+            "tolerance",
+            "tolerance_percent",
+            "units",
+            "feedback_correct",
+            "feedback_incorrect",
+            "mistakes",
+        }
+    ),
     "ordering": frozenset({"items"}),
 }
 ALL_TYPE_FIELDS: frozenset[str] = frozenset().union(*TYPE_FIELDS.values())
@@ -165,7 +174,9 @@ class Bank:
         for q in self.questions:
             if q.id == qid:
                 return q
-        raise KeyError(f"no question {qid!r} in {self.path.name}; ids: {', '.join(q.id for q in self.questions)}")
+        raise KeyError(
+            f"no question {qid!r} in {self.path.name}; ids: {', '.join(q.id for q in self.questions)}"
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -183,7 +194,7 @@ class _StrictLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, yaml.Node] = {}
         for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise _DuplicateKey(
                     None,
@@ -204,7 +215,7 @@ def _read_yaml(path: Path) -> tuple[Any, list[str]]:
     except UnicodeDecodeError as exc:
         return None, [f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]
     try:
-        return yaml.load(text, Loader=_StrictLoader), []  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_StrictLoader), []
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "unknown position"
@@ -249,8 +260,13 @@ _PATTERN_HELP = {
     "^[A-Za-z0-9_:.+-]+$": "a citation key is one bibtex key from book/references.bib, without spaces",
 }
 
-_TYPE_WORDS = {"string": "text", "number": "a number", "boolean": "true or false", "array": "a list",
-               "object": "a mapping (key: value lines)"}
+_TYPE_WORDS = {
+    "string": "text",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping (key: value lines)",
+}
 
 
 def _what(value: Any) -> str:
@@ -320,7 +336,11 @@ def _describe(error: ValidationError, qtype: str | None) -> tuple[list[Any], str
 
 def _question_label(raw: Any, index: int) -> str:
     qid = raw.get("id") if isinstance(raw, dict) else None
-    return f"question {qid!r} (no. {index + 1})" if isinstance(qid, str) and qid else f"question no. {index + 1} (no id)"
+    return (
+        f"question {qid!r} (no. {index + 1})"
+        if isinstance(qid, str) and qid
+        else f"question no. {index + 1} (no id)"
+    )
 
 
 def _format(file: str, data: Any, path: Sequence[Any], msg: str) -> str:
@@ -356,24 +376,43 @@ def _semantic(raw_q: dict[str, Any], chapter: str | None) -> list[tuple[list[Any
     objective = raw_q.get("objective")
     if chapter and isinstance(qid, str) and qid and not qid.startswith(chapter + "-"):
         out.append((["id"], f"must start with the chapter id '{chapter}-' (ids are unique across the book)"))
-    if chapter and isinstance(objective, str) and re.fullmatch(r"ch[0-9]{2}-o[0-9]+", objective) \
-            and not objective.startswith(chapter + "-"):
-        out.append((["objective"], f"{objective!r} is an objective of another chapter; this bank is {chapter}"))
+    if (
+        chapter
+        and isinstance(objective, str)
+        and re.fullmatch(r"ch[0-9]{2}-o[0-9]+", objective)
+        and not objective.startswith(chapter + "-")
+    ):
+        out.append(
+            (["objective"], f"{objective!r} is an objective of another chapter; this bank is {chapter}")
+        )
     if isinstance(qtype, str) and qtype in TYPE_FIELDS:
         for key in raw_q:
             if key in ALL_TYPE_FIELDS and key not in TYPE_FIELDS[qtype]:
-                hint = ": list the steps under 'items', in the correct order" if (qtype, key) == ("ordering", "options") else ""
+                hint = (
+                    ": list the steps under 'items', in the correct order"
+                    if (qtype, key) == ("ordering", "options")
+                    else ""
+                )
                 out.append(([key], f"does not belong in a {qtype} question{hint}"))
     if qtype in ("single", "multiple") and isinstance(raw_q.get("options"), list):
         opts = [o for o in raw_q["options"] if isinstance(o, dict)]
         n_correct = sum(1 for o in opts if o.get("correct") is True)
         if qtype == "single" and n_correct == 0:
-            out.append((["options"], "no option is marked correct: a single-choice question needs exactly one"))
+            out.append(
+                (["options"], "no option is marked correct: a single-choice question needs exactly one")
+            )
         elif qtype == "single" and n_correct > 1:
-            out.append((["options"], f"{n_correct} options are marked correct: a single-choice question needs "
-                        "exactly one (use type: multiple for several)"))
+            out.append(
+                (
+                    ["options"],
+                    f"{n_correct} options are marked correct: a single-choice question needs "
+                    "exactly one (use type: multiple for several)",
+                )
+            )
         if qtype == "multiple" and n_correct == 0:
-            out.append((["options"], "no option is marked correct: a multiple-select question needs at least one"))
+            out.append(
+                (["options"], "no option is marked correct: a multiple-select question needs at least one")
+            )
         seen: dict[str, int] = {}
         for i, o in enumerate(raw_q["options"]):
             text = o.get("text") if isinstance(o, dict) else None
@@ -386,7 +425,9 @@ def _semantic(raw_q: dict[str, Any], chapter: str | None) -> list[tuple[list[Any
     elif qtype == "numeric":
         has_abs, has_rel = "tolerance" in raw_q, "tolerance_percent" in raw_q
         if not has_abs and not has_rel:
-            out.append((["tolerance"], "missing: give 'tolerance' (absolute, in units) or 'tolerance_percent'"))
+            out.append(
+                (["tolerance"], "missing: give 'tolerance' (absolute, in units) or 'tolerance_percent'")
+            )
         elif has_abs and has_rel:
             out.append((["tolerance"], "give either 'tolerance' or 'tolerance_percent', not both"))
         answer = _num(raw_q.get("answer"))
@@ -399,8 +440,13 @@ def _semantic(raw_q: dict[str, Any], chapter: str | None) -> list[tuple[list[Any
             for i, m in enumerate(mistakes if isinstance(mistakes, list) else []):
                 value = _num(m.get("value")) if isinstance(m, dict) else None
                 if value is not None and _within(value, answer, tol):
-                    out.append((["mistakes", i, "value"], f"{m['value']} is accepted as correct "
-                                f"({raw_q['answer']} ± {tol:g}), so this feedback could never show"))
+                    out.append(
+                        (
+                            ["mistakes", i, "value"],
+                            f"{m['value']} is accepted as correct "
+                            f"({raw_q['answer']} ± {tol:g}), so this feedback could never show",
+                        )
+                    )
     elif qtype == "ordering" and isinstance(raw_q.get("items"), list):
         seen_items: dict[str, int] = {}
         for i, item in enumerate(raw_q["items"]):
@@ -423,8 +469,13 @@ def _ordering_marked_correct(raw_q: Any) -> list[tuple[list[Any], str]]:
         if isinstance(entries, list):
             for i, entry in enumerate(entries):
                 if isinstance(entry, dict) and "correct" in entry:
-                    out.append(([key, i, "correct"], "an ordering question has no correct option: list the "
-                                "items as plain text in the correct order (they are shuffled for display)"))
+                    out.append(
+                        (
+                            [key, i, "correct"],
+                            "an ordering question has no correct option: list the "
+                            "items as plain text in the correct order (they are shuffled for display)",
+                        )
+                    )
     return out
 
 
@@ -493,9 +544,11 @@ def check_bank(
     if messages:
         return None, messages
     if not isinstance(data, dict):
-        return None, [f"{name}: the bank must be a mapping with 'chapter' and 'questions', not {type(data).__name__}"]
+        return None, [
+            f"{name}: the bank must be a mapping with 'chapter' and 'questions', not {type(data).__name__}"
+        ]
 
-    raw_questions = data.get("questions") if isinstance(data.get("questions"), list) else []
+    raw_questions: list[Any] = data["questions"] if isinstance(data.get("questions"), list) else []
     problems: list[tuple[list[Any], str]] = []
     skip_prefixes: list[list[Any]] = []
     for qi, raw_q in enumerate(raw_questions):
@@ -514,7 +567,9 @@ def check_bank(
         qtype = None
         if len(path_list) >= 2 and path_list[0] == "questions" and isinstance(path_list[1], int):
             raw_q = raw_questions[path_list[1]]
-            qtype = raw_q.get("type") if isinstance(raw_q, dict) and raw_q.get("type") in QUESTION_TYPES else None
+            qtype = (
+                raw_q.get("type") if isinstance(raw_q, dict) and raw_q.get("type") in QUESTION_TYPES else None
+            )
         problems.append(_describe(error, qtype))
 
     chapter = data.get("chapter") if isinstance(data.get("chapter"), str) else None
@@ -532,13 +587,26 @@ def check_bank(
         qid = raw_q.get("id")
         if isinstance(qid, str):
             if qid in ids:
-                problems.append((["questions", qi, "id"], f"duplicate id {qid!r} (also question no. {ids[qid] + 1})"))
+                problems.append(
+                    (["questions", qi, "id"], f"duplicate id {qid!r} (also question no. {ids[qid] + 1})")
+                )
             ids.setdefault(qid, qi)
-        if objectives is not None and isinstance(raw_q.get("objective"), str) and raw_q["objective"] not in objectives:
-            problems.append((["questions", qi, "objective"], f"{raw_q['objective']!r} is not among the chapter's "
-                             f"objectives ({', '.join(sorted(objectives))})"))
+        if (
+            objectives is not None
+            and isinstance(raw_q.get("objective"), str)
+            and raw_q["objective"] not in objectives
+        ):
+            problems.append(
+                (
+                    ["questions", qi, "objective"],
+                    f"{raw_q['objective']!r} is not among the chapter's "
+                    f"objectives ({', '.join(sorted(objectives))})",
+                )
+            )
         if keys is not None and isinstance(raw_q.get("cite"), str) and raw_q["cite"] not in keys:
-            problems.append((["questions", qi, "cite"], f"unknown citation key {raw_q['cite']!r}: not in {bib.name}"))
+            problems.append(
+                (["questions", qi, "cite"], f"unknown citation key {raw_q['cite']!r}: not in {bib.name}")
+            )
         problems.extend((["questions", qi, *sub], msg) for sub, msg in _semantic(raw_q, chapter))
 
     unique: list[str] = []
@@ -560,7 +628,9 @@ def _build(path: Path, data: dict[str, Any]) -> Bank:
             explanation=raw["explanation"],
             hint=raw.get("hint"),
             cite=raw.get("cite"),
-            options=tuple(Option(o["text"], bool(o["correct"]), o["feedback"]) for o in raw.get("options", [])),
+            options=tuple(
+                Option(o["text"], bool(o["correct"]), o["feedback"]) for o in raw.get("options", [])
+            ),
             scoring=raw.get("scoring", "all-or-nothing"),
             answer=float(raw.get("answer", 0.0)),
             tolerance=float(raw["tolerance"]) if "tolerance" in raw else None,
@@ -569,7 +639,8 @@ def _build(path: Path, data: dict[str, Any]) -> Bank:
             feedback_correct=raw.get("feedback_correct", ""),
             feedback_incorrect=raw.get("feedback_incorrect", ""),
             mistakes=tuple(
-                Mistake(float(m["value"]), float(m.get("tolerance", 0.0)), m["feedback"]) for m in raw.get("mistakes", [])
+                Mistake(float(m["value"]), float(m.get("tolerance", 0.0)), m["feedback"])
+                for m in raw.get("mistakes", [])
             ),
             items=tuple(raw.get("items", [])),
         )
@@ -608,7 +679,9 @@ def check_banks(paths: Sequence[str | Path]) -> list[str]:
             if not isinstance(qid, str):
                 continue
             if qid in owner and owner[qid] != str(p):
-                messages.append(f"{Path(p).name}: question {qid!r}, field 'id': duplicate id across the book "
-                                f"(also in {Path(owner[qid]).name})")
+                messages.append(
+                    f"{Path(p).name}: question {qid!r}, field 'id': duplicate id across the book "
+                    f"(also in {Path(owner[qid]).name})"
+                )
             owner.setdefault(qid, str(p))
     return messages

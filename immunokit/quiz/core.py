@@ -43,7 +43,9 @@ class ResultsTable(list[dict[str, Any]]):
     def __str__(self) -> str:
         rows = [list(self.COLUMNS)] + [[str(r[c]) for c in self.COLUMNS] for r in self]
         widths = [max(len(row[i]) for row in rows) for i in range(len(self.COLUMNS))]
-        lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+        lines = [
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows
+        ]
         return "\n".join([lines[0], "  ".join("-" * w for w in widths), *lines[1:]])
 
     def _repr_html_(self) -> str:
@@ -51,7 +53,8 @@ class ResultsTable(list[dict[str, Any]]):
 
         head = "".join(f"<th>{c}</th>" for c in self.COLUMNS)
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in self.COLUMNS) + "</tr>" for r in self
+            "<tr>" + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in self.COLUMNS) + "</tr>"
+            for r in self
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -91,7 +94,9 @@ class Quiz(Interactive):
 
     # ---- construction -----------------------------------------------------------------------
     @classmethod
-    def from_bank(cls, path: str | Path, ids: Sequence[str] | None = None, *, title: str | None = None) -> Quiz:
+    def from_bank(
+        cls, path: str | Path, ids: Sequence[str] | None = None, *, title: str | None = None
+    ) -> Quiz:
         """Load a bank (validated; :class:`BankError` lists every problem) and make a quiz of it.
 
         Parameters
@@ -104,7 +109,9 @@ class Quiz(Interactive):
         """
         path = Path(path)
         if not path.exists():
-            raise FileNotFoundError(f"question bank {str(path)!r} not found (working directory: {Path.cwd()})")
+            raise FileNotFoundError(
+                f"question bank {str(path)!r} not found (working directory: {Path.cwd()})"
+            )
         bank: Bank = load_bank(path)
         questions = list(bank.questions)
         if ids is not None:
@@ -133,7 +140,9 @@ class Quiz(Interactive):
         verdict = grade(q, answer)
         if verdict.status != "invalid":
             n = sum(1 for a in self._attempts if a.question == qid) + 1
-            self._attempts.append(Attempt(qid, q.objective, n, _describe_answer(q, answer), verdict.status, verdict.score))
+            self._attempts.append(
+                Attempt(qid, q.objective, n, _describe_answer(q, answer), verdict.status, verdict.score)
+            )
             self._latest[qid] = verdict.score
         return verdict
 
@@ -159,8 +168,14 @@ class Quiz(Interactive):
     def results(self) -> ResultsTable:
         """Every checked attempt, oldest first: question, objective, attempt, answer, status, score."""
         return ResultsTable(
-            {"question": a.question, "objective": a.objective, "attempt": a.attempt, "answer": a.answer,
-             "status": a.status, "score": a.score}
+            {
+                "question": a.question,
+                "objective": a.objective,
+                "attempt": a.attempt,
+                "answer": a.answer,
+                "status": a.status,
+                "score": a.score,
+            }
             for a in self._attempts
         )
 

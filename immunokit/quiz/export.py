@@ -69,8 +69,10 @@ def gift_question(q: Question) -> str:
         body = [f"\t{'=' if o.correct else '~'}{_h(o.text)}#{_h(o.feedback)}" for o in q.options]
     elif q.type == "multiple":
         if q.scoring != "partial":
-            lines.append("// The book scores this question all-or-nothing; GIFT cannot: Moodle gives partial credit "
-                         "(correct picks minus incorrect picks).")
+            lines.append(
+                "// The book scores this question all-or-nothing; GIFT cannot: Moodle gives partial credit "
+                "(correct picks minus incorrect picks)."
+            )
         c = sum(1 for o in q.options if o.correct)
         w = 100 / c
         body = [f"\t~%{_weight(w if o.correct else -w)}%{_h(o.text)}#{_h(o.feedback)}" for o in q.options]
@@ -78,8 +80,11 @@ def gift_question(q: Question) -> str:
         tol = q.absolute_tolerance
         body = [f"\t={_num(q.answer)}:{_num(tol)}#{_h(q.feedback_correct)}"]
         body += [f"\t=%0%{_num(m.value)}:{_num(m.tolerance)}#{_h(m.feedback)}" for m in q.mistakes]
-        lines.append(f"// Feedback for any other answer (not expressible in GIFT): {plain_text(q.feedback_incorrect)}"
-                     .replace("\n", " "))
+        lines.append(
+            f"// Feedback for any other answer (not expressible in GIFT): {plain_text(q.feedback_incorrect)}".replace(
+                "\n", " "
+            )
+        )
         return "\n".join([*lines, head + "{#", *body, f"\t{general}", "}"])
     else:
         body = [f"\t=Position {k + 1} -> {_h(item)}" for k, item in enumerate(q.items)]
@@ -88,8 +93,12 @@ def gift_question(q: Question) -> str:
 
 def to_gift(bank: Bank) -> str:
     """The whole bank as a GIFT file (questions separated by blank lines), with a category line."""
-    header = [f"// Question bank {bank.path.name} (chapter {bank.chapter}), exported by immunokit.quiz",
-              f"$CATEGORY: $course$/Leukemia Immunotherapy/{bank.chapter}", "", ""]
+    header = [
+        f"// Question bank {bank.path.name} (chapter {bank.chapter}), exported by immunokit.quiz",
+        f"$CATEGORY: $course$/Leukemia Immunotherapy/{bank.chapter}",
+        "",
+        "",
+    ]
     return "\n".join(header) + "\n\n".join(gift_question(q) for q in bank.questions) + "\n"
 
 
@@ -104,10 +113,16 @@ def _md(text: str) -> str:
     # inline_html already escaped & < > and turned markup into tags; map the Markdown-native ones back.
     for tag, md in (("strong", "**"), ("em", "*"), ("code", "`")):
         html_text = html_text.replace(f"<{tag}>", md).replace(f"</{tag}>", md)
-    return html_text
+    # Quotes need no escaping in Markdown text; < > & stay escaped so no HTML gets in.
+    return html_text.replace("&#x27;", "'").replace("&quot;", '"')
 
 
-_TYPE_NAMES = {"single": "single choice", "multiple": "multiple select", "numeric": "numeric", "ordering": "ordering"}
+_TYPE_NAMES = {
+    "single": "single choice",
+    "multiple": "multiple select",
+    "numeric": "numeric",
+    "ordering": "ordering",
+}
 
 
 def key_question(q: Question, number: int) -> str:
@@ -126,7 +141,9 @@ def key_question(q: Question, number: int) -> str:
     elif q.type == "numeric":
         out += [f"**Answer:** {answer_text(q)}", "", f"- If correct: {_md(q.feedback_correct)}"]
         for m in q.mistakes:
-            out.append(f"- If {m.value:g}" + (f" ± {m.tolerance:g}" if m.tolerance else "") + f": {_md(m.feedback)}")
+            out.append(
+                f"- If {m.value:g}" + (f" ± {m.tolerance:g}" if m.tolerance else "") + f": {_md(m.feedback)}"
+            )
         out += [f"- Any other answer: {_md(q.feedback_incorrect)}", ""]
     else:
         out += ["**Correct order:**", ""] + [f"{k + 1}. {_md(item)}" for k, item in enumerate(q.items)] + [""]

@@ -115,7 +115,9 @@ def _plural(n: int, word: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 _SPACES = re.compile("[ \t\n\r\f\v\u00a0\u2009\u202f]+")
-_NUMBER = re.compile(r"^([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))(?:[eE]([+-]?[0-9]+)|[x\u00d7*]10\^([+-]?[0-9]+))?$")
+_NUMBER = re.compile(
+    r"^([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))(?:[eE]([+-]?[0-9]+)|[x\u00d7*]10\^([+-]?[0-9]+))?$"
+)
 
 MSG_EMPTY = "Enter a number."
 MSG_COMMA = "Use a point as the decimal separator (1.5, not 1,5) and no thousands separators."
@@ -184,12 +186,16 @@ def grade_multiple(q: Question, answer: Iterable[int]) -> Verdict:
     wrong = len(chosen) - right
     if right == n_correct and wrong == 0:
         return Verdict("correct", 1.0, "", chosen)
-    summary = f"You chose {right} of the {n_correct} correct options and {_plural(wrong, 'incorrect option')}."
+    summary = (
+        f"You chose {right} of the {n_correct} correct options and {_plural(wrong, 'incorrect option')}."
+    )
     if q.scoring == "partial":
         score = max(0.0, (right - wrong) / n_correct)
         status: Status = "partial" if score > 0 else "incorrect"
-        rule = (f" Score {format_score(score)} of 1: correct picks minus incorrect picks, "
-                f"divided by {n_correct}, and never below 0.")
+        rule = (
+            f" Score {format_score(score)} of 1: correct picks minus incorrect picks, "
+            f"divided by {n_correct}, and never below 0."
+        )
         return Verdict(status, score, summary + rule, chosen)
     return Verdict("incorrect", 0.0, summary + " Only the exact set of correct options scores.", chosen)
 
@@ -214,8 +220,10 @@ def grade_ordering(q: Question, answer: Sequence[int]) -> Verdict:
     order = list(answer)
     n = len(q.items)
     if sorted(order) != list(range(n)):
-        raise ValueError(f"question {q.id!r}: an ordering answer must list each of the {n} item indices "
-                         f"0..{n - 1} once, got {order}")
+        raise ValueError(
+            f"question {q.id!r}: an ordering answer must list each of the {n} item indices "
+            f"0..{n - 1} once, got {order}"
+        )
     in_place = sum(1 for pos, item in enumerate(order) if pos == item)
     if in_place == n:
         return Verdict("correct", 1.0, "", in_place=n)
@@ -250,7 +258,7 @@ def format_value(q: Question, value: float) -> str:
 
 def answer_text(q: Question) -> str:
     """The expected numeric answer with its tolerance and units (``525 ± 25 pg/mL``)."""
-    tol = (f"{q.tolerance:g}" if q.tolerance is not None else f"{q.tolerance_percent:g}%")
+    tol = f"{q.tolerance:g}" if q.tolerance is not None else f"{q.tolerance_percent:g}%"
     unit = "" if not q.units else (q.units if q.units in ("%",) else " " + q.units)
     if q.tolerance_percent is not None:
         return f"{q.answer:g}{unit} (± {tol})"

@@ -10,6 +10,7 @@ explanation. Every check goes through :meth:`immunokit.quiz.Quiz.check`, so ``qu
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
@@ -24,6 +25,37 @@ if TYPE_CHECKING:
 
 _HIDE = "none"
 _SHOW = ""
+
+
+_SUP_CHARS = str.maketrans(
+    "0123456789+-\u2212=()n",
+    "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207a\u207b\u207b\u207c\u207d\u207e\u207f",
+)
+_SUB_CHARS = str.maketrans(
+    "0123456789+-\u2212=()",
+    "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089\u208a\u208b\u208b\u208c\u208d\u208e",
+)
+_SUP_RE = re.compile(r"\^([^\^\s][^\^\n]*?)\^")
+_SUB_RE = re.compile(r"(?<!~)~([^~\s][^~\n]*?)~(?!~)")
+
+
+def widget_text(text: str) -> str:
+    """Plain text for widget labels that cannot show HTML (radio buttons, checkboxes, list items).
+
+    Super- and subscripts become Unicode characters where they exist (``10^-4^`` → 10⁻⁴,
+    ``t~1/2~`` → t_1/2 otherwise), so a label never reads ``10-4``; the rest of the markup is dropped.
+    """
+
+    def sup(m: re.Match[str]) -> str:
+        body = m.group(1)
+        return body.translate(_SUP_CHARS) if set(body) <= set("0123456789+-\u2212=()n") else f"^{body}"
+
+    def sub(m: re.Match[str]) -> str:
+        body = m.group(1)
+        return body.translate(_SUB_CHARS) if set(body) <= set("0123456789+-\u2212=()") else f"_{body}"
+
+    code_free = re.sub(r"`([^`\n]+)`", r"\1", text)
+    return plain_text(_SUB_RE.sub(sub, _SUP_RE.sub(sup, code_free)))
 
 
 def feedback_html(q: Question, verdict: Verdict) -> str:
@@ -41,7 +73,9 @@ def feedback_html(q: Question, verdict: Verdict) -> str:
             if i in verdict.chosen:
                 opt = q.options[i]
                 mark = "\u2713 Right choice:" if opt.correct else "\u2717 Wrong choice:"
-                rows.append(f"<li><strong>{mark}</strong> {inline_html(opt.text)} \u2014 {inline_html(opt.feedback)}</li>")
+                rows.append(
+                    f"<li><strong>{mark}</strong> {inline_html(opt.text)} \u2014 {inline_html(opt.feedback)}</li>"
+                )
         parts.append(f"<ul>{''.join(rows)}</ul>")
     elif q.type == "numeric":
         if verdict.value is not None:
@@ -87,8 +121,9 @@ class QuestionView:
         inputs = self._inputs()
         self.check = w.Button(description="Check", button_style="primary", icon="check")
         self.retry = w.Button(description="Try again", icon="redo", layout=w.Layout(display=_HIDE))
-        self.hint_button = w.Button(description="Show hint", icon="lightbulb-o",
-                                    layout=w.Layout(display=_SHOW if q.hint else _HIDE))
+        self.hint_button = w.Button(
+            description="Show hint", icon="lightbulb-o", layout=w.Layout(display=_SHOW if q.hint else _HIDE)
+        )
         self.hint = w.HTML("", layout=w.Layout(display=_HIDE))
         self.feedback = w.HTML("")
         self.check.on_click(lambda _b: self.do_check())
@@ -105,23 +140,37 @@ class QuestionView:
         order = q.display_order()
         if q.type == "single":
             self.radio = w.RadioButtons(
-                options=[(plain_text(q.options[i].text), i) for i in order], value=None,
-                layout=w.Layout(width="auto"), style={"description_width": "0px"},
+                options=[(widget_text(q.options[i].text), i) for i in order],
+                value=None,
+                layout=w.Layout(width="auto"),
+                style={"description_width": "0px"},
             )
             return self.radio
         if q.type == "multiple":
             self.checkboxes = [
-                w.Checkbox(value=False, description=plain_text(q.options[i].text), indent=False,
-                           layout=w.Layout(width="auto"))
+                w.Checkbox(
+                    value=False,
+                    description=widget_text(q.options[i].text),
+                    indent=False,
+                    layout=w.Layout(width="auto"),
+                )
                 for i in order
             ]
             return w.VBox(self.checkboxes)
         if q.type == "numeric":
-            self.text = w.Text(placeholder="a number", description="Your answer", continuous_update=False,
-                               style={"description_width": "initial"})
+            self.text = w.Text(
+                placeholder="a number",
+                description="Your answer",
+                continuous_update=False,
+                style={"description_width": "initial"},
+            )
             return w.HBox([self.text, w.HTML(inline_html(q.units))])
-        self.order = w.Select(options=[(plain_text(q.items[i]), i) for i in order], value=order[0],
-                              rows=len(order), layout=w.Layout(width="auto"))
+        self.order = w.Select(
+            options=[(widget_text(q.items[i]), i) for i in order],
+            value=order[0],
+            rows=len(order),
+            layout=w.Layout(width="auto"),
+        )
         self.up = w.Button(description="Move up", icon="arrow-up")
         self.down = w.Button(description="Move down", icon="arrow-down")
         self.up.on_click(lambda _b: self.move(-1))
@@ -192,12 +241,14 @@ def quiz_widget(quiz: Quiz) -> w.VBox:
     score = w.HTML()
 
     def update_score() -> None:
-        score.value = f"<p><strong>{html.escape(quiz.score_text())}</strong> (questions answered: {quiz.answered})</p>"
+        score.value = (
+            f"<p><strong>{html.escape(quiz.score_text())}</strong> (questions answered: {quiz.answered})</p>"
+        )
 
     views = [QuestionView(quiz, q, n + 1, update_score) for n, q in enumerate(quiz.questions)]
     quiz.views = views
     update_score()
     title = [w.HTML(f"<h3>{inline_html(quiz.title)}</h3>")] if quiz.title else []
     box = w.VBox([*title, *(v.box for v in views), score])
-    box.score_label = score  # type: ignore[attr-defined]
+    box.score_label = score
     return box

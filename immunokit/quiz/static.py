@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..display import stable_id
-from ..markup import inline_html, plain_text
+from ..markup import inline_html
 from .bank import Question
 
 _RENDERED: Counter[str] = Counter()
@@ -36,8 +36,10 @@ def instructions(q: Question) -> str:
     """The one-line instruction under a prompt, stating the scoring rule of multiple-select."""
     if q.type == "multiple":
         if q.scoring == "partial":
-            return ("Select all that apply. Partial credit: correct picks minus incorrect picks, divided by "
-                    "the number of correct options, never below 0.")
+            return (
+                "Select all that apply. Partial credit: correct picks minus incorrect picks, divided by "
+                "the number of correct options, never below 0."
+            )
         return "Select all that apply. Scored all-or-nothing: only the exact set of correct options scores."
     if q.type == "numeric" and q.units:
         return f"Type a number, in {q.units}."
@@ -78,6 +80,7 @@ def _attr(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Citations: "Source: Zhu et al. (2016)" from book/references.bib, linked to the DOI if any
 # --------------------------------------------------------------------------------------------
+
 
 def _bib_field(entry: str, name: str) -> str | None:
     """The raw value of ``name = {…}`` (balanced braces) or ``name = "…"`` in one BibTeX entry."""
@@ -130,7 +133,9 @@ def cite_html(key: str, bibfile: Path | None) -> str:
     doi = None
     if bibfile is not None and bibfile.exists():
         text = bibfile.read_text(encoding="utf-8")
-        match = re.search(rf"@\w+\s*\{{\s*{re.escape(key)}\s*,(.*?)(?=^\s*@|\Z)", text, re.DOTALL | re.MULTILINE)
+        match = re.search(
+            rf"@\w+\s*\{{\s*{re.escape(key)}\s*,(.*?)(?=^\s*@|\Z)", text, re.DOTALL | re.MULTILINE
+        )
         if match:
             entry = match.group(1)
             author, year = _bib_field(entry, "author"), _bib_field(entry, "year")
@@ -153,6 +158,7 @@ def cite_html(key: str, bibfile: Path | None) -> str:
 # --------------------------------------------------------------------------------------------
 # Questions
 # --------------------------------------------------------------------------------------------
+
 
 def _choice_body(q: Question, qid: str) -> str:
     kind = "radio" if q.type == "single" else "checkbox"
@@ -209,8 +215,11 @@ def question_html(q: Question, number: int, total: int, qid: str, bibfile: Path 
         body = _numeric_body(q, qid)
     else:
         body = _ordering_body(q)
-    hint = (f'<details class="ik-hint"><summary>Hint</summary><p>{inline_html(q.hint)}</p></details>'
-            if q.hint else "")
+    hint = (
+        f'<details class="ik-hint"><summary>Hint</summary><p>{inline_html(q.hint)}</p></details>'
+        if q.hint
+        else ""
+    )
     feedback = _numeric_feedback(q) if q.type == "numeric" else ""
     cite = f' <span class="ik-cite">{cite_html(q.cite, bibfile)}</span>' if q.cite else ""
     return (
@@ -252,8 +261,10 @@ def quiz_html(
     _RENDERED[base] += 1
     root = base if _RENDERED[base] == 1 else f"{base}-{_RENDERED[base]}"
     total = len(questions)
-    items = "".join(question_html(q, n + 1, total, f"{root}-{n + 1}", bibfile) for n, q in enumerate(questions))
-    heading = (f'<p class="ik-quiz-title" id="{root}-title">{inline_html(title)}</p>' if title else "")
+    items = "".join(
+        question_html(q, n + 1, total, f"{root}-{n + 1}", bibfile) for n, q in enumerate(questions)
+    )
+    heading = f'<p class="ik-quiz-title" id="{root}-title">{inline_html(title)}</p>' if title else ""
     label = f'aria-labelledby="{root}-title"' if title else f'aria-label="Quiz, {total} questions"'
     return (
         # role="group": labelled, but not a landmark, so two quizzes on a page need no distinct names.

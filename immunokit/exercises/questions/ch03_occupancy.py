@@ -124,7 +124,11 @@ EXERCISE = Exercise(
                 units="nM",
                 rtol=0.02,
                 mistakes=(
-                    wrong_value("rituximab-kd", 72.0, "72 nM is the answer for Kd = 8 nM; this antibody has Kd = 0.8 nM."),
+                    wrong_value(
+                        "rituximab-kd",
+                        72.0,
+                        "72 nM is the answer for Kd = 8 nM; this antibody has Kd = 0.8 nM.",
+                    ),
                     FRACTION_FOR_PERCENT,
                 ),
                 correct_message="Right: {value} nM. A ten-fold lower Kd shifts the whole curve ten-fold to the left "

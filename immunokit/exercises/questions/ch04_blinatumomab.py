@@ -148,7 +148,9 @@ EXERCISE = Exercise(
                 describe="a ratio (a pure number)",
                 rtol=0.02,
                 mistakes=(
-                    wrong_value("inverted", lambda: 1.0 / _ratio_day10_day5(), "That is day 5 over day 10; invert it."),
+                    wrong_value(
+                        "inverted", lambda: 1.0 / _ratio_day10_day5(), "That is day 5 over day 10; invert it."
+                    ),
                 ),
                 correct_message="Right: {value} = 28/9. Both days are at steady state, so the concentrations are in "
                 "the ratio of the infusion rates: the model is linear.",

@@ -44,7 +44,8 @@ def _day28_from_zero() -> float:
 
     p = cart_kinetics.STEIN_2019
     return p.cmax_copies_per_ug * (
-        (1 - p.fraction_persistent) * math.exp(-p.alpha_per_d * 28.0) + p.fraction_persistent * math.exp(-p.beta_per_d * 28.0)
+        (1 - p.fraction_persistent) * math.exp(-p.alpha_per_d * 28.0)
+        + p.fraction_persistent * math.exp(-p.beta_per_d * 28.0)
     )
 
 

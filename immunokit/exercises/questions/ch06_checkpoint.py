@@ -119,9 +119,7 @@ EXERCISE = Exercise(
                 correct_message="Right: about {value} mg/L, lower than with 200 mg every 3 weeks although the "
                 "average exposure is the same: a longer interval means deeper troughs.",
             ),
-            hints=(
-                "Same model, `Dose(400, 'mg')`, starts 0, 1008, 2016, 3024 h; simulate to 4 × 1008 h.",
-            ),
+            hints=("Same model, `Dose(400, 'mg')`, starts 0, 1008, 2016, 3024 h; simulate to 4 × 1008 h.",),
         ),
         Question(
             id="icp-04",
@@ -140,7 +138,9 @@ EXERCISE = Exercise(
                 },
                 correct="B",
             ),
-            hints=("The trial (Ding et al., Blood 2017) enrolled two groups: 16 with CLL and 9 with Richter transformation.",),
+            hints=(
+                "The trial (Ding et al., Blood 2017) enrolled two groups: 16 with CLL and 9 with Richter transformation.",
+            ),
         ),
         Question(
             id="icp-05",

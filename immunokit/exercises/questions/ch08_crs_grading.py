@@ -19,9 +19,7 @@ def _reference_crs(fever: bool, hypotension: str, oxygen: str, treated: bool = F
 
 
 def _case(fever: bool, hypo: str, oxy: str, treated: bool, lesson: str) -> Case:
-    words = (
-        f"fever={fever}, hypotension={hypo!r}, oxygen={oxy!r}, treated={treated}"
-    )
+    words = f"fever={fever}, hypotension={hypo!r}, oxygen={oxy!r}, treated={treated}"
     return Case(args=(fever, hypo, oxy, treated), description=words, lesson=lesson)
 
 
@@ -33,17 +31,33 @@ CRS_CASES: tuple[Case, ...] = (
     _case(True, "none", "none", False, "Fever alone is grade 1."),
     _case(True, "no-vasopressor", "none", False, "Hypotension not needing vasopressors is grade 2."),
     _case(True, "none", "low-flow", False, "Low-flow oxygen (≤ 6 L/min) is grade 2."),
-    _case(True, "one-vasopressor", "none", False, "One vasopressor (with or without vasopressin) is grade 3."),
+    _case(
+        True, "one-vasopressor", "none", False, "One vasopressor (with or without vasopressin) is grade 3."
+    ),
     _case(True, "none", "high-flow", False, "High-flow oxygen (> 6 L/min) or a facemask is grade 3."),
-    _case(True, "multiple-vasopressors", "none", False, "Multiple vasopressors (excluding vasopressin) is grade 4."),
-    _case(True, "none", "positive-pressure", False, "Positive pressure (CPAP, BiPAP, ventilation) is grade 4."),
+    _case(
+        True,
+        "multiple-vasopressors",
+        "none",
+        False,
+        "Multiple vasopressors (excluding vasopressin) is grade 4.",
+    ),
+    _case(
+        True, "none", "positive-pressure", False, "Positive pressure (CPAP, BiPAP, ventilation) is grade 4."
+    ),
     _case(True, "no-vasopressor", "high-flow", False, WORSE),
     _case(True, "multiple-vasopressors", "low-flow", False, WORSE),
     _case(False, "none", "none", False, FEVER),
     _case(False, "one-vasopressor", "none", False, FEVER),
     _case(False, "one-vasopressor", "low-flow", True, MASKED),
     _case(False, "none", "positive-pressure", True, MASKED),
-    _case(False, "none", "none", True, "Treated, afebrile and without hypotension or hypoxia: no grade-defining sign."),
+    _case(
+        False,
+        "none",
+        "none",
+        True,
+        "Treated, afebrile and without hypotension or hypoxia: no grade-defining sign.",
+    ),
 )
 
 
@@ -111,7 +125,9 @@ EXERCISE = Exercise(
                 rtol=0.0,
                 atol=0.01,
                 mistakes=(
-                    wrong_value("fever-only", 1.0, "Fever alone would be grade 1, but this patient needs oxygen."),
+                    wrong_value(
+                        "fever-only", 1.0, "Fever alone would be grade 1, but this patient needs oxygen."
+                    ),
                     wrong_value(
                         "fluids-as-pressor",
                         3.0,
@@ -161,7 +177,9 @@ EXERCISE = Exercise(
                 atol=0.01,
                 correct_message="Right: {value} of 10 points.",
             ),
-            hints=("Orientation is worth 4 points (one each), naming 3, commands 1, writing 1, attention 1.",),
+            hints=(
+                "Orientation is worth 4 points (one each), naming 3, commands 1, writing 1, attention 1.",
+            ),
         ),
         Question(
             id="crs-05",
@@ -185,7 +203,9 @@ EXERCISE = Exercise(
                 ),
                 correct_message="Right: grade {value}, set by the level of consciousness, not by the ICE score.",
             ),
-            hints=("ICANS takes the most severe of its domains: ICE score, consciousness, seizure, motor, edema.",),
+            hints=(
+                "ICANS takes the most severe of its domains: ICE score, consciousness, seizure, motor, edema.",
+            ),
         ),
         Question(
             id="crs-06",
@@ -199,7 +219,9 @@ EXERCISE = Exercise(
                 rtol=0.0,
                 atol=0.5,
                 mistakes=(
-                    wrong_value("no-cap", 880.0, "8 mg/kg × 110 kg = 880 mg, but the label caps a dose at 800 mg."),
+                    wrong_value(
+                        "no-cap", 880.0, "8 mg/kg × 110 kg = 880 mg, but the label caps a dose at 800 mg."
+                    ),
                     wrong_value("child-dose", 1320.0, "12 mg/kg is the dose for patients under 30 kg."),
                     MICRO_VS_MILLI,
                 ),

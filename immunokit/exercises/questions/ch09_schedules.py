@@ -8,6 +8,7 @@ show the ideas, not fitted to any trial). The clinical question uses E1910 (Litz
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from ..catalog import Exercise, Question
 from ..checks import Choice, Numeric
@@ -16,7 +17,8 @@ from ..mistakes import wrong_value
 KILL_RATE_GRID = tuple(round(0.01 * i, 2) for i in range(0, 31))
 
 
-def _simulate(**changes: float | int):  # type: ignore[no-untyped-def]
+def _simulate(**changes: Any) -> Any:
+    """The combination model with ``changes`` to its illustrative parameters (a ``CombinationResult``)."""
     from ...models import combination
 
     return combination.simulate(combination.CombinationParams(**changes))
