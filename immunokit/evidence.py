@@ -18,7 +18,9 @@ hematopoietic stem cells — and which normal cells a therapy against it would r
 Public API
 ----------
 :class:`Trial`, :data:`PIVOTAL_TRIALS`, :func:`trial_table`, :class:`TrialTable`,
-:class:`TargetAntigen`, :data:`TARGET_ANTIGENS`, :func:`plot_target_map`
+:class:`TargetAntigen`, :data:`TARGET_ANTIGENS`, :func:`plot_target_map`,
+:func:`response_ci_spec`, :func:`response_ci_explorer` (how the exact confidence interval of a response
+rate narrows with the number of patients; chapter 10's checklist)
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from .display import Figure, stable_id
 
@@ -37,6 +39,8 @@ __all__ = [
     "Trial",
     "TrialTable",
     "plot_target_map",
+    "response_ci_explorer",
+    "response_ci_spec",
     "trial_table",
 ]
 
@@ -393,4 +397,83 @@ def plot_target_map(targets: Sequence[TargetAntigen] = TARGET_ANTIGENS) -> Figur
             "On-target, off-tumour map. Each row is a candidate antigen; the columns say where it is found "
             "(a dash: not stated by the sources cited in the text). Presence on normal stem cells is set in bold."
         ),
+    )
+
+
+# ---- how wide is a small trial's confidence interval? ----------------------------------------------
+
+
+def _exact_ci(k: int, n: int) -> tuple[float, float]:
+    from scipy import stats
+
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
+    return float(ci.low), float(ci.high)
+
+
+def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
+    """Plot spec: the exact 95% confidence interval of a response rate against the number of patients.
+
+    The band shows the Clopper–Pearson interval (``scipy.stats.binomtest``, method ``"exact"``) of the
+    observed rate for every trial size from 5 to 1,000 patients (responders rounded to whole patients);
+    the marked line is a trial of ``patients`` patients.
+
+    Raises
+    ------
+    ValueError
+        If ``patients`` is not a whole number from 5 to 1,000 or ``observed_rate`` is not in (0, 1).
+    """
+    import numpy as np
+
+    from .models.plotspec import Note, Panel, PlotSpec, Series
+    from .style import OKABE_ITO
+
+    if isinstance(patients, bool) or int(patients) != patients or not 5 <= patients <= 1000:
+        raise ValueError(f"patients must be a whole number from 5 to 1000; got {patients!r}")
+    if not 0 < observed_rate < 1:
+        raise ValueError(f"observed_rate must be a proportion between 0 and 1; got {observed_rate!r}")
+    patients = int(patients)
+    sizes = np.unique(np.round(np.geomspace(5, 1000, 60)).astype(int))
+    bounds = np.array([_exact_ci(round(observed_rate * int(n)), int(n)) for n in sizes])
+    k = round(observed_rate * patients)
+    low, high = _exact_ci(k, patients)
+    blue, verm = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
+    panel = Panel(
+        [
+            Series(sizes, 100 * bounds[:, 1], label="upper 95% limit", color=blue, linestyle="--"),
+            Series(sizes, 100 * bounds[:, 0], label="lower 95% limit", color=blue, linestyle="-."),
+            Series([5, 1000], [100 * observed_rate] * 2, label="observed rate", color="#555555", linestyle=":",
+                   linewidth=1.2),
+            Series([patients, patients], [100 * low, 100 * high], color=verm, linewidth=4.0, marker="_",
+                   markersize=14),
+        ],
+        xlabel="patients in the trial (log scale)",
+        ylabel="response rate (%)",
+        xscale="log",
+        xlim=(5, 1000),
+        ylim=(0, 100),
+        notes=[Note(0.98, 0.04, f"{k} of {patients} = {k / patients:.0%}: 95% CI {low:.0%} to {high:.0%}",
+                    coords="axes", ha="right", va="bottom", color=verm)],
+        legend_loc="lower left",
+    )
+    alt = (f"The exact 95% confidence interval of an observed response rate of {observed_rate:.0%} narrows as the "
+           f"trial grows from 5 to 1,000 patients. With {patients} patients ({k} responders) it runs from "
+           f"{low:.0%} to {high:.0%}.")
+    caption = (f"How wide is a response rate? Exact (Clopper–Pearson) 95% intervals for an observed rate of "
+               f"{observed_rate:.0%}; the vertical bar is a trial of {patients} patients.")
+    return PlotSpec([panel], alt=alt, caption=caption, height_in=3.6)
+
+
+def response_ci_explorer() -> Any:
+    """Explorer of :func:`response_ci_spec`: live sliders; static frames vary the number of patients."""
+    from .models.explorer import Control, Explorer
+
+    return Explorer(
+        title="How many patients does a response rate rest on?",
+        controls=[
+            Control("patients", "patients in the trial", 11, 5, 1000, step=1, scale="int", fmt="{:.0f} patients"),
+            Control("observed_rate", "observed response rate", 0.73, 0.05, 0.95, step=0.01, fmt="{:.0%}"),
+        ],
+        spec=lambda patients, observed_rate: response_ci_spec(int(patients), observed_rate),
+        frame_control="patients",
+        frame_values=(11, 25, 55, 100, 300, 1000),
     )

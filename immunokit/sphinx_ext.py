@@ -5,6 +5,8 @@
 - docutils writes bibliography entries as ``role="doc-biblioentry"`` inside ``role="list"``; that role is
   deprecated and leaves the list without list items (axe: aria-required-children, critical), so entries
   become ``role="listitem"``.
+- The theme's sidebar writes a ``<details><summary>`` toggle with only an icon for every section that has
+  sub-pages (axe: summary-name, serious): the toggle is given a name, "Show or hide the pages of …".
 - Mathematics is rendered at build time to MathML (``latex2mathml``), which browsers display natively
   and screen readers read: no MathJax, no script, no other host (``html_math_renderer: mathml``).
 - pydata-sphinx-theme logs ``Got invalid theme mode`` when no default mode is configured: ``_config.yml``
@@ -13,6 +15,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -36,6 +39,35 @@ def _fix_bibliography_roles(app: Any, pagename: str, templatename: str, context:
     body = context.get("body")
     if isinstance(body, str) and 'role="doc-biblioentry"' in body:
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+_TOGGLE = re.compile(
+    r'(<a class="reference internal[^"]*" href="[^"]*">(?P<title>[^<]*)</a><details[^>]*>)<summary>'
+)
+
+
+def _name_sidebar_toggles(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    generate = context.get("generate_toctree_html")
+    if not callable(generate) or getattr(generate, "_ik_wrapped", False):
+        return
+
+    def named(*args: Any, **kwargs: Any) -> Any:
+        out = generate(*args, **kwargs)
+        if isinstance(out, str):
+            return _TOGGLE.sub(
+                lambda m: f'{m.group(1)}<summary aria-label="Show or hide the pages of {m.group("title")}">', out
+            )
+        if hasattr(out, "select"):  # a BeautifulSoup tree (pydata-sphinx-theme >= 0.15)
+            for summary in out.select("li > details > summary"):
+                if summary.get_text(strip=True) or summary.get("aria-label"):
+                    continue
+                link = summary.find_parent("li").find("a", recursive=False)
+                title = link.get_text(strip=True) if link else "this section"
+                summary["aria-label"] = f"Show or hide the pages of {title}"
+        return out
+
+    named._ik_wrapped = True  # type: ignore[attr-defined]
+    context["generate_toctree_html"] = named
 
 
 def _mathml(latex: str, *, display: str) -> str:
@@ -67,4 +99,6 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_html_math_renderer("mathml", (_visit_inline_math, None), (_visit_block_math, None))
     app.connect("html-page-context", _dedupe_scripts, priority=100)
     app.connect("html-page-context", _fix_bibliography_roles, priority=100)
+    # After the theme has put its sidebar function into the context.
+    app.connect("html-page-context", _name_sidebar_toggles, priority=950)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -268,6 +268,9 @@ def css() -> float:
         ("crs-05", lambda: 1, Status.INCORRECT, "most severe domain"),
         ("icp-02", lambda: 31.9 / 32.9, Status.INCORRECT, "Convert mg/L to nM"),
         ("car-03", lambda: 1194.0, Status.INCORRECT, "slow (persistent) phase"),
+        # mistakes are recognised within an absolute tolerance too (reading a figure to ±0.5 month)
+        ("km-06", lambda: 4.0, Status.INCORRECT, "chemotherapy arm"),
+        ("km-06", lambda: 7.7, Status.INCORRECT, "published median"),
         # wrong types, explained
         ("pk-01", lambda: "525", Status.WRONG_TYPE, "got the string '525'. Remove the quotes"),
         ("pk-01", lambda: [525.0, 530.0], Status.WRONG_TYPE, "a list of 2 items"),

@@ -79,6 +79,11 @@ EXPECTED: dict[str, list[str]] = {
         "id_prefix.quiz.yml: question 'rituximab-target' (no. 1), field 'objective': 'ch04-o1' is an "
         "objective of another chapter; this bank is ch03",
     ],
+    "tilde_approx": [
+        "tilde_approx.quiz.yml: question 'ch04-halflife' (no. 1), field 'explanation': '~55 kDa chain with no "
+        "Fc, so its t~' would print as a subscript; a pair of ~ marks a subscript (t~1/2~, 10^-4^): write "
+        "'about' or ≈ for 'approximately'",
+    ],
     "not_a_mapping": [
         "not_a_mapping.quiz.yml: the bank must be a mapping with 'chapter' and 'questions', not list",
     ],

@@ -55,3 +55,43 @@ def test_bad_records_are_refused_with_the_trial_named() -> None:
         Trial("X", "k", "A 2020", 2020, "ALL", "m", "s", "observational", "2", 10, "n", "a", "e", "t")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="at least one trial"):
         trial_table([])
+
+
+def test_response_ci_reproduces_a_published_exact_interval() -> None:
+    from immunokit.evidence import response_ci_spec
+
+    # UCART19 (CALM): 12 of 25 = 48%, published 95% CI 28-69%.
+    spec = response_ci_spec(patients=25, observed_rate=0.48)
+    assert "12 of 25 = 48%: 95% CI 28% to 69%" in spec.panels[0].notes[0].text
+    assert "from 28% to 69%" in spec.alt
+
+
+def test_response_ci_narrows_with_more_patients() -> None:
+    from immunokit.evidence import response_ci_spec
+
+    def width(n: int) -> float:
+        bar = response_ci_spec(patients=n, observed_rate=0.73).panels[0].series[-1]
+        return bar.y[1] - bar.y[0]
+
+    assert width(11) > width(100) > width(1000)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [({"patients": 3}, "patients must be a whole number"),
+                                                  ({"patients": 12.5}, "patients must be a whole number"),
+                                                  ({"observed_rate": 1.2}, "observed_rate must be a proportion")])
+def test_response_ci_bad_input(kwargs: dict[str, float], message: str) -> None:
+    from immunokit.evidence import response_ci_spec
+
+    with pytest.raises(ValueError, match=message):
+        response_ci_spec(**kwargs)  # type: ignore[arg-type]
+
+
+def test_response_ci_explorer_renders_static_frames_and_a_live_widget() -> None:
+    from immunokit.evidence import response_ci_explorer
+
+    explorer = response_ci_explorer()
+    page = explorer.to_html()
+    assert 'data-ik="frames"' in page and 'data-ik-control="slider"' in page
+    assert page.count('class="ik-frame"') == 6
+    assert "With 11 patients (8 responders) it runs from 39% to 94%" in page
+    assert explorer.widget() is not None

@@ -166,7 +166,9 @@ class Numeric(Checker):
         if abs(number - expected) <= tolerance:
             message = self.correct_message.format(value=f"{expected:.3g}", units=self.units)
             return Status.CORRECT, re.sub(r" +([.,;:])", r"\1", message), 1.0
-        hint = diagnose(number, expected, self.rtol, self.mistakes, self.units)
+        # Mistakes are recognised with the same tolerance as the right answer (absolute tolerances too).
+        mistake_rtol = max(self.rtol, tolerance / abs(expected)) if expected else self.rtol
+        hint = diagnose(number, expected, mistake_rtol, self.mistakes, self.units)
         if hint is not None:
             return Status.INCORRECT, hint, 0.0
         return Status.INCORRECT, f"{self.incorrect_message} (Your answer: {number:.4g}{units}.)", 0.0

@@ -115,7 +115,7 @@ class TwoCompartment:
     clearance_l_per_h: float = 0.00943
     central_volume_l: float = 3.1
     peripheral_volume_l: float = 6.51
-    intercompartmental_clearance_l_per_h: float = 0.02
+    intercompartmental_clearance_l_per_h: float = 0.1
     source: str = "muller2012rituximab"
 
     def __post_init__(self) -> None:
@@ -396,10 +396,15 @@ def cycles_spec(
         ylim=(0, 1.05),
         legend_loc=None,
     )
+    burden_text = (
+        f"Bottom, the target burden falls to {100 * remaining[-1]:.2g}% of its starting value."
+        if initial_burden > 0
+        else "Bottom: there is no target."
+    )
     alt = (
         f"Two panels over six monthly infusions. Top, rituximab concentration on a log scale: the apparent "
-        f"half-life after each infusion is {', '.join(f'{h:.0f}' for h in halves)} hours. Bottom, the "
-        f"target burden falls from {initial_burden:g} to {res.burden[-1]:.2f} (relative units). The more target, "
+        f"half-life after each infusion is {', '.join(f'{h:.0f}' for h in halves)} hours. {burden_text} The more "
+        f"target, "
         f"the faster the antibody disappears; linear clearance alone would give {linear:.0f} hours."
     )
     caption = (
@@ -447,7 +452,7 @@ def plot_one_vs_two(dose: Dose = SINGLE_DOSE, days: float = 56.0) -> Figure:
     alt = (
         f"Log-scale concentration after one {dose} infusion. The one-compartment curve falls as a straight "
         f"line (half-life {RITUXIMAB_ONE_COMPARTMENT.half_life_h / 24:.0f} days); the two-compartment curve "
-        f"starts higher, drops quickly during distribution in the first days, then falls in parallel with a "
+        f"starts higher, drops quickly during distribution in the first days, then falls almost in parallel, with a "
         f"terminal half-life of {t_half:.0f} days."
     )
     caption = (

@@ -271,7 +271,7 @@ def combination_spec(
 
     def outcome(res: CombinationResult) -> str:
         if res.cured:
-            return f"extinct on day {res.extinction_day:.0f}"
+            return f"goes extinct on day {res.extinction_day:.0f}"
         return f"regrows (lowest {power_of_ten(res.nadir_cells)} cells)"
 
     series = [

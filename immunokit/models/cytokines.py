@@ -276,7 +276,7 @@ def explorer() -> Explorer:
     return Explorer(
         title="IL-6 and tocilizumab (qualitative model)",
         controls=[
-            Control("tocilizumab_day", "day of tocilizumab (days)", 4.0, 0.5, 12.0, step=0.5, fmt="day {:g}"),
+            Control("tocilizumab_day", "day of tocilizumab", 4.0, 0.5, 12.0, step=0.5, fmt="{:g}"),
             Control("blockade", "receptors blocked (fraction)", 0.95, 0.0, 1.0, step=0.05, fmt="{:.0%}"),
             Control("engagement_strength", "T-cell engagement (a.u.)", 1.0, 0.1, 3.0, step=0.1, fmt="{:g}"),
         ],

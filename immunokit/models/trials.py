@@ -354,7 +354,7 @@ def km_spec(
     alt = (
         f"Kaplan–Meier curves of two simulated arms ({n_exp} and {n_ctl} patients) falling from 1 over "
         f"{t_end:g} months, with tick marks for censored patients. The simulated medians are {med_txt} "
-        f"months (true values {median_experimental_months:g} and {median_control_months:g}); the log-rank "
+        f"months (true values {median_experimental_months:.1f} and {median_control_months:.1f}); the log-rank "
         f"p-value is {test.pvalue:.2g}."
     )
     caption = (
@@ -381,7 +381,7 @@ def explorer() -> Explorer:
         title="A simulated trial: sample size and chance (TOWER-calibrated)",
         controls=[
             Control(
-                "n_total", "patients randomized about 2:1", 405, 15, 900, step=15, scale="int", fmt="{:.0f}"
+                "n_total", "patients (randomized about 2:1)", 405, 15, 900, step=15, scale="int", fmt="{:.0f}"
             ),
             Control(
                 "median_experimental_months",

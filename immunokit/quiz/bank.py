@@ -37,6 +37,9 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from ..markup import _SUB as _SUB_MARKUP  # the renderer's own patterns, so the check matches what shows
+from ..markup import _SUP as _SUP_MARKUP
+
 QuestionType = Literal["single", "multiple", "numeric", "ordering"]
 QUESTION_TYPES: tuple[str, ...] = ("single", "multiple", "numeric", "ordering")
 SCORING_RULES: tuple[str, ...] = ("all-or-nothing", "partial")
@@ -459,6 +462,45 @@ def _semantic(raw_q: dict[str, Any], chapter: str | None) -> list[tuple[list[Any
     return out
 
 
+_TEXT_FIELDS = ("prompt", "hint", "explanation", "feedback_correct", "feedback_incorrect", "units")
+
+
+def _markup_slips(raw_q: dict[str, Any]) -> list[tuple[list[Any], str]]:
+    """Text where a ``~`` or ``^`` pair would turn a stretch with spaces into a sub/superscript.
+
+    ``~55 kDa … t~1/2~`` renders "55 kDa … t" as a subscript; real sub/superscripts (t~1/2~, 10^-4^)
+    never contain spaces, so such a span is a slip, usually "~" meant as "approximately".
+    """
+    texts: list[tuple[list[Any], str]] = [
+        ([f], raw_q[f]) for f in _TEXT_FIELDS if isinstance(raw_q.get(f), str)
+    ]
+    for key, sub in (("options", ("text", "feedback")), ("mistakes", ("feedback",))):
+        entries = raw_q.get(key)
+        for i, entry in enumerate(entries if isinstance(entries, list) else []):
+            if isinstance(entry, dict):
+                texts += [([key, i, f], entry[f]) for f in sub if isinstance(entry.get(f), str)]
+    items = raw_q.get("items")
+    texts += [
+        (["items", i], t)
+        for i, t in enumerate(items if isinstance(items, list) else [])
+        if isinstance(t, str)
+    ]
+    out = []
+    for path, text in texts:
+        for regex, kind in ((_SUB_MARKUP, "subscript"), (_SUP_MARKUP, "superscript")):
+            for match in regex.finditer(text):
+                if re.search(r"\s", match.group(1)):
+                    out.append(
+                        (
+                            path,
+                            f"{match.group(0)!r} would print as a {kind}; a pair of "
+                            f"{match.group(0)[0]} marks a {kind} (t~1/2~, 10^-4^): write 'about' or ≈ "
+                            "for 'approximately'",
+                        )
+                    )
+    return out
+
+
 def _ordering_marked_correct(raw_q: Any) -> list[tuple[list[Any], str]]:
     """An ordering question whose items are mappings with ``correct``: say what the rule is."""
     if not (isinstance(raw_q, dict) and raw_q.get("type") == "ordering"):
@@ -608,6 +650,7 @@ def check_bank(
                 (["questions", qi, "cite"], f"unknown citation key {raw_q['cite']!r}: not in {bib.name}")
             )
         problems.extend((["questions", qi, *sub], msg) for sub, msg in _semantic(raw_q, chapter))
+        problems.extend((["questions", qi, *sub], msg) for sub, msg in _markup_slips(raw_q))
 
     unique: list[str] = []
     for p, msg in problems:

@@ -63,6 +63,18 @@ def _ci_low_percent() -> float:
     return 100 * stats.binomtest(RESPONDERS, TREATED).proportion_ci(method="exact").low
 
 
+def _simulated_median_blinatumomab() -> float:
+    from ...models import trials
+
+    return float(trials.km_spec().extra["medians"][0])
+
+
+def _simulated_median_chemotherapy() -> float:
+    from ...models import trials
+
+    return float(trials.km_spec().extra["medians"][1])
+
+
 def _wald_low_percent() -> float:
     p = RESPONDERS / TREATED
     return 100 * (p - 1.959964 * math.sqrt(p * (1 - p) / TREATED))
@@ -148,6 +160,37 @@ EXERCISE = Exercise(
                 correct_message="Right: the curve first reaches 0.5 or below at {value} months.",
             ),
             hints=("The median is the first time at which the survival estimate is 0.5 or less.",),
+        ),
+        Question(
+            id="km-06",
+            variable="simulated_median_months",
+            points=1,
+            objective="ch07-o3",
+            title="median of the simulated blinatumomab arm, read from the figure",
+            checker=Numeric(
+                _simulated_median_blinatumomab,
+                units="months",
+                rtol=0.0,
+                atol=0.5,
+                mistakes=(
+                    wrong_value(
+                        "published-median",
+                        7.7,
+                        "7.7 months is TOWER's published median. The figure shows a *simulated* cohort "
+                        "calibrated to it, whose own median differs by chance: read it from the curve.",
+                    ),
+                    wrong_value(
+                        "other-arm",
+                        _simulated_median_chemotherapy,
+                        "That is the chemotherapy arm. Follow the blinatumomab curve down to 0.5.",
+                    ),
+                ),
+                correct_message="Right: about {value} months in this simulated cohort.",
+            ),
+            hints=(
+                "Find 0.5 on the vertical axis, go across to the blinatumomab curve, then down to the time axis.",
+                "`trials.km_spec().extra['medians']` gives both simulated medians, to check your reading.",
+            ),
         ),
         Question(
             id="km-04",
