@@ -806,6 +806,6 @@ class IcansCalculator(_Calculator):
         text = result.reason
         if unarousable and total > 0:
             text += " (The ICE items entered are ignored: an unarousable patient cannot perform the assessment.)"
-        elif not unarousable:
+        elif f"{total}/10" not in text:  # say the computed ICE total when the reason does not
             text = f"ICE score {total}/10. " + text[:1].upper() + text[1:]
         return _verdict(result.grade, text, "ICANS")
