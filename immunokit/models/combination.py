@@ -107,7 +107,7 @@ class CombinationParams:
     effector_capacity_cells: float = 5e10
     effector_loss_per_d: float = 0.05
     effector_depletion: float = 0.5
-    source: str = "skipper1964experimental"
+    source: str = "trainalogkill"
 
     def __post_init__(self) -> None:
         check_positive_fields(
