@@ -71,6 +71,9 @@ class BookBuild:
 def _build_book() -> BookBuild:
     if os.environ.get("BOOK_PREBUILT") == "1" and (HTML_DIR / "index.html").exists():
         return BookBuild(0, "reused prebuilt book (BOOK_PREBUILT=1)", HTML_DIR)
+    from immunokit.buildcache import refresh
+
+    refresh(BUILD_ROOT)  # a changed toolkit, bank or bibliography must re-execute the notebooks
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "-W", "-n", "--keep-going"]
     if BUILD_ROOT != ROOT:
         command += ["--path-output", str(BUILD_ROOT)]

@@ -107,3 +107,20 @@ def test_stepper_gives_both_renderings_from_one_definition() -> None:
     prev.click()
     assert box.step_index() == 0
     assert html.unescape("Caption 0.") in box.children[2].value
+
+
+def test_build_cache_is_cleared_when_the_toolkit_changes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from immunokit.buildcache import refresh
+
+    (tmp_path / "immunokit").mkdir()
+    (tmp_path / "book").mkdir()
+    module = tmp_path / "immunokit" / "model.py"
+    module.write_text("K = 1\n")
+    (tmp_path / "book" / "references.bib").write_text("")
+    cache = tmp_path / "_build" / ".jupyter_cache"
+    cache.mkdir(parents=True)
+    assert refresh(tmp_path, tmp_path) is True and not cache.exists()  # first build: no stamp yet
+    cache.mkdir()
+    assert refresh(tmp_path, tmp_path) is False and cache.exists()  # nothing changed: cache kept
+    module.write_text("K = 2\n")
+    assert refresh(tmp_path, tmp_path) is True and not cache.exists()  # toolkit changed: cache cleared
