@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import BookBuild
+from harness import BookBuild
 
 
 def test_book_builds_with_zero_warnings(book_build: BookBuild) -> None:

@@ -19,8 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from conftest import ROOT
+from harness import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.jupyterlab]
 
@@ -97,7 +96,7 @@ def test_chapter_runs_in_jupyterlab_quiz_gives_python_feedback_and_explorer_redr
                 timeout=5_000,
             )
             break
-        except Exception:  # noqa: BLE001 - Playwright timeout: click again
+        except Exception:
             continue
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
 

@@ -17,9 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from conftest import IN_CI, ROOT, require
 from builtsite import is_external, parse_page, resolve, toc_pages
+from harness import IN_CI, ROOT, require
 
 PAGES = toc_pages()
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

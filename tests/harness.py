@@ -1,0 +1,98 @@
+"""Shared constants and helpers of the test suite (imported by conftest.py and by test modules).
+
+Tests import from here, never from ``conftest``: several conftest modules can exist in one session, and
+``import conftest`` would pick whichever pytest loaded first.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: Where the test session builds the book (the browser tests reuse it). ``make book`` uses the same folder,
+#: so its execution cache makes the test build fast.
+BUILD_ROOT = Path(os.environ.get("BOOK_BUILD_DIR", ROOT))
+HTML_DIR = BUILD_ROOT / "_build" / "html"
+
+
+def require(reason: str) -> None:
+    """Skip with ``reason``, or fail under CI=true, where every layer is required."""
+    if IN_CI:
+        pytest.fail(f"required under CI=true: {reason}")
+    pytest.skip(reason)
+
+
+@dataclass(frozen=True)
+class BookBuild:
+    """Result of one ``jupyter-book build . -W -n --keep-going`` in this test session."""
+
+    returncode: int
+    log: str
+    html: Path
+
+    @property
+    def warnings(self) -> list[str]:
+        """Sphinx's warnings and errors (``WARNING:``/``ERROR:``), not the kernels' own log lines."""
+        return [line for line in self.log.splitlines() if "WARNING:" in line or "ERROR:" in line]
+
+
+@functools.cache
+def build_book() -> BookBuild:
+    if os.environ.get("BOOK_PREBUILT") == "1" and (HTML_DIR / "index.html").exists():
+        return BookBuild(0, "reused prebuilt book (BOOK_PREBUILT=1)", HTML_DIR)
+    from immunokit.buildcache import refresh
+
+    refresh(BUILD_ROOT)  # a changed toolkit, bank or bibliography must re-execute the notebooks
+    command = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        str(ROOT),
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
+    if BUILD_ROOT != ROOT:
+        command += ["--path-output", str(BUILD_ROOT)]
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    return BookBuild(proc.returncode, proc.stdout + proc.stderr, HTML_DIR)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def start_server(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    if parsed.scheme in {"data", "blob", "about"}:
+        return True
+    return parsed.hostname == "127.0.0.1"
