@@ -23,7 +23,6 @@ import argparse
 import importlib.util
 import json
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,8 +34,16 @@ ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "benchmarks" / "report.json"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 MB = 1024 * 1024
 
 
@@ -75,14 +82,19 @@ def time_notebooks() -> dict[str, float]:
     for folder in ("book", "solutions", "exercises"):
         for path in sorted((ROOT / folder).glob("*.ipynb")):
             nb = nbformat.read(path, as_version=4)
-            client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+            client = NotebookClient(
+                nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+            )
             start = time.perf_counter()
             try:
                 client.execute()
                 times[str(path.relative_to(ROOT))] = round(time.perf_counter() - start, 2)
-            except Exception as err:  # noqa: BLE001 - reported, not raised
+            except Exception as err:
                 times[str(path.relative_to(ROOT))] = float("nan")
-                print(f"  {path.relative_to(ROOT)} failed: {type(err).__name__}: {str(err)[:200]}", file=sys.stderr)
+                print(
+                    f"  {path.relative_to(ROOT)} failed: {type(err).__name__}: {str(err)[:200]}",
+                    file=sys.stderr,
+                )
     return times
 
 
@@ -110,7 +122,7 @@ def page_bytes(html_dir: Path) -> dict[str, int]:
             def count(response: Any, total: list[int] = total) -> None:
                 try:
                     total[0] += len(response.body())
-                except Exception:  # noqa: BLE001 - aborted or redirected responses have no body
+                except Exception:
                     pass
 
             page.on("response", count)
@@ -134,7 +146,11 @@ def main(argv: list[str] | None = None) -> int:
 
     report: dict[str, Any] = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": __import__("os").cpu_count(),
+            "platform": platform.platform(),
+        },
     }
     rows: list[tuple[str, str, str, str]] = []
 
@@ -145,24 +161,49 @@ def main(argv: list[str] | None = None) -> int:
             builds = time_builds(Path(tmp))
             report["build"] = builds
             html_dir = Path(tmp) / "_build" / "html"
-            rows.append(("cold build", f"{builds['cold_build_s']} s", "≤ 120 s", verdict(builds["cold_build_s"] <= 120)))
+            rows.append(
+                (
+                    "cold build",
+                    f"{builds['cold_build_s']} s",
+                    "≤ 120 s",
+                    verdict(builds["cold_build_s"] <= 120),
+                )
+            )
             if "rebuild_s" in builds:
-                rows.append(("no-change rebuild", f"{builds['rebuild_s']} s ({builds['rebuild_fraction']:.0%} of cold)",
-                             "≤ 10 % of cold", verdict(builds["rebuild_fraction"] <= 0.10)))
+                rows.append(
+                    (
+                        "no-change rebuild",
+                        f"{builds['rebuild_s']} s ({builds['rebuild_fraction']:.0%} of cold)",
+                        "≤ 10 % of cold",
+                        verdict(builds["rebuild_fraction"] <= 0.10),
+                    )
+                )
         print("timing notebooks…", file=sys.stderr)
         notebooks = time_notebooks()
         report["notebooks_s"] = notebooks
         slowest = max(notebooks.items(), key=lambda kv: kv[1], default=("-", 0.0))
-        rows.append(("slowest notebook", f"{slowest[1]} s ({slowest[0]})", "≤ 10 s",
-                     verdict(all(v <= 10 for v in notebooks.values()))))
+        rows.append(
+            (
+                "slowest notebook",
+                f"{slowest[1]} s ({slowest[0]})",
+                "≤ 10 s",
+                verdict(all(v <= 10 for v in notebooks.values())),
+            )
+        )
         if (html_dir / "book").exists():
             print("measuring page bytes…", file=sys.stderr)
             sizes = page_bytes(html_dir)
             report["page_bytes"] = sizes
             if sizes:
                 biggest = max(sizes.items(), key=lambda kv: kv[1])
-                rows.append(("largest chapter page", f"{biggest[1] / MB:.2f} MB ({biggest[0]})", "≤ 1.5 MB",
-                             verdict(biggest[1] <= 1.5 * MB)))
+                rows.append(
+                    (
+                        "largest chapter page",
+                        f"{biggest[1] / MB:.2f} MB ({biggest[0]})",
+                        "≤ 1.5 MB",
+                        verdict(biggest[1] <= 1.5 * MB),
+                    )
+                )
 
     explorer = _load("explorer_bench")
     if explorer is not None:
@@ -170,8 +211,14 @@ def main(argv: list[str] | None = None) -> int:
         result = explorer.measure(n=10 if args.quick else 30)
         report["explorers_ms"] = result
         for name, stats in sorted(result.items()):
-            rows.append((f"explorer {name}", f"median {stats['median_ms']:.1f} ms, p95 {stats['p95_ms']:.1f} ms",
-                         "median ≤ 50 ms", verdict(stats["median_ms"] <= 50)))
+            rows.append(
+                (
+                    f"explorer {name}",
+                    f"median {stats['median_ms']:.1f} ms, p95 {stats['p95_ms']:.1f} ms",
+                    "median ≤ 50 ms",
+                    verdict(stats["median_ms"] <= 50),
+                )
+            )
     quiz = _load("quiz_bench")
     if quiz is not None:
         print("measuring quizzes against jupyterquiz…", file=sys.stderr)
@@ -179,12 +226,26 @@ def main(argv: list[str] | None = None) -> int:
         report["quiz"] = result
         ours, peer = result.get("immunokit", {}), result.get("jupyterquiz", {})
         if ours and peer:
-            rows.append(("quiz bytes / question", f"{ours['bytes_per_question']:.0f} B vs jupyterquiz {peer['bytes_per_question']:.0f} B",
-                         "≤ ½ of jupyterquiz", verdict(ours["bytes_per_question"] <= 0.5 * peer["bytes_per_question"])))
-            rows.append(("quiz time to interactive", f"{ours['tti_median_ms']:.0f} ms vs jupyterquiz {peer['tti_median_ms']:.0f} ms",
-                         "no later than jupyterquiz", verdict(ours["tti_median_ms"] <= peer["tti_median_ms"])))
+            rows.append(
+                (
+                    "quiz bytes / question",
+                    f"{ours['bytes_per_question']:.0f} B vs jupyterquiz {peer['bytes_per_question']:.0f} B",
+                    "≤ ½ of jupyterquiz",
+                    verdict(ours["bytes_per_question"] <= 0.5 * peer["bytes_per_question"]),
+                )
+            )
+            rows.append(
+                (
+                    "quiz time to interactive",
+                    f"{ours['tti_median_ms']:.0f} ms vs jupyterquiz {peer['tti_median_ms']:.0f} ms",
+                    "no later than jupyterquiz",
+                    verdict(ours["tti_median_ms"] <= peer["tti_median_ms"]),
+                )
+            )
 
-    report["summary"] = [dict(zip(("measure", "value", "target", "verdict"), row, strict=True)) for row in rows]
+    report["summary"] = [
+        dict(zip(("measure", "value", "target", "verdict"), row, strict=True)) for row in rows
+    ]
     REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     width = max((len(r[0]) for r in rows), default=10)
     print(f"\n{'measure'.ljust(width)} | value | target | verdict")

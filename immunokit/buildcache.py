@@ -22,8 +22,13 @@ def inputs_digest(root: Path = ROOT) -> str:
     """SHA-256 over the toolkit's source and static files, the quiz banks and the bibliography."""
     digest = hashlib.sha256()
     files = sorted(
-        [*root.glob("immunokit/**/*.py"), *root.glob("immunokit/**/*.json"), *root.glob("immunokit/static/*"),
-         *root.glob("book/**/*.yml"), root / "book" / "references.bib"]
+        [
+            *root.glob("immunokit/**/*.py"),
+            *root.glob("immunokit/**/*.json"),
+            *root.glob("immunokit/static/*"),
+            *root.glob("book/**/*.yml"),
+            root / "book" / "references.bib",
+        ]
     )
     for path in files:
         if path.is_file() and "__pycache__" not in path.parts:

@@ -100,7 +100,9 @@ class Trial:
 
     def __post_init__(self) -> None:
         if self.design not in ("randomised", "single-arm"):
-            raise ValueError(f"trial {self.name!r}: design must be 'randomised' or 'single-arm', got {self.design!r}")
+            raise ValueError(
+                f"trial {self.name!r}: design must be 'randomised' or 'single-arm', got {self.design!r}"
+            )
         if self.patients <= 0:
             raise ValueError(f"trial {self.name!r}: patients must be a positive count, got {self.patients}")
         if not self.cite.strip():
@@ -111,58 +113,214 @@ _NOT_EXTRACTED = "Not summarised here (see the publication)"
 
 #: The pivotal and landmark trials of chapters 3–6 (fact sheet §6; verified figures only).
 PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
-    Trial("CLL8", "hallek2010cll8", "Hallek et al. 2010", 2010, "CLL", "Anti-CD20 antibody + chemotherapy",
-          "First-line CLL, physically fit", "randomised", "3", 817, "randomised",
-          "FCR vs FC", "3-year PFS 65% vs 45% (HR 0.56); 3-year OS 87% vs 83% (HR 0.67)",
-          "More grade 3–4 neutropenia with FCR"),
-    Trial("CLL11", "goede2014cll11", "Goede et al. 2014", 2014, "CLL", "Anti-CD20 antibody + chemotherapy",
-          "First-line CLL with coexisting conditions", "randomised", "3", 781, "randomised",
-          "Obinutuzumab–chlorambucil vs rituximab–chlorambucil vs chlorambucil",
-          "Median PFS 26.7 vs 16.3 vs 11.1 months", "Infusion reactions with obinutuzumab"),
-    Trial("ALFA-0701", "castaigne2012alfa0701", "Castaigne et al. 2012", 2012, "AML", "Antibody–drug conjugate",
-          "De novo AML, age 50–70", "randomised", "3", 280, "randomised",
-          "Chemotherapy ± fractionated gemtuzumab ozogamicin",
-          "2-year EFS 40.8% vs 17.1% (HR 0.58); 2-year OS 53.2% vs 41.9% (HR 0.69)", _NOT_EXTRACTED),
-    Trial("INO-VATE", "kantarjian2016inovate", "Kantarjian et al. 2016", 2016, "ALL", "Antibody–drug conjugate",
-          "Relapsed or refractory ALL, adults", "randomised", "3", 326, "randomised",
-          "Inotuzumab ozogamicin vs chemotherapy",
-          "CR/CRi 80.7% vs 29.4% (first 218 patients); median OS 7.7 vs 6.2 months (HR 0.75, final analysis)",
-          "VOD/SOS 14% vs 2%"),
-    Trial("TOWER", "kantarjian2017tower", "Kantarjian et al. 2017", 2017, "ALL", "Bispecific T-cell engager",
-          "Relapsed or refractory Ph-negative B-ALL, adults", "randomised", "3", 405, "randomised 2:1",
-          "Blinatumomab vs chemotherapy", "Median OS 7.7 vs 4.0 months (HR 0.71); CR 34% vs 16%",
-          "Grade ≥3 CRS 4.9%; grade ≥3 neurologic events 9.4% (vs 8.3%)"),
-    Trial("E1910", "litzow2024e1910", "Litzow et al. 2024", 2024, "ALL", "Bispecific T-cell engager + chemotherapy",
-          "Newly diagnosed Ph-negative B-ALL in MRD-negative remission, age 30–70", "randomised", "3", 224,
-          "randomised (of 488 enrolled)", "Blinatumomab + chemotherapy vs chemotherapy",
-          "3-year OS 85% vs 68% (HR 0.41); 3-year RFS 80% vs 64%", _NOT_EXTRACTED),
-    Trial("ELIANA", "maude2018eliana", "Maude et al. 2018", 2018, "ALL", "CAR T cells",
-          "Relapsed or refractory B-ALL, children and young adults", "single-arm", "2", 75, "infused",
-          "Tisagenlecleucel", "Overall remission 81% within 3 months; 12-month EFS 50%, OS 76%",
-          "Neurologic events 40% (grade 3: 13%)"),
-    Trial("ZUMA-3", "shah2021zuma3", "Shah et al. 2021", 2021, "ALL", "CAR T cells",
-          "Relapsed or refractory B-ALL, adults", "single-arm", "2", 55, "infused (of 71 enrolled)",
-          "Brexucabtagene autoleucel", "CR/CRi 70.9%; median OS 18.2 months", _NOT_EXTRACTED),
-    Trial("FELIX", "roddie2024felix", "Roddie et al. 2024", 2024, "ALL", "CAR T cells",
-          "Relapsed or refractory B-ALL, adults", "single-arm", "1b/2", 127, "infused (of 153 enrolled)",
-          "Obecabtagene autoleucel",
-          "Overall remission 77% (cohort 2A, n=94); median EFS 11.9 months (all infused)",
-          "Grade ≥3 CRS 2.4%; grade ≥3 ICANS 7.1%"),
-    Trial("TRANSCEND CLL 004", "siddiqi2023transcend", "Siddiqi et al. 2023", 2023, "CLL", "CAR T cells",
-          "Relapsed or refractory CLL after a BTK inhibitor", "single-arm", "1/2", 117, "treated",
-          "Lisocabtagene maraleucel", "CR/CRi 18.4% in the primary efficacy set (P=0.0006 against 5%)",
-          "CRS 85% (grade 3: 9%); neurologic events 45% (grade ≥3: 19%)"),
-    Trial("Daver 2019", "daver2019nivolumab", "Daver et al. 2019", 2019, "AML", "Checkpoint inhibitor",
-          "Relapsed or refractory AML", "single-arm", "2", 70, "treated",
-          "Azacitidine + nivolumab", "ORR 33%; CR/CRi 22%", "Grade 3–4 immune-related adverse events 11%"),
-    Trial("Davids 2016", "davids2016ipilimumab", "Davids et al. 2016", 2016, "Relapse after allo-HSCT",
-          "Checkpoint inhibitor", "Hematologic cancer relapsing after allogeneic transplant", "single-arm", "1/1b",
-          28, "treated", "Ipilimumab", "Complete response in 5 of 22 at 10 mg/kg",
-          "GVHD precluding further doses in 3; one death from pneumonitis"),
-    Trial("Ding 2017", "ding2017pembrolizumab", "Ding et al. 2017", 2017, "CLL", "Checkpoint inhibitor",
-          "Relapsed CLL and Richter transformation", "single-arm", "2", 25, "treated", "Pembrolizumab",
-          "Responses in 4 of 9 with Richter transformation, 0 of 16 with CLL",
-          "Grade ≥3 treatment-related adverse events 60%"),
+    Trial(
+        "CLL8",
+        "hallek2010cll8",
+        "Hallek et al. 2010",
+        2010,
+        "CLL",
+        "Anti-CD20 antibody + chemotherapy",
+        "First-line CLL, physically fit",
+        "randomised",
+        "3",
+        817,
+        "randomised",
+        "FCR vs FC",
+        "3-year PFS 65% vs 45% (HR 0.56); 3-year OS 87% vs 83% (HR 0.67)",
+        "More grade 3–4 neutropenia with FCR",
+    ),
+    Trial(
+        "CLL11",
+        "goede2014cll11",
+        "Goede et al. 2014",
+        2014,
+        "CLL",
+        "Anti-CD20 antibody + chemotherapy",
+        "First-line CLL with coexisting conditions",
+        "randomised",
+        "3",
+        781,
+        "randomised",
+        "Obinutuzumab–chlorambucil vs rituximab–chlorambucil vs chlorambucil",
+        "Median PFS 26.7 vs 16.3 vs 11.1 months",
+        "Infusion reactions with obinutuzumab",
+    ),
+    Trial(
+        "ALFA-0701",
+        "castaigne2012alfa0701",
+        "Castaigne et al. 2012",
+        2012,
+        "AML",
+        "Antibody–drug conjugate",
+        "De novo AML, age 50–70",
+        "randomised",
+        "3",
+        280,
+        "randomised",
+        "Chemotherapy ± fractionated gemtuzumab ozogamicin",
+        "2-year EFS 40.8% vs 17.1% (HR 0.58); 2-year OS 53.2% vs 41.9% (HR 0.69)",
+        _NOT_EXTRACTED,
+    ),
+    Trial(
+        "INO-VATE",
+        "kantarjian2016inovate",
+        "Kantarjian et al. 2016",
+        2016,
+        "ALL",
+        "Antibody–drug conjugate",
+        "Relapsed or refractory ALL, adults",
+        "randomised",
+        "3",
+        326,
+        "randomised",
+        "Inotuzumab ozogamicin vs chemotherapy",
+        "CR/CRi 80.7% vs 29.4% (first 218 patients); median OS 7.7 vs 6.2 months (HR 0.75, final analysis)",
+        "VOD/SOS 14% vs 2%",
+    ),
+    Trial(
+        "TOWER",
+        "kantarjian2017tower",
+        "Kantarjian et al. 2017",
+        2017,
+        "ALL",
+        "Bispecific T-cell engager",
+        "Relapsed or refractory Ph-negative B-ALL, adults",
+        "randomised",
+        "3",
+        405,
+        "randomised 2:1",
+        "Blinatumomab vs chemotherapy",
+        "Median OS 7.7 vs 4.0 months (HR 0.71); CR 34% vs 16%",
+        "Grade ≥3 CRS 4.9%; grade ≥3 neurologic events 9.4% (vs 8.3%)",
+    ),
+    Trial(
+        "E1910",
+        "litzow2024e1910",
+        "Litzow et al. 2024",
+        2024,
+        "ALL",
+        "Bispecific T-cell engager + chemotherapy",
+        "Newly diagnosed Ph-negative B-ALL in MRD-negative remission, age 30–70",
+        "randomised",
+        "3",
+        224,
+        "randomised (of 488 enrolled)",
+        "Blinatumomab + chemotherapy vs chemotherapy",
+        "3-year OS 85% vs 68% (HR 0.41); 3-year RFS 80% vs 64%",
+        _NOT_EXTRACTED,
+    ),
+    Trial(
+        "ELIANA",
+        "maude2018eliana",
+        "Maude et al. 2018",
+        2018,
+        "ALL",
+        "CAR T cells",
+        "Relapsed or refractory B-ALL, children and young adults",
+        "single-arm",
+        "2",
+        75,
+        "infused",
+        "Tisagenlecleucel",
+        "Overall remission 81% within 3 months; 12-month EFS 50%, OS 76%",
+        "Neurologic events 40% (grade 3: 13%)",
+    ),
+    Trial(
+        "ZUMA-3",
+        "shah2021zuma3",
+        "Shah et al. 2021",
+        2021,
+        "ALL",
+        "CAR T cells",
+        "Relapsed or refractory B-ALL, adults",
+        "single-arm",
+        "2",
+        55,
+        "infused (of 71 enrolled)",
+        "Brexucabtagene autoleucel",
+        "CR/CRi 70.9%; median OS 18.2 months",
+        _NOT_EXTRACTED,
+    ),
+    Trial(
+        "FELIX",
+        "roddie2024felix",
+        "Roddie et al. 2024",
+        2024,
+        "ALL",
+        "CAR T cells",
+        "Relapsed or refractory B-ALL, adults",
+        "single-arm",
+        "1b/2",
+        127,
+        "infused (of 153 enrolled)",
+        "Obecabtagene autoleucel",
+        "Overall remission 77% (cohort 2A, n=94); median EFS 11.9 months (all infused)",
+        "Grade ≥3 CRS 2.4%; grade ≥3 ICANS 7.1%",
+    ),
+    Trial(
+        "TRANSCEND CLL 004",
+        "siddiqi2023transcend",
+        "Siddiqi et al. 2023",
+        2023,
+        "CLL",
+        "CAR T cells",
+        "Relapsed or refractory CLL after a BTK inhibitor",
+        "single-arm",
+        "1/2",
+        117,
+        "treated",
+        "Lisocabtagene maraleucel",
+        "CR/CRi 18.4% in the primary efficacy set (P=0.0006 against 5%)",
+        "CRS 85% (grade 3: 9%); neurologic events 45% (grade ≥3: 19%)",
+    ),
+    Trial(
+        "Daver 2019",
+        "daver2019nivolumab",
+        "Daver et al. 2019",
+        2019,
+        "AML",
+        "Checkpoint inhibitor",
+        "Relapsed or refractory AML",
+        "single-arm",
+        "2",
+        70,
+        "treated",
+        "Azacitidine + nivolumab",
+        "ORR 33%; CR/CRi 22%",
+        "Grade 3–4 immune-related adverse events 11%",
+    ),
+    Trial(
+        "Davids 2016",
+        "davids2016ipilimumab",
+        "Davids et al. 2016",
+        2016,
+        "Relapse after allo-HSCT",
+        "Checkpoint inhibitor",
+        "Hematologic cancer relapsing after allogeneic transplant",
+        "single-arm",
+        "1/1b",
+        28,
+        "treated",
+        "Ipilimumab",
+        "Complete response in 5 of 22 at 10 mg/kg",
+        "GVHD precluding further doses in 3; one death from pneumonitis",
+    ),
+    Trial(
+        "Ding 2017",
+        "ding2017pembrolizumab",
+        "Ding et al. 2017",
+        2017,
+        "CLL",
+        "Checkpoint inhibitor",
+        "Relapsed CLL and Richter transformation",
+        "single-arm",
+        "2",
+        25,
+        "treated",
+        "Pembrolizumab",
+        "Responses in 4 of 9 with Richter transformation, 0 of 16 with CLL",
+        "Grade ≥3 treatment-related adverse events 60%",
+    ),
 )
 
 #: Columns of the table: (attribute, header, kind) — kind "number" sorts numerically.
@@ -213,12 +371,13 @@ class TrialTable:
         uid = stable_id("ik-trials", self.caption, *(t.name for t in self.trials))
         head = "".join(f'<th scope="col">{html.escape(header)}</th>' for _, header, _ in COLUMNS)
         rows = "".join(
-            "<tr>" + "".join(self._cell(t, attr, kind) for attr, _, kind in COLUMNS) + "</tr>" for t in self.trials
+            "<tr>" + "".join(self._cell(t, attr, kind) for attr, _, kind in COLUMNS) + "</tr>"
+            for t in self.trials
         )
         return (
             f'<div class="ik-sortable" id="{uid}" data-ik="sortable" role="region" tabindex="0" '
             f'aria-label="{html.escape(self.caption.split(".")[0], quote=True)}">'
-            f'<table><caption>{html.escape(self.caption)}</caption>'
+            f"<table><caption>{html.escape(self.caption)}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
             '<p class="ik-sr-only ik-live" aria-live="polite"></p></div>'
         )
@@ -323,17 +482,37 @@ class TargetAntigen:
 
 #: Candidate targets of chapter 10 (B-lineage comparators first, then AML targets).
 TARGET_ANTIGENS: Final[tuple[TargetAntigen, ...]] = (
-    TargetAntigen("CD19", "B-ALL", "yes", "not shown", "no",
-                  "B cells: B-cell aplasia, manageable",
-                  ("pillai2019car", "clements2020blinatumomab")),
-    TargetAntigen("CD22", "B-ALL", "most", "not shown", "not shown", "B cells",
-                  ("kantarjian2013inotuzumab",)),
-    TargetAntigen("CD33", "AML", "most", "not shown", "some", "myeloid progenitors and monocytes",
-                  ("marvinpeek2022challenges",)),
-    TargetAntigen("CD123", "AML", "yes", "yes", "yes", "stem and progenitor cells: myeloablation",
-                  ("marvinpeek2022challenges",)),
-    TargetAntigen("CLL-1", "AML", "most", "most", "no", "mature myeloid cells",
-                  ("vanrhenen2007clec12a",)),
+    TargetAntigen(
+        "CD19",
+        "B-ALL",
+        "yes",
+        "not shown",
+        "no",
+        "B cells: B-cell aplasia, manageable",
+        ("pillai2019car", "clements2020blinatumomab"),
+    ),
+    TargetAntigen(
+        "CD22", "B-ALL", "most", "not shown", "not shown", "B cells", ("kantarjian2013inotuzumab",)
+    ),
+    TargetAntigen(
+        "CD33",
+        "AML",
+        "most",
+        "not shown",
+        "some",
+        "myeloid progenitors and monocytes",
+        ("marvinpeek2022challenges",),
+    ),
+    TargetAntigen(
+        "CD123",
+        "AML",
+        "yes",
+        "yes",
+        "yes",
+        "stem and progenitor cells: myeloablation",
+        ("marvinpeek2022challenges",),
+    ),
+    TargetAntigen("CLL-1", "AML", "most", "most", "no", "mature myeloid cells", ("vanrhenen2007clec12a",)),
 )
 
 _MAP_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
@@ -371,20 +550,52 @@ def plot_target_map(targets: Sequence[TargetAntigen] = TARGET_ANTIGENS) -> Figur
         x0 = 1.45
         for j, (_, header) in enumerate(_MAP_COLUMNS):
             ax.text(x0 + j * 1.05 + 0.5, -0.55, header, ha="center", va="center", fontsize=8.5)
-        ax.text(x0 + 3 * 1.05 + 0.05, -0.55, "normal cells also removed", ha="left", va="center", fontsize=8.5)
+        ax.text(
+            x0 + 3 * 1.05 + 0.05, -0.55, "normal cells also removed", ha="left", va="center", fontsize=8.5
+        )
         for i, t in enumerate(targets):
-            ax.text(0.05, i + 0.5, f"{t.antigen} ({t.disease})", ha="left", va="center", fontsize=9.5,
-                    fontweight="bold")
+            ax.text(
+                0.05,
+                i + 0.5,
+                f"{t.antigen} ({t.disease})",
+                ha="left",
+                va="center",
+                fontsize=9.5,
+                fontweight="bold",
+            )
             for j, (attr, _) in enumerate(_MAP_COLUMNS):
                 word, shade = _PRESENCE_STYLE[getattr(t, attr)]
                 risky = attr == "on_normal_stem_cells" and getattr(t, attr) in ("yes", "most", "some")
                 colour = OKABE_ITO["vermillion"] if risky else OKABE_ITO["blue"]
-                ax.add_patch(plt.Rectangle((x0 + j * 1.05, i + 0.08), 1.0, 0.84, facecolor=colour,
-                                           alpha=0.12 + 0.5 * shade, edgecolor="#444444", linewidth=0.6))
-                ax.text(x0 + j * 1.05 + 0.5, i + 0.5, word, ha="center", va="center", fontsize=9,
-                        fontweight="bold" if risky else "normal")
-            ax.text(x0 + 3 * 1.05 + 0.05, i + 0.5, t.normal_cells_lost, ha="left", va="center", fontsize=8,
-                    wrap=True)
+                ax.add_patch(
+                    plt.Rectangle(
+                        (x0 + j * 1.05, i + 0.08),
+                        1.0,
+                        0.84,
+                        facecolor=colour,
+                        alpha=0.12 + 0.5 * shade,
+                        edgecolor="#444444",
+                        linewidth=0.6,
+                    )
+                )
+                ax.text(
+                    x0 + j * 1.05 + 0.5,
+                    i + 0.5,
+                    word,
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    fontweight="bold" if risky else "normal",
+                )
+            ax.text(
+                x0 + 3 * 1.05 + 0.05,
+                i + 0.5,
+                t.normal_cells_lost,
+                ha="left",
+                va="center",
+                fontsize=8,
+                wrap=True,
+            )
     rows = "; ".join(
         f"{t.antigen} ({t.disease}): on leukemia {t.on_leukemia}, on leukemic stem cells {t.on_leukemic_stem_cells}, "
         f"on normal stem cells {t.on_normal_stem_cells}; also removes {t.normal_cells_lost}"
@@ -441,25 +652,50 @@ def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
         [
             Series(sizes, 100 * bounds[:, 1], label="upper 95% limit", color=blue, linestyle="--"),
             Series(sizes, 100 * bounds[:, 0], label="lower 95% limit", color=blue, linestyle="-."),
-            Series([5, 1000], [100 * observed_rate] * 2, label="observed rate", color="#555555", linestyle=":",
-                   linewidth=1.2),
-            Series([patients, patients], [100 * low, 100 * high], color=verm, linewidth=4.0, marker="_",
-                   markersize=14),
+            Series(
+                [5, 1000],
+                [100 * observed_rate] * 2,
+                label="observed rate",
+                color="#555555",
+                linestyle=":",
+                linewidth=1.2,
+            ),
+            Series(
+                [patients, patients],
+                [100 * low, 100 * high],
+                color=verm,
+                linewidth=4.0,
+                marker="_",
+                markersize=14,
+            ),
         ],
         xlabel="patients in the trial (log scale)",
         ylabel="response rate (%)",
         xscale="log",
         xlim=(5, 1000),
         ylim=(0, 100),
-        notes=[Note(0.98, 0.04, f"{k} of {patients} = {k / patients:.0%}: 95% CI {low:.0%} to {high:.0%}",
-                    coords="axes", ha="right", va="bottom", color=verm)],
+        notes=[
+            Note(
+                0.98,
+                0.04,
+                f"{k} of {patients} = {k / patients:.0%}: 95% CI {low:.0%} to {high:.0%}",
+                coords="axes",
+                ha="right",
+                va="bottom",
+                color=verm,
+            )
+        ],
         legend_loc="lower left",
     )
-    alt = (f"The exact 95% confidence interval of an observed response rate of {observed_rate:.0%} narrows as the "
-           f"trial grows from 5 to 1,000 patients. With {patients} patients ({k} responders) it runs from "
-           f"{low:.0%} to {high:.0%}.")
-    caption = (f"How wide is a response rate? Exact (Clopper–Pearson) 95% intervals for an observed rate of "
-               f"{observed_rate:.0%}; the vertical bar is a trial of {patients} patients.")
+    alt = (
+        f"The exact 95% confidence interval of an observed response rate of {observed_rate:.0%} narrows as the "
+        f"trial grows from 5 to 1,000 patients. With {patients} patients ({k} responders) it runs from "
+        f"{low:.0%} to {high:.0%}."
+    )
+    caption = (
+        f"How wide is a response rate? Exact (Clopper–Pearson) 95% intervals for an observed rate of "
+        f"{observed_rate:.0%}; the vertical bar is a trial of {patients} patients."
+    )
     return PlotSpec([panel], alt=alt, caption=caption, height_in=3.6)
 
 
@@ -470,7 +706,9 @@ def response_ci_explorer() -> Any:
     return Explorer(
         title="How many patients does a response rate rest on?",
         controls=[
-            Control("patients", "patients in the trial", 11, 5, 1000, step=1, scale="int", fmt="{:.0f} patients"),
+            Control(
+                "patients", "patients in the trial", 11, 5, 1000, step=1, scale="int", fmt="{:.0f} patients"
+            ),
             Control("observed_rate", "observed response rate", 0.73, 0.05, 0.95, step=0.01, fmt="{:.0%}"),
         ],
         spec=lambda patients, observed_rate: response_ci_spec(int(patients), observed_rate),

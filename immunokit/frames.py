@@ -147,6 +147,8 @@ class Stepper(Interactive):
         prev.on_click(lambda _b: show(max(0, state["i"] - 1)))
         nxt.on_click(lambda _b: show(min(len(self.labels) - 1, state["i"] + 1)))
         show(0)
-        box = w.VBox([w.HTML(f"<strong>{html.escape(self.title)}</strong>"), w.HBox([prev, status, nxt]), view])
+        box = w.VBox(
+            [w.HTML(f"<strong>{html.escape(self.title)}</strong>"), w.HBox([prev, status, nxt]), view]
+        )
         box.step_index = lambda: state["i"]
         return box

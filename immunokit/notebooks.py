@@ -84,7 +84,9 @@ def strip(path: Path) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m immunokit.notebooks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m immunokit.notebooks", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("command", choices=["strip", "check"])
     parser.add_argument("paths", nargs="*", default=list(DEFAULT_FOLDERS))
     args = parser.parse_args(argv)

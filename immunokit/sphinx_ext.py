@@ -19,7 +19,9 @@ import re
 from typing import Any
 
 
-def _dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def _dedupe_scripts(
+    app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     scripts = context.get("script_files")
     if not scripts:
         return
@@ -35,7 +37,9 @@ def _dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict[st
     context["script_files"] = unique
 
 
-def _fix_bibliography_roles(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def _fix_bibliography_roles(
+    app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     body = context.get("body")
     if isinstance(body, str) and 'role="doc-biblioentry"' in body:
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
@@ -46,7 +50,9 @@ _TOGGLE = re.compile(
 )
 
 
-def _name_sidebar_toggles(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def _name_sidebar_toggles(
+    app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     generate = context.get("generate_toctree_html")
     if not callable(generate) or getattr(generate, "_ik_wrapped", False):
         return
@@ -55,7 +61,8 @@ def _name_sidebar_toggles(app: Any, pagename: str, templatename: str, context: d
         out = generate(*args, **kwargs)
         if isinstance(out, str):
             return _TOGGLE.sub(
-                lambda m: f'{m.group(1)}<summary aria-label="Show or hide the pages of {m.group("title")}">', out
+                lambda m: f'{m.group(1)}<summary aria-label="Show or hide the pages of {m.group("title")}">',
+                out,
             )
         if hasattr(out, "select"):  # a BeautifulSoup tree (pydata-sphinx-theme >= 0.15)
             for summary in out.select("li > details > summary"):

@@ -39,7 +39,16 @@ CYCLE: Final[tuple[str, ...]] = (
 )
 
 #: Line styles paired with :data:`CYCLE`, so series differ by more than colour.
-LINESTYLES: Final[tuple[str | tuple[int, tuple[int, ...]], ...]] = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), "-", "--")
+LINESTYLES: Final[tuple[str | tuple[int, tuple[int, ...]], ...]] = (
+    "-",
+    "--",
+    "-.",
+    ":",
+    (0, (5, 1)),
+    (0, (3, 1, 1, 1, 1, 1)),
+    "-",
+    "--",
+)
 
 #: Widest figure the book shows, in inches (the text column of the theme).
 MAX_WIDTH_IN: Final[float] = 7.2

@@ -97,7 +97,11 @@ class Hypotension(_Level):
     NONE = ("none", "none", 0)
     NO_VASOPRESSOR = ("no-vasopressor", "does not need vasopressors", 2)
     ONE_VASOPRESSOR = ("one-vasopressor", "needs one vasopressor, with or without vasopressin", 3)
-    MULTIPLE_VASOPRESSORS = ("multiple-vasopressors", "needs multiple vasopressors (excluding vasopressin)", 4)
+    MULTIPLE_VASOPRESSORS = (
+        "multiple-vasopressors",
+        "needs multiple vasopressors (excluding vasopressin)",
+        4,
+    )
 
 
 class Oxygen(_Level):
@@ -352,7 +356,9 @@ ICE_ITEMS: Final[tuple[tuple[str, int, str], ...]] = (
 
 def _points(value: object, name: str, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"ICE item {name!r} must be a whole number of points from 0 to {maximum}; got {value!r}")
+        raise ValueError(
+            f"ICE item {name!r} must be a whole number of points from 0 to {maximum}; got {value!r}"
+        )
     if not 0 <= value <= maximum:
         raise ValueError(f"ICE item {name!r} scores 0 to {maximum} points; got {value}")
     return value
@@ -379,8 +385,13 @@ def ice_score(orientation: int, naming: int, commands: int, writing: int, attent
     ValueError
         Naming the item whose points are not a whole number in its range.
     """
-    values = {"orientation": orientation, "naming": naming, "commands": commands, "writing": writing,
-              "attention": attention}
+    values = {
+        "orientation": orientation,
+        "naming": naming,
+        "commands": commands,
+        "writing": writing,
+        "attention": attention,
+    }
     return sum(_points(values[name], name, maximum) for name, maximum, _ in ICE_ITEMS)
 
 
@@ -487,10 +498,15 @@ def icans_grade(
     grade = max(g for _, _, g in domains)
     summary = tuple((name, g) for name, _, g in domains)
     if grade == 0:
-        return IcansResult(0, "No ICANS: ICE score 10/10 and no abnormal finding in any other domain.", summary)
+        return IcansResult(
+            0, "No ICANS: ICE score 10/10 and no abnormal finding in any other domain.", summary
+        )
     setting = [f"{text} (grade {g})" for _, text, g in domains if g == grade]
-    others = [f"{'ICE ' + str(ice) + '/10' if name == 'ICE' else name} (grade {g})"
-              for name, _, g in domains if 0 < g < grade]
+    others = [
+        f"{'ICE ' + str(ice) + '/10' if name == 'ICE' else name} (grade {g})"
+        for name, _, g in domains
+        if 0 < g < grade
+    ]
     reason = f"grade {grade}, set by " + " and by ".join(setting)
     if others:
         reason += "; milder: " + ", ".join(others)
@@ -630,7 +646,9 @@ class _Calculator(Interactive):
         uid = stable_id(f"ik-calc-{self.kind}", self.title)
         default = self.verdict_for(self.defaults())
         controls = "".join(self._field_html(uid, f) for f in self.fields)
-        data = json.dumps(self.lookup_table(), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        data = json.dumps(self.lookup_table(), ensure_ascii=False, separators=(",", ":")).replace(
+            "</", "<\\/"
+        )
         return (
             f'<section class="ik-calc" id="{uid}" data-ik="calculator" data-ik-calc="{self.kind}" '
             f'aria-labelledby="{uid}-title">'
@@ -676,8 +694,9 @@ class _Calculator(Interactive):
         controls: dict[str, Any] = {}
         for f in self.fields:
             if f.kind == "checkbox":
-                controls[f.name] = w.Checkbox(value=False, description=f.label, indent=False,
-                                              layout=w.Layout(width="auto"))
+                controls[f.name] = w.Checkbox(
+                    value=False, description=f.label, indent=False, layout=w.Layout(width="auto")
+                )
             else:
                 controls[f.name] = w.Dropdown(
                     options=[(text, v) for v, text in f.options],
@@ -805,7 +824,9 @@ class IcansCalculator(_Calculator):
         )
         text = result.reason
         if unarousable and total > 0:
-            text += " (The ICE items entered are ignored: an unarousable patient cannot perform the assessment.)"
+            text += (
+                " (The ICE items entered are ignored: an unarousable patient cannot perform the assessment.)"
+            )
         elif f"{total}/10" not in text:  # say the computed ICE total when the reason does not
             text = f"ICE score {total}/10. " + text[:1].upper() + text[1:]
         return _verdict(result.grade, text, "ICANS")

@@ -52,7 +52,9 @@ class _Collector(html.parser.HTMLParser):
                 continue
             if name in {"id", "name"} and (name == "id" or tag == "a"):
                 self.result.ids.add(value)
-            if name in {"href", "src"} and not (tag == "link" and name == "href" and value.startswith("data:")):
+            if name in {"href", "src"} and not (
+                tag == "link" and name == "href" and value.startswith("data:")
+            ):
                 self.result.links.append((name, value))
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CITE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]+)`")
 BANK_CITE = re.compile(r"^\s*cite:\s*([A-Za-z0-9_:\-]+)\s*$", re.M)
-TOOLKIT_KEY = re.compile(r"""(?:source|cite|key|bibkey|citation)\w*\s*[:=]\s*(?:str\s*=\s*)?["']([a-z][a-z0-9_\-]+\d{4}[a-z0-9_\-]*|[a-z]+logkill)["']""")
+TOOLKIT_KEY = re.compile(
+    r"""(?:source|cite|key|bibkey|citation)\w*\s*[:=]\s*(?:str\s*=\s*)?["']([a-z][a-z0-9_\-]+\d{4}[a-z0-9_\-]*|[a-z]+logkill)["']"""
+)
 
 
 def bib_keys() -> set[str]:

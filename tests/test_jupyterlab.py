@@ -41,19 +41,41 @@ def _free_port() -> int:
 @pytest.fixture
 def jupyterlab(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """JupyterLab on 127.0.0.1 serving a copy of book/, with its own config folders; stopped afterwards."""
-    shutil.copytree(ROOT / "book", tmp_path / "root" / "book", ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
+    shutil.copytree(
+        ROOT / "book",
+        tmp_path / "root" / "book",
+        ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"),
+    )
     env = dict(os.environ)
     for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
         env[name] = str(tmp_path / name.lower())
-    settings = tmp_path / "jupyter_config_dir" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    settings = (
+        tmp_path / "jupyter_config_dir" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    )
     settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.token=", "--ServerApp.password=",
-         "--ServerApp.ip=127.0.0.1", "--allow-root", f"--ServerApp.root_dir={tmp_path / 'root'}", "--ServerApp.port_retries=0",
-         "--ServerApp.disable_check_xsrf=True"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.token=",
+            "--ServerApp.password=",
+            "--ServerApp.ip=127.0.0.1",
+            "--allow-root",
+            f"--ServerApp.root_dir={tmp_path / 'root'}",
+            "--ServerApp.port_retries=0",
+            "--ServerApp.disable_check_xsrf=True",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -120,6 +142,10 @@ def test_chapter_runs_in_jupyterlab_quiz_gives_python_feedback_and_explorer_redr
     for _ in range(5):
         page.keyboard.press("ArrowRight")
     page.wait_for_function(
-        "([el, before]) => el.getAttribute('src') !== before", arg=[image.element_handle(), before], timeout=15_000
+        "([el, before]) => el.getAttribute('src') !== before",
+        arg=[image.element_handle(), before],
+        timeout=15_000,
     )
-    assert page.ik_console_errors == [] or all("favicon" in e or "Failed to load resource" in e for e in page.ik_console_errors)
+    assert page.ik_console_errors == [] or all(
+        "favicon" in e or "Failed to load resource" in e for e in page.ik_console_errors
+    )

@@ -53,7 +53,9 @@ def test_invalid_json_and_invalid_nbformat_are_reported(tmp_path: Path) -> None:
     assert "not valid nbformat" in problems(invalid)[0]
 
 
-def test_strip_cleans_a_notebook_and_check_then_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_strip_cleans_a_notebook_and_check_then_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _notebook(tmp_path, outputs=True, kernel="python")
     assert main(["check", str(tmp_path)]) == 1
     assert strip(path) is True

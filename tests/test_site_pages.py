@@ -55,13 +55,26 @@ def test_page_loads_cleanly_with_alt_text_and_keyboard_operable_elements(
     assert bad == [], f"{page_path}: images without meaningful alt text: {bad}"
 
     elements = page.eval_on_selector_all(
-        "[data-ik]", "els => els.map(e => ({kind: e.dataset.ik, ready: e.dataset.ikReady === 'true', id: e.id}))"
+        "[data-ik]",
+        "els => els.map(e => ({kind: e.dataset.ik, ready: e.dataset.ikReady === 'true', id: e.id}))",
     )
     if page_path.startswith("book/ch"):
         kinds = {el["kind"] for el in elements}
-        assert "quiz" in kinds, f"{page_path}: the chapter's quiz is missing from the page (found {sorted(kinds)})"
-        if page_path[7:9] in {"03", "04", "05", "06", "07", "08", "09"}:  # modality, evidence, safety, combination
-            assert "frames" in kinds, f"{page_path}: no step-through diagram or explorer on the page (found {sorted(kinds)})"
+        assert "quiz" in kinds, (
+            f"{page_path}: the chapter's quiz is missing from the page (found {sorted(kinds)})"
+        )
+        if page_path[7:9] in {
+            "03",
+            "04",
+            "05",
+            "06",
+            "07",
+            "08",
+            "09",
+        }:  # modality, evidence, safety, combination
+            assert "frames" in kinds, (
+                f"{page_path}: no step-through diagram or explorer on the page (found {sorted(kinds)})"
+            )
     not_ready = [el for el in elements if not el["ready"]]
     assert not_ready == [], f"{page_path}: interactive elements the script did not initialise: {not_ready}"
     unreachable = page.eval_on_selector_all(
@@ -80,9 +93,13 @@ def test_page_loads_cleanly_with_alt_text_and_keyboard_operable_elements(
         control = viewer.locator('[data-ik-action="next"], input.ik-range').first
         control.focus()
         page.keyboard.press("ArrowRight")
-        assert viewer.get_attribute("data-ik-current") != before, f"{page_path}: a frame viewer ignores the arrow key"
+        assert viewer.get_attribute("data-ik-current") != before, (
+            f"{page_path}: a frame viewer ignores the arrow key"
+        )
         page.keyboard.press("ArrowLeft")
-    assert page.ik_console_errors == [], f"{page_path} console errors after interaction: {page.ik_console_errors}"
+    assert page.ik_console_errors == [], (
+        f"{page_path} console errors after interaction: {page.ik_console_errors}"
+    )
 
 
 @pytest.mark.browser
@@ -105,7 +122,9 @@ def test_axe_finds_no_serious_violation_from_course_content(
             where = target + " " + node.get("html", "")
             if any(rule == violation["id"] and fragment in where for rule, fragment in THEME_AXE_BASELINE):
                 continue
-            found.append(f"{violation['id']} ({violation['impact']}) at {target}: {node['failureSummary'][:200]}")
+            found.append(
+                f"{violation['id']} ({violation['impact']}) at {target}: {node['failureSummary'][:200]}"
+            )
     assert found == [], f"{page_path}: axe violations:\n" + "\n".join(found)
 
 
@@ -161,4 +180,6 @@ def test_nu_html_checker_finds_no_error(built_book: Path) -> None:
 def test_ci_requires_browsers() -> None:
     """Under CI=true the browser layers may not be skipped for want of Chromium."""
     if IN_CI:
-        assert Path("/usr/bin/chromium").exists() or shutil.which("chromium"), "CI=true but Chromium is missing"
+        assert Path("/usr/bin/chromium").exists() or shutil.which("chromium"), (
+            "CI=true but Chromium is missing"
+        )

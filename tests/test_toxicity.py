@@ -54,7 +54,9 @@ def test_crs_grade_5_is_death_due_to_crs() -> None:
 
 
 def test_crs_accepts_enum_members_and_ids_alike() -> None:
-    assert crs_grade(True, Hypotension.ONE_VASOPRESSOR, Oxygen.LOW_FLOW) == crs_grade(True, "one-vasopressor", "low-flow")
+    assert crs_grade(True, Hypotension.ONE_VASOPRESSOR, Oxygen.LOW_FLOW) == crs_grade(
+        True, "one-vasopressor", "low-flow"
+    )
 
 
 # ---- CRS: the worse of hypotension and hypoxia sets the grade, both ways ---------------------
@@ -115,7 +117,10 @@ def test_organ_toxicity_does_not_change_the_crs_grade() -> None:
         ({"fever": "yes"}, "fever must be True or False"),
         ({"fever": True, "hypotension": "two-vasopressors"}, "hypotension='two-vasopressors' is not one of"),
         ({"fever": True, "oxygen": "ventilator"}, "'positive-pressure'"),
-        ({"fever": True, "antipyretics_or_anticytokine": 1}, "antipyretics_or_anticytokine must be True or False"),
+        (
+            {"fever": True, "antipyretics_or_anticytokine": 1},
+            "antipyretics_or_anticytokine must be True or False",
+        ),
     ],
 )
 def test_crs_bad_input_names_the_input(kwargs: dict[str, object], message: str) -> None:
@@ -135,8 +140,13 @@ def test_ice_score_is_ten_points_from_five_items() -> None:
 
 @pytest.mark.parametrize(
     ("args", "item"),
-    [((5, 3, 1, 1, 1), "orientation"), ((4, -1, 1, 1, 1), "naming"), ((4, 3, 2, 1, 1), "commands"),
-     ((4, 3, 1, 1.0, 1), "writing"), ((4, 3, 1, 1, True), "attention")],
+    [
+        ((5, 3, 1, 1, 1), "orientation"),
+        ((4, -1, 1, 1, 1), "naming"),
+        ((4, 3, 2, 1, 1), "commands"),
+        ((4, 3, 1, 1.0, 1), "writing"),
+        ((4, 3, 1, 1, True), "attention"),
+    ],
 )
 def test_ice_score_bad_item_is_named(args: tuple[object, ...], item: str) -> None:
     with pytest.raises(ValueError, match=f"ICE item '{item}'"):
@@ -158,13 +168,17 @@ def test_ice_zero_because_unarousable_is_grade_4() -> None:
     assert icans_grade(0, "unarousable").grade == 4
 
 
-@pytest.mark.parametrize(("level", "grade"), [(c, c.grade) for c in Consciousness if c is not Consciousness.UNAROUSABLE])
+@pytest.mark.parametrize(
+    ("level", "grade"), [(c, c.grade) for c in Consciousness if c is not Consciousness.UNAROUSABLE]
+)
 def test_consciousness_domain(level: Consciousness, grade: int) -> None:
     assert icans_grade(10, consciousness=level).grade == grade
     assert [c.grade for c in Consciousness] == [0, 1, 2, 3, 4]
 
 
-@pytest.mark.parametrize(("level", "grade"), [(Seizure.NONE, 0), (Seizure.RESOLVES_RAPIDLY, 3), (Seizure.LIFE_THREATENING, 4)])
+@pytest.mark.parametrize(
+    ("level", "grade"), [(Seizure.NONE, 0), (Seizure.RESOLVES_RAPIDLY, 3), (Seizure.LIFE_THREATENING, 4)]
+)
 def test_seizure_domain(level: Seizure, grade: int) -> None:
     assert icans_grade(10, seizure=level).grade == grade
 
@@ -203,7 +217,9 @@ def test_children_12_or_younger_need_capd() -> None:
         ((10,), {"edema": "global"}, "edema='global'"),
     ],
 )
-def test_icans_bad_input_names_the_input(args: tuple[object, ...], kwargs: dict[str, object], message: str) -> None:
+def test_icans_bad_input_names_the_input(
+    args: tuple[object, ...], kwargs: dict[str, object], message: str
+) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         icans_grade(*args, **kwargs)  # type: ignore[arg-type]
 
@@ -237,8 +253,11 @@ def test_crs_lookup_table_equals_crs_grade_for_every_combination() -> None:
     for values in combos:
         stored = CrsCalculator.decode(data, _key(data, values))
         expected = crs_grade(
-            values["fever"] == "true", values["hypotension"], values["oxygen"],
-            antipyretics_or_anticytokine=values["treated"] == "true", death_due_to_crs=values["died"] == "true",
+            values["fever"] == "true",
+            values["hypotension"],
+            values["oxygen"],
+            antipyretics_or_anticytokine=values["treated"] == "true",
+            death_due_to_crs=values["died"] == "true",
         )
         assert stored["grade"] == expected.grade, values
         assert stored["text"].lower() == expected.reason.lower(), values
@@ -254,7 +273,10 @@ def test_icans_lookup_table_equals_icans_grade_for_every_combination() -> None:
         unarousable = values["consciousness"] == "unarousable"
         expected = icans_grade(
             None if unarousable else ice_score(*points),
-            values["consciousness"], values["seizure"], values["motor"], values["edema"],
+            values["consciousness"],
+            values["seizure"],
+            values["motor"],
+            values["edema"],
         )
         stored = IcansCalculator.decode(data, _key(data, values))
         assert stored["grade"] == expected.grade, values
@@ -324,7 +346,9 @@ def test_live_icans_calculator_updates_on_widget_values() -> None:
 # ---- tocilizumab dose (Kymriah label) ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("weight", "dose"), [(20, 240.0), (29.9, 358.8), (30, 240.0), (70, 560.0), (100, 800.0), (130, 800.0)])
+@pytest.mark.parametrize(
+    ("weight", "dose"), [(20, 240.0), (29.9, 358.8), (30, 240.0), (70, 560.0), (100, 800.0), (130, 800.0)]
+)
 def test_tocilizumab_dose_by_weight_band_and_cap(weight: float, dose: float) -> None:
     from immunokit.toxicity import tocilizumab_dose_mg
 

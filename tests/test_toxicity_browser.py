@@ -29,7 +29,7 @@ def page_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "index.html").write_text(
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Calculators</title>'
         '<link rel="stylesheet" href="immunokit.css"></head><body><main>'
-        f"{body}</main><script src=\"immunokit.js\"></script></body></html>",
+        f'{body}</main><script src="immunokit.js"></script></body></html>',
         encoding="utf-8",
     )
     return folder

@@ -76,9 +76,14 @@ def test_response_ci_narrows_with_more_patients() -> None:
     assert width(11) > width(100) > width(1000)
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [({"patients": 3}, "patients must be a whole number"),
-                                                  ({"patients": 12.5}, "patients must be a whole number"),
-                                                  ({"observed_rate": 1.2}, "observed_rate must be a proportion")])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"patients": 3}, "patients must be a whole number"),
+        ({"patients": 12.5}, "patients must be a whole number"),
+        ({"observed_rate": 1.2}, "observed_rate must be a proportion"),
+    ],
+)
 def test_response_ci_bad_input(kwargs: dict[str, float], message: str) -> None:
     from immunokit.evidence import response_ci_spec
 
