@@ -111,7 +111,7 @@ def test_chapter_runs_in_jupyterlab_quiz_gives_python_feedback_and_explorer_redr
     # Run all cells from the menu; the first Run All after a cold start is sometimes ignored (recipe §3).
     for _attempt in range(3):
         page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells").click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         try:
             page.wait_for_function(
                 "() => [...document.querySelectorAll('.jp-InputArea-prompt')].some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))",
@@ -126,11 +126,17 @@ def test_chapter_runs_in_jupyterlab_quiz_gives_python_feedback_and_explorer_redr
     radio = page.locator(".jp-OutputArea-output .widget-radio-box input[type=radio]").first
     radio.scroll_into_view_if_needed()
     radio.check()
-    question = page.locator(".jp-OutputArea-output .widget-vbox", has=page.locator(".widget-radio-box")).last
+    # The question's own box: the nearest enclosing box that has a Check button.
+    question = radio.locator(
+        "xpath=ancestor::div[contains(concat(' ', @class, ' '), ' widget-vbox ')][.//button[normalize-space()='Check']][1]"
+    )
     question.get_by_role("button", name="Check").first.click()
-    feedback = page.locator(".jp-OutputArea-output .widget-html", has_text="Explanation.").first
+    feedback = question.locator(".widget-html", has_text="Explanation.").first
     feedback.wait_for(state="visible", timeout=15_000)
-    assert "choice" in feedback.inner_text().lower() or "correct" in feedback.inner_text().lower()
+    text = feedback.inner_text().lower()
+    assert "right choice" in text or "wrong choice" in text, (
+        f"no per-option feedback from the kernel: {text[:300]}"
+    )
 
     # Explorer: move the first slider with the keyboard; the figure (an <img> data URI) changes.
     explorer = page.locator(".jp-OutputArea-output .widget-vbox", has=page.locator(".widget-slider")).last
@@ -138,13 +144,26 @@ def test_chapter_runs_in_jupyterlab_quiz_gives_python_feedback_and_explorer_redr
     image.scroll_into_view_if_needed()
     before = image.get_attribute("src")
     handle = explorer.locator(".widget-slider .noUi-handle").first
-    handle.focus()
-    for _ in range(5):
-        page.keyboard.press("ArrowRight")
+    readout = explorer.locator(".widget-slider .widget-readout").first
+    start_value = readout.inner_text()
+    for _attempt in range(3):  # keyboard focus can land before the slider is ready on a loaded machine
+        handle.focus()
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+        try:
+            page.wait_for_function(
+                "([el, v]) => el.textContent.trim() !== v",
+                arg=[readout.element_handle(), start_value],
+                timeout=5_000,
+            )
+            break
+        except Exception:  # a Playwright timeout: focus and press again
+            continue
+    assert readout.inner_text() != start_value, "the explorer's slider did not move with the keyboard"
     page.wait_for_function(
         "([el, before]) => el.getAttribute('src') !== before",
         arg=[image.element_handle(), before],
-        timeout=15_000,
+        timeout=30_000,
     )
     assert page.ik_console_errors == [] or all(
         "favicon" in e or "Failed to load resource" in e for e in page.ik_console_errors
