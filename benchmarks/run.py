@@ -98,36 +98,48 @@ def time_notebooks() -> dict[str, float]:
     return times
 
 
-def page_bytes(html_dir: Path) -> dict[str, int]:
-    """Bytes transferred for each chapter page, loaded in headless Chromium from a local server."""
+def page_bytes(html_dir: Path) -> dict[str, dict[str, int]]:
+    """Bytes a browser fetches for each chapter page: every file it requests, raw and gzip-compressed.
+
+    Requests are recorded in headless Chromium; sizes are read from the built files (deterministic), raw
+    and as gzip (what a static host such as GitHub Pages sends). ``page_html`` is the page's own HTML.
+    """
     import functools
+    import gzip
     import http.server
     import threading
+    from urllib.parse import unquote, urlparse
 
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html_dir))
-    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(html_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    sizes: dict[str, int] = {}
+    sizes: dict[str, dict[str, int]] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for page_path in sorted((html_dir / "book").glob("ch*.html")):
             context = browser.new_context()
             page = context.new_page()
-            total = [0]
-
-            def count(response: Any, total: list[int] = total) -> None:
-                try:
-                    total[0] += len(response.body())
-                except Exception:
-                    pass
-
-            page.on("response", count)
+            urls: set[str] = set()
+            page.on("request", lambda request, urls=urls: urls.add(request.url))
             page.goto(f"{base}/book/{page_path.name}", wait_until="networkidle")
-            sizes[page_path.name] = total[0]
+            raw = packed = 0
+            for url in urls:
+                parsed = urlparse(url)
+                if not url.startswith(base):
+                    continue
+                path = html_dir / unquote(parsed.path).lstrip("/")
+                if path.is_file():
+                    data = path.read_bytes()
+                    raw += len(data)
+                    packed += len(gzip.compress(data, 6))
+            sizes[page_path.name] = {"raw": raw, "gzip": packed, "page_html": page_path.stat().st_size}
             context.close()
         browser.close()
     server.shutdown()
