@@ -44,17 +44,10 @@ from immunokit.quiz.bank import Question  # noqa: E402
 STATIC = ROOT / "immunokit" / "static"
 EXAMPLE = ROOT / "tests" / "fixtures" / "quiz" / "example.quiz.yml"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# Debian's Chromium and the flags this machine needs: one definition, shared with the browser tests.
+sys.path.insert(0, str(ROOT / "tests"))
+from harness import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 N_QUESTIONS = 10
 
 #: Runs before any page script: records performance.now() the first time the page is interactive.

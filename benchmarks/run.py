@@ -33,17 +33,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "benchmarks" / "report.json"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# Debian's Chromium and the flags this machine needs: one definition, shared with the browser tests.
+sys.path.insert(0, str(ROOT / "tests"))
+from harness import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 MB = 1024 * 1024
 
 
