@@ -44,6 +44,9 @@ def test_a_wrong_kernelspec_is_reported(tmp_path: Path) -> None:
     assert any("kernelspec is 'ir'" in msg for msg in found)
 
 
+@pytest.mark.filterwarnings(
+    "ignore::nbformat.validator.MissingIDFieldWarning"
+)  # the test notebook is invalid on purpose
 def test_invalid_json_and_invalid_nbformat_are_reported(tmp_path: Path) -> None:
     broken = tmp_path / "broken.ipynb"
     broken.write_text("{not json", encoding="utf-8")
