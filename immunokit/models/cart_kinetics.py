@@ -35,7 +35,14 @@ from ..display import Figure
 from ..style import CYCLE, OKABE_ITO
 from .explorer import Control, Explorer
 from .plotspec import Note, Panel, PlotSpec, Series, power_of_ten, render
-from .units import check_fraction, check_nonnegative, check_positive, check_positive_fields, check_source
+from .units import (
+    check_at_most,
+    check_fraction,
+    check_nonnegative,
+    check_positive,
+    check_positive_fields,
+    check_source,
+)
 
 __all__ = [
     "STEIN_2019",
@@ -361,11 +368,7 @@ class CarTLeukemiaParams:
         check_nonnegative("max_kill_per_d", self.max_kill_per_d)
         check_nonnegative("expansion_per_d", self.expansion_per_d)
         check_fraction("antigen_negative_fraction", self.antigen_negative_fraction, open_high=True)
-        if self.leukemia_cells > self.carrying_capacity_cells:
-            raise ValueError(
-                f"leukemia_cells ({self.leukemia_cells:g}) must not exceed carrying_capacity_cells "
-                f"({self.carrying_capacity_cells:g})"
-            )
+        check_at_most(self, "leukemia_cells", "carrying_capacity_cells")
         check_source(self.source)
 
 

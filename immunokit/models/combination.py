@@ -37,7 +37,14 @@ from ..display import Figure
 from ..style import CYCLE
 from .explorer import Control, Explorer
 from .plotspec import Note, Panel, PlotSpec, Series, power_of_ten, render
-from .units import check_fraction, check_nonnegative, check_positive, check_positive_fields, check_source
+from .units import (
+    check_at_most,
+    check_fraction,
+    check_nonnegative,
+    check_positive,
+    check_positive_fields,
+    check_source,
+)
 
 __all__ = [
     "CombinationParams",
@@ -132,11 +139,7 @@ class CombinationParams:
         if isinstance(self.cycles, bool) or not isinstance(self.cycles, int) or self.cycles < 0:
             raise ValueError(f"cycles must be a whole number ≥ 0, got {self.cycles!r}")
         check_fraction("effector_depletion", self.effector_depletion)
-        if self.leukemia_cells > self.carrying_capacity_cells:
-            raise ValueError(
-                f"leukemia_cells ({self.leukemia_cells:g}) must not exceed carrying_capacity_cells "
-                f"({self.carrying_capacity_cells:g})"
-            )
+        check_at_most(self, "leukemia_cells", "carrying_capacity_cells")
         check_source(self.source)
 
 

@@ -178,6 +178,13 @@ def check_positive_fields(obj: object, *names: str) -> None:
         check_positive(name, getattr(obj, name))
 
 
+def check_at_most(obj: object, name: str, limit_name: str) -> None:
+    """Check that field ``name`` of a parameter dataclass does not exceed field ``limit_name``."""
+    value, limit = getattr(obj, name), getattr(obj, limit_name)
+    if value > limit:
+        raise ValueError(f"{name} ({value:g}) must not exceed {limit_name} ({limit:g})")
+
+
 def check_source(source: object) -> None:
     """A parameter set names its source: a bibtex key of ``book/references.bib``."""
     if not isinstance(source, str) or not source.strip() or any(c.isspace() for c in source):
