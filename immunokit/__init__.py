@@ -10,10 +10,17 @@ Interactive elements (one definition, two renderings)
     :class:`Interactive`, :class:`Stepper`, :class:`Frame`, :func:`frames_html`
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from .display import Figure
 from .frames import Frame, Stepper, frames_html
 from .interactive import Interactive
 from .style import CYCLE, LINESTYLES, MAX_WIDTH_IN, OKABE_ITO, figure_style, use_book_style
+
+try:
+    __version__ = version("immunokit")
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "CYCLE",
@@ -24,6 +31,7 @@ __all__ = [
     "Frame",
     "Interactive",
     "Stepper",
+    "__version__",
     "figure_style",
     "frames_html",
     "use_book_style",

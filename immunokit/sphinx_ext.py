@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .sphinx import release
+
 
 def _dedupe_scripts(
     app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
@@ -103,6 +105,7 @@ def _visit_block_math(self: Any, node: Any) -> None:
 
 
 def setup(app: Any) -> dict[str, Any]:
+    release.setup(app)
     app.add_html_math_renderer("mathml", (_visit_inline_math, None), (_visit_block_math, None))
     app.connect("html-page-context", _dedupe_scripts, priority=100)
     app.connect("html-page-context", _fix_bibliography_roles, priority=100)
