@@ -476,7 +476,7 @@ def test_built_chapter_quiz_answers_in_the_browser(
     page.wait_for_selector('section[data-ik="quiz"][data-ik-ready]')
     bank = load_bank(bank_path)
     data = json.loads(page.locator("section.ik-quiz script.ik-quiz-data").first.text_content() or "{}")
-    from immunokit.quiz.static import quiz_data
+    from immunokit.interactive.quiz_static import quiz_data
 
     assert data == json.loads(json.dumps(quiz_data(bank.questions))), "the page shows an out-of-date bank"
     q = next(q for q in bank.questions if q.type == "single")

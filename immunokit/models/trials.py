@@ -30,9 +30,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..display import Figure
+from ..interactive.explorer import Control, Explorer
+from ..interactive.plotspec import Note, Panel, PlotSpec, Series, render
+from ..interactive.registry import register_explorer
 from ..style import CYCLE, LINESTYLES
-from .explorer import Control, Explorer
-from .plotspec import Note, Panel, PlotSpec, Series, render
 from .units import check_fraction, check_nonnegative, check_positive, check_source
 
 if TYPE_CHECKING:
@@ -375,6 +376,7 @@ def plot_km(cohorts: Sequence[Cohort] | None = None, seed: int = 2017) -> Figure
     return render(km_spec(seed=seed))
 
 
+@register_explorer(chapter=7, summary="simulated Kaplan–Meier cohorts calibrated to published medians")
 def explorer() -> Explorer:
     """Explorer of a simulated about-2:1 trial; static frames vary the number of patients."""
     return Explorer(

@@ -272,6 +272,7 @@ class LiveFigure:
         self._texts: list[list[Text]] = []
         self._background: Any = None
         self.full_redraws = 0  #: how many updates redrew the whole figure (the others blitted)
+        self.rebuilds = 0  #: how many updates built a new figure (the layout changed)
 
     def close(self) -> None:
         """Forget the figure."""
@@ -315,6 +316,7 @@ class LiveFigure:
         with rc_context(RC_PARAMS):
             if self._fig is None or spec.structure() != self._structure:
                 self._fig, self._axes, self._lines, self._texts = _build(spec)
+                self.rebuilds += 1
                 self._structure = spec.structure()
                 for _ax, artist in self._dynamic():
                     artist.set_animated(True)
