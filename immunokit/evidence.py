@@ -513,8 +513,8 @@ def plot_target_map(targets: Sequence[TargetAntigen] = TARGET_ANTIGENS) -> Figur
         If ``targets`` is empty.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
 
-    from .display import Figure
     from .style import OKABE_ITO, figure_style
 
     if not targets:
@@ -546,7 +546,7 @@ def plot_target_map(targets: Sequence[TargetAntigen] = TARGET_ANTIGENS) -> Figur
                 risky = attr == "on_normal_stem_cells" and getattr(t, attr) in ("yes", "most", "some")
                 colour = OKABE_ITO["vermillion"] if risky else OKABE_ITO["blue"]
                 ax.add_patch(
-                    plt.Rectangle(
+                    Rectangle(
                         (x0 + j * 1.05, i + 0.08),
                         1.0,
                         0.84,

@@ -83,7 +83,7 @@ class _Level(str, Enum):  # noqa: UP042 - StrEnum's str() differs; ids stay plai
         return obj
 
     def __str__(self) -> str:
-        return self.value
+        return str(self._value_)
 
 
 class Hypotension(_Level):

@@ -114,7 +114,10 @@ def table(entries: Mapping[str, Entry]) -> str:
     header = ("function", "returns", "chapter", "what it shows")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
     rule = "  ".join("=" * w for w in widths)
-    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
+
+    def line(row: tuple[str, ...]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+
     return "\n".join([rule, line(header), rule, *(line(r) for r in rows), rule])
 
 

@@ -24,6 +24,7 @@ CAR T cells do not persist, surviving antigen-positive cells can return (antigen
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 
@@ -442,7 +443,7 @@ def simulate_leukemia(
             ]
         )
 
-    def extinction(i: int):
+    def extinction(i: int) -> Callable[[float, NDArray[np.float64], NDArray[np.bool_]], float]:
         def event(_t: float, y: NDArray[np.float64], mask: NDArray[np.bool_]) -> float:
             return y[i] - math.log(EXTINCT_CELLS) if mask[i] else 1.0
 

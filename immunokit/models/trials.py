@@ -19,6 +19,7 @@ The statistics are scipy's: Kaplan–Meier is :func:`scipy.stats.ecdf` on
 
 from __future__ import annotations
 
+import importlib
 import math
 import warnings
 from collections.abc import Sequence
@@ -42,9 +43,7 @@ if TYPE_CHECKING:
 
 def _stats() -> ModuleType:
     """scipy.stats, imported on first use (it takes about a second to import)."""
-    from scipy import stats
-
-    return stats
+    return importlib.import_module("scipy.stats")
 
 
 __all__ = [
