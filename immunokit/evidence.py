@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
+from .analysis import exact_proportion_ci
 from .display import Figure
 from .interactive.explorer import Control, Explorer
 from .interactive.registry import register_explorer
@@ -593,10 +594,8 @@ def plot_target_map(targets: Sequence[TargetAntigen] = TARGET_ANTIGENS) -> Figur
 
 
 def _exact_ci(k: int, n: int) -> tuple[float, float]:
-    from scipy import stats
-
-    ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
-    return float(ci.low), float(ci.high)
+    _rate, low, high = exact_proportion_ci(k, n)
+    return low, high
 
 
 def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
