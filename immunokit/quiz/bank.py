@@ -37,6 +37,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from ..citations import bib_keys
 from ..markup import _SUB as _SUB_MARKUP  # the renderer's own patterns, so the check matches what shows
 from ..markup import _SUP as _SUP_MARKUP
 
@@ -538,14 +539,6 @@ def chapter_objectives(notebook: str | Path) -> set[str]:
     else:
         text = path.read_text(encoding="utf-8")
     return set(_OBJECTIVE_LINE.findall(text))
-
-
-_BIB_KEY = re.compile(r"^\s*@\s*\w+\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
-
-
-def bib_keys(bibfile: str | Path) -> set[str]:
-    """Every entry key of a BibTeX file."""
-    return set(_BIB_KEY.findall(Path(bibfile).read_text(encoding="utf-8")))
 
 
 def _sibling_notebook(path: Path) -> Path | None:
