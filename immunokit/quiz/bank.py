@@ -16,7 +16,7 @@ A bank is checked in three layers, and *every* problem found is reported togethe
 Example::
 
     from immunokit.quiz.bank import load_bank
-    bank = load_bank("book/ch04_bispecifics.quiz.yml")   # raises BankError listing every problem
+    bank = load_bank("book/ch04_bispecific_engagers.quiz.yml")   # raises BankError listing every problem
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 In a chapter notebook::
 
     from immunokit.quiz import Quiz
-    quiz = Quiz.from_bank("ch04_bispecifics.quiz.yml")
+    quiz = Quiz.from_bank("ch04_bispecific_engagers.quiz.yml")
     quiz
 
 Live in Jupyter the last line shows ipywidgets (Check / Try again, feedback, explanation, hints);
