@@ -193,7 +193,10 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
         405,
         "randomised 2:1",
         "Blinatumomab vs chemotherapy",
-        "Median OS 7.7 vs 4.0 months (HR 0.71); CR 34% vs 16%",
+        _facts.expand(
+            "Median OS {fact:tower-os-blina:value} vs {fact:tower-os-chemo} (HR {fact:tower-hr}); "
+            "CR {fact:tower-cr-blina} vs {fact:tower-cr-chemo}"
+        ),
         "Grade ≥3 CRS 4.9%; grade ≥3 neurologic events 9.4% (vs 8.3%)",
     ),
     Trial(
