@@ -25,12 +25,18 @@ rate narrows with the number of patients; chapter 10's checklist)
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final, Literal
 
-from .display import Figure, stable_id
+from . import facts as _facts
+from .analysis import exact_proportion_ci
+from .citations import author_year
+from .display import Figure
+from .interactive.explorer import Control, Explorer
+from .interactive.registry import register_explorer
+from .interactive.table import Cell, Column, SortableTable
 
 __all__ = [
     "PIVOTAL_TRIALS",
@@ -56,9 +62,8 @@ class Trial:
     name
         Trial name as it is usually cited (e.g. ``"TOWER"``).
     cite
-        Bibtex key of the primary publication in ``book/references.bib``.
-    citation
-        Author–year text shown in the table (e.g. ``"Kantarjian et al. 2017"``).
+        Bibtex key of the primary publication in ``book/references.bib``; the table's author–year
+        text (:attr:`citation`) is derived from it.
     year
         Year of the publication cited.
     disease
@@ -85,7 +90,6 @@ class Trial:
 
     name: str
     cite: str
-    citation: str
     year: int
     disease: str
     modality: str
@@ -108,6 +112,11 @@ class Trial:
         if not self.cite.strip():
             raise ValueError(f"trial {self.name!r}: needs the bibtex key of its source")
 
+    @property
+    def citation(self) -> str:
+        """Author–year text of :attr:`cite` from ``book/references.bib`` (e.g. ``"Kantarjian et al. 2017"``)."""
+        return author_year(self.cite)
+
 
 _NOT_EXTRACTED = "Not summarised here (see the publication)"
 
@@ -116,7 +125,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "CLL8",
         "hallek2010cll8",
-        "Hallek et al. 2010",
         2010,
         "CLL",
         "Anti-CD20 antibody + chemotherapy",
@@ -132,7 +140,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "CLL11",
         "goede2014cll11",
-        "Goede et al. 2014",
         2014,
         "CLL",
         "Anti-CD20 antibody + chemotherapy",
@@ -148,7 +155,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "ALFA-0701",
         "castaigne2012alfa0701",
-        "Castaigne et al. 2012",
         2012,
         "AML",
         "Antibody–drug conjugate",
@@ -164,7 +170,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "INO-VATE",
         "kantarjian2016inovate",
-        "Kantarjian et al. 2016",
         2016,
         "ALL",
         "Antibody–drug conjugate",
@@ -180,7 +185,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "TOWER",
         "kantarjian2017tower",
-        "Kantarjian et al. 2017",
         2017,
         "ALL",
         "Bispecific T-cell engager",
@@ -190,29 +194,33 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
         405,
         "randomised 2:1",
         "Blinatumomab vs chemotherapy",
-        "Median OS 7.7 vs 4.0 months (HR 0.71); CR 34% vs 16%",
+        _facts.expand(
+            "Median OS {fact:tower-os-blina:value} vs {fact:tower-os-chemo} (HR {fact:tower-hr}); "
+            "CR {fact:tower-cr-blina} vs {fact:tower-cr-chemo}"
+        ),
         "Grade ≥3 CRS 4.9%; grade ≥3 neurologic events 9.4% (vs 8.3%)",
     ),
     Trial(
         "E1910",
         "litzow2024e1910",
-        "Litzow et al. 2024",
         2024,
         "ALL",
         "Bispecific T-cell engager + chemotherapy",
         "Newly diagnosed Ph-negative B-ALL in MRD-negative remission, age 30–70",
         "randomised",
         "3",
-        224,
+        int(_facts.value("e1910-randomised")),
         "randomised (of 488 enrolled)",
         "Blinatumomab + chemotherapy vs chemotherapy",
-        "3-year OS 85% vs 68% (HR 0.41); 3-year RFS 80% vs 64%",
+        _facts.expand(
+            "3-year OS {fact:e1910-os3-blina} vs {fact:e1910-os3-chemo} (HR {fact:e1910-hr-nejm}); "
+            "3-year RFS {fact:e1910-rfs3-blina} vs {fact:e1910-rfs3-chemo}"
+        ),
         _NOT_EXTRACTED,
     ),
     Trial(
         "ELIANA",
         "maude2018eliana",
-        "Maude et al. 2018",
         2018,
         "ALL",
         "CAR T cells",
@@ -228,7 +236,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "ZUMA-3",
         "shah2021zuma3",
-        "Shah et al. 2021",
         2021,
         "ALL",
         "CAR T cells",
@@ -244,7 +251,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "FELIX",
         "roddie2024felix",
-        "Roddie et al. 2024",
         2024,
         "ALL",
         "CAR T cells",
@@ -260,7 +266,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "TRANSCEND CLL 004",
         "siddiqi2023transcend",
-        "Siddiqi et al. 2023",
         2023,
         "CLL",
         "CAR T cells",
@@ -271,12 +276,14 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
         "treated",
         "Lisocabtagene maraleucel",
         "CR/CRi 18.4% in the primary efficacy set (P=0.0006 against 5%)",
-        "CRS 85% (grade 3: 9%); neurologic events 45% (grade ≥3: 19%)",
+        _facts.expand(
+            "CRS {fact:transcend-cll-crs-any} (grade 3: {fact:transcend-cll-crs-grade3}); neurologic events "
+            "{fact:transcend-cll-neuro-any} (grade ≥3: {fact:transcend-cll-neuro-grade3plus})"
+        ),
     ),
     Trial(
         "Daver 2019",
         "daver2019nivolumab",
-        "Daver et al. 2019",
         2019,
         "AML",
         "Checkpoint inhibitor",
@@ -292,7 +299,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "Davids 2016",
         "davids2016ipilimumab",
-        "Davids et al. 2016",
         2016,
         "Relapse after allo-HSCT",
         "Checkpoint inhibitor",
@@ -308,7 +314,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "Ding 2017",
         "ding2017pembrolizumab",
-        "Ding et al. 2017",
         2017,
         "CLL",
         "Checkpoint inhibitor",
@@ -324,7 +329,7 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
 )
 
 #: Columns of the table: (attribute, header, kind) — kind "number" sorts numerically.
-COLUMNS: Final[tuple[tuple[str, str, str], ...]] = (
+COLUMNS: Final[tuple[tuple[str, str, Literal["text", "number"]], ...]] = (
     ("name", "Trial", "text"),
     ("year", "Year", "number"),
     ("disease", "Disease", "text"),
@@ -339,54 +344,30 @@ COLUMNS: Final[tuple[tuple[str, str, str], ...]] = (
 )
 
 
-@dataclass(frozen=True)
-class TrialTable:
-    """A sortable HTML table of :class:`Trial` records (see :func:`trial_table`)."""
+def _cell(trial: Trial, attr: str) -> Cell:
+    if attr == "design":
+        return Cell(f"{'Randomised' if trial.design == 'randomised' else 'Single-arm'}, phase {trial.phase}")
+    if attr == "patients":
+        return Cell(str(trial.patients), note=trial.patients_note, sort_value=trial.patients)
+    if attr == "year":
+        return Cell(str(trial.year), sort_value=trial.year)
+    return Cell(str(getattr(trial, attr)))
 
-    trials: tuple[Trial, ...]
-    caption: str
+
+class TrialTable(SortableTable):
+    """A sortable table of :class:`Trial` records, one row each (see :func:`trial_table`)."""
+
+    def __init__(self, trials: Sequence[Trial], caption: str) -> None:
+        self.trials = tuple(trials)
+        super().__init__(
+            caption,
+            [Column(header, kind) for _, header, kind in COLUMNS],
+            [[_cell(t, attr) for attr, _, _ in COLUMNS] for t in self.trials],
+        )
 
     def cite_keys(self) -> list[str]:
         """Bibtex keys of every trial in the table, in table order."""
         return [t.cite for t in self.trials]
-
-    def _cell(self, trial: Trial, attr: str, kind: str) -> str:
-        if attr == "design":
-            text = f"{'Randomised' if trial.design == 'randomised' else 'Single-arm'}, phase {trial.phase}"
-            return f"<td>{html.escape(text)}</td>"
-        if attr == "patients":
-            return (
-                f'<td data-sort-value="{trial.patients}">{trial.patients} '
-                f'<span class="ik-note">{html.escape(trial.patients_note)}</span></td>'
-            )
-        value = getattr(trial, attr)
-        if kind == "number":
-            return f'<td data-sort-value="{value}">{value}</td>'
-        if attr == "name":
-            return f'<th scope="row">{html.escape(str(value))}</th>'
-        return f"<td>{html.escape(str(value))}</td>"
-
-    def to_html(self) -> str:
-        """The table inside a ``data-ik="sortable"`` wrapper with a polite live region."""
-        uid = stable_id("ik-trials", self.caption, *(t.name for t in self.trials))
-        head = "".join(f'<th scope="col">{html.escape(header)}</th>' for _, header, _ in COLUMNS)
-        rows = "".join(
-            "<tr>" + "".join(self._cell(t, attr, kind) for attr, _, kind in COLUMNS) + "</tr>"
-            for t in self.trials
-        )
-        return (
-            f'<div class="ik-sortable" id="{uid}" data-ik="sortable" role="region" tabindex="0" '
-            f'aria-label="{html.escape(self.caption.split(".")[0], quote=True)}">'
-            f"<table><caption>{html.escape(self.caption)}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-            '<p class="ik-sr-only ik-live" aria-live="polite"></p></div>'
-        )
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
-
-    def __repr__(self) -> str:
-        return f"<TrialTable: {len(self.trials)} trials>"
 
 
 def trial_table(
@@ -480,6 +461,15 @@ class TargetAntigen:
             raise ValueError(f"antigen {self.antigen!r} needs at least one source key")
 
 
+#: Presence on normal stem cells is read from the clinical data layer (``book/data/antigens.yml``: absent |
+#: low | present), the same facts chapter 1's diagram and ranking use.
+_ON_STEM: Final[dict[str, Presence]] = {"absent": "no", "low": "some", "present": "yes"}
+
+
+def _normal_stem(antigen: str) -> Presence:
+    return _ON_STEM[str(_facts.value(f"{antigen.lower().replace('-', '')}-normal-stem-cells"))]
+
+
 #: Candidate targets of chapter 10 (B-lineage comparators first, then AML targets).
 TARGET_ANTIGENS: Final[tuple[TargetAntigen, ...]] = (
     TargetAntigen(
@@ -487,19 +477,19 @@ TARGET_ANTIGENS: Final[tuple[TargetAntigen, ...]] = (
         "B-ALL",
         "yes",
         "not shown",
-        "no",
+        _normal_stem("CD19"),
         "B cells: B-cell aplasia, manageable",
         ("pillai2019car", "clements2020blinatumomab"),
     ),
     TargetAntigen(
-        "CD22", "B-ALL", "most", "not shown", "not shown", "B cells", ("kantarjian2013inotuzumab",)
+        "CD22", "B-ALL", "most", "not shown", _normal_stem("CD22"), "B cells", ("kantarjian2013inotuzumab",)
     ),
     TargetAntigen(
         "CD33",
         "AML",
         "most",
         "not shown",
-        "some",
+        _normal_stem("CD33"),
         "myeloid progenitors and monocytes",
         ("marvinpeek2022challenges",),
     ),
@@ -508,11 +498,19 @@ TARGET_ANTIGENS: Final[tuple[TargetAntigen, ...]] = (
         "AML",
         "yes",
         "yes",
-        "yes",
+        _normal_stem("CD123"),
         "stem and progenitor cells: myeloablation",
         ("marvinpeek2022challenges",),
     ),
-    TargetAntigen("CLL-1", "AML", "most", "most", "no", "mature myeloid cells", ("vanrhenen2007clec12a",)),
+    TargetAntigen(
+        "CLL-1",
+        "AML",
+        "most",
+        "most",
+        _normal_stem("CLL-1"),
+        "mature myeloid cells",
+        ("vanrhenen2007clec12a",),
+    ),
 )
 
 _MAP_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
@@ -535,8 +533,8 @@ def plot_target_map(targets: Sequence[TargetAntigen] = TARGET_ANTIGENS) -> Figur
         If ``targets`` is empty.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
 
-    from .display import Figure
     from .style import OKABE_ITO, figure_style
 
     if not targets:
@@ -568,7 +566,7 @@ def plot_target_map(targets: Sequence[TargetAntigen] = TARGET_ANTIGENS) -> Figur
                 risky = attr == "on_normal_stem_cells" and getattr(t, attr) in ("yes", "most", "some")
                 colour = OKABE_ITO["vermillion"] if risky else OKABE_ITO["blue"]
                 ax.add_patch(
-                    plt.Rectangle(
+                    Rectangle(
                         (x0 + j * 1.05, i + 0.08),
                         1.0,
                         0.84,
@@ -615,10 +613,20 @@ def plot_target_map(targets: Sequence[TargetAntigen] = TARGET_ANTIGENS) -> Figur
 
 
 def _exact_ci(k: int, n: int) -> tuple[float, float]:
-    from scipy import stats
+    _rate, low, high = exact_proportion_ci(k, n)
+    return low, high
 
-    ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
-    return float(ci.low), float(ci.high)
+
+#: Trial sizes of the band, 5 to 1,000 patients on a log scale.
+_BAND_SIZES: Final[tuple[int, ...]] = tuple(
+    int(n) for n in sorted({round(5 * 200 ** (i / 59)) for i in range(60)})
+)
+
+
+@lru_cache(maxsize=64)
+def _band(observed_rate: float) -> tuple[tuple[float, float], ...]:
+    """The exact interval for every size of :data:`_BAND_SIZES` (moving the patients slider reuses it)."""
+    return tuple(_exact_ci(round(observed_rate * n), n) for n in _BAND_SIZES)
 
 
 def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
@@ -635,7 +643,7 @@ def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
     """
     import numpy as np
 
-    from .models.plotspec import Note, Panel, PlotSpec, Series
+    from .interactive.plotspec import Note, Panel, PlotSpec, Series
     from .style import OKABE_ITO
 
     if isinstance(patients, bool) or int(patients) != patients or not 5 <= patients <= 1000:
@@ -643,8 +651,8 @@ def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
     if not 0 < observed_rate < 1:
         raise ValueError(f"observed_rate must be a proportion between 0 and 1; got {observed_rate!r}")
     patients = int(patients)
-    sizes = np.unique(np.round(np.geomspace(5, 1000, 60)).astype(int))
-    bounds = np.array([_exact_ci(round(observed_rate * int(n)), int(n)) for n in sizes])
+    sizes = np.array(_BAND_SIZES)
+    bounds = np.array(_band(float(observed_rate)))
     k = round(observed_rate * patients)
     low, high = _exact_ci(k, patients)
     blue, verm = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
@@ -699,10 +707,9 @@ def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
     return PlotSpec([panel], alt=alt, caption=caption, height_in=3.6)
 
 
-def response_ci_explorer() -> Any:
+@register_explorer(chapter=10, summary="how the exact 95% CI of a response rate narrows with trial size")
+def response_ci_explorer() -> Explorer:
     """Explorer of :func:`response_ci_spec`: live sliders; static frames vary the number of patients."""
-    from .models.explorer import Control, Explorer
-
     return Explorer(
         title="How many patients does a response rate rest on?",
         controls=[

@@ -98,6 +98,39 @@ def test_after_antipyretics_fever_is_not_required() -> None:
     assert "not required" in result.reason
 
 
+def test_premedicated_patient_without_crs_who_becomes_hypotensive_is_not_graded_as_crs() -> None:
+    """ASTCT: fever is waived only for a patient who *has CRS and then* receives antipyretic or
+    anti-cytokine therapy; paracetamol premedication before any CRS does not count (lee2019astct)."""
+    result = crs_grade(False, "one-vasopressor", "none", antipyretics_or_anticytokine=False)
+    assert result.grade == 0
+    assert "already had CRS" in result.reason and "premedication" in result.reason
+    assert "another cause of the hypotension" in result.reason
+    calc = CrsCalculator()
+    label = next(f.label for f in calc.fields if f.name == "treated")
+    assert (
+        label.startswith("Had CRS, then received") and "premedication before any CRS does not count" in label
+    )
+
+
+def test_tocilizumab_limits_three_in_24_hours_four_in_total() -> None:
+    from immunokit import facts
+    from immunokit.toxicity import tocilizumab_may_repeat
+
+    assert facts.value("tocilizumab-max-doses-24h") == 3
+    assert facts.value("tocilizumab-max-doses-total") == 4
+    assert tocilizumab_may_repeat([], 0.0)[0]
+    assert tocilizumab_may_repeat([0.0, 8.0], 16.0) == (True, "dose 3 of at most 4; 3 of at most 3 in 24 h.")
+    allowed, why = tocilizumab_may_repeat([0.0, 8.0], 12.0)
+    assert not allowed and "at least 8 h apart" in why
+    allowed, why = tocilizumab_may_repeat([0.0, 8.0, 16.0], 24.0)
+    assert not allowed and "3 doses in the last 24 h" in why
+    assert tocilizumab_may_repeat([0.0, 8.0, 16.0], 24.5)[0]  # the first dose has left the 24-hour window
+    allowed, why = tocilizumab_may_repeat([0.0, 8.0, 16.0, 40.0], 60.0)
+    assert not allowed and "at most 4 in total" in why
+    with pytest.raises(ValueError, match="lies after now"):
+        tocilizumab_may_repeat([30.0], 20.0)
+
+
 def test_after_treatment_grade_follows_hypotension_and_hypoxia_only() -> None:
     for hypo, oxy in itertools.product(list(Hypotension), list(Oxygen)):
         treated = crs_grade(False, hypo, oxy, antipyretics_or_anticytokine=True)
@@ -288,6 +321,8 @@ def test_static_form_has_labelled_native_controls_notice_and_live_region() -> No
         page = calc.to_html()
         assert TEACHING_NOTICE in page
         assert "never for patient care" in page
+        # The source line comes from the bibliography entry of lee2019astct, not typed by hand.
+        assert '<p class="ik-calc-source">ASTCT consensus grading. Source: Lee et al. (2019).</p>' in page
         assert 'data-ik="calculator"' in page
         assert 'aria-live="polite"' in page
         for field in calc.fields:
@@ -311,36 +346,31 @@ def test_static_form_starts_with_the_verdict_of_its_default_values() -> None:
 
 
 def test_live_crs_calculator_updates_on_widget_values() -> None:
-    box = CrsCalculator().widget()
-    controls = box.controls
-    assert box.verdict["grade"] == 0
-    controls["fever"].value = True
-    assert box.verdict["grade"] == 1
-    controls["hypotension"].value = "one-vasopressor"
-    controls["oxygen"].value = "low-flow"
-    assert box.verdict["grade"] == 3
-    assert "CRS grade 3" in box.children[-1].value
-    controls["fever"].value = False
-    assert box.verdict["grade"] == 0
-    controls["treated"].value = True
-    assert box.verdict["grade"] == 3
-    assert TEACHING_NOTICE in box.children[1].value
+    view = CrsCalculator().widget()
+    assert view.state.grade == 0
+    assert view.set("fever", True).grade == 1
+    view.set("hypotension", "one-vasopressor")
+    state = view.set("oxygen", "low-flow")
+    assert state.grade == 3 and state.verdict.startswith("CRS grade 3.")
+    assert "CRS grade 3" in state.html
+    assert view.set("fever", False).grade == 0
+    assert view.set("treated", True).grade == 3
+    assert state.values["treated"] == "true"
+    assert TEACHING_NOTICE in view.text()
 
 
 def test_live_icans_calculator_updates_on_widget_values() -> None:
-    box = IcansCalculator().widget()
-    controls = box.controls
-    assert box.verdict["grade"] == 0
-    controls["ice-orientation"].value = "1"
-    controls["ice-naming"].value = "1"  # ICE 5
-    assert box.verdict["grade"] == 2
-    assert "ICE score 5/10" in box.verdict["text"]
-    controls["edema"].value = "diffuse"
-    assert box.verdict["grade"] == 4
-    controls["edema"].value = "none"
-    controls["consciousness"].value = "unarousable"
-    assert box.verdict["grade"] == 4
-    assert "ignored" in box.verdict["text"]
+    view = IcansCalculator().widget()
+    assert view.state.grade == 0
+    view.set("ice-orientation", "1")
+    state = view.set("ice-naming", "1")  # ICE 5
+    assert state.grade == 2
+    assert "ICE score 5/10" in state.verdict
+    assert view.set("edema", "diffuse").grade == 4
+    view.set("edema", "none")
+    state = view.set("consciousness", "unarousable")
+    assert state.grade == 4
+    assert "ignored" in state.verdict
 
 
 # ---- tocilizumab dose (Kymriah label) ---------------------------------------------------------------

@@ -19,7 +19,9 @@ from typing import Final, Literal
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle, Rectangle, Wedge
 
+from .. import facts as _facts
 from ..display import Figure
+from ..interactive.registry import register_diagram
 from ..style import OKABE_ITO
 from .kit import (
     COLORS,
@@ -43,11 +45,21 @@ Level = Literal["surface", "low", "cytoplasmic", "absent", "unknown"]
 
 ANTIGENS: Final[tuple[str, ...]] = ("CD19", "CD20", "CD22", "CD33", "CD123")
 
+#: Expression on normal stem cells comes from the clinical data layer (``book/data/antigens.yml``, one
+#: scale for the whole course: absent | low | present), so this diagram, chapter 1's ranking and chapter
+#: 10's target map cannot disagree.
+_STEM_LEVEL: Final[dict[str, Level]] = {"absent": "absent", "low": "low", "present": "surface"}
+
+
+def _stem(antigen: str) -> Level:
+    return _STEM_LEVEL[str(_facts.value(f"{antigen.lower()}-normal-stem-cells"))]
+
+
 #: Expression of each target antigen by cell stage, as drawn (see the module docstring for sources).
 #: ``surface``: on the cell surface; ``low``: low or on some cells only; ``cytoplasmic``: inside the
 #: cell only; ``absent``; ``unknown``: not covered by the course's sources.
 EXPRESSION: Final[dict[str, dict[str, Level]]] = {
-    "stem cell (HSC)": {"CD19": "absent", "CD20": "absent", "CD22": "absent", "CD33": "low", "CD123": "low"},
+    "stem cell (HSC)": {a: _stem(a) for a in ("CD19", "CD20", "CD22", "CD33", "CD123")},
     "myeloid progenitor": {
         "CD19": "absent",
         "CD20": "absent",
@@ -91,6 +103,14 @@ EXPRESSION: Final[dict[str, dict[str, Level]]] = {
         "CD33": "absent",
         "CD123": "absent",
     },
+}
+
+_LEVEL_WORDS: Final[dict[Level, str]] = {
+    "surface": "on",
+    "low": "low on",
+    "cytoplasmic": "inside",
+    "absent": "absent from",
+    "unknown": "not known on",
 }
 
 # (name, depth in the tree, lineage) in drawing order, top to bottom
@@ -140,6 +160,11 @@ def _mark(ax: Axes, xy: tuple[float, float], level: Level, color: str, r: float 
         raise ValueError(f"unknown expression level {level!r}")
 
 
+@register_diagram(
+    chapter=1,
+    summary="CD19/20/22/33/123 along hematopoiesis",
+    key_terms=("CD19", "CD20", "CD22", "CD33", "CD123", "plasma cell", "HSC", "monocyte"),
+)
 def hematopoiesis_antigens() -> Figure:
     """The hematopoietic tree with the expression of CD19, CD20, CD22, CD33 and CD123 at each stage.
 
@@ -236,8 +261,8 @@ def hematopoiesis_antigens() -> Figure:
         "antigens. CD19 is on the surface from pro-B to mature B cells and absent on plasma cells. CD20 is on "
         "pre-B and mature B cells only. CD22 is inside pro-B and pre-B cells and on the surface of mature B "
         "cells, absent on plasma cells. CD33 is on myeloid progenitors and monocytes and on some stem cells. "
-        "CD123 is on myeloid progenitors, low on stem cells and monocytes. None of the B-cell antigens is on "
-        "stem or myeloid cells."
+        f"CD123 is on myeloid progenitors, {_LEVEL_WORDS[EXPRESSION['stem cell (HSC)']['CD123']]} stem cells "
+        "and low on monocytes. None of the B-cell antigens is on stem or myeloid cells."
     )
     caption = (
         "Where the target antigens sit along hematopoiesis. B-cell targets (CD19, CD20, CD22) are confined to "
@@ -248,6 +273,11 @@ def hematopoiesis_antigens() -> Figure:
     return finish(fig, alt, caption)
 
 
+@register_diagram(
+    chapter=2,
+    summary="graft-versus-leukemia vs GVHD",
+    key_terms=("T cell", "leukemia", "GVHD", "GvL", "skin", "gut", "liver"),
+)
 def gvl_vs_gvhd() -> Figure:
     """Graft-versus-leukemia and graft-versus-host disease as one donor T cell seeing two targets.
 
