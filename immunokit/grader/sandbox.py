@@ -1,0 +1,309 @@
+"""Run one untrusted Python program in a bubblewrap sandbox, with limits, and end its whole process tree.
+
+What the sandbox is (``bwrap``, Debian's ``bubblewrap``):
+
+* a new mount namespace whose root is an empty tmpfs; read-only binds of the system (``/usr``, the
+  loader), the Python installation and the virtual environment, and the toolkit's ``immunokit/``
+  folder — nothing else of the machine (no home folders, no ``/tmp`` of the host, no submissions, no
+  grade files, no ``solutions/``, no ``.git``). Inside the toolkit, :data:`HIDDEN_IN_TOOLKIT` (the
+  exercise catalogue's reference answers) is replaced by an empty folder, and a run may hide more
+  (the function-case runs hide ``toxicity.py``);
+* one writable folder, the run's own empty scratch folder, mounted at ``/scratch``; a private ``/tmp``;
+* new user, PID, network, IPC and UTS namespaces (``--unshare-all``): no network at all, and no view
+  of the grader's processes; ``--cap-drop ALL``, ``--new-session`` (no terminal injection) and
+  ``--die-with-parent``;
+* limits set by the program itself before any student code runs (:func:`apply_limits`): address space,
+  processes, file size, CPU time, no core files;
+* the process tree ends with the run: when the sandbox's first process exits or is killed, the kernel
+  kills every process of its PID namespace, including ones that started a new session or forked twice.
+
+Without ``bwrap`` (:func:`find_bwrap` is None) the program runs as a plain child process in its own
+process group, with the same limits and its own scratch folder as working directory, and
+:data:`UNCONTAINED` says what is then not contained.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Where the scratch folder appears inside the sandbox.
+SCRATCH = "/scratch"
+#: Parts of the toolkit a sandbox never sees (relative to the ``immunokit`` package folder).
+HIDDEN_IN_TOOLKIT = ("exercises/questions",)
+
+UNCONTAINED = (
+    "bubblewrap (bwrap) is not installed: submissions run WITHOUT a sandbox. They can read every file "
+    "this user can read (other submissions, the grade file), write and delete files outside their "
+    "folder, use the network, signal the grader, and a process that starts its own session can outlive "
+    "its submission. Time, memory, process and file-size limits still apply. Install it with "
+    "`apt-get install bubblewrap`."
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits of one submission's run (and of each function test case)."""
+
+    cell_timeout_s: float = 30.0
+    notebook_timeout_s: float = 300.0
+    case_timeout_s: float = 10.0
+    memory_mb: int = 3072
+    file_size_mb: int = 64
+    processes: int = 128
+    max_output_bytes: int = 1_000_000
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """How a sandboxed run ended."""
+
+    returncode: int | None
+    timed_out: bool
+    seconds: float
+    stderr_tail: str = ""
+
+    @property
+    def signal(self) -> int | None:
+        """The signal that ended the run, if one did."""
+        return -self.returncode if self.returncode is not None and self.returncode < 0 else None
+
+
+def find_bwrap() -> str | None:
+    """Path of a working ``bwrap``, or None (``IMMUNOKIT_NO_SANDBOX=1`` forces None, for comparisons)."""
+    if os.environ.get("IMMUNOKIT_NO_SANDBOX") == "1":
+        return None
+    path = shutil.which("bwrap")
+    if path is None:
+        return None
+    probe = subprocess.run(
+        [path, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "--", "/bin/true"],
+        capture_output=True,
+        timeout=30,
+    )
+    return path if probe.returncode == 0 else None
+
+
+def toolkit_dir() -> Path:
+    """The ``immunokit`` package folder."""
+    return Path(__file__).resolve().parents[1]
+
+
+def _system_binds() -> list[str]:
+    args: list[str] = []
+    for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        path = Path(top)
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), top]
+        elif path.is_dir():
+            args += ["--ro-bind", top, top]
+    for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/fonts", "/etc/localtime"):
+        args += ["--ro-bind-try", etc, etc]
+    return args
+
+
+def _python_binds() -> list[str]:
+    args: list[str] = []
+    seen: set[str] = set()
+    for raw in (sys.base_prefix, sys.prefix, str(Path(sys.executable).resolve().parents[1])):
+        path = str(Path(raw).resolve())
+        if path not in seen and not any(path.startswith(s + "/") for s in seen):
+            seen.add(path)
+            args += ["--ro-bind", path, path]
+    if sys.prefix != str(Path(sys.prefix).resolve()):  # the venv's own path, if it goes through a link
+        args += ["--ro-bind", sys.prefix, sys.prefix]
+    return args
+
+
+def bwrap_command(
+    bwrap: str, scratch: Path, argv: Sequence[str], hide_files: Sequence[str] = (), hide: Sequence[Path] = ()
+) -> list[str]:
+    """The full ``bwrap`` command line for ``argv`` with ``scratch`` as its only writable folder.
+
+    ``hide_files`` are toolkit files (relative to the package folder) replaced by empty files; ``hide``
+    are host folders to cover with an empty tmpfs should they lie inside something bound.
+    """
+    toolkit = toolkit_dir()
+    data = toolkit.parent / "book" / "data"
+    args = [
+        bwrap,
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop",
+        "ALL",
+        *_system_binds(),
+        *_python_binds(),
+        "--ro-bind",
+        str(toolkit),
+        str(toolkit),
+        "--ro-bind-try",
+        str(data),
+        str(data),
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        "--tmpfs",
+        "/tmp",
+        "--bind",
+        str(scratch),
+        SCRATCH,
+        "--chdir",
+        SCRATCH,
+    ]
+    for rel in HIDDEN_IN_TOOLKIT:
+        if (toolkit / rel).is_dir():
+            args += ["--tmpfs", str(toolkit / rel)]
+    for rel in hide_files:
+        if (toolkit / rel).is_file():
+            args += ["--ro-bind", "/dev/null", str(toolkit / rel)]
+    bound = [toolkit, data, Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]
+    for folder in hide:
+        folder = folder.resolve()
+        if folder.is_dir() and any(folder.is_relative_to(b) for b in bound):
+            args += ["--tmpfs", str(folder)]
+    args += ["--remount-ro", "/", "--", *argv]
+    return args
+
+
+def environment(scratch_inside: str) -> dict[str, str]:
+    """The whole environment of a sandboxed program: nothing of the grader's is passed on."""
+    return {
+        "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": scratch_inside,
+        "TMPDIR": "/tmp",
+        "LANG": "C.UTF-8",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": f"{scratch_inside}/.matplotlib",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "IMMUNOKIT_IN_SANDBOX": "1",
+    }
+
+
+def _count_processes_of(uid: int) -> int:
+    count = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    count += 1
+            except OSError:
+                continue
+    return count
+
+
+def limits_for_child(limits: Limits, cpu_s: float) -> dict[str, int]:
+    """The rlimits a sandboxed program applies to itself (see :func:`apply_limits`).
+
+    The process limit counts every process of the user (Linux counts per real user), so it is set to
+    the user's current count plus :attr:`Limits.processes`.
+    """
+    return {
+        "RLIMIT_AS": limits.memory_mb * 1024 * 1024,
+        "RLIMIT_FSIZE": limits.file_size_mb * 1024 * 1024,
+        "RLIMIT_NPROC": _count_processes_of(os.getuid()) + limits.processes,
+        "RLIMIT_CPU": int(cpu_s) + 1,
+        "RLIMIT_CORE": 0,
+    }
+
+
+def apply_limits(rlimits: dict[str, int]) -> None:
+    """Set each rlimit (soft and hard) in this process: inherited by everything it starts."""
+    import resource
+
+    for name, value in rlimits.items():
+        resource.setrlimit(getattr(resource, name), (value, value))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large file raises OSError instead of killing
+
+
+@dataclass
+class Sandbox:
+    """Runs programs in bubblewrap when it is available, else as plain child processes (with a warning)."""
+
+    bwrap: str | None = field(default_factory=find_bwrap)
+    hide: tuple[Path, ...] = ()
+
+    @property
+    def contained(self) -> bool:
+        """True when runs are sandboxed by bubblewrap."""
+        return self.bwrap is not None
+
+    def run(
+        self,
+        module: str,
+        scratch: Path,
+        job: dict[str, Any],
+        timeout_s: float,
+        hide_files: Sequence[str] = (),
+    ) -> RunResult:
+        """Run ``python -m module /scratch/job.json`` with ``job`` written into ``scratch`` first.
+
+        The program is killed (with its whole process tree) after ``timeout_s`` seconds.
+        """
+        (scratch / "job.json").write_text(json.dumps(job), encoding="utf-8")
+        inside = SCRATCH if self.bwrap else str(scratch)
+        argv = [sys.executable, "-I", "-m", module, f"{inside}/job.json"]
+        if self.bwrap:
+            command = bwrap_command(self.bwrap, scratch, argv, hide_files, self.hide)
+        else:
+            command = argv
+        start = time.monotonic()
+        proc = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            cwd=scratch,
+            env=environment(inside),
+            start_new_session=True,
+        )
+        timed_out = False
+        try:
+            _, err = proc.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _kill(proc)
+            err = b""
+        if not self.bwrap:
+            _kill_group(proc.pid)  # whatever it left in its process group
+        tail = (err or b"")[-2000:].decode("utf-8", "replace").strip().splitlines()[-3:]
+        return RunResult(proc.returncode, timed_out, time.monotonic() - start, " | ".join(tail))
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the run: bwrap's death takes its PID namespace, hence every process in it, with it."""
+    _kill_group(proc.pid)
+    try:
+        proc.kill()
+    except ProcessLookupError:
+        pass
+    try:
+        proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def describe(limits: Limits) -> dict[str, Any]:
+    """The limits as a JSON-ready dictionary (for the run summary)."""
+    return asdict(limits)
