@@ -158,7 +158,9 @@ def decode(raw: Any) -> Any:
     if kind == "number":
         return _float(raw.get("value"))
     if kind in ("list", "tuple", "set", "frozenset"):
-        items = [i if isinstance(i, str) and len(i) <= MAX_STRING else _float(i) for i in _items(raw.get("value"))]
+        items = [
+            i if isinstance(i, str) and len(i) <= MAX_STRING else _float(i) for i in _items(raw.get("value"))
+        ]
         if kind == "tuple":
             return tuple(items)
         if kind in ("set", "frozenset"):
@@ -171,7 +173,11 @@ def decode(raw: Any) -> Any:
 
         values = [_float(v) for v in _items(raw.get("value"))]
         shape = raw.get("shape")
-        if not isinstance(shape, list) or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in shape) or len(shape) > 8:
+        if (
+            not isinstance(shape, list)
+            or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in shape)
+            or len(shape) > 8
+        ):
             raise BadAnswer("array answer with a bad shape")
         if math.prod(shape) != len(values):
             raise BadAnswer("array answer whose shape does not match its values")

@@ -1,24 +1,34 @@
-"""Runs *inside* a fresh sandbox: one test case of a function answer.
+"""Runs *inside* a fresh sandbox: the test cases of one function answer, each in its own process.
 
 ``python -I -m immunokit.grader.case /scratch/job.json``. The job holds the sources of the student's
-cells up to the one that defines the function (each run in turn; a cell that raises is skipped), the
-function's name and the case's arguments. The result, encoded by
-:func:`immunokit.exercises.answers.encode`, is written to ``/scratch/result.json``:
-``{"returned": <encoded value>}`` or ``{"raised": "ValueError: ..."}``. The grader kills the sandbox
-after the case's time limit, so an endless loop costs this case only.
+cells up to the one that defines the function, the function's name, the cases' arguments and the time
+limit of one case. This program runs those cells (each under the per-cell time limit; a cell that
+raises is skipped), then, for each case, forks a child process that calls the function once and writes
+``/scratch/result-<n>.json`` (``{"returned": <encoded value>}`` or ``{"raised": "ValueError: ..."}``);
+a child still running after the case's time limit is killed with its process group and the case is
+recorded as ``{"timed_out": true}``. So an endless loop costs that case only, and no case sees what an
+earlier case changed.
 
-The toolkit's ``toxicity.py`` (the reference implementation of the CRS grading function) is an empty
-file inside these sandboxes, so a function that only wraps it fails every case.
+Inside these sandboxes the toolkit's ``toxicity.py`` (the reference implementation of the CRS grading
+function) is an empty file, so a function that only wraps it fails every case.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import time
 from typing import Any
 
-RESULT = "result.json"
+
+class _CellTimeout(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _CellTimeout
 
 
 def main(job_path: str) -> int:
@@ -27,27 +37,54 @@ def main(job_path: str) -> int:
     from .sandbox import apply_limits
 
     apply_limits(job["rlimits"])
-    out = os.path.join(os.path.dirname(job_path), RESULT)
+    folder = os.path.dirname(job_path)
     from ..exercises.answers import encode
 
     devnull = open(os.devnull, "w")  # noqa: SIM115  (kept open until os._exit)
     sys.stdout = devnull
     sys.stderr = devnull
+    signal.signal(signal.SIGALRM, _alarm)
     namespace: dict[str, Any] = {"__name__": "__main__"}
     for source in job["cells"]:
+        signal.setitimer(signal.ITIMER_REAL, float(job["cell_timeout"]))
         try:
             exec(compile(source, "<cell>", "exec"), namespace)
-        except BaseException:  # noqa: S110  (a failing earlier cell does not stop the case)
+        except BaseException:  # noqa: S110  (a failing earlier cell does not stop the cases)
             pass
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
     function = namespace.get(job["name"])
-    try:
-        if not callable(function):
-            raise NameError(f"{job['name']} is not defined as a function")
-        result: dict[str, Any] = {"returned": encode(function(*job["args"], **job["kwargs"]))}
-    except BaseException as err:
-        result = {"raised": f"{type(err).__name__}: {str(err)[:200]}"}
-    with open(out, "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(result))
+    timeout = float(job["case_timeout"])
+    for number, case in enumerate(job["cases"]):
+        out = os.path.join(folder, f"result-{number}.json")
+        pid = os.fork()
+        if pid == 0:
+            os.setpgid(0, 0)
+            try:
+                if not callable(function):
+                    raise NameError(f"{job['name']} is not defined as a function")
+                result: dict[str, Any] = {"returned": encode(function(*case["args"], **case["kwargs"]))}
+            except BaseException as err:
+                result = {"raised": f"{type(err).__name__}: {str(err)[:200]}"}
+            with open(out, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(result))
+            os._exit(0)
+        deadline = time.monotonic() + timeout
+        while True:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() > deadline:
+                for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+                    try:
+                        kill()
+                    except OSError:
+                        pass
+                os.waitpid(pid, 0)
+                with open(out, "w", encoding="utf-8") as handle:
+                    handle.write(json.dumps({"timed_out": True}))
+                break
+            time.sleep(0.01)
     os._exit(0)
 
 

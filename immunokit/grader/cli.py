@@ -24,14 +24,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m immunokit.grader", description="Grade a folder of exercise notebooks into a CSV."
     )
     parser.add_argument("submissions", type=Path, help="folder of submitted notebooks")
-    parser.add_argument("--out", type=Path, default=Path("grades.csv"), help="CSV to write (default grades.csv)")
-    parser.add_argument("--exercise", default=None, help="exercise every notebook should be (e.g. ch04-blinatumomab)")
-    parser.add_argument("--cell-timeout", type=float, default=defaults.cell_timeout_s, help="seconds per student cell")
-    parser.add_argument("--notebook-timeout", type=float, default=defaults.notebook_timeout_s, help="seconds per notebook")
-    parser.add_argument("--case-timeout", type=float, default=defaults.case_timeout_s, help="seconds per function test case")
-    parser.add_argument("--memory-mb", type=int, default=defaults.memory_mb, help="address space per submission (MB)")
-    parser.add_argument("--max-output", type=int, default=defaults.max_output_bytes, help="bytes a cell may print")
-    parser.add_argument("--jobs", type=int, default=None, help="submissions graded in parallel (default: cores)")
+    parser.add_argument(
+        "--out", type=Path, default=Path("grades.csv"), help="CSV to write (default grades.csv)"
+    )
+    parser.add_argument(
+        "--exercise", default=None, help="exercise every notebook should be (e.g. ch04-blinatumomab)"
+    )
+    parser.add_argument(
+        "--cell-timeout", type=float, default=defaults.cell_timeout_s, help="seconds per student cell"
+    )
+    parser.add_argument(
+        "--notebook-timeout", type=float, default=defaults.notebook_timeout_s, help="seconds per notebook"
+    )
+    parser.add_argument(
+        "--case-timeout", type=float, default=defaults.case_timeout_s, help="seconds per function test case"
+    )
+    parser.add_argument(
+        "--memory-mb", type=int, default=defaults.memory_mb, help="address space per submission (MB)"
+    )
+    parser.add_argument(
+        "--max-output", type=int, default=defaults.max_output_bytes, help="bytes a cell may print"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="submissions graded in parallel (default: cores)"
+    )
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():
         print(f"error: {args.submissions} is not a folder", file=sys.stderr)
@@ -53,7 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         memory_mb=args.memory_mb,
         max_output_bytes=args.max_output,
     )
-    run = grade_folder(args.submissions, exercise=args.exercise, limits=limits, jobs=args.jobs, sandbox=sandbox)
+    run = grade_folder(
+        args.submissions, exercise=args.exercise, limits=limits, jobs=args.jobs, sandbox=sandbox
+    )
     text = summary(run.rows, run.seconds, run.notebooks)
     if not run.contained:
         text += "\nNOT SANDBOXED: " + UNCONTAINED

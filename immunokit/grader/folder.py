@@ -6,7 +6,8 @@ For one submission (:func:`grade_submission`):
 2. run its cells in a fresh sandbox (:mod:`.kernel` inside :mod:`.sandbox`), skipping the released
    check cells, and read back the answers it recorded after each cell (:func:`read_log`): only the
    exercise's answer variables, only plain values (:mod:`immunokit.exercises.answers`);
-3. for a function answer, run each test case in its own fresh sandbox (:mod:`.case`) with a time limit;
+3. for a function answer, run its test cases in a fresh sandbox, each in its own time-limited process
+   (:mod:`.case`);
 4. judge every answer here, in the grader's process, with the catalogue's own questions and points
    (:meth:`Question.judge <immunokit.exercises.catalog.Question.judge>`). Rows the sandbox did not
    produce cannot exist: there is one row per catalogue question, whatever the sandbox wrote.
@@ -157,7 +158,7 @@ def _scratch(grading: Grading) -> Path:
 def run_function_cases(
     question: Question, cells: Sequence[dict[str, Any]], upto: int, grading: Grading
 ) -> list[CaseResult]:
-    """Each test case of a function question in its own fresh sandbox; a loop costs that case only."""
+    """Each test case of a function question in its own process, in a fresh sandbox (:mod:`.case`)."""
     from IPython.core.inputtransformer2 import TransformerManager
 
     checker = question.checker
@@ -174,34 +175,35 @@ def run_function_cases(
                 prefix.append(transform.transform_cell(c["source"]))
             except Exception:  # a cell IPython cannot read is skipped, as it would fail anyway
                 continue
-    results = []
-    for case in checker.cases:
-        scratch = _scratch(grading)
-        try:
-            job = {
-                "cells": prefix,
-                "name": question.variable,
-                "args": list(case.args),
-                "kwargs": dict(case.kwargs),
-                "rlimits": _rlimits(grading.limits, grading.limits.case_timeout_s),
-            }
-            run = grading.sandbox.run(
-                "immunokit.grader.case", scratch, job, grading.limits.case_timeout_s, hide_files=("toxicity.py",)
-            )
-            text = read_untrusted(scratch / "result.json", 1_000_000)
-            results.append(_case_result(text, run.timed_out))
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-    return results
+    scratch = _scratch(grading)
+    cases = checker.cases
+    try:
+        job = {
+            "cells": prefix,
+            "name": question.variable,
+            "cases": [{"args": list(c.args), "kwargs": dict(c.kwargs)} for c in cases],
+            "cell_timeout": grading.limits.cell_timeout_s,
+            "case_timeout": grading.limits.case_timeout_s,
+            "rlimits": _rlimits(grading.limits, grading.limits.notebook_timeout_s),
+        }
+        budget = grading.limits.cell_timeout_s * (len(prefix) + 1) + (
+            grading.limits.case_timeout_s + 1
+        ) * len(cases)
+        grading.sandbox.run("immunokit.grader.case", scratch, job, budget, hide_files=("toxicity.py",))
+        return [
+            _case_result(read_untrusted(scratch / f"result-{n}.json", 1_000_000)) for n in range(len(cases))
+        ]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _case_result(text: str | None, timed_out: bool) -> CaseResult:
-    if timed_out:
-        return CaseResult(timed_out=True)
+def _case_result(text: str | None) -> CaseResult:
     try:
         data = json.loads(text) if text else None
     except (json.JSONDecodeError, RecursionError):
         data = None
+    if isinstance(data, dict) and data.get("timed_out") is True:
+        return CaseResult(timed_out=True)
     if isinstance(data, dict) and isinstance(data.get("raised"), str):
         return CaseResult(raised=data["raised"][:300])
     if isinstance(data, dict) and "returned" in data:
@@ -212,7 +214,9 @@ def _case_result(text: str | None, timed_out: bool) -> CaseResult:
     return CaseResult(raised="the test process stopped without a result (it crashed or exhausted its limits)")
 
 
-def _stop_reason(log: Log, run: Any, cells: Sequence[dict[str, Any]], limits: Limits) -> tuple[str, str] | None:
+def _stop_reason(
+    log: Log, run: Any, cells: Sequence[dict[str, Any]], limits: Limits
+) -> tuple[str, str] | None:
     """Why the run ended early, as (status, message), or None when it ran to the end."""
     where = cell_name(cells, log.last_started)
     memory = next((e for e in log.events if e[1] == "memory-exhausted"), None)
@@ -230,7 +234,15 @@ def _stop_reason(log: Log, run: Any, cells: Sequence[dict[str, Any]], limits: Li
         )
     if not log.done:
         if log.last_started < 0:
-            return ("grader-error", f"the sandbox did not start the notebook ({run.stderr_tail or run.returncode})")
+            if log.answered_after < 0 and run.returncode == 0:
+                return (
+                    "log-tampered",
+                    "the record the sandbox keeps of the answers was removed or replaced by the notebook's code; nothing could be graded",
+                )
+            return (
+                "grader-error",
+                f"the sandbox did not start the notebook ({run.stderr_tail or run.returncode})",
+            )
         how = f"killed by signal {run.signal}" if run.signal else f"exit code {run.returncode}"
         return (
             "kernel-died",
@@ -252,8 +264,18 @@ def grade_run(sub: Submission, grading: Grading) -> list[Row]:
         rows.append(Row(sub.student, exercise.id, SUBMISSION, 0.0, 0.0, status, feedback))
 
     known = released(exercise.id)
-    present = {grade_id(c) for c in cells_all if isinstance(c, dict)}
-    missing = [g for g in known.grade_ids if g not in present]
+    present = {grade_id(c) for c in cells_all if isinstance(c, dict)} - {None}
+    sources = {cell_source(c).strip() for c in cells_all if isinstance(c, dict)}
+    # A released cell is there if its grade id or (for a locked cell) its exact source is; answer cells
+    # can only be traced by grade id, so they are not counted when the notebook has lost all metadata.
+    missing = [
+        gid
+        for gid, cell in ((grade_id(c), c) for c in known.cells)
+        if gid
+        and gid not in present
+        and not (cell_source(cell).strip() in sources and cell_source(cell).strip())
+        and (present or cell.get("metadata", {}).get("nbgrader", {}).get("locked"))
+    ]
     if missing:
         note(
             "cells-deleted",
@@ -277,11 +299,20 @@ def grade_run(sub: Submission, grading: Grading) -> list[Row]:
     for cell, _, detail in errors[:MAX_ERROR_ROWS]:
         note("cell-error", f"{cell_name(cells_all, cell)} raised {detail}")
     if len(errors) > MAX_ERROR_ROWS:
-        note("cell-error", f"{len(errors) - MAX_ERROR_ROWS} more cell(s) raised, probably because of the errors above")
+        note(
+            "cell-error",
+            f"{len(errors) - MAX_ERROR_ROWS} more cell(s) raised, probably because of the errors above",
+        )
     for cell, _, _ in (e for e in log.events if e[1] == "cell-timeout"):
-        note("cell-timeout", f"{cell_name(cells_all, cell)} ran longer than {limits.cell_timeout_s:g} s and was interrupted")
+        note(
+            "cell-timeout",
+            f"{cell_name(cells_all, cell)} ran longer than {limits.cell_timeout_s:g} s and was interrupted",
+        )
     for cell, _, _ in (e for e in log.events if e[1] == "output-truncated"):
-        note("output-truncated", f"{cell_name(cells_all, cell)} printed more than {limits.max_output_bytes:,} bytes; none of it was kept")
+        note(
+            "output-truncated",
+            f"{cell_name(cells_all, cell)} printed more than {limits.max_output_bytes:,} bytes; none of it was kept",
+        )
     stopped = _stop_reason(log, run, cells_all, limits)
     if stopped:
         note(*stopped)
@@ -301,7 +332,10 @@ def _question_row(
     assert sub.exercise is not None
     if question.variable not in log.answers:
         if stopped:
-            status, message = "not-reached", f"The run stopped ({stopped[0]}) before `{question.variable}` was defined."
+            status, message = (
+                "not-reached",
+                f"The run stopped ({stopped[0]}) before `{question.variable}` was defined.",
+            )
         else:
             status, message = (
                 "missing",
@@ -317,17 +351,38 @@ def _question_row(
     else:
         verdict = question.judge(answer)
     status = verdict.status.value if isinstance(verdict.status, Status) else str(verdict.status)
-    return Row(sub.student, sub.exercise.id, question.id, verdict.points, question.points, status, verdict.to_dict()["message"])
+    return Row(
+        sub.student,
+        sub.exercise.id,
+        question.id,
+        verdict.points,
+        question.points,
+        status,
+        verdict.to_dict()["message"],
+    )
 
 
 def unusable_rows(sub: Submission) -> list[Row]:
     """One ``*`` row saying why; ``not-graded`` rows for the exercise's questions (not for duplicates)."""
     assert sub.problem is not None
     exercise = sub.exercise
-    rows = [Row(sub.student, exercise.id if exercise else "?", SUBMISSION, 0.0, 0.0, sub.problem.status, sub.problem.message)]
+    rows = [
+        Row(
+            sub.student,
+            exercise.id if exercise else "?",
+            SUBMISSION,
+            0.0,
+            0.0,
+            sub.problem.status,
+            sub.problem.message,
+        )
+    ]
     if exercise is not None and sub.problem.status != "duplicate":
         reason = f"not graded: {sub.problem.status} (see the * row)"
-        rows += [Row(sub.student, exercise.id, q.id, 0.0, q.points, "not-graded", reason) for q in exercise.questions]
+        rows += [
+            Row(sub.student, exercise.id, q.id, 0.0, q.points, "not-graded", reason)
+            for q in exercise.questions
+        ]
     return rows
 
 
@@ -339,7 +394,9 @@ def grade_submission(sub: Submission, grading: Grading) -> list[Row]:
         return grade_run(sub, grading)
     except Exception as err:  # one bad submission never stops the others
         exercise = sub.exercise.id if sub.exercise else "?"
-        return [Row(sub.student, exercise, SUBMISSION, 0.0, 0.0, "grader-error", f"{type(err).__name__}: {err}")]
+        return [
+            Row(sub.student, exercise, SUBMISSION, 0.0, 0.0, "grader-error", f"{type(err).__name__}: {err}")
+        ]
 
 
 @dataclass

@@ -61,7 +61,9 @@ def main(job_path: str) -> int:
     from .sandbox import apply_limits
 
     apply_limits(job["rlimits"])
-    log_fd = os.open(os.path.join(os.path.dirname(job_path), LOG), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    log_fd = os.open(
+        os.path.join(os.path.dirname(job_path), LOG), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
+    )
 
     def record(item: dict[str, Any]) -> None:
         os.write(log_fd, (json.dumps(item) + "\n").encode("utf-8"))

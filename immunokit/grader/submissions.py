@@ -73,12 +73,20 @@ class Released:
     @property
     def locked_sources(self) -> set[str]:
         """Sources of the locked cells (prompts, set-up, figures, checks)."""
-        return {cell_source(c).strip() for c in self.cells if _nbgrader(c).get("locked") and cell_source(c).strip()}
+        return {
+            cell_source(c).strip()
+            for c in self.cells
+            if _nbgrader(c).get("locked") and cell_source(c).strip()
+        }
 
     @property
     def check_sources(self) -> set[str]:
         """Sources of the check cells (``grade: true``): the grader never runs them."""
-        return {cell_source(c).strip() for c in self.cells if _nbgrader(c).get("grade") and c.get("cell_type") == "code"}
+        return {
+            cell_source(c).strip()
+            for c in self.cells
+            if _nbgrader(c).get("grade") and c.get("cell_type") == "code"
+        }
 
     @property
     def trusted_sources(self) -> set[str]:
@@ -146,14 +154,14 @@ def read(student: str, path: Path, expected: str | None) -> Submission:
     by_name = find_exercise(path.stem)
     sub = Submission(student, path)
     try:
-        sub.notebook, sub.exercise = _read(path, expected_ex or by_name, expected_ex is not None)
+        sub.notebook, sub.exercise = _read(path, expected_ex or by_name)
     except Unusable as problem:
         sub.problem = problem
         sub.exercise = problem.exercise or expected_ex or by_name
     return sub
 
 
-def _read(path: Path, expected: Exercise | None, strict: bool) -> tuple[dict[str, Any], Exercise]:
+def _read(path: Path, expected: Exercise | None) -> tuple[dict[str, Any], Exercise]:
     import nbformat
 
     try:
@@ -175,12 +183,18 @@ def _read(path: Path, expected: Exercise | None, strict: bool) -> tuple[dict[str
     except Exception as err:  # nbformat raises several kinds
         message = getattr(err, "message", None) or str(err)
         raise Unusable(
-            "invalid-notebook", f"{path.name} is JSON but not a valid notebook: {str(message)[:300]}", expected
+            "invalid-notebook",
+            f"{path.name} is JSON but not a valid notebook: {str(message)[:300]}",
+            expected,
         ) from None
     cells = [c for c in data["cells"] if isinstance(c, dict)]
     by_cells, score = identify(cells)
     meta = data.get("metadata", {}).get("immunokit", {})
-    declared = find_exercise(meta.get("exercise", "")) if isinstance(meta, dict) and isinstance(meta.get("exercise"), str) else None
+    declared = (
+        find_exercise(meta.get("exercise", ""))
+        if isinstance(meta, dict) and isinstance(meta.get("exercise"), str)
+        else None
+    )
     actual = by_cells or declared or expected
     if actual is None:
         raise Unusable(
@@ -193,7 +207,7 @@ def _read(path: Path, expected: Exercise | None, strict: bool) -> tuple[dict[str
         raise Unusable(
             "wrong-exercise",
             f"{path.name} is the notebook of {actual.id} ({how}), not {expected.id}; nothing of it was graded",
-            expected if strict else actual,
+            expected,
         )
     return data, actual
 
