@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from .mistakes import Mistake, close, diagnose
 from .answers import Opaque
+from .mistakes import Mistake, close, diagnose
 from .verdict import Status
 
 Outcome = tuple[Status, str, float]

@@ -73,8 +73,8 @@ def main(job_path: str) -> int:
     from ..exercises.answers import encode
 
     sink = _CountingSink()
-    sys.stdout = sink  # type: ignore[assignment]
-    sys.stderr = sink  # type: ignore[assignment]
+    sys.stdout = sink
+    sys.stderr = sink
     shell = InteractiveShell.instance(colors="NoColor")
     variables: list[str] = list(job["variables"])
     max_output = int(job["max_output_bytes"])

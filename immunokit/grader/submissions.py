@@ -188,7 +188,7 @@ def _read(path: Path, expected: Exercise | None) -> tuple[dict[str, Any], Exerci
             expected,
         ) from None
     cells = [c for c in data["cells"] if isinstance(c, dict)]
-    by_cells, score = identify(cells)
+    by_cells, _ = identify(cells)
     meta = data.get("metadata", {}).get("immunokit", {})
     declared = (
         find_exercise(meta.get("exercise", ""))
