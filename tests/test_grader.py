@@ -255,3 +255,18 @@ def test_the_fixture_submissions_are_current_with_the_ch04_solution(tmp_path):
         assert stored.read_text(encoding="utf-8") == made.read_text(encoding="utf-8"), (
             f"{stored} is stale: run python tests/fixtures/submissions/make_submissions.py"
         )
+
+
+def test_without_bubblewrap_the_grader_says_what_is_not_contained(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "subs" / "alice"
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURES / "ch04" / "alice" / "ch04_blinatumomab.ipynb", folder)
+    monkeypatch.setenv("IMMUNOKIT_NO_SANDBOX", "1")
+    out = tmp_path / "grades.csv"
+    assert cli.main([str(tmp_path / "subs"), "--out", str(out), "--jobs", "1"]) == 0
+    warning = capsys.readouterr().err
+    assert "WARNING: bubblewrap (bwrap) is not installed: submissions run WITHOUT a sandbox" in warning
+    assert "use the network" in warning
+    assert "NOT SANDBOXED" in (tmp_path / "grades.summary.txt").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert sum(float(r["points"]) for r in rows) == 10
