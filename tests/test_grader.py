@@ -252,6 +252,9 @@ def test_the_fixture_submissions_are_current_with_the_ch04_solution(tmp_path):
     module.main(tmp_path)
     for made in sorted(tmp_path.rglob("*.ipynb")):
         stored = FIXTURES / made.relative_to(tmp_path)
+        if made.is_symlink():
+            assert stored.is_symlink() and stored.readlink() == made.readlink(), stored
+            continue
         assert stored.read_text(encoding="utf-8") == made.read_text(encoding="utf-8"), (
             f"{stored} is stale: run python tests/fixtures/submissions/make_submissions.py"
         )
@@ -270,3 +273,53 @@ def test_without_bubblewrap_the_grader_says_what_is_not_contained(tmp_path, caps
     assert "NOT SANDBOXED" in (tmp_path / "grades.summary.txt").read_text(encoding="utf-8")
     rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
     assert sum(float(r["points"]) for r in rows) == 10
+
+
+def test_answers_leave_the_sandbox_as_plain_values_and_nothing_else():
+    import math
+
+    import numpy as np
+
+    from immunokit.exercises.answers import BadAnswer, FunctionAnswer, Opaque, decode, encode
+
+    class Liar(float):
+        def __eq__(self, other: object) -> bool:
+            return True
+
+        __hash__ = float.__hash__
+
+    assert decode(encode(Liar(3.0))) == 3.0 and type(decode(encode(Liar(3.0)))) is float
+    assert decode(encode(np.float64(2.5))) == 2.5
+    assert decode(encode(...)) is Ellipsis and decode(encode(None)) is None
+    assert decode(encode("B")) == "B" and decode(encode(["A", "C"])) == ["A", "C"]
+    assert math.isnan(decode(encode(float("nan"))))
+    assert decode(encode(np.array([[1.0, 2.0]]))).shape == (1, 2)
+    assert isinstance(decode(encode(lambda x: x)), FunctionAnswer)
+    assert isinstance(decode(encode({"a": 1})), Opaque) and "dict of 1 items" in repr(
+        decode(encode({"a": 1}))
+    )
+    for bad in (
+        [],
+        {"kind": "eval", "value": "__import__('os')"},
+        {"kind": "number", "value": "1e9"},
+        {"kind": "number", "value": True},
+        {"kind": "str", "value": "x" * 100_000},
+        {"kind": "array", "shape": [3], "value": [1.0]},
+        {"kind": "list", "value": [[1.0]]},
+    ):
+        with pytest.raises(BadAnswer):
+            decode(bad)
+
+
+def test_files_written_in_the_sandbox_are_read_without_following_links_or_blocking(tmp_path):
+    import os
+
+    from immunokit.grader.folder import read_untrusted
+
+    (tmp_path / "log.jsonl").write_text("ok", encoding="utf-8")
+    assert read_untrusted(tmp_path / "log.jsonl", 100) == "ok"
+    (tmp_path / "link").symlink_to("/etc/hostname")
+    os.mkfifo(tmp_path / "fifo")
+    assert read_untrusted(tmp_path / "link", 100) is None
+    assert read_untrusted(tmp_path / "fifo", 100) is None
+    assert read_untrusted(tmp_path / "missing", 100) is None

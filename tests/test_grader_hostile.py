@@ -48,6 +48,7 @@ HONEST = {
     "wrapper": 6,  # crs-01 only wraps toxicity.crs_grade: 0 of 4; the other five questions right
     "looper": 6,  # crs-01 loops on one case (all-or-nothing: 0 of 4); the other five questions right
     "fifo": 0,  # replaces the sandbox's answer log with a FIFO
+    "linker": 0,  # its notebook is a symbolic link to the solution
 }
 
 
@@ -248,6 +249,13 @@ def test_another_exercises_notebook_is_recognised_from_its_cells(run):
 
 def test_a_replaced_answer_log_is_reported_not_followed(run):
     assert statuses(run, "fifo")[SUBMISSION] == "log-tampered"
+
+
+def test_a_symbolic_link_is_never_followed(run):
+    assert statuses(run, "linker")[SUBMISSION] == "symlink"
+    assert (
+        HOSTILE / "linker" / "ch04_blinatumomab.ipynb"
+    ).resolve() == ROOT / "solutions" / "ch04_blinatumomab.ipynb"
 
 
 def test_the_suite_is_fast_enough(run):

@@ -17,6 +17,7 @@ or several are, the first in path order. The others get a ``duplicate`` row nami
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,17 +25,25 @@ from typing import Any
 
 from ..exercises.catalog import Exercise, exercises, find_exercise
 
+#: A notebook larger than this is not read (``too-large``).
+MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+
 
 def find_submissions(folder: Path) -> list[tuple[str, Path]]:
-    """``(student, path)`` for every ``.ipynb`` under ``folder`` (checkpoints skipped), sorted by path."""
+    """``(student, path)`` for every ``.ipynb`` under ``folder``, sorted by path.
+
+    Checkpoint folders are skipped; symbolic links are listed but never followed (see :func:`read`),
+    and linked folders are not entered.
+    """
     found = []
-    for path in sorted(folder.rglob("*.ipynb")):
-        rel = path.relative_to(folder)
-        if ".ipynb_checkpoints" in rel.parts or not path.is_file():
-            continue
-        student = rel.parts[0] if len(rel.parts) > 1 else path.stem
-        found.append((student, path))
-    return found
+    for top, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if d != ".ipynb_checkpoints"]
+        for name in files:
+            if name.endswith(".ipynb"):
+                path = Path(top) / name
+                rel = path.relative_to(folder)
+                found.append((rel.parts[0] if len(rel.parts) > 1 else path.stem, path))
+    return sorted(found, key=lambda item: str(item[1]))
 
 
 def cell_source(cell: dict[str, Any]) -> str:
@@ -164,7 +173,19 @@ def read(student: str, path: Path, expected: str | None) -> Submission:
 def _read(path: Path, expected: Exercise | None) -> tuple[dict[str, Any], Exercise]:
     import nbformat
 
+    if path.is_symlink():
+        raise Unusable(
+            "symlink",
+            f"{path.name} is a symbolic link (to {os.readlink(path)}), not a file handed in; it was not followed",
+            expected,
+        )
     try:
+        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+            raise Unusable(
+                "too-large",
+                f"{path.name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB; it was not read",
+                expected,
+            )
         raw = path.read_bytes()
     except OSError as err:
         raise Unusable("invalid-notebook", f"{path.name}: cannot be read ({err})", expected) from None
