@@ -67,11 +67,33 @@ def measure(n: int = 8, quick: bool = False, repeats: int = 2) -> dict[str, Any]
                 "per_minute": round(60 * count / seconds, 1),
                 "all_correct": correct[label],
             }
+    if result["bwrap"]:
+        result["sandbox_start_ms"] = _start_cost_ms()
     if "sandboxed" in result:
         extra = result["sandboxed"]["seconds"] - result["unsandboxed"]["seconds"]
         result["sandbox_cost_s_per_submission"] = round(extra * jobs / count, 2)
         result["sandbox_cost_fraction"] = round(extra / result["unsandboxed"]["seconds"], 3)
     return result
+
+
+def _start_cost_ms(repeats: int = 20) -> float:
+    """Median extra milliseconds to start (and end) ``/bin/true`` in the sandbox rather than directly."""
+    import statistics
+    import subprocess
+
+    from immunokit.grader.sandbox import bwrap_command, find_bwrap
+
+    bwrap = find_bwrap()
+    assert bwrap is not None
+    with tempfile.TemporaryDirectory(prefix="bench-sandbox-") as scratch:
+        sandboxed = bwrap_command(bwrap, Path(scratch), ["/bin/true"])
+        times: dict[str, list[float]] = {"direct": [], "sandboxed": []}
+        for _ in range(repeats):
+            for label, command in (("direct", ["/bin/true"]), ("sandboxed", sandboxed)):
+                start = time.perf_counter()
+                subprocess.run(command, check=True)
+                times[label].append(time.perf_counter() - start)
+    return round(1000 * (statistics.median(times["sandboxed"]) - statistics.median(times["direct"])), 1)
 
 
 def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
@@ -92,7 +114,7 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         (
             "sandbox cost",
             f"{result['sandbox_cost_s_per_submission']:+.2f} s per submission "
-            f"({result['sandbox_cost_fraction']:+.0%})",
+            f"({result['sandbox_cost_fraction']:+.0%}); starting one sandbox: {result['sandbox_start_ms']:+.0f} ms",
             "≤ 0.5 s per submission",
             "ok" if result["sandbox_cost_s_per_submission"] <= 0.5 else "MISSED",
         ),
