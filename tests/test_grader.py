@@ -323,3 +323,12 @@ def test_files_written_in_the_sandbox_are_read_without_following_links_or_blocki
     assert read_untrusted(tmp_path / "link", 100) is None
     assert read_untrusted(tmp_path / "fifo", 100) is None
     assert read_untrusted(tmp_path / "missing", 100) is None
+
+
+def test_rows_come_in_the_order_of_the_notebooks_whatever_finished_first(graded):
+    order = [student for student, _ in find_submissions(FIXTURES / "ch04")]
+    seen = list(dict.fromkeys(r.student for r in graded[0]))
+    assert seen == order == sorted(order)
+    for student in order:  # within a submission: problems first, then questions in catalogue order
+        questions = [r.question for r in graded[0] if r.student == student and r.question != SUBMISSION]
+        assert questions == QUESTIONS, student
