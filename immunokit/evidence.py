@@ -27,9 +27,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final, Literal
 
 from .analysis import exact_proportion_ci
+from .citations import author_year
 from .display import Figure
 from .interactive.explorer import Control, Explorer
 from .interactive.registry import register_explorer
@@ -59,9 +61,8 @@ class Trial:
     name
         Trial name as it is usually cited (e.g. ``"TOWER"``).
     cite
-        Bibtex key of the primary publication in ``book/references.bib``.
-    citation
-        Author–year text shown in the table (e.g. ``"Kantarjian et al. 2017"``).
+        Bibtex key of the primary publication in ``book/references.bib``; the table's author–year
+        text (:attr:`citation`) is derived from it.
     year
         Year of the publication cited.
     disease
@@ -88,7 +89,6 @@ class Trial:
 
     name: str
     cite: str
-    citation: str
     year: int
     disease: str
     modality: str
@@ -111,6 +111,11 @@ class Trial:
         if not self.cite.strip():
             raise ValueError(f"trial {self.name!r}: needs the bibtex key of its source")
 
+    @property
+    def citation(self) -> str:
+        """Author–year text of :attr:`cite` from ``book/references.bib`` (e.g. ``"Kantarjian et al. 2017"``)."""
+        return author_year(self.cite)
+
 
 _NOT_EXTRACTED = "Not summarised here (see the publication)"
 
@@ -119,7 +124,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "CLL8",
         "hallek2010cll8",
-        "Hallek et al. 2010",
         2010,
         "CLL",
         "Anti-CD20 antibody + chemotherapy",
@@ -135,7 +139,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "CLL11",
         "goede2014cll11",
-        "Goede et al. 2014",
         2014,
         "CLL",
         "Anti-CD20 antibody + chemotherapy",
@@ -151,7 +154,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "ALFA-0701",
         "castaigne2012alfa0701",
-        "Castaigne et al. 2012",
         2012,
         "AML",
         "Antibody–drug conjugate",
@@ -167,7 +169,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "INO-VATE",
         "kantarjian2016inovate",
-        "Kantarjian et al. 2016",
         2016,
         "ALL",
         "Antibody–drug conjugate",
@@ -183,7 +184,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "TOWER",
         "kantarjian2017tower",
-        "Kantarjian et al. 2017",
         2017,
         "ALL",
         "Bispecific T-cell engager",
@@ -199,7 +199,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "E1910",
         "litzow2024e1910",
-        "Litzow et al. 2024",
         2024,
         "ALL",
         "Bispecific T-cell engager + chemotherapy",
@@ -215,7 +214,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "ELIANA",
         "maude2018eliana",
-        "Maude et al. 2018",
         2018,
         "ALL",
         "CAR T cells",
@@ -231,7 +229,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "ZUMA-3",
         "shah2021zuma3",
-        "Shah et al. 2021",
         2021,
         "ALL",
         "CAR T cells",
@@ -247,7 +244,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "FELIX",
         "roddie2024felix",
-        "Roddie et al. 2024",
         2024,
         "ALL",
         "CAR T cells",
@@ -263,7 +259,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "TRANSCEND CLL 004",
         "siddiqi2023transcend",
-        "Siddiqi et al. 2023",
         2023,
         "CLL",
         "CAR T cells",
@@ -279,7 +274,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "Daver 2019",
         "daver2019nivolumab",
-        "Daver et al. 2019",
         2019,
         "AML",
         "Checkpoint inhibitor",
@@ -295,7 +289,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "Davids 2016",
         "davids2016ipilimumab",
-        "Davids et al. 2016",
         2016,
         "Relapse after allo-HSCT",
         "Checkpoint inhibitor",
@@ -311,7 +304,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "Ding 2017",
         "ding2017pembrolizumab",
-        "Ding et al. 2017",
         2017,
         "CLL",
         "Checkpoint inhibitor",
@@ -598,6 +590,18 @@ def _exact_ci(k: int, n: int) -> tuple[float, float]:
     return low, high
 
 
+#: Trial sizes of the band, 5 to 1,000 patients on a log scale.
+_BAND_SIZES: Final[tuple[int, ...]] = tuple(
+    int(n) for n in sorted({round(5 * 200 ** (i / 59)) for i in range(60)})
+)
+
+
+@lru_cache(maxsize=64)
+def _band(observed_rate: float) -> tuple[tuple[float, float], ...]:
+    """The exact interval for every size of :data:`_BAND_SIZES` (moving the patients slider reuses it)."""
+    return tuple(_exact_ci(round(observed_rate * n), n) for n in _BAND_SIZES)
+
+
 def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
     """Plot spec: the exact 95% confidence interval of a response rate against the number of patients.
 
@@ -620,8 +624,8 @@ def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
     if not 0 < observed_rate < 1:
         raise ValueError(f"observed_rate must be a proportion between 0 and 1; got {observed_rate!r}")
     patients = int(patients)
-    sizes = np.unique(np.round(np.geomspace(5, 1000, 60)).astype(int))
-    bounds = np.array([_exact_ci(round(observed_rate * int(n)), int(n)) for n in sizes])
+    sizes = np.array(_BAND_SIZES)
+    bounds = np.array(_band(float(observed_rate)))
     k = round(observed_rate * patients)
     low, high = _exact_ci(k, patients)
     blue, verm = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
