@@ -122,7 +122,7 @@ def hint(question_id: str) -> None:
         from IPython.display import display
 
         if get_ipython() is not None:
-            display(shown)
+            display(shown)  # type: ignore[no-untyped-call]
             return
     except ImportError:
         pass
@@ -271,7 +271,7 @@ def _explain_name_error(shell: Any, etype: Any, value: Any, tb: Any, tb_offset: 
 
         failed = _FAILED_CELLS.get(question.variable)
         if failed is not None:
-            display(
+            display(  # type: ignore[no-untyped-call]
                 Verdict(
                     question.id,
                     Status.NOT_ATTEMPTED,
@@ -281,7 +281,7 @@ def _explain_name_error(shell: Any, etype: Any, value: Any, tb: Any, tb_offset: 
                 )
             )
         else:
-            display(_not_defined(question))
+            display(_not_defined(question))  # type: ignore[no-untyped-call]
         return None
     return shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
 

@@ -167,7 +167,7 @@ def run_function_cases(
     if not defining:
         return [CaseResult(raised=f"NameError: {question.variable} is not defined")] * len(checker.cases)
     last = defining[-1]["index"]
-    transform = TransformerManager()
+    transform = TransformerManager()  # type: ignore[no-untyped-call]
     prefix = []
     for c in cells:
         if c["index"] <= last:

@@ -92,7 +92,7 @@ def main(job_path: str) -> int:
         record({"type": "start", "cell": index})
         signal.setitimer(signal.ITIMER_REAL, float(cell["timeout"]))
         try:
-            result = shell.run_cell(cell["source"], store_history=True)
+            result = shell.run_cell(cell["source"], store_history=True)  # type: ignore[no-untyped-call]
             error = result.error_before_exec or result.error_in_exec
         except BaseException as err:  # raised outside IPython's own handling (e.g. the alarm in a hook)
             error = err
