@@ -148,7 +148,13 @@ def test_a_cell_that_raises_is_reported_and_the_rest_is_graded(graded):
         "pk-05": "correct",
     }
     missing = rows_of(graded, "heidi")["pk-02"][0]
-    assert "half_life_h" in missing.feedback
+    assert missing.feedback == (
+        "Your answer cell (pk-02-answer) raised ZeroDivisionError: float division by zero, so `half_life_h` was "
+        "never defined."
+    )
+    assert rows_of(graded, "grace")["pk-03"][0].feedback.startswith(
+        "Your answer cell (pk-03-answer) ran past the time limit and was interrupted"
+    )
 
 
 def test_deleted_cells_are_named_and_the_missing_question_scores_zero(graded):

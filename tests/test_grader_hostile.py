@@ -49,6 +49,7 @@ HONEST = {
     "looper": 6,  # crs-01 loops on one case (all-or-nothing: 0 of 4); the other five questions right
     "fifo": 0,  # replaces the sandbox's answer log with a FIFO
     "linker": 0,  # its notebook is a symbolic link to the solution
+    "peeker": 0,  # searches the whole file system it can see for solutions and other notebooks
 }
 
 

@@ -321,6 +321,38 @@ def grade_run(sub: Submission, grading: Grading) -> list[Row]:
     return rows
 
 
+def _missing_message(sub: Submission, question: Question, log: Log) -> str:
+    """Why a variable does not exist: its answer cell raised (named), or the cell is gone or renamed."""
+    assert sub.notebook is not None
+    answer_cell = next(
+        (i for i, c in enumerate(sub.notebook["cells"]) if grade_id(c) == f"{question.id}-answer"), None
+    )
+    failure = next(
+        (
+            (kind, detail)
+            for cell, kind, detail in log.events
+            if cell == answer_cell and kind in ("cell-error", "cell-timeout")
+        ),
+        None,
+    )
+    if failure is not None:
+        what = (
+            f"raised {failure[1]}"
+            if failure[0] == "cell-error"
+            else "ran past the time limit and was interrupted"
+        )
+        return f"Your answer cell ({question.id}-answer) {what}, so `{question.variable}` was never defined."
+    if answer_cell is None:
+        return (
+            f"No variable `{question.variable}` was defined, and the answer cell {question.id}-answer is not in "
+            "the notebook (deleted, or its metadata removed)."
+        )
+    return (
+        f"No variable `{question.variable}` was defined: the answer cell {question.id}-answer does not assign it "
+        "(renamed?), or a cell before it failed (see the * rows)."
+    )
+
+
 def _question_row(
     sub: Submission,
     question: Question,
@@ -337,11 +369,7 @@ def _question_row(
                 f"The run stopped ({stopped[0]}) before `{question.variable}` was defined.",
             )
         else:
-            status, message = (
-                "missing",
-                f"No variable `{question.variable}` was defined: the answer cell was deleted, renamed, or "
-                "stopped by an error (see the * rows).",
-            )
+            status, message = "missing", _missing_message(sub, question, log)
         return Row(sub.student, sub.exercise.id, question.id, 0.0, question.points, status, message)
     answer = log.answers[question.variable]
     if isinstance(question.checker, Function) and isinstance(answer, FunctionAnswer):
