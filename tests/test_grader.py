@@ -92,7 +92,7 @@ def test_common_mistakes_get_targeted_feedback(graded):
 
 @pytest.mark.parametrize("student", ["dave", "trent"])
 def test_redefining_or_monkeypatching_check_gains_nothing(graded, student):
-    # dave defines his own check(); trent patches immunokit.exercises.checks.run_check. Both answered wrongly.
+    # dave defines his own check(); trent patches immunokit.exercises.student.run_check. Both answered wrongly.
     assert statuses(graded, student) == dict.fromkeys(QUESTIONS, "incorrect")
     assert sum(r.points for r in graded[0] if r.student == student) == 0
 
