@@ -34,7 +34,7 @@ HONEST = {
     "jsonpatch": 0,  # patches json.dumps and sys.meta_path, prints forged verdict rows
     "frames": 0,  # walks the call stack and the garbage collector, imports the catalogue
     "reference": 0,  # calls checker.reference_answer(), reads solutions/ and the catalogue's files
-    "forger": 0,  # writes answers for unknown ids, huge points, formulas and a JSON bomb into the log
+    "forger": 0,  # writes answers for unknown ids, huge points, formulas and a JSON bomb to every open fd
     '=HYPERLINK("x","click")': 0,  # a formula as the student's name
     "@SUM(1+1)": 0,
     "-2+3": 0,
@@ -47,7 +47,7 @@ HONEST = {
     "bare": 10,  # ch04's notebook without any metadata, named homework.ipynb
     "wrapper": 6,  # crs-01 only wraps toxicity.crs_grade: 0 of 4; the other five questions right
     "looper": 6,  # crs-01 loops on one case (all-or-nothing: 0 of 4); the other five questions right
-    "fifo": 0,  # replaces the sandbox's answer log with a FIFO
+    "filler": 10,  # fills the scratch folder, /tmp and /dev/shm (each a small tmpfs of its own)
     "linker": 0,  # its notebook is a symbolic link to the solution
     "peeker": 0,  # searches the whole file system it can see for solutions and other notebooks
 }
@@ -246,10 +246,6 @@ def test_another_exercises_notebook_is_recognised_from_its_cells(run):
         r["feedback"] for r in run["rows"] if r["student"] == "stripped" and r["question"] == SUBMISSION
     )
     assert SUBMISSION not in statuses(run, "bare")  # its own exercise without metadata: graded normally
-
-
-def test_a_replaced_answer_log_is_reported_not_followed(run):
-    assert statuses(run, "fifo")[SUBMISSION] == "log-tampered"
 
 
 def test_a_symbolic_link_is_never_followed(run):

@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import stat
-import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -42,23 +39,6 @@ MAX_ERROR_ROWS = 5
 MAX_LOG_BYTES = 8 * 1024 * 1024
 
 
-def read_untrusted(path: Path, max_bytes: int) -> str | None:
-    """The text of a file a sandbox wrote, or None: never follows a link, never blocks on a FIFO."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        data = os.read(fd, max_bytes + 1)
-    finally:
-        os.close(fd)
-    if len(data) > max_bytes:
-        data = data[:max_bytes]
-    return data.decode("utf-8", "replace")
-
-
 @dataclass
 class Log:
     """What a sandboxed run recorded (claims, read with type checks)."""
@@ -72,7 +52,7 @@ class Log:
 
 
 def read_log(text: str | None, variables: Sequence[str]) -> Log:
-    """Parse ``log.jsonl``: only known variables, only well-formed answers; anything else is counted."""
+    """Parse what the sandbox reported: only known variables, only well-formed answers; anything else is counted."""
     log = Log()
     for line in (text or "").splitlines():
         try:
@@ -128,7 +108,6 @@ class Grading:
 
     limits: Limits
     sandbox: Sandbox
-    workroot: Path
 
 
 def _rlimits(limits: Limits, cpu_s: float) -> dict[str, int]:
@@ -151,10 +130,6 @@ def _job_cells(sub: Submission, limits: Limits) -> list[dict[str, Any]]:
     return cells
 
 
-def _scratch(grading: Grading) -> Path:
-    return Path(tempfile.mkdtemp(prefix="run-", dir=grading.workroot))
-
-
 def run_function_cases(
     question: Question, cells: Sequence[dict[str, Any]], upto: int, grading: Grading
 ) -> list[CaseResult]:
@@ -175,33 +150,38 @@ def run_function_cases(
                 prefix.append(transform.transform_cell(c["source"]))
             except Exception:  # a cell IPython cannot read is skipped, as it would fail anyway
                 continue
-    scratch = _scratch(grading)
     cases = checker.cases
-    try:
-        job = {
-            "cells": prefix,
-            "name": question.variable,
-            "cases": [{"args": list(c.args), "kwargs": dict(c.kwargs)} for c in cases],
-            "cell_timeout": grading.limits.cell_timeout_s,
-            "case_timeout": grading.limits.case_timeout_s,
-            "rlimits": _rlimits(grading.limits, grading.limits.notebook_timeout_s),
-        }
-        budget = grading.limits.cell_timeout_s * (len(prefix) + 1) + (
-            grading.limits.case_timeout_s + 1
-        ) * len(cases)
-        grading.sandbox.run("immunokit.grader.case", scratch, job, budget, hide_files=("toxicity.py",))
-        return [
-            _case_result(read_untrusted(scratch / f"result-{n}.json", 1_000_000)) for n in range(len(cases))
-        ]
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    job = {
+        "cells": prefix,
+        "name": question.variable,
+        "cases": [{"args": list(c.args), "kwargs": dict(c.kwargs)} for c in cases],
+        "cell_timeout": grading.limits.cell_timeout_s,
+        "case_timeout": grading.limits.case_timeout_s,
+        "rlimits": _rlimits(grading.limits, grading.limits.notebook_timeout_s),
+    }
+    budget = grading.limits.cell_timeout_s * (len(prefix) + 1) + (grading.limits.case_timeout_s + 1) * len(
+        cases
+    )
+    run = grading.sandbox.run(
+        "immunokit.grader.case",
+        job,
+        budget,
+        hide_files=("toxicity.py",),
+        scratch_mb=grading.limits.scratch_mb,
+    )
+    found: dict[int, dict[str, Any]] = {}
+    for line in run.output.splitlines():
+        try:
+            item = json.loads(line)
+        except (json.JSONDecodeError, RecursionError):
+            continue
+        number = item.get("case") if isinstance(item, dict) else None
+        if isinstance(number, int) and not isinstance(number, bool) and 0 <= number < len(cases):
+            found[number] = item  # the last word on a case: its own process writes after anything earlier
+    return [_case_result(found.get(n)) for n in range(len(cases))]
 
 
-def _case_result(text: str | None) -> CaseResult:
-    try:
-        data = json.loads(text) if text else None
-    except (json.JSONDecodeError, RecursionError):
-        data = None
+def _case_result(data: dict[str, Any] | None) -> CaseResult:
     if isinstance(data, dict) and data.get("timed_out") is True:
         return CaseResult(timed_out=True)
     if isinstance(data, dict) and isinstance(data.get("raised"), str):
@@ -234,11 +214,6 @@ def _stop_reason(
         )
     if not log.done:
         if log.last_started < 0:
-            if log.answered_after < 0 and run.returncode == 0:
-                return (
-                    "log-tampered",
-                    "the record the sandbox keeps of the answers was removed or replaced by the notebook's code; nothing could be graded",
-                )
             return (
                 "grader-error",
                 f"the sandbox did not start the notebook ({run.stderr_tail or run.returncode})",
@@ -283,18 +258,20 @@ def grade_run(sub: Submission, grading: Grading) -> list[Row]:
         )
     job_cells = _job_cells(sub, limits)
     variables = [q.variable for q in exercise.questions]
-    scratch = _scratch(grading)
-    try:
-        job = {
-            "cells": job_cells,
-            "variables": variables,
-            "max_output_bytes": limits.max_output_bytes,
-            "rlimits": _rlimits(limits, limits.notebook_timeout_s),
-        }
-        run = grading.sandbox.run("immunokit.grader.kernel", scratch, job, limits.notebook_timeout_s)
-        log = read_log(read_untrusted(scratch / "log.jsonl", MAX_LOG_BYTES), variables)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    job = {
+        "cells": job_cells,
+        "variables": variables,
+        "max_output_bytes": limits.max_output_bytes,
+        "rlimits": _rlimits(limits, limits.notebook_timeout_s),
+    }
+    run = grading.sandbox.run(
+        "immunokit.grader.kernel",
+        job,
+        limits.notebook_timeout_s,
+        scratch_mb=limits.scratch_mb,
+        max_output_bytes=MAX_LOG_BYTES,
+    )
+    log = read_log(run.output, variables)
     errors = [e for e in log.events if e[1] == "cell-error"]
     for cell, _, detail in errors[:MAX_ERROR_ROWS]:
         note("cell-error", f"{cell_name(cells_all, cell)} raised {detail}")
@@ -450,9 +427,8 @@ def grade_folder(
     limits = limits or Limits()
     sandbox = sandbox or Sandbox()
     subs = choose([read(student, path, exercise) for student, path in find_submissions(folder)])
-    with tempfile.TemporaryDirectory(prefix="immunokit-grader-") as work:
-        grading = Grading(limits, sandbox, Path(work))
-        with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
-            per_sub = list(pool.map(lambda s: grade_submission(s, grading), subs))
+    grading = Grading(limits, sandbox)
+    with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
+        per_sub = list(pool.map(lambda s: grade_submission(s, grading), subs))
     rows = [row for group in per_sub for row in group]
     return Run(rows, len(subs), time.monotonic() - start, sandbox.contained)

@@ -1,14 +1,15 @@
 """Runs *inside* the sandbox: executes a submission's cells one by one and records the answers.
 
-``python -I -m immunokit.grader.kernel /scratch/job.json``. The job (written by the grader) lists the
-cells to run with their time limits, the names of the answer variables and the rlimits. This program:
+``python -I -m immunokit.grader.kernel``, with the job as JSON on standard input: the cells to run with
+their time limits, the names of the answer variables and the rlimits. This program:
 
 1. applies the rlimits to itself (inherited by everything the student's code starts);
 2. runs each cell in an IPython shell (magics work; output is counted and discarded), interrupting a
    cell after its time limit;
-3. after each cell, appends to ``/scratch/log.jsonl`` one line with every answer variable that exists,
-   encoded by :func:`immunokit.exercises.answers.encode` (plain JSON values only), and one line per
-   event (a cell raised, ran out of time, printed too much, exhausted memory);
+3. after each cell, writes to its original standard output (a pipe the grader reads; the cells' own
+   output goes to ``/dev/null``) one JSON line with every answer variable that exists, encoded by
+   :func:`immunokit.exercises.answers.encode` (plain JSON values only), and one line per event (a cell
+   raised, ran out of time, printed too much, exhausted memory);
 4. stops at the first memory exhaustion: answers recorded before it stand, nothing after it is recorded.
 
 Everything this program writes is a *claim* by code the student controls (the student's code runs in
@@ -23,8 +24,6 @@ import os
 import signal
 import sys
 from typing import Any
-
-LOG = "log.jsonl"
 
 
 class _CellTimeout(KeyboardInterrupt):
@@ -55,15 +54,22 @@ class _CountingSink:
         raise OSError("no file descriptor")
 
 
-def main(job_path: str) -> int:
-    with open(job_path, encoding="utf-8") as handle:
-        job = json.load(handle)
+def private_output() -> int:
+    """Keep the original standard output for the grader; send file descriptors 0-2 to ``/dev/null``."""
+    log_fd = os.dup(1)  # not inherited by programs the student's code starts
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    return log_fd
+
+
+def main() -> int:
+    job = json.loads(sys.stdin.buffer.read())
     from .sandbox import apply_limits
 
     apply_limits(job["rlimits"])
-    log_fd = os.open(
-        os.path.join(os.path.dirname(job_path), LOG), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
-    )
+    log_fd = private_output()
 
     def record(item: dict[str, Any]) -> None:
         os.write(log_fd, (json.dumps(item) + "\n").encode("utf-8"))
@@ -125,4 +131,4 @@ def _memory_error(error: BaseException | None) -> bool:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1]))
+    raise SystemExit(main())

@@ -8,7 +8,9 @@ What the sandbox is (``bwrap``, Debian's ``bubblewrap``):
   grade files, no ``solutions/``, no ``.git``). Inside the toolkit, :data:`HIDDEN_IN_TOOLKIT` (the
   exercise catalogue's reference answers) is replaced by an empty folder, and a run may hide more
   (the function-case runs hide ``toxicity.py``);
-* one writable folder, the run's own empty scratch folder, mounted at ``/scratch``; a private ``/tmp``;
+* nothing of the host is writable: ``/scratch`` (the working folder), ``/tmp`` and ``/dev/shm`` are
+  empty tmpfs mounts of limited size in the sandbox's own memory, gone with it; the job arrives on
+  standard input and the answers leave on standard output, a pipe the grader reads with a size cap;
 * new user, PID, network, IPC and UTS namespaces (``--unshare-all``): no network at all, and no view
   of the grader's processes; ``--cap-drop ALL``, ``--new-session`` (no terminal injection) and
   ``--die-with-parent``;
@@ -18,7 +20,7 @@ What the sandbox is (``bwrap``, Debian's ``bubblewrap``):
   kills every process of its PID namespace, including ones that started a new session or forked twice.
 
 Without ``bwrap`` (:func:`find_bwrap` is None) the program runs as a plain child process in its own
-process group, with the same limits and its own scratch folder as working directory, and
+process group, with the same limits and a temporary folder on the host as working directory, and
 :data:`UNCONTAINED` says what is then not contained.
 """
 
@@ -30,6 +32,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -58,6 +62,7 @@ class Limits:
     notebook_timeout_s: float = 300.0
     case_timeout_s: float = 10.0
     memory_mb: int = 3072
+    scratch_mb: int = 256
     file_size_mb: int = 64
     processes: int = 128
     max_output_bytes: int = 1_000_000
@@ -71,6 +76,7 @@ class RunResult:
     timed_out: bool
     seconds: float
     stderr_tail: str = ""
+    output: str = ""
 
     @property
     def signal(self) -> int | None:
@@ -125,13 +131,19 @@ def _python_binds() -> list[str]:
 
 
 def bwrap_command(
-    bwrap: str, scratch: Path, argv: Sequence[str], hide_files: Sequence[str] = (), hide: Sequence[Path] = ()
+    bwrap: str,
+    argv: Sequence[str],
+    scratch_mb: int = 256,
+    hide_files: Sequence[str] = (),
+    hide: Sequence[Path] = (),
 ) -> list[str]:
-    """The full ``bwrap`` command line for ``argv`` with ``scratch`` as its only writable folder.
+    """The full ``bwrap`` command line for ``argv``: writable only ``/scratch``, ``/tmp`` and ``/dev/shm``,
+    each a size-limited tmpfs in the sandbox's own memory; nothing of the host is writable.
 
     ``hide_files`` are toolkit files (relative to the package folder) replaced by empty files; ``hide``
     are host folders to cover with an empty tmpfs should they lie inside something bound.
     """
+    size = str(scratch_mb * 1024 * 1024)
     toolkit = toolkit_dir()
     data = toolkit.parent / "book" / "data"
     args = [
@@ -144,8 +156,16 @@ def bwrap_command(
         # first the private /dev, /proc and /tmp, so that binds below may lie inside /tmp (a clone there)
         "--dev",
         "/dev",
+        "--size",
+        str(16 * 1024 * 1024),
+        "--tmpfs",
+        "/dev/shm",
+        "--remount-ro",
+        "/dev",
         "--proc",
         "/proc",
+        "--size",
+        size,
         "--tmpfs",
         "/tmp",
         *_system_binds(),
@@ -156,8 +176,9 @@ def bwrap_command(
         "--ro-bind-try",
         str(data),
         str(data),
-        "--bind",
-        str(scratch),
+        "--size",
+        size,
+        "--tmpfs",
         SCRATCH,
         "--chdir",
         SCRATCH,
@@ -177,15 +198,15 @@ def bwrap_command(
     return args
 
 
-def environment(scratch_inside: str) -> dict[str, str]:
+def environment(home: str) -> dict[str, str]:
     """The whole environment of a sandboxed program: nothing of the grader's is passed on."""
     return {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
-        "HOME": scratch_inside,
+        "HOME": home,
         "TMPDIR": "/tmp",
         "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": f"{scratch_inside}/.matplotlib",
+        "MPLCONFIGDIR": f"{home}/.matplotlib",
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
@@ -246,43 +267,80 @@ class Sandbox:
     def run(
         self,
         module: str,
-        scratch: Path,
         job: dict[str, Any],
         timeout_s: float,
         hide_files: Sequence[str] = (),
+        scratch_mb: int = 256,
+        max_output_bytes: int = 8 * 1024 * 1024,
     ) -> RunResult:
-        """Run ``python -m module /scratch/job.json`` with ``job`` written into ``scratch`` first.
+        """Run ``python -I -m module`` with ``job`` as JSON on its standard input; return what it printed.
 
-        The program is killed (with its whole process tree) after ``timeout_s`` seconds.
+        The program reports on its standard output (at most ``max_output_bytes`` are kept, the rest is
+        read and dropped). It is killed, with its whole process tree, after ``timeout_s`` seconds.
         """
-        (scratch / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        inside = SCRATCH if self.bwrap else str(scratch)
-        argv = [sys.executable, "-I", "-m", module, f"{inside}/job.json"]
-        if self.bwrap:
-            command = bwrap_command(self.bwrap, scratch, argv, hide_files, self.hide)
-        else:
-            command = argv
-        start = time.monotonic()
-        proc = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            cwd=scratch,
-            env=environment(inside),
-            start_new_session=True,
-        )
-        timed_out = False
-        try:
-            _, err = proc.communicate(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _kill(proc)
-            err = b""
-        if not self.bwrap:
-            _kill_group(proc.pid)  # whatever it left in its process group
-        tail = (err or b"")[-2000:].decode("utf-8", "replace").strip().splitlines()[-3:]
-        return RunResult(proc.returncode, timed_out, time.monotonic() - start, " | ".join(tail))
+        argv = [sys.executable, "-I", "-m", module]
+        with tempfile.TemporaryDirectory(prefix="immunokit-unsandboxed-") as host_scratch:
+            if self.bwrap:
+                command, cwd, home = (
+                    bwrap_command(self.bwrap, argv, scratch_mb, hide_files, self.hide),
+                    "/",
+                    SCRATCH,
+                )
+            else:
+                command, cwd, home = argv, host_scratch, host_scratch
+            start = time.monotonic()
+            proc = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=cwd,
+                env=environment(home),
+                start_new_session=True,
+            )
+            out = _CappedReader(proc.stdout, max_output_bytes)
+            err = _CappedReader(proc.stderr, 4000)
+            try:
+                assert proc.stdin is not None
+                proc.stdin.write(json.dumps(job).encode("utf-8"))
+                proc.stdin.close()
+            except OSError:  # it exited before reading its job
+                pass
+            timed_out = False
+            try:
+                proc.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                _kill(proc)
+            if not self.bwrap:
+                _kill_group(proc.pid)  # whatever it left in its process group
+            output, errors = out.text(), err.text()
+        tail = errors.strip().splitlines()[-3:]
+        return RunResult(proc.returncode, timed_out, time.monotonic() - start, " | ".join(tail), output)
+
+
+class _CappedReader:
+    """Reads a pipe to its end in a thread, keeping at most ``cap`` bytes."""
+
+    def __init__(self, pipe: Any, cap: int) -> None:
+        self._pipe, self._cap, self._kept = pipe, cap, 0
+        self._chunks: list[bytes] = []
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        while True:
+            chunk = self._pipe.read1(65536) if hasattr(self._pipe, "read1") else self._pipe.read(65536)
+            if not chunk:
+                break
+            if self._kept < self._cap:
+                keep = chunk[: self._cap - self._kept]
+                self._chunks.append(keep)
+                self._kept += len(keep)
+
+    def text(self) -> str:
+        self._thread.join(timeout=10)
+        return b"".join(self._chunks).decode("utf-8", "replace")
 
 
 def _kill_group(pgid: int) -> None:
@@ -300,7 +358,7 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
     except ProcessLookupError:
         pass
     try:
-        proc.communicate(timeout=10)
+        proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         pass
 
