@@ -312,7 +312,7 @@ def _station_boxes(ax: Axes, step: int) -> None:
 def _vein_to_vein(ax: Axes) -> None:
     """The vein-to-vein bracket, from leukapheresis to infusion."""
     y = 0.22
-    x_start, x_end = _STATIONS[0][0], _STATIONS[6][0]
+    x_start, x_end = _STATIONS[0][0], _STATIONS[_INFUSION][0]
     ax.plot([x_start, x_start, x_end, x_end], [y + 0.12, y, y, y + 0.12], color=COLORS["ink"], lw=1.2)
     label(
         ax,
