@@ -270,6 +270,7 @@ def grade_run(sub: Submission, grading: Grading) -> list[Row]:
         limits.notebook_timeout_s,
         scratch_mb=limits.scratch_mb,
         max_output_bytes=MAX_LOG_BYTES,
+        processes=limits.processes,
     )
     log = read_log(run.output, variables)
     errors = [e for e in log.events if e[1] == "cell-error"]

@@ -15,7 +15,8 @@ What the sandbox is (``bwrap``, Debian's ``bubblewrap``):
   of the grader's processes; ``--cap-drop ALL``, ``--new-session`` (no terminal injection) and
   ``--die-with-parent``;
 * limits set by the program itself before any student code runs (:func:`apply_limits`): address space,
-  processes, file size, CPU time, no core files;
+  processes, file size, CPU time, no core files; and, where cgroups can be created (always for root,
+  whom Linux exempts from the process rlimit), a ``pids`` cgroup per run capping its processes;
 * the process tree ends with the run: when the sandbox's first process exits or is killed, the kernel
   kills every process of its PID namespace, including ones that started a new session or forked twice.
 
@@ -272,6 +273,7 @@ class Sandbox:
         hide_files: Sequence[str] = (),
         scratch_mb: int = 256,
         max_output_bytes: int = 8 * 1024 * 1024,
+        processes: int = 128,
     ) -> RunResult:
         """Run ``python -I -m module`` with ``job`` as JSON on its standard input; return what it printed.
 
@@ -288,6 +290,15 @@ class Sandbox:
                 )
             else:
                 command, cwd, home = argv, host_scratch, host_scratch
+            group = _pids_cgroup(processes)
+            if group is not None:  # the shell joins the cgroup, then becomes the sandbox: no race
+                command = [
+                    "/bin/sh",
+                    "-c",
+                    'echo $$ > "$0" && exec "$@"',
+                    str(group / "cgroup.procs"),
+                    *command,
+                ]
             start = time.monotonic()
             proc = subprocess.Popen(
                 command,
@@ -314,9 +325,57 @@ class Sandbox:
                 _kill(proc)
             if not self.bwrap:
                 _kill_group(proc.pid)  # whatever it left in its process group
+            if group is not None:
+                _remove_cgroup(group)
             output, errors = out.text(), err.text()
         tail = errors.strip().splitlines()[-3:]
         return RunResult(proc.returncode, timed_out, time.monotonic() - start, " | ".join(tail), output)
+
+
+def _pids_cgroup(limit: int) -> Path | None:
+    """A fresh pids cgroup allowing ``limit`` processes, or None where cgroups cannot be created here.
+
+    Linux exempts root from ``RLIMIT_NPROC``, so for a grader running as root this is what bounds the
+    number of processes of a submission (cgroup v1 ``pids`` hierarchy, or v2 with the pids controller).
+    """
+    for root in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
+        if not (root / "cgroup.procs").exists():
+            continue
+        if root == Path("/sys/fs/cgroup") and "pids" not in _read(root / "cgroup.subtree_control"):
+            continue
+        group = root / f"immunokit-grader-{os.getpid()}-{threading.get_ident()}-{time.monotonic_ns()}"
+        try:
+            group.mkdir()
+            (group / "pids.max").write_text(str(limit))
+            return group
+        except OSError:
+            _remove_cgroup(group)
+    return None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
+def _remove_cgroup(group: Path) -> None:
+    """Kill whatever is left in ``group``, then remove it."""
+    for _ in range(50):
+        pids = [int(p) for p in _read(group / "cgroup.procs").split()]
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            group.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.05)
 
 
 class _CappedReader:
