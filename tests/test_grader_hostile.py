@@ -257,3 +257,30 @@ def test_a_symbolic_link_is_never_followed(run):
 
 def test_the_suite_is_fast_enough(run):
     assert run["seconds"] < 240, run["seconds"]
+
+
+def test_a_fork_flood_stops_at_the_process_limit(run):  # `run`: only where the sandbox exists
+    from immunokit.grader.sandbox import Limits, Sandbox, limits_for_child
+
+    flood = (
+        "import os, time\nn = 0\nfor _ in range(1000):\n    try:\n        pid = os.fork()\n    except OSError:\n"
+        "        break\n    if pid == 0:\n        time.sleep(30)\n        os._exit(0)\n    n += 1\n"
+    )
+    job = {
+        "cells": [{"index": 0, "source": flood, "timeout": 20}],
+        "variables": ["n"],
+        "max_output_bytes": 1000,
+        "rlimits": limits_for_child(Limits(), 30),
+    }
+    result = Sandbox().run("immunokit.grader.kernel", job, 60, processes=64)
+    answers = [line for line in result.output.splitlines() if '"answers"' in line]
+    forked = float(answers[-1].split('"value": ')[1].split("}")[0])
+    assert 10 < forked <= 64, forked
+    leftovers = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and b"immunokit.grader.kernel" in (entry / "cmdline").read_bytes():
+                leftovers.append(entry.name)
+        except OSError:
+            continue
+    assert leftovers == []  # the sleeping children ended with their sandbox
