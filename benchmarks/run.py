@@ -9,6 +9,8 @@ Measures, on this machine:
 - the update latency of every model explorer (median and 95th percentile, ms; ``explorer_bench.py``);
 - the static quiz's bytes per question and time to interactive, beside jupyterquiz on the same ten
   questions (``quiz_bench.py``);
+- grading throughput, honest submissions per minute on every core, with and without the sandbox
+  (``grading_bench.py``);
 - the bytes a browser transfers for each chapter page (HTML, scripts, styles, images; uncompressed, as served
   on 127.0.0.1).
 
@@ -255,6 +257,12 @@ def main(argv: list[str] | None = None) -> int:
                     verdict(ours["tti_median_ms"] <= peer["tti_median_ms"]),
                 )
             )
+
+    grading = _load("grading_bench")
+    if grading is not None:
+        print("timing the grader…", file=sys.stderr)
+        report["grading"] = grading.measure(quick=args.quick)
+        rows += grading.rows(report["grading"])
 
     report["summary"] = [
         dict(zip(("measure", "value", "target", "verdict"), row, strict=True)) for row in rows

@@ -1,7 +1,7 @@
 """Exercises: one source, generated student notebooks, checks that teach, hints, and the course map.
 
-The notebook-execution tests run every solution and every generated exercise in a fresh kernel and
-collect the verdicts the way the grader does (its own cell after the student's, fresh imports).
+The notebook-execution tests grade every solution and every generated exercise with the grader
+(:mod:`immunokit.grader`): each runs in its own sandbox, and the verdicts are computed outside it.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -24,11 +23,15 @@ from immunokit.exercises import (
     generate,
     hint,
     mistakes,
+    next_hint,
     reset_hints,
 )
-from immunokit.exercises.checks import Case, Function, Numeric, run_check
+from immunokit.exercises.checks import Case, Function, Numeric
 from immunokit.exercises.course_map import course_map, read_chapter, to_markdown
-from immunokit.exercises.grader import Limits, execute_submission
+from immunokit.exercises.student import run_check
+from immunokit.grader.folder import grade_folder
+from immunokit.grader.report import SUBMISSION
+from immunokit.grader.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
@@ -204,28 +207,30 @@ def test_generation_refuses_an_unterminated_region():
 # Every check on the solutions passes; every check on the exercises is "not attempted"
 
 
-def _run(path: Path) -> dict:
-    nb = load(path)
-    with tempfile.TemporaryDirectory() as workdir:
-        return execute_submission(nb, nb["metadata"]["immunokit"]["exercise"], Limits(60, 240), Path(workdir))
+@pytest.fixture(scope="module")
+def graded_sources() -> dict[str, dict[str, list]]:
+    """``solutions/`` and ``exercises/`` graded as if handed in (flat layout: the student is the file's stem)."""
+    limits = Limits(cell_timeout_s=60, notebook_timeout_s=240, case_timeout_s=10)
+    found: dict[str, dict[str, list]] = {}
+    for folder in ("solutions", "exercises"):
+        for row in grade_folder(ROOT / folder, limits=limits, jobs=2).rows:
+            found.setdefault(f"{folder}/{row.student}", {}).setdefault(row.question, []).append(row)
+    return found
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
-def test_every_check_passes_on_the_solution(path):
-    report = _run(path)
-    assert report["cell_errors"] == [] and report["cell_timeouts"] == [] and "problem" not in report
-    verdicts = report["verdicts"]
-    assert [v["question"] for v in verdicts] == [q.id for q in find_exercise(path.stem).questions]
-    assert all(v["status"] == "correct" and v["points"] == v["max_points"] for v in verdicts), verdicts
+def test_every_check_passes_on_the_solution(graded_sources, path):
+    rows = graded_sources[f"solutions/{path.stem}"]
+    assert SUBMISSION not in rows, rows.get(SUBMISSION)
+    assert list(rows) == [q.id for q in find_exercise(path.stem).questions]
+    assert all(r.status == "correct" and r.points == r.max_points for rs in rows.values() for r in rs), rows
 
 
 @pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.stem)
-def test_the_exercise_runs_top_to_bottom_and_every_check_is_not_attempted(path):
-    report = _run(path)
-    assert report["cell_errors"] == [] and report["cell_timeouts"] == [] and "problem" not in report
-    assert report["verdicts"] and all(v["status"] == "not-attempted" for v in report["verdicts"]), report[
-        "verdicts"
-    ]
+def test_the_exercise_runs_top_to_bottom_and_every_check_is_not_attempted(graded_sources, path):
+    rows = graded_sources[f"exercises/{path.stem}"]
+    assert SUBMISSION not in rows, rows.get(SUBMISSION)
+    assert all(r.status == "not-attempted" for rs in rows.values() for r in rs), rows
 
 
 def test_reference_answers_of_every_question_are_correct():
@@ -364,17 +369,48 @@ def test_an_unknown_question_id_is_explained():
     assert check(42, 3).status is Status.NOT_ATTEMPTED  # type: ignore[arg-type]
 
 
+def test_hint_shows_itself_wherever_it_is_called(capsys):
+    reset_hints()
+    hint("pk-01")  # not the last line of a cell: it still shows
+    assert capsys.readouterr().out.startswith("pk-01: hint 1 of 3")
+    reset_hints()
+
+
+def test_a_check_says_when_its_answer_cell_failed_or_never_ran(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from immunokit.exercises import student
+
+    shell = InteractiveShell.instance()
+    student.install(shell)
+    shell.run_cell("from immunokit.exercises import check")
+    shell.run_cell('check("pk-03", washout_90_h)', store_history=True)
+    assert "washout_90_h is not defined yet: run the cell above" in capsys.readouterr().out
+    shell.run_cell("import math\nwashout_90_h = math.log(10) * 5.98 / 2.22", store_history=True)
+    assert shell.run_cell('check("pk-03", washout_90_h)', store_history=True).result.correct
+    shell.run_cell("washout_90_h = (", store_history=True)  # the answer cell now has a syntax error
+    verdict = shell.run_cell('check("pk-03", washout_90_h)', store_history=True).result
+    assert verdict.status is Status.NOT_ATTEMPTED and "Your answer cell raised SyntaxError" in verdict.message
+    shell.run_cell("washout_90_h = 1 / 0", store_history=True)
+    assert (
+        "raised ZeroDivisionError"
+        in shell.run_cell('check("pk-03", washout_90_h)', store_history=True).result.message
+    )
+    shell.run_cell("undefined_name_xyz", store_history=True)  # any other NameError keeps its traceback
+    assert "NameError" in capsys.readouterr().out
+
+
 def test_the_hint_ladder_reveals_one_rung_per_call():
     reset_hints()
-    first, second, third, again = (hint("pk-01") for _ in range(4))
+    first, second, third, again = (next_hint("pk-01") for _ in range(4))
     assert (first.rung, second.rung, third.rung, first.total) == (1, 2, 3, 3)
     assert str(first).startswith("pk-01: hint 1 of 3")
     assert first.text != second.text != third.text
     assert "last hint" in again.text and again.rung == 3
     assert "hint 1 of 3" in first._repr_html_()
     reset_hints("pk-01")
-    assert hint("pk-01").rung == 1
-    assert "There is no question" in hint("zz-99").text
+    assert next_hint("pk-01").rung == 1
+    assert "There is no question" in next_hint("zz-99").text
     # The ladder never gives the number away.
     value = f"{css():.0f}"
     assert all(value not in h for h in find_question("pk-01").hints)
@@ -405,9 +441,21 @@ def test_a_verdict_renders_its_status_in_words_not_colour_alone():
     assert "<script" not in check("pk-05", "<script>").to_html()
 
 
-@pytest.mark.parametrize("name", sorted(mistakes.ALL))
-def test_each_predefined_mistake_detector_matches_its_slip_and_not_the_right_answer(name):
-    detector = mistakes.ALL[name]
+DETECTORS = (
+    mistakes.MICRO_VS_MILLI,
+    mistakes.PICO_VS_MICRO,
+    mistakes.HOURS_VS_DAYS,
+    mistakes.MINUTES_VS_HOURS,
+    mistakes.FRACTION_FOR_PERCENT,
+    mistakes.PERCENT_FOR_FRACTION,
+    mistakes.LN2_FORGOTTEN,
+    mistakes.RATE_VS_HALF_LIFE,
+)
+
+
+@pytest.mark.parametrize("detector", DETECTORS, ids=lambda d: d.name)
+def test_each_predefined_mistake_detector_matches_its_slip_and_not_the_right_answer(detector):
+    name = detector.name
     expected = 12.5
     slips = {
         "micro-vs-milli": expected * 1000,
@@ -418,7 +466,6 @@ def test_each_predefined_mistake_detector_matches_its_slip_and_not_the_right_ans
         "percent-for-fraction": expected * 100,
         "ln2-forgotten": expected / np.log(2),
         "rate-vs-half-life": np.log(2) / expected,
-        "sign-flipped": -expected,
     }
     assert detector.matches(slips[name], expected, 0.01)
     assert not detector.matches(expected, expected, 0.01)

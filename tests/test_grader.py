@@ -1,8 +1,8 @@
-"""The grader on a folder of real-looking submissions: good, wrong, broken and hostile.
+"""The grader on a folder of real-looking submissions: good, wrong and broken (hostile ones: test_grader_hostile).
 
 Fixtures: ``tests/fixtures/submissions/ch04/<student>/ch04_blinatumomab.ipynb`` (rebuilt by
-``make_submissions.py`` beside them). The folder is graded once per test session (about a minute on a
-busy 2-core machine: each submission starts its own kernel); every row of the CSV is then asserted.
+``make_submissions.py`` beside them). The folder is graded once per module, both cores, every
+submission in its own sandbox (or without one, with a warning, where bubblewrap is missing).
 """
 
 from __future__ import annotations
@@ -14,19 +14,23 @@ from pathlib import Path
 
 import pytest
 
-from immunokit.exercises import grader
-from immunokit.exercises.grader import COLUMNS, SUBMISSION, CsvSink, Limits, Row
+from immunokit.grader import cli, report
+from immunokit.grader.folder import grade_folder
+from immunokit.grader.report import COLUMNS, SUBMISSION, Row
+from immunokit.grader.sandbox import Limits
+from immunokit.grader.submissions import find_submissions
 
 FIXTURES = Path(__file__).parent / "fixtures" / "submissions"
 QUESTIONS = ["pk-01", "pk-02", "pk-03", "pk-04", "pk-05"]
 # A short per-cell limit (the loops), a generous notebook limit (kernels start slowly on a busy machine).
-LIMITS = Limits(cell_timeout_s=4, notebook_timeout_s=150, max_output_bytes=1_000_000)
+LIMITS = Limits(cell_timeout_s=4, notebook_timeout_s=150, case_timeout_s=3, max_output_bytes=1_000_000)
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Row], list[dict[str, str]]]:
     out = tmp_path_factory.mktemp("grades") / "grades.csv"
-    rows = grader.grade_folder(FIXTURES / "ch04", out, exercise="ch04-blinatumomab", limits=LIMITS, jobs=2)
+    rows = grade_folder(FIXTURES / "ch04", exercise="ch04-blinatumomab", limits=LIMITS, jobs=2).rows
+    out.write_text(report.csv_text(rows), encoding="utf-8")
     with out.open(encoding="utf-8", newline="") as handle:
         written = list(csv.DictReader(handle))
     return rows, written
@@ -88,7 +92,7 @@ def test_common_mistakes_get_targeted_feedback(graded):
 
 @pytest.mark.parametrize("student", ["dave", "trent"])
 def test_redefining_or_monkeypatching_check_gains_nothing(graded, student):
-    # dave defines his own check(); trent patches immunokit.exercises.checks.run_check. Both answered wrongly.
+    # dave defines his own check(); trent patches immunokit.exercises.student.run_check. Both answered wrongly.
     assert statuses(graded, student) == dict.fromkeys(QUESTIONS, "incorrect")
     assert sum(r.points for r in graded[0] if r.student == student) == 0
 
@@ -99,8 +103,7 @@ def test_redefining_or_monkeypatching_check_gains_nothing(graded, student):
         ("erin", "invalid-json", "not valid JSON"),
         ("frank", "empty-file", "is empty"),
         ("oscar", "invalid-notebook", "not a valid notebook"),
-        ("judy", "wrong-exercise", "ch03-occupancy, not ch04-blinatumomab"),
-        ("peggy", "kernel-died", "kernel died"),
+        ("judy", "wrong-exercise", "ch03-occupancy (its cells are), not ch04-blinatumomab"),
     ],
 )
 def test_unusable_submissions_get_one_clear_row_and_not_graded_questions(graded, student, status, words):
@@ -114,8 +117,16 @@ def test_unusable_submissions_get_one_clear_row_and_not_graded_questions(graded,
     )
 
 
+def test_a_crash_after_the_answers_keeps_the_answers(graded):
+    assert [s for s, _ in problems(graded, "peggy")] == ["kernel-died"]
+    assert "the cell after pk-05" in problems(graded, "peggy")[0][1]
+    assert statuses(graded, "peggy") == dict.fromkeys(QUESTIONS, "correct")
+
+
 def test_an_infinite_loop_costs_only_its_own_question(graded):
-    assert ("cell-timeout", "cell 9 ran longer than 4 s and was interrupted") in problems(graded, "grace")
+    assert ("cell-timeout", "cell pk-03-answer ran longer than 4 s and was interrupted") in problems(
+        graded, "grace"
+    )
     assert statuses(graded, "grace") == {
         "pk-01": "correct",
         "pk-02": "correct",
@@ -127,7 +138,7 @@ def test_an_infinite_loop_costs_only_its_own_question(graded):
 
 def test_a_cell_that_raises_is_reported_and_the_rest_is_graded(graded):
     reported = problems(graded, "heidi")
-    assert ("cell-error", "cell 6 raised ZeroDivisionError: float division by zero") in reported
+    assert ("cell-error", "cell pk-02-answer raised ZeroDivisionError: float division by zero") in reported
     assert {s for s, _ in reported} == {"cell-error"}
     assert statuses(graded, "heidi") == {
         "pk-01": "correct",
@@ -137,7 +148,13 @@ def test_a_cell_that_raises_is_reported_and_the_rest_is_graded(graded):
         "pk-05": "correct",
     }
     missing = rows_of(graded, "heidi")["pk-02"][0]
-    assert "half_life_h" in missing.feedback
+    assert missing.feedback == (
+        "Your answer cell (pk-02-answer) raised ZeroDivisionError: float division by zero, so `half_life_h` was "
+        "never defined."
+    )
+    assert rows_of(graded, "grace")["pk-03"][0].feedback.startswith(
+        "Your answer cell (pk-03-answer) ran past the time limit and was interrupted"
+    )
 
 
 def test_deleted_cells_are_named_and_the_missing_question_scores_zero(graded):
@@ -159,32 +176,42 @@ def test_a_huge_output_is_truncated_and_the_notebook_still_graded(graded):
 
 
 def test_the_summary_counts_submissions_and_names_the_ones_to_look_at(graded):
-    text = grader.summary(graded[0])
-    assert text.splitlines()[0] == "14 submission(s) graded"
+    text = report.summary(graded[0], 12.5, 14)
+    assert text.splitlines()[:3] == ["notebooks: 14", "students: 14", f"rows: {len(graded[0])}"]
+    assert report.parse_statuses(text) == dict(Counter(r.status for r in graded[0]))
+    assert text.splitlines()[-1] == "time: 12.5 s"
     for student in ("erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "oscar", "peggy"):
         assert student in text
     counts = Counter(r.status for r in graded[0])
     assert f"correct {counts['correct']}" in text
 
 
-def test_a_loop_that_ignores_interrupts_is_killed_at_the_notebook_limit(tmp_path):
-    out = tmp_path / "grades.csv"
-    rows = grader.grade_folder(
-        FIXTURES / "timeout", out, exercise="ch04-blinatumomab", limits=Limits(2, 12, 1000), jobs=1
-    )
+def test_a_loop_that_ignores_interrupts_is_killed_at_the_notebook_limit():
+    rows = grade_folder(
+        FIXTURES / "timeout",
+        exercise="ch04-blinatumomab",
+        limits=Limits(2, 12, 2, max_output_bytes=1000),
+        jobs=1,
+    ).rows
     by_status = Counter(r.status for r in rows)
     assert by_status["notebook-timeout"] == 1
-    assert by_status["not-graded"] == len(QUESTIONS)
+    assert by_status["not-reached"] == len(QUESTIONS)
     assert by_status["cells-deleted"] == 1
     assert "ran longer than 12 s" in next(r.feedback for r in rows if r.status == "notebook-timeout")
 
 
-def test_rows_are_on_disk_as_soon_as_they_are_written(tmp_path):
-    sink = CsvSink(tmp_path / "g.csv")
-    sink.write([Row("s", "ch04-blinatumomab", "pk-01", 2, 2, "correct", "ok")])
-    on_disk = (tmp_path / "g.csv").read_text(encoding="utf-8")  # before close()
-    sink.close()
-    assert on_disk.splitlines() == [",".join(COLUMNS), "s,ch04-blinatumomab,pk-01,2,2,correct,ok"]
+def test_spreadsheet_formulas_are_neutralised_and_the_csv_is_replaced_whole(tmp_path):
+    rows = [
+        Row("=1+1", "ch04-blinatumomab", "pk-01", 2, 2, "correct", "@SUM(A1)"),
+        Row("\tx", "-2", "+3", 0, 0, "a", "ok"),
+    ]
+    target = tmp_path / "g.csv"
+    target.write_text("old", encoding="utf-8")
+    report.write_atomically(target, report.csv_text(rows))
+    written = list(csv.reader(target.open(encoding="utf-8", newline="")))
+    assert written[1] == ["'=1+1", "ch04-blinatumomab", "pk-01", "2", "2", "correct", "'@SUM(A1)"]
+    assert written[2][:3] == ["'\tx", "'-2", "'+3"]
+    assert [p.name for p in tmp_path.iterdir()] == ["g.csv"]  # no temporary file left behind
 
 
 def test_flat_layout_and_exercise_from_the_file_name(tmp_path):
@@ -192,9 +219,9 @@ def test_flat_layout_and_exercise_from_the_file_name(tmp_path):
     folder.mkdir()
     shutil.copy(FIXTURES / "ch04" / "frank" / "ch04_blinatumomab.ipynb", folder / "frank.ipynb")
     shutil.copy(FIXTURES / "ch04" / "frank" / "ch04_blinatumomab.ipynb", folder / "ch04_blinatumomab.ipynb")
-    found = grader.find_submissions(folder)
+    found = find_submissions(folder)
     assert [s for s, _ in found] == ["ch04_blinatumomab", "frank"]
-    rows = grader.grade_folder(folder, tmp_path / "g.csv", limits=LIMITS)
+    rows = grade_folder(folder, limits=LIMITS).rows
     # Without --exercise, the file name identifies the exercise; "frank.ipynb" names none.
     assert {(r.student, r.status) for r in rows if r.question == SUBMISSION} == {
         ("ch04_blinatumomab", "empty-file"),
@@ -204,9 +231,9 @@ def test_flat_layout_and_exercise_from_the_file_name(tmp_path):
 
 
 def test_command_line_usage_errors(tmp_path, capsys):
-    assert grader.main([str(tmp_path / "nowhere"), "--out", str(tmp_path / "g.csv")]) == 2
+    assert cli.main([str(tmp_path / "nowhere"), "--out", str(tmp_path / "g.csv")]) == 2
     assert "is not a folder" in capsys.readouterr().err
-    assert grader.main([str(tmp_path), "--exercise", "ch99-nothing"]) == 2
+    assert cli.main([str(tmp_path), "--exercise", "ch99-nothing"]) == 2
     assert "unknown exercise" in capsys.readouterr().err
 
 
@@ -215,10 +242,11 @@ def test_command_line_grades_and_prints_a_summary(tmp_path, capsys):
     folder.mkdir(parents=True)
     shutil.copy(FIXTURES / "ch04" / "erin" / "ch04_blinatumomab.ipynb", folder)
     out = tmp_path / "grades.csv"
-    assert grader.main([str(tmp_path / "subs"), "--out", str(out)]) == 0
+    assert cli.main([str(tmp_path / "subs"), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "1 submission(s) graded" in printed and "erin (invalid-json)" in printed
+    assert "notebooks: 1" in printed and "erin (invalid-json)" in printed
     assert out.read_text(encoding="utf-8").count("\n") == 1 + 1 + len(QUESTIONS)
+    assert (tmp_path / "grades.summary.txt").read_text(encoding="utf-8") in printed
 
 
 def test_the_fixture_submissions_are_current_with_the_ch04_solution(tmp_path):
@@ -230,6 +258,69 @@ def test_the_fixture_submissions_are_current_with_the_ch04_solution(tmp_path):
     module.main(tmp_path)
     for made in sorted(tmp_path.rglob("*.ipynb")):
         stored = FIXTURES / made.relative_to(tmp_path)
+        if made.is_symlink():
+            assert stored.is_symlink() and stored.readlink() == made.readlink(), stored
+            continue
         assert stored.read_text(encoding="utf-8") == made.read_text(encoding="utf-8"), (
             f"{stored} is stale: run python tests/fixtures/submissions/make_submissions.py"
         )
+
+
+def test_without_bubblewrap_the_grader_says_what_is_not_contained(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "subs" / "alice"
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURES / "ch04" / "alice" / "ch04_blinatumomab.ipynb", folder)
+    monkeypatch.setenv("IMMUNOKIT_NO_SANDBOX", "1")
+    out = tmp_path / "grades.csv"
+    assert cli.main([str(tmp_path / "subs"), "--out", str(out), "--jobs", "1"]) == 0
+    warning = capsys.readouterr().err
+    assert "WARNING: bubblewrap (bwrap) is not installed: submissions run WITHOUT a sandbox" in warning
+    assert "use the network" in warning
+    assert "NOT SANDBOXED" in (tmp_path / "grades.summary.txt").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert sum(float(r["points"]) for r in rows) == 10
+
+
+def test_answers_leave_the_sandbox_as_plain_values_and_nothing_else():
+    import math
+
+    import numpy as np
+
+    from immunokit.exercises.answers import BadAnswer, FunctionAnswer, Opaque, decode, encode
+
+    class Liar(float):
+        def __eq__(self, other: object) -> bool:
+            return True
+
+        __hash__ = float.__hash__
+
+    assert decode(encode(Liar(3.0))) == 3.0 and type(decode(encode(Liar(3.0)))) is float
+    assert decode(encode(np.float64(2.5))) == 2.5
+    assert decode(encode(...)) is Ellipsis and decode(encode(None)) is None
+    assert decode(encode("B")) == "B" and decode(encode(["A", "C"])) == ["A", "C"]
+    assert math.isnan(decode(encode(float("nan"))))
+    assert decode(encode(np.array([[1.0, 2.0]]))).shape == (1, 2)
+    assert isinstance(decode(encode(lambda x: x)), FunctionAnswer)
+    assert isinstance(decode(encode({"a": 1})), Opaque) and "dict of 1 items" in repr(
+        decode(encode({"a": 1}))
+    )
+    for bad in (
+        [],
+        {"kind": "eval", "value": "__import__('os')"},
+        {"kind": "number", "value": "1e9"},
+        {"kind": "number", "value": True},
+        {"kind": "str", "value": "x" * 100_000},
+        {"kind": "array", "shape": [3], "value": [1.0]},
+        {"kind": "list", "value": [[1.0]]},
+    ):
+        with pytest.raises(BadAnswer):
+            decode(bad)
+
+
+def test_rows_come_in_the_order_of_the_notebooks_whatever_finished_first(graded):
+    order = [student for student, _ in find_submissions(FIXTURES / "ch04")]
+    seen = list(dict.fromkeys(r.student for r in graded[0]))
+    assert seen == order == sorted(order)
+    for student in order:  # within a submission: problems first, then questions in catalogue order
+        questions = [r.question for r in graded[0] if r.student == student and r.question != SUBMISSION]
+        assert questions == QUESTIONS, student

@@ -209,3 +209,49 @@ def test_export_command_refuses_an_invalid_bank(capsys: pytest.CaptureFixture[st
     assert "no option is marked correct" in capsys.readouterr().err
     assert not (tmp_path / "x.gift").exists()
     assert main(["export", str(EXAMPLE)]) == 2
+
+
+# ---- every exported bank through pygiftparser, an independent GIFT parser from PyPI (pinned) ----
+
+# SPECIAL (an escaped character in every field) is checked by the parser above instead: pygiftparser 1.1
+# drops a numeric answer whose feedback contains an escaped "=", which is valid GIFT.
+BANKS = [
+    *sorted((Path(__file__).parents[1] / "book").glob("*.quiz.yml")),
+    EXAMPLE,
+    FIXTURES / "gift_edge.quiz.yml",
+]
+
+
+@pytest.mark.parametrize("path", BANKS, ids=lambda p: p.name)
+def test_every_exported_bank_parses_with_pygiftparser(path: Path) -> None:
+    import io
+
+    from pygiftparser import parser
+
+    bank = load_bank(path)
+    gift = to_gift(bank)
+    assert not re.search(
+        r"\d[eE][+-]?\d", "".join(line for line in gift.splitlines() if line.startswith("\t="))
+    ), "a number in exponent notation"
+    parsed = parser.parseFile(io.StringIO(gift))
+    assert [q.title for q in parsed] == [q.id for q in bank.questions]
+    for question, got in zip(bank.questions, parsed, strict=True):
+        assert got.valid, question.id
+        answers = got.answers.answers
+        if question.type == "numeric":
+            assert type(got.answers).__name__ == "NumericAnswerSet", question.id
+            assert answers[0].value == pytest.approx(question.answer) and answers[0].fraction == 100
+            assert answers[0].tolerance == pytest.approx(question.absolute_tolerance)
+            assert [a.value for a in answers[1:]] == pytest.approx([m.value for m in question.mistakes])
+        elif question.type in ("single", "multiple"):
+            assert len(answers) == len(question.options), question.id
+            correct = [a.fraction > 0 for a in answers]
+            assert correct == [o.correct for o in question.options], question.id
+            # no option text was taken for a weight: each keeps its own (escaped) text
+            assert all(a.answer.strip() for a in answers), question.id
+
+
+def test_options_beginning_with_percent_are_not_read_as_weights() -> None:
+    gift = to_gift(load_bank(FIXTURES / "gift_edge.quiz.yml"))
+    assert "\t=&\\#37;44 of patients" in gift and "\t~%50%&\\#37;50#" in gift
+    assert "=0.00002:0.000001#" in gift and "=%0%20000000000:100000#" in gift

@@ -12,8 +12,10 @@ import importlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
-from .checks import Checker
+from .checks import Checker, is_unattempted
+from .verdict import Status, Verdict
 
 #: Exercise modules in course order (one per exercise notebook).
 MODULES: tuple[str, ...] = (
@@ -70,6 +72,32 @@ class Question:
             raise ValueError(f"question {self.id}: objective {self.objective!r} must look like 'ch04-o2'")
         if self.points <= 0:
             raise ValueError(f"question {self.id}: points must be positive, got {self.points}")
+
+    def judge(self, answer: Any) -> Verdict:
+        """The verdict on ``answer``; never raises. Points come from this question only, at most :attr:`points`."""
+        if is_unattempted(answer):
+            return Verdict(
+                self.id,
+                Status.NOT_ATTEMPTED,
+                f"Not attempted yet: replace the `...` with {self.checker.expects()}.",
+                0.0,
+                self.points,
+            )
+        try:
+            status, message, fraction = self.checker.evaluate(answer)
+        except Exception as err:  # a checker must never show a student a traceback
+            status, message, fraction = (
+                Status.INCORRECT,
+                f"The check could not evaluate this answer ({type(err).__name__}: {err}). "
+                f"Expected {self.checker.expects()}.",
+                0.0,
+            )
+        return self.verdict(status, message, fraction)
+
+    def verdict(self, status: Status, message: str, fraction: float) -> Verdict:
+        """A verdict for this question: points only when correct, never above :attr:`points`."""
+        points = round(self.points * max(0.0, min(1.0, fraction)), 2) if status is Status.CORRECT else 0.0
+        return Verdict(self.id, status, message, points, self.points)
 
 
 @dataclass(frozen=True)

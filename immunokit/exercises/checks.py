@@ -1,7 +1,8 @@
-"""Checks that teach: ``check(question_id, answer)`` returns a :class:`~.verdict.Verdict`, never raises.
+"""Checkers that teach: each turns a student's answer into a status, a message and a share of the points.
 
-Each exercise question is checked by a :class:`Checker` registered under its stable id (e.g. ``occ-01``)
-in :mod:`immunokit.exercises.catalog`. A checker turns a student's answer into a verdict:
+Each exercise question owns a :class:`Checker` (:mod:`immunokit.exercises.catalog`); the student's
+``check`` (:mod:`immunokit.exercises.student`) and the grader (:mod:`immunokit.grader`) both judge an
+answer with :meth:`Question.judge <immunokit.exercises.catalog.Question.judge>`, which asks the checker:
 
 * ``...`` (the stub the exercise notebook ships with) or ``None`` → *not attempted yet*;
 * a value of the wrong kind → *wrong type*, explained (``expected a number in µg/L, got the string '5'``);
@@ -13,27 +14,25 @@ in :mod:`immunokit.exercises.catalog`. A checker turns a student's answer into a
 Expected answers are computed from the toolkit's models (``immunokit.models``, ``immunokit.toxicity``)
 when the check runs, so the checks and the book always agree.
 
-When nbgrader autogrades or validates a notebook (it sets ``NBGRADER_EXECUTION``), :func:`check`
-raises ``AssertionError`` for an answer that is not correct, because nbgrader scores a test cell by
-whether it raises. Everywhere else it only returns the verdict.
+This module imports nothing else of the exercise package except the mistake detectors and the
+answer format, so the catalogue can import it without a cycle.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-import os
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..markup import inline_html
+from .answers import Opaque
 from .mistakes import Mistake, close, diagnose
-from .verdict import Status, Verdict
+from .verdict import Status
 
 Outcome = tuple[Status, str, float]
 """What a checker returns: status, message, and the fraction of the points earned (0–1)."""
@@ -46,6 +45,8 @@ def is_unattempted(answer: object) -> bool:
 
 def describe_value(value: object) -> str:
     """A short, friendly description of what the student gave (``the string '5'``, ``a list of 3 items``)."""
+    if isinstance(value, Opaque):
+        return value.description
     if isinstance(value, bool):
         return f"the boolean {value}"
     if isinstance(value, str):
@@ -257,6 +258,15 @@ class Case:
     lesson: str = ""
 
 
+@dataclass(frozen=True)
+class CaseResult:
+    """What a student's function did on one case: returned a value, raised, or ran out of time."""
+
+    returned: Any = None
+    raised: str = ""
+    timed_out: bool = False
+
+
 @dataclass
 class Function(Checker):
     """A function the student writes, compared case by case with a reference implementation.
@@ -292,20 +302,38 @@ class Function(Checker):
         except (TypeError, ValueError):
             return False
 
+    def run_case(self, answer: Callable[..., Any], case: Case) -> CaseResult:
+        """Call ``answer`` on one case, here, in this process (the student's own ``check``)."""
+        try:
+            return CaseResult(returned=answer(*case.args, **case.kwargs))
+        except Exception as err:  # the student's code may raise anything
+            return CaseResult(raised=f"{type(err).__name__}: {err}")
+
     def evaluate(self, answer: Any) -> Outcome:
         if not callable(answer):
             return Status.WRONG_TYPE, f"Expected {self.expects()}, got {describe_value(answer)}.", 0.0
+        return self.judge([self.run_case(answer, case) for case in self.cases])
+
+    def judge(self, results: Sequence[CaseResult]) -> Outcome:
+        """The outcome from what the student's function did on each case (in the order of :attr:`cases`).
+
+        The grader calls this with results it obtained from fresh sandboxed processes, one per case.
+        """
         passed = 0
         first_failure = ""
         nothing_returned = 0
-        for case in self.cases:
+        for case, result in zip(self.cases, results, strict=True):
             want = self.reference(*case.args, **case.kwargs)
-            try:
-                got = answer(*case.args, **case.kwargs)
-            except Exception as err:  # the student's code may raise anything
+            if result.timed_out or result.raised:
                 if not first_failure:
-                    first_failure = f"For {case.description}, your function raised {type(err).__name__}: {err}. {case.lesson}"
+                    what = (
+                        "did not finish within the time limit (an endless loop?)"
+                        if result.timed_out
+                        else f"raised {result.raised}"
+                    )
+                    first_failure = f"For {case.description}, your function {what}. {case.lesson}"
                 continue
+            got = result.returned
             if is_unattempted(got):
                 nothing_returned += 1
                 if not first_failure:
@@ -376,148 +404,3 @@ class Values(Checker):
             f"yours {got[i]:.4g}, expected {want[i]:.4g}.{percent}",
             0.0,
         )
-
-
-# --------------------------------------------------------------------------------------------------
-# Hints
-
-
-@dataclass(frozen=True)
-class Hint:
-    """One rung of a question's hint ladder, as shown to the student."""
-
-    question: str
-    rung: int
-    total: int
-    text: str
-
-    def _heading(self) -> str:
-        if self.total == 0:
-            return f"{self.question}: no hints for this question"
-        return f"{self.question}: hint {self.rung} of {self.total}"
-
-    def __str__(self) -> str:
-        return f"{self._heading()} — {self.text}"
-
-    __repr__ = __str__
-
-    def _repr_html_(self) -> str:
-        return (
-            '<div class="ik-hint" role="note" style="border-left:6px solid #56B4E9;padding:.4em .8em;'
-            f'margin:.3em 0;background:rgba(127,127,127,.08)"><strong>{self._heading()}</strong>'
-            f"<div>{inline_html(self.text)}</div></div>"
-        )
-
-
-class HintLadder:
-    """Reveals a question's hints one rung per call; remembers where each question is."""
-
-    def __init__(self) -> None:
-        self._next: dict[str, int] = {}
-
-    def reveal(self, question: str, hints: Sequence[str]) -> Hint:
-        """The next hint for ``question`` (the last one again once the ladder is exhausted)."""
-        if not hints:
-            return Hint(question, 0, 0, "Reread the question and the section of the chapter it names.")
-        rung = self._next.get(question, 0)
-        if rung >= len(hints):
-            return Hint(
-                question,
-                len(hints),
-                len(hints),
-                hints[-1] + " (That was the last hint; compare with a classmate, or ask your instructor.)",
-            )
-        self._next[question] = rung + 1
-        return Hint(question, rung + 1, len(hints), hints[rung])
-
-    def reset(self, question: str | None = None) -> None:
-        """Start the ladder again for one question, or for all."""
-        if question is None:
-            self._next.clear()
-        else:
-            self._next.pop(question, None)
-
-
-# --------------------------------------------------------------------------------------------------
-# The student-facing functions
-
-
-def run_check(question_id: str, answer: Any) -> Verdict:
-    """Check ``answer`` for the question ``question_id``; never raises (see the module docstring)."""
-    from .catalog import find_question, question_ids
-
-    question = find_question(question_id) if isinstance(question_id, str) else None
-    if question is None:
-        known = ", ".join(question_ids()[:6])
-        return Verdict(
-            str(question_id),
-            Status.NOT_ATTEMPTED,
-            f"There is no question {question_id!r}. Question ids look like {known}, …; copy the id from "
-            "the exercise cell.",
-            0.0,
-            0.0,
-        )
-    if is_unattempted(answer):
-        return Verdict(
-            question.id,
-            Status.NOT_ATTEMPTED,
-            f"Not attempted yet: replace the `...` with {question.checker.expects()}.",
-            0.0,
-            question.points,
-        )
-    try:
-        status, message, fraction = question.checker.evaluate(answer)
-    except Exception as err:  # a checker must never show a student a traceback
-        status, message, fraction = (
-            Status.INCORRECT,
-            f"The check could not evaluate this answer ({type(err).__name__}: {err}). "
-            f"Expected {question.checker.expects()}.",
-            0.0,
-        )
-    points = round(question.points * max(0.0, min(1.0, fraction)), 2) if status is Status.CORRECT else 0.0
-    return Verdict(question.id, status, message, points, question.points)
-
-
-def check(question_id: str, answer: Any) -> Verdict:
-    """Check a student's ``answer`` to ``question_id`` and return a :class:`Verdict` that displays itself.
-
-    Under nbgrader (``NBGRADER_EXECUTION`` set) an answer that is not correct raises ``AssertionError``
-    so that nbgrader's test-cell scoring works; otherwise this never raises.
-    """
-    verdict = run_check(question_id, answer)
-    if os.environ.get("NBGRADER_EXECUTION") and not verdict.correct:
-        raise AssertionError(verdict.text())
-    return verdict
-
-
-_LADDER = HintLadder()
-
-
-def hint(question_id: str) -> Hint:
-    """The next rung of the hint ladder for ``question_id`` (one more per call)."""
-    from .catalog import find_question
-
-    question = find_question(question_id) if isinstance(question_id, str) else None
-    if question is None:
-        return Hint(
-            str(question_id), 0, 0, f"There is no question {question_id!r}; copy the id from the exercise."
-        )
-    return _LADDER.reveal(question.id, question.hints)
-
-
-def reset_hints(question_id: str | None = None) -> None:
-    """Start the hint ladder again (for one question, or for all)."""
-    _LADDER.reset(question_id)
-
-
-def check_all(namespace: Mapping[str, Any], question_ids: Iterable[str]) -> list[Verdict]:
-    """Verdicts for several questions, reading each answer from ``namespace`` by the question's variable."""
-    from .catalog import find_question
-
-    verdicts = []
-    for qid in question_ids:
-        question = find_question(qid)
-        if question is None:
-            continue
-        verdicts.append(run_check(qid, namespace.get(question.variable, None)))
-    return verdicts

@@ -1,6 +1,6 @@
-"""``python -m immunokit.exercises.grade SUBMISSIONS_DIR --out grades.csv`` — see :mod:`.grader`."""
+"""``python -m immunokit.exercises.grade`` — the former name of ``python -m immunokit.grader``."""
 
-from .grader import main
+from ..grader.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

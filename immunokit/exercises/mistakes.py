@@ -122,33 +122,6 @@ RATE_VS_HALF_LIFE = Mistake(
 )
 
 
-def _sign_flipped(answer: float, expected: float, rtol: float) -> bool:
-    return expected != 0 and close(-answer, expected, rtol)
-
-
-SIGN_FLIPPED = Mistake(
-    "sign-flipped",
-    _sign_flipped,
-    "The size is right but the sign is wrong: check the direction of the difference.",
-)
-
-#: Every predefined detector, by name.
-ALL: dict[str, Mistake] = {
-    m.name: m
-    for m in (
-        MICRO_VS_MILLI,
-        PICO_VS_MICRO,
-        HOURS_VS_DAYS,
-        MINUTES_VS_HOURS,
-        FRACTION_FOR_PERCENT,
-        PERCENT_FOR_FRACTION,
-        LN2_FORGOTTEN,
-        RATE_VS_HALF_LIFE,
-        SIGN_FLIPPED,
-    )
-}
-
-
 def diagnose(
     answer: float, expected: float, rtol: float, mistakes: Sequence[Mistake], units: str
 ) -> str | None:

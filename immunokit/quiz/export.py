@@ -2,8 +2,9 @@
 
 GIFT (https://docs.moodle.org/en/GIFT_format) gets one question per bank question, titled with the
 question id, in ``[html]`` format (our inline markup becomes ``<em>``, ``<sup>`` …), with every
-GIFT special character (``~ = # { } :`` and ``\\``) escaped by a backslash and newlines written as
-``\\n``. Mapping of types:
+GIFT special character (``~ = # { } :`` and ``\\``) escaped by a backslash, newlines written as
+``\\n``, ``%`` written as the HTML entity ``&#37;`` (so that no answer can begin with a weight), and
+numbers in plain decimal notation (never ``1e-05``, which not every GIFT reader accepts). Mapping of types:
 
 * single → multiple choice (``=`` right, ``~`` wrong, ``#`` per-option feedback);
 * multiple → multiple answer with weights ``~%w%``: each correct option ``+100/c`` %, each incorrect
@@ -19,6 +20,7 @@ The explanation becomes the general feedback (``####``) of every question.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from ..markup import inline_html, plain_text
@@ -42,8 +44,12 @@ def gift_escape(text: str) -> str:
 
 
 def _h(text: str) -> str:
-    """Our inline markup as HTML, escaped for GIFT."""
-    return gift_escape(inline_html(text.strip()))
+    """Our inline markup as HTML, escaped for GIFT.
+
+    ``%`` becomes the HTML entity ``&#37;`` (its ``#`` then escaped): GIFT has no escape for ``%``, and an
+    answer that begins with ``%`` would otherwise be read as a weight (``~%50%…``).
+    """
+    return gift_escape(inline_html(text.strip()).replace("%", "&#37;"))
 
 
 def _weight(x: float) -> str:
@@ -52,7 +58,11 @@ def _weight(x: float) -> str:
 
 
 def _num(x: float) -> str:
-    return f"{x:.10g}"
+    """A number in plain decimal notation, never in exponent notation (``1e-05`` → ``0.00001``)."""
+    text = f"{Decimal(repr(float(x))):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 def gift_question(q: Question) -> str:

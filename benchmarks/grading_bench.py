@@ -1,0 +1,128 @@
+"""Grading throughput: honest submissions per minute on every core, with and without the sandbox.
+
+The folder: ``n`` copies of a correct ch04 submission (numbers and a choice) and ``n // 2`` of the
+ch08 solution (a function answer tested case by case), graded by :func:`immunokit.grader.folder.grade_folder`
+with one job per core, in bubblewrap sandboxes and as plain processes, alternately, twice each after
+one warm-up run; each mode's best time counts. Reports submissions per minute and the sandbox's cost
+per submission (wall time × jobs ÷ submissions). Used by ``run.py``;
+alone: ``python benchmarks/grading_bench.py [N]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "submissions" / "ch04" / "alice" / "ch04_blinatumomab.ipynb"
+CH08 = ROOT / "solutions" / "ch08_crs_grading.ipynb"
+
+
+def _folder(tmp: Path, n: int) -> Path:
+    folder = tmp / "submissions"
+    for k in range(n):
+        (folder / f"ch04-student-{k:02d}").mkdir(parents=True)
+        shutil.copy(FIXTURE, folder / f"ch04-student-{k:02d}" / FIXTURE.name)
+    for k in range(n // 2):
+        (folder / f"ch08-student-{k:02d}").mkdir(parents=True)
+        shutil.copy(CH08, folder / f"ch08-student-{k:02d}" / CH08.name)
+    return folder
+
+
+def measure(n: int = 8, quick: bool = False, repeats: int = 2) -> dict[str, Any]:
+    """Best-of-``repeats`` seconds and submissions per minute, sandboxed and not; ``quick`` halves the folder."""
+    from immunokit.grader.folder import grade_folder
+    from immunokit.grader.sandbox import Sandbox, find_bwrap
+
+    n = max(2, n // 2 if quick else n)
+    jobs = os.cpu_count() or 1
+    result: dict[str, Any] = {"jobs": jobs, "bwrap": find_bwrap() is not None}
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        folder = _folder(Path(tmp), n)
+        count = n + n // 2
+        result["submissions"] = count
+        grade_folder(folder, jobs=jobs, sandbox=Sandbox(bwrap=None))  # warm-up: caches, bytecode
+        modes = [("sandboxed", Sandbox()), ("unsandboxed", Sandbox(bwrap=None))]
+        if not result["bwrap"]:
+            modes = modes[1:]
+        best: dict[str, float] = {}
+        correct: dict[str, bool] = {}
+        for _ in range(repeats):  # alternate the modes, keep each one's best: the machine's load varies
+            for label, sandbox in modes:
+                start = time.perf_counter()
+                run = grade_folder(folder, jobs=jobs, sandbox=sandbox)
+                seconds = time.perf_counter() - start
+                best[label] = min(seconds, best.get(label, seconds))
+                graded = [r for r in run.rows if r.question != "*"]
+                correct[label] = bool(graded) and all(r.points == r.max_points for r in graded)
+        for label, seconds in best.items():
+            result[label] = {
+                "seconds": round(seconds, 2),
+                "per_minute": round(60 * count / seconds, 1),
+                "all_correct": correct[label],
+            }
+    if result["bwrap"]:
+        result["sandbox_start_ms"] = _start_cost_ms()
+    if "sandboxed" in result:
+        extra = result["sandboxed"]["seconds"] - result["unsandboxed"]["seconds"]
+        result["sandbox_cost_s_per_submission"] = round(extra * jobs / count, 2)
+        result["sandbox_cost_fraction"] = round(extra / result["unsandboxed"]["seconds"], 3)
+    return result
+
+
+def _start_cost_ms(repeats: int = 20) -> float:
+    """Median extra milliseconds to start (and end) ``/bin/true`` in the sandbox rather than directly."""
+    import statistics
+    import subprocess
+
+    from immunokit.grader.sandbox import bwrap_command, find_bwrap
+
+    bwrap = find_bwrap()
+    assert bwrap is not None
+    sandboxed = bwrap_command(bwrap, ["/bin/true"])
+    times: dict[str, list[float]] = {"direct": [], "sandboxed": []}
+    for _ in range(repeats):
+        for label, command in (("direct", ["/bin/true"]), ("sandboxed", sandboxed)):
+            start = time.perf_counter()
+            subprocess.run(command, check=True)
+            times[label].append(time.perf_counter() - start)
+    return round(1000 * (statistics.median(times["sandboxed"]) - statistics.median(times["direct"])), 1)
+
+
+def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """Lines for the benchmark table: (measure, value, target, verdict)."""
+    if "sandboxed" not in result:
+        return [
+            ("grading throughput", "bubblewrap not installed: not measured in the sandbox", "-", "MISSED")
+        ]
+    ok = result["sandboxed"]["all_correct"] and result["unsandboxed"]["all_correct"]
+    return [
+        (
+            f"grading throughput ({result['submissions']} honest submissions, {result['jobs']} jobs)",
+            f"{result['sandboxed']['per_minute']:.1f} per minute sandboxed, "
+            f"{result['unsandboxed']['per_minute']:.1f} without",
+            "≥ 10 per minute, every answer correct",
+            "ok" if ok and result["sandboxed"]["per_minute"] >= 10 else "MISSED",
+        ),
+        (
+            "sandbox cost",
+            f"{result['sandbox_cost_s_per_submission']:+.2f} s per submission "
+            f"({result['sandbox_cost_fraction']:+.0%}); starting one sandbox: {result['sandbox_start_ms']:+.0f} ms",
+            "≤ 0.5 s per submission",
+            "ok" if result["sandbox_cost_s_per_submission"] <= 0.5 else "MISSED",
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    measured = measure(int(sys.argv[1]) if len(sys.argv) > 1 else 8)
+    print(json.dumps(measured, indent=2))
+    for row in rows(measured):
+        print(" | ".join(row))

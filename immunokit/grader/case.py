@@ -1,0 +1,96 @@
+"""Runs *inside* a fresh sandbox: the test cases of one function answer, each in its own process.
+
+``python -I -m immunokit.grader.case``, with the job as JSON on standard input: the sources of the
+student's cells up to the one that defines the function, the function's name, the cases' arguments and
+the time limit of one case. This program runs those cells (each under the per-cell time limit; a cell
+that raises is skipped), then, for each case, forks a child process that calls the function once and
+writes one JSON line to the original standard output (``{"case": n, "returned": <encoded value>}`` or
+``{"case": n, "raised": "ValueError: ..."}``); a child still running after the case's time limit is
+killed with its process group and the case is recorded as ``{"case": n, "timed_out": true}``. So an endless loop costs that case only, and no case sees what an
+earlier case changed.
+
+Inside these sandboxes the toolkit's ``toxicity.py`` (the reference implementation of the CRS grading
+function) is an empty file, so a function that only wraps it fails every case.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from typing import Any
+
+
+class _CellTimeout(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _CellTimeout
+
+
+def main() -> int:
+    job = json.loads(sys.stdin.buffer.read())
+    from .kernel import private_output
+    from .sandbox import apply_limits
+
+    apply_limits(job["rlimits"])
+    log_fd = private_output()
+
+    def record(item: dict[str, Any]) -> None:
+        os.write(log_fd, (json.dumps(item) + "\n").encode("utf-8"))
+
+    from ..exercises.answers import encode
+
+    devnull = open(os.devnull, "w")
+    sys.stdout = devnull
+    sys.stderr = devnull
+    signal.signal(signal.SIGALRM, _alarm)
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    for source in job["cells"]:
+        signal.setitimer(signal.ITIMER_REAL, float(job["cell_timeout"]))
+        try:
+            exec(compile(source, "<cell>", "exec"), namespace)
+        except BaseException:
+            pass
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    function = namespace.get(job["name"])
+    timeout = float(job["case_timeout"])
+    for number, case in enumerate(job["cases"]):
+        pid = os.fork()
+        if pid == 0:
+            os.setpgid(0, 0)
+            try:
+                if not callable(function):
+                    raise NameError(f"{job['name']} is not defined as a function")
+                result: dict[str, Any] = {
+                    "case": number,
+                    "returned": encode(function(*case["args"], **case["kwargs"])),
+                }
+            except BaseException as err:
+                result = {"case": number, "raised": f"{type(err).__name__}: {str(err)[:200]}"}
+            record(result)
+            os._exit(0)
+        deadline = time.monotonic() + timeout
+        while True:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() > deadline:
+                for kill, target in ((os.killpg, pid), (os.kill, pid)):
+                    try:
+                        kill(target, signal.SIGKILL)
+                    except OSError:
+                        pass
+                os.waitpid(pid, 0)
+                record({"case": number, "timed_out": True})
+                break
+            time.sleep(0.01)
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
