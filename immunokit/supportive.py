@@ -1,5 +1,8 @@
 """Supportive care after immune effector cell therapy: grading neutropenia after CAR T cells (ICAHT).
 
+The thresholds are read from the clinical data layer (``book/data/icaht.yml``), where each carries
+its source and the date it was checked.
+
 **Teaching tool — never for patient care.** :func:`icaht_grade` implements the neutrophil part of the
 EHA/EBMT consensus grading of *immune effector cell–associated hematotoxicity* (ICAHT) of Rejeski et
 al., *Blood* 2023;142:865–77 (bibtex key ``rejeski2023icaht``) so that students can see how depth and
@@ -40,6 +43,7 @@ from typing import Final
 
 import matplotlib.pyplot as plt
 
+from . import facts as _facts
 from .display import Figure
 from .style import LINESTYLES, OKABE_ITO, figure_style
 
@@ -56,15 +60,30 @@ __all__ = [
 
 #: Source of the grading table (bibtex key in ``book/references.bib``).
 SOURCE: Final[str] = "rejeski2023icaht"
+
+
+def _number(fact_id: str) -> float:
+    """A threshold of the ICAHT table, read from the clinical data layer (``book/data/icaht.yml``)."""
+    return float(_facts.value(fact_id))
+
+
 #: Days 0 to +30 inclusive: the early window has 31 daily counts.
-EARLY_WINDOW_DAYS: Final[int] = 31
+EARLY_WINDOW_DAYS: Final[int] = int(_number("icaht-early-window-days")) + 1
 #: ANC thresholds of early ICAHT, cells/µL.
-SEVERE_ANC: Final[float] = 500.0
-PROFOUND_ANC: Final[float] = 100.0
-#: Consecutive days above a threshold that count as a stable recovery.
+SEVERE_ANC: Final[float] = _number("icaht-early-anc-severe")
+PROFOUND_ANC: Final[float] = _number("icaht-early-anc-profound")
+#: Days at or below the severe threshold from which the early grade is 2, then 3.
+GRADE2_DAYS: Final[int] = int(_number("icaht-early-grade2-days"))
+GRADE3_DAYS: Final[int] = int(_number("icaht-early-grade3-days"))
+#: Days at or below the profound threshold that make grade 3, then grade 4.
+PROFOUND_GRADE3_DAYS: Final[int] = int(_number("icaht-early-profound-grade3-days"))
+PROFOUND_GRADE4_DAYS: Final[int] = int(_number("icaht-early-profound-grade4-days"))
+#: Consecutive days above a threshold that count as a stable recovery (the toolkit's convention).
 STABLE_RECOVERY_DAYS: Final[int] = 3
 #: Late ICAHT: (grade, ANC threshold in cells/µL), most severe first.
-LATE_THRESHOLDS: Final[tuple[tuple[int, float], ...]] = ((4, 100.0), (3, 500.0), (2, 1000.0), (1, 1500.0))
+LATE_THRESHOLDS: Final[tuple[tuple[int, float], ...]] = tuple(
+    (grade, _number(f"icaht-late-grade{grade}-anc")) for grade in (4, 3, 2, 1)
+)
 
 
 def _counts(anc_per_ul: Sequence[float], name: str) -> list[float]:
@@ -118,15 +137,15 @@ def early_icaht(daily_anc_per_ul: Sequence[float]) -> tuple[int, int, int]:
     profound = _days_at_or_below(daily, PROFOUND_ANC)
     if severe >= EARLY_WINDOW_DAYS:
         by_severe = 4
-    elif severe >= 14:
+    elif severe >= GRADE3_DAYS:
         by_severe = 3
-    elif severe >= 7:
+    elif severe >= GRADE2_DAYS:
         by_severe = 2
     elif severe >= 1:
         by_severe = 1
     else:
         by_severe = 0
-    by_profound = 4 if profound >= 14 else 3 if profound >= 7 else 0
+    by_profound = 4 if profound >= PROFOUND_GRADE4_DAYS else 3 if profound >= PROFOUND_GRADE3_DAYS else 0
     return max(by_severe, by_profound), severe, profound
 
 
