@@ -25,12 +25,15 @@ rate narrows with the number of patients; chapter 10's checklist)
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from .display import Figure, stable_id
+from .analysis import exact_proportion_ci
+from .display import Figure
+from .interactive.explorer import Control, Explorer
+from .interactive.registry import register_explorer
+from .interactive.table import Cell, Column, SortableTable
 
 __all__ = [
     "PIVOTAL_TRIALS",
@@ -324,7 +327,7 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
 )
 
 #: Columns of the table: (attribute, header, kind) — kind "number" sorts numerically.
-COLUMNS: Final[tuple[tuple[str, str, str], ...]] = (
+COLUMNS: Final[tuple[tuple[str, str, Literal["text", "number"]], ...]] = (
     ("name", "Trial", "text"),
     ("year", "Year", "number"),
     ("disease", "Disease", "text"),
@@ -339,54 +342,30 @@ COLUMNS: Final[tuple[tuple[str, str, str], ...]] = (
 )
 
 
-@dataclass(frozen=True)
-class TrialTable:
-    """A sortable HTML table of :class:`Trial` records (see :func:`trial_table`)."""
+def _cell(trial: Trial, attr: str) -> Cell:
+    if attr == "design":
+        return Cell(f"{'Randomised' if trial.design == 'randomised' else 'Single-arm'}, phase {trial.phase}")
+    if attr == "patients":
+        return Cell(str(trial.patients), note=trial.patients_note, sort_value=trial.patients)
+    if attr == "year":
+        return Cell(str(trial.year), sort_value=trial.year)
+    return Cell(str(getattr(trial, attr)))
 
-    trials: tuple[Trial, ...]
-    caption: str
+
+class TrialTable(SortableTable):
+    """A sortable table of :class:`Trial` records, one row each (see :func:`trial_table`)."""
+
+    def __init__(self, trials: Sequence[Trial], caption: str) -> None:
+        self.trials = tuple(trials)
+        super().__init__(
+            caption,
+            [Column(header, kind) for _, header, kind in COLUMNS],
+            [[_cell(t, attr) for attr, _, _ in COLUMNS] for t in self.trials],
+        )
 
     def cite_keys(self) -> list[str]:
         """Bibtex keys of every trial in the table, in table order."""
         return [t.cite for t in self.trials]
-
-    def _cell(self, trial: Trial, attr: str, kind: str) -> str:
-        if attr == "design":
-            text = f"{'Randomised' if trial.design == 'randomised' else 'Single-arm'}, phase {trial.phase}"
-            return f"<td>{html.escape(text)}</td>"
-        if attr == "patients":
-            return (
-                f'<td data-sort-value="{trial.patients}">{trial.patients} '
-                f'<span class="ik-note">{html.escape(trial.patients_note)}</span></td>'
-            )
-        value = getattr(trial, attr)
-        if kind == "number":
-            return f'<td data-sort-value="{value}">{value}</td>'
-        if attr == "name":
-            return f'<th scope="row">{html.escape(str(value))}</th>'
-        return f"<td>{html.escape(str(value))}</td>"
-
-    def to_html(self) -> str:
-        """The table inside a ``data-ik="sortable"`` wrapper with a polite live region."""
-        uid = stable_id("ik-trials", self.caption, *(t.name for t in self.trials))
-        head = "".join(f'<th scope="col">{html.escape(header)}</th>' for _, header, _ in COLUMNS)
-        rows = "".join(
-            "<tr>" + "".join(self._cell(t, attr, kind) for attr, _, kind in COLUMNS) + "</tr>"
-            for t in self.trials
-        )
-        return (
-            f'<div class="ik-sortable" id="{uid}" data-ik="sortable" role="region" tabindex="0" '
-            f'aria-label="{html.escape(self.caption.split(".")[0], quote=True)}">'
-            f"<table><caption>{html.escape(self.caption)}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-            '<p class="ik-sr-only ik-live" aria-live="polite"></p></div>'
-        )
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
-
-    def __repr__(self) -> str:
-        return f"<TrialTable: {len(self.trials)} trials>"
 
 
 def trial_table(
@@ -554,8 +533,8 @@ def plot_target_map(targets: Sequence[TargetAntigen] = TARGET_ANTIGENS) -> Figur
         If ``targets`` is empty.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
 
-    from .display import Figure
     from .style import OKABE_ITO, figure_style
 
     if not targets:
@@ -587,7 +566,7 @@ def plot_target_map(targets: Sequence[TargetAntigen] = TARGET_ANTIGENS) -> Figur
                 risky = attr == "on_normal_stem_cells" and getattr(t, attr) in ("yes", "most", "some")
                 colour = OKABE_ITO["vermillion"] if risky else OKABE_ITO["blue"]
                 ax.add_patch(
-                    plt.Rectangle(
+                    Rectangle(
                         (x0 + j * 1.05, i + 0.08),
                         1.0,
                         0.84,
@@ -634,10 +613,8 @@ def plot_target_map(targets: Sequence[TargetAntigen] = TARGET_ANTIGENS) -> Figur
 
 
 def _exact_ci(k: int, n: int) -> tuple[float, float]:
-    from scipy import stats
-
-    ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
-    return float(ci.low), float(ci.high)
+    _rate, low, high = exact_proportion_ci(k, n)
+    return low, high
 
 
 def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
@@ -654,7 +631,7 @@ def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
     """
     import numpy as np
 
-    from .models.plotspec import Note, Panel, PlotSpec, Series
+    from .interactive.plotspec import Note, Panel, PlotSpec, Series
     from .style import OKABE_ITO
 
     if isinstance(patients, bool) or int(patients) != patients or not 5 <= patients <= 1000:
@@ -718,10 +695,9 @@ def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
     return PlotSpec([panel], alt=alt, caption=caption, height_in=3.6)
 
 
-def response_ci_explorer() -> Any:
+@register_explorer(chapter=10, summary="how the exact 95% CI of a response rate narrows with trial size")
+def response_ci_explorer() -> Explorer:
     """Explorer of :func:`response_ci_spec`: live sliders; static frames vary the number of patients."""
-    from .models.explorer import Control, Explorer
-
     return Explorer(
         title="How many patients does a response rate rest on?",
         controls=[

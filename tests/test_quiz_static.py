@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from immunokit.interactive.quiz_static import cite_html, quiz_data
 from immunokit.quiz import Quiz, load_bank
-from immunokit.quiz.static import cite_html, quiz_data
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"

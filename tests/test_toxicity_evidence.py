@@ -99,4 +99,12 @@ def test_response_ci_explorer_renders_static_frames_and_a_live_widget() -> None:
     assert 'data-ik="frames"' in page and 'data-ik-control="slider"' in page
     assert page.count('class="ik-frame"') == 6
     assert "With 11 patients (8 responders) it runs from 39% to 94%" in page
-    assert explorer.widget() is not None
+    # Live: moving the patients slider re-solves; 55 of 100 is 55% with an exact CI of 45% to 65%.
+    view = explorer.widget()
+    assert view.state.values == {"patients": 11, "observed_rate": 0.73}
+    view.set("observed_rate", 0.55)
+    state = view.set("patients", 100)
+    assert state.spec is not None
+    assert "55 of 100 = 55%: 95% CI 45% to 65%" in state.spec.panels[0].notes[0].text
+    assert "With 100 patients (55 responders)" in state.spec.alt
+    view.close()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..interactive import Interactive
+from ..interactive.base import Interactive, LiveView
 from .bank import Bank, BankError, Question, load_bank
 from .grading import Verdict, format_score, grade
 
@@ -90,7 +90,6 @@ class Quiz(Interactive):
         self.bibfile = bibfile
         self._attempts: list[Attempt] = []
         self._latest: dict[str, float] = {}
-        self.views: list[Any] = []  # QuestionView objects of the latest widget()
 
     # ---- construction -----------------------------------------------------------------------
     @classmethod
@@ -185,20 +184,15 @@ class Quiz(Interactive):
         self._latest.clear()
 
     # ---- renderings -------------------------------------------------------------------------
-    def widget(self) -> Any:
-        from .live import quiz_widget
+    def widget(self) -> LiveView:
+        from ..interactive.quiz_live import quiz_widget
 
         return quiz_widget(self)
 
     def to_html(self) -> str:
-        from .static import quiz_html
+        from ..interactive.quiz_static import quiz_html
 
         return quiz_html(self.questions, key=self.source, title=self.title, bibfile=self.bibfile)
-
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, Any]:
-        bundle = super()._repr_mimebundle_(include, exclude)
-        bundle["text/plain"] = repr(self)  # not the widget's long repr
-        return bundle
 
     def __repr__(self) -> str:
         return f"<Quiz {self.source}: {self.max_score} questions, {self.score_text().lower()}>"

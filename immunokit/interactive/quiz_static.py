@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..display import stable_id
 from ..markup import inline_html
-from .bank import Question
+from ..quiz.bank import Question
 
 _RENDERED: Counter[str] = Counter()
 
