@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from .analysis import exact_proportion_ci
+from .citations import author_year
 from .display import Figure
 from .interactive.explorer import Control, Explorer
 from .interactive.registry import register_explorer
@@ -59,9 +60,8 @@ class Trial:
     name
         Trial name as it is usually cited (e.g. ``"TOWER"``).
     cite
-        Bibtex key of the primary publication in ``book/references.bib``.
-    citation
-        Author–year text shown in the table (e.g. ``"Kantarjian et al. 2017"``).
+        Bibtex key of the primary publication in ``book/references.bib``; the table's author–year
+        text (:attr:`citation`) is derived from it.
     year
         Year of the publication cited.
     disease
@@ -88,7 +88,6 @@ class Trial:
 
     name: str
     cite: str
-    citation: str
     year: int
     disease: str
     modality: str
@@ -111,6 +110,11 @@ class Trial:
         if not self.cite.strip():
             raise ValueError(f"trial {self.name!r}: needs the bibtex key of its source")
 
+    @property
+    def citation(self) -> str:
+        """Author–year text of :attr:`cite` from ``book/references.bib`` (e.g. ``"Kantarjian et al. 2017"``)."""
+        return author_year(self.cite)
+
 
 _NOT_EXTRACTED = "Not summarised here (see the publication)"
 
@@ -119,7 +123,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "CLL8",
         "hallek2010cll8",
-        "Hallek et al. 2010",
         2010,
         "CLL",
         "Anti-CD20 antibody + chemotherapy",
@@ -135,7 +138,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "CLL11",
         "goede2014cll11",
-        "Goede et al. 2014",
         2014,
         "CLL",
         "Anti-CD20 antibody + chemotherapy",
@@ -151,7 +153,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "ALFA-0701",
         "castaigne2012alfa0701",
-        "Castaigne et al. 2012",
         2012,
         "AML",
         "Antibody–drug conjugate",
@@ -167,7 +168,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "INO-VATE",
         "kantarjian2016inovate",
-        "Kantarjian et al. 2016",
         2016,
         "ALL",
         "Antibody–drug conjugate",
@@ -183,7 +183,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "TOWER",
         "kantarjian2017tower",
-        "Kantarjian et al. 2017",
         2017,
         "ALL",
         "Bispecific T-cell engager",
@@ -199,7 +198,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "E1910",
         "litzow2024e1910",
-        "Litzow et al. 2024",
         2024,
         "ALL",
         "Bispecific T-cell engager + chemotherapy",
@@ -215,7 +213,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "ELIANA",
         "maude2018eliana",
-        "Maude et al. 2018",
         2018,
         "ALL",
         "CAR T cells",
@@ -231,7 +228,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "ZUMA-3",
         "shah2021zuma3",
-        "Shah et al. 2021",
         2021,
         "ALL",
         "CAR T cells",
@@ -247,7 +243,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "FELIX",
         "roddie2024felix",
-        "Roddie et al. 2024",
         2024,
         "ALL",
         "CAR T cells",
@@ -263,7 +258,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "TRANSCEND CLL 004",
         "siddiqi2023transcend",
-        "Siddiqi et al. 2023",
         2023,
         "CLL",
         "CAR T cells",
@@ -279,7 +273,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "Daver 2019",
         "daver2019nivolumab",
-        "Daver et al. 2019",
         2019,
         "AML",
         "Checkpoint inhibitor",
@@ -295,7 +288,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "Davids 2016",
         "davids2016ipilimumab",
-        "Davids et al. 2016",
         2016,
         "Relapse after allo-HSCT",
         "Checkpoint inhibitor",
@@ -311,7 +303,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "Ding 2017",
         "ding2017pembrolizumab",
-        "Ding et al. 2017",
         2017,
         "CLL",
         "Checkpoint inhibitor",

@@ -133,7 +133,8 @@ class _Loader(yaml.SafeLoader):
                     key_node.start_mark,
                 )
             seen[key] = key_node
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -200,7 +201,7 @@ def _schema_message(error: Any) -> str:
         return f"{error.instance!r} is not of type {error.validator_value}"
     if error.validator == "enum":
         return f"{error.instance!r} is not one of {error.validator_value}"
-    return error.message
+    return str(error.message)
 
 
 def _check_file(path: Path, keys: set[str] | None, today: _dt.date) -> tuple[list[dict[str, Any]], list[str]]:

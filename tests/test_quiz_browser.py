@@ -68,7 +68,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(THEME_CSS, folder / "theme.css")
     example = Quiz.from_bank(EXAMPLE)
     (folder / "example.html").write_text(
-        _page(example.to_html() + example.to_html(), theme=True), encoding="utf-8"
+        _page(example.to_html() + Quiz.from_bank(EXAMPLE, uid="again").to_html(), theme=True),
+        encoding="utf-8",
     )
     banks = "".join(f"<h2>{p.name}</h2>{Quiz.from_bank(p).to_html()}" for p in BANKS)
     (folder / "banks.html").write_text(_page(banks), encoding="utf-8")

@@ -12,10 +12,14 @@ from immunokit.evidence import PIVOTAL_TRIALS, Trial, trial_table
 BIB = Path(__file__).resolve().parents[1] / "book" / "references.bib"
 
 
-def test_every_trial_cites_an_entry_of_the_bibliography() -> None:
+def test_every_trial_cites_an_entry_of_the_bibliography_and_shows_its_author_and_year() -> None:
     keys = set(re.findall(r"^@\w+\{([^,]+),", BIB.read_text(encoding="utf-8"), re.M))
     missing = [t.cite for t in PIVOTAL_TRIALS if t.cite not in keys]
     assert missing == []
+    # The Source column comes from the bibliography, never typed beside the key.
+    tower = next(t for t in PIVOTAL_TRIALS if t.name == "TOWER")
+    assert tower.citation == "Kantarjian et al. 2017"
+    assert all(re.fullmatch(r"[A-Z][\w-]+ (et al\.|and [A-Z]\w+) \d{4}", t.citation) for t in PIVOTAL_TRIALS)
 
 
 def test_table_has_a_row_per_trial_with_column_and_row_headers() -> None:
@@ -52,7 +56,7 @@ def test_disease_filter_and_its_errors() -> None:
 
 def test_bad_records_are_refused_with_the_trial_named() -> None:
     with pytest.raises(ValueError, match="trial 'X': design"):
-        Trial("X", "k", "A 2020", 2020, "ALL", "m", "s", "observational", "2", 10, "n", "a", "e", "t")  # type: ignore[arg-type]
+        Trial("X", "k", 2020, "ALL", "m", "s", "observational", "2", 10, "n", "a", "e", "t")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="at least one trial"):
         trial_table([])
 

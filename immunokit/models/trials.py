@@ -22,7 +22,6 @@ from __future__ import annotations
 import importlib
 import math
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -351,12 +350,8 @@ def km_spec(
     )
 
 
-def plot_km(cohorts: Sequence[Cohort] | None = None, seed: int = 2017) -> Figure:
+def plot_km(seed: int = 2017) -> Figure:
     """Figure: Kaplan–Meier curves of the simulated TOWER-like trial (see :func:`km_spec`)."""
-    if cohorts is not None:
-        raise NotImplementedError(
-            "plot_km draws the TOWER-calibrated simulation; use km_spec for other sizes"
-        )
     return render(km_spec(seed=seed))
 
 

@@ -3,7 +3,7 @@
 In a chapter notebook::
 
     from immunokit.quiz import Quiz
-    quiz = Quiz.from_bank("ch04_bispecifics.quiz.yml")
+    quiz = Quiz.from_bank("ch04_bispecific_engagers.quiz.yml")
     quiz
 
 Live in Jupyter the last line shows ipywidgets (Check / Try again, feedback, explanation, hints);
@@ -72,6 +72,9 @@ class Quiz(Interactive):
         Optional visible title (the chapter's "Check your understanding" heading usually suffices).
     bibfile
         ``references.bib`` for the author–year source lines of ``cite`` keys.
+    uid
+        Root id of the static HTML; derived from the source and the question ids when omitted. Give
+        one when the same questions appear twice on a page.
     """
 
     def __init__(
@@ -81,6 +84,7 @@ class Quiz(Interactive):
         source: str = "quiz",
         title: str | None = None,
         bibfile: Path | None = None,
+        uid: str | None = None,
     ) -> None:
         if not questions:
             raise ValueError("a quiz needs at least one question")
@@ -88,13 +92,19 @@ class Quiz(Interactive):
         self.source = source
         self.title = title
         self.bibfile = bibfile
+        self.uid = uid
         self._attempts: list[Attempt] = []
         self._latest: dict[str, float] = {}
 
     # ---- construction -----------------------------------------------------------------------
     @classmethod
     def from_bank(
-        cls, path: str | Path, ids: Sequence[str] | None = None, *, title: str | None = None
+        cls,
+        path: str | Path,
+        ids: Sequence[str] | None = None,
+        *,
+        title: str | None = None,
+        uid: str | None = None,
     ) -> Quiz:
         """Load a bank (validated; :class:`BankError` lists every problem) and make a quiz of it.
 
@@ -120,7 +130,7 @@ class Quiz(Interactive):
                 raise BankError(path, [f"{path.name}: no question with id {i!r}" for i in unknown])
             questions = [known[i] for i in ids]
         bib = path.with_name("references.bib")
-        return cls(questions, source=path.name, title=title, bibfile=bib if bib.exists() else None)
+        return cls(questions, source=path.name, title=title, bibfile=bib if bib.exists() else None, uid=uid)
 
     def question(self, qid: str) -> Question:
         """The question with id ``qid``."""
@@ -192,7 +202,9 @@ class Quiz(Interactive):
     def to_html(self) -> str:
         from ..interactive.quiz_static import quiz_html
 
-        return quiz_html(self.questions, key=self.source, title=self.title, bibfile=self.bibfile)
+        return quiz_html(
+            self.questions, key=self.source, title=self.title, bibfile=self.bibfile, uid=self.uid
+        )
 
     def __repr__(self) -> str:
         return f"<Quiz {self.source}: {self.max_score} questions, {self.score_text().lower()}>"
