@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final, Literal
 
+from . import facts as _facts
 from .analysis import exact_proportion_ci
 from .citations import author_year
 from .display import Figure
@@ -193,7 +194,10 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
         405,
         "randomised 2:1",
         "Blinatumomab vs chemotherapy",
-        "Median OS 7.7 vs 4.0 months (HR 0.71); CR 34% vs 16%",
+        _facts.expand(
+            "Median OS {fact:tower-os-blina:value} vs {fact:tower-os-chemo} (HR {fact:tower-hr}); "
+            "CR {fact:tower-cr-blina} vs {fact:tower-cr-chemo}"
+        ),
         "Grade ≥3 CRS 4.9%; grade ≥3 neurologic events 9.4% (vs 8.3%)",
     ),
     Trial(
@@ -205,10 +209,13 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
         "Newly diagnosed Ph-negative B-ALL in MRD-negative remission, age 30–70",
         "randomised",
         "3",
-        224,
+        int(_facts.value("e1910-randomised")),
         "randomised (of 488 enrolled)",
         "Blinatumomab + chemotherapy vs chemotherapy",
-        "3-year OS 85% vs 68% (HR 0.41); 3-year RFS 80% vs 64%",
+        _facts.expand(
+            "3-year OS {fact:e1910-os3-blina} vs {fact:e1910-os3-chemo} (HR {fact:e1910-hr-nejm}); "
+            "3-year RFS {fact:e1910-rfs3-blina} vs {fact:e1910-rfs3-chemo}"
+        ),
         _NOT_EXTRACTED,
     ),
     Trial(
@@ -269,7 +276,10 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
         "treated",
         "Lisocabtagene maraleucel",
         "CR/CRi 18.4% in the primary efficacy set (P=0.0006 against 5%)",
-        "CRS 85% (grade 3: 9%); neurologic events 45% (grade ≥3: 19%)",
+        _facts.expand(
+            "CRS {fact:transcend-cll-crs-any} (grade 3: {fact:transcend-cll-crs-grade3}); neurologic events "
+            "{fact:transcend-cll-neuro-any} (grade ≥3: {fact:transcend-cll-neuro-grade3plus})"
+        ),
     ),
     Trial(
         "Daver 2019",
@@ -457,8 +467,6 @@ _ON_STEM: Final[dict[str, Presence]] = {"absent": "no", "low": "some", "present"
 
 
 def _normal_stem(antigen: str) -> Presence:
-    from . import facts as _facts
-
     return _ON_STEM[str(_facts.value(f"{antigen.lower().replace('-', '')}-normal-stem-cells"))]
 
 
