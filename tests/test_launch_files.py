@@ -1,0 +1,78 @@
+"""The course's files travel with the toolkit: banks and bibliography resolve from the working directory,
+the checkout's ``book/``, or the wheel's copy ``immunokit/_book/``; the bootstrap cell is current."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from immunokit import bookfiles, bootstrap
+from immunokit.quiz import Quiz
+
+ROOT = Path(__file__).resolve().parents[1]
+BANK = "ch04_bispecific_engagers.quiz.yml"
+
+
+def test_a_bank_named_by_a_chapter_resolves_outside_its_folder(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    quiz = Quiz.from_bank(BANK)
+    assert quiz.bibfile == ROOT / "book" / "references.bib"
+    assert len(quiz.questions) >= 6
+
+
+def test_without_a_checkout_the_wheel_copy_is_used(tmp_path, monkeypatch) -> None:
+    packaged = tmp_path / "site" / "immunokit" / "_book"
+    packaged.mkdir(parents=True)
+    for name in (BANK, "references.bib"):
+        shutil.copyfile(ROOT / "book" / name, packaged / name)
+    monkeypatch.setattr(bookfiles, "CHECKOUT_BOOK", tmp_path / "no-checkout" / "book")
+    monkeypatch.setattr(bookfiles, "PACKAGED_BOOK", packaged)
+    monkeypatch.chdir(tmp_path)
+    quiz = Quiz.from_bank(BANK)
+    assert quiz.bibfile == packaged / "references.bib"
+    with pytest.raises(FileNotFoundError, match="working directory"):
+        Quiz.from_bank("ch99_nothing.quiz.yml")
+
+
+def test_with_neither_the_message_names_both_places(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(bookfiles, "CHECKOUT_BOOK", tmp_path / "a")
+    monkeypatch.setattr(bookfiles, "PACKAGED_BOOK", tmp_path / "b")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"neither in .*a.* nor in .*b"):
+        bookfiles.find(BANK)
+
+
+def test_every_chapter_solution_and_exercise_starts_with_the_current_bootstrap_cell() -> None:
+    version = bootstrap.toolkit_version()
+    notebooks = bootstrap.checked()
+    assert len(notebooks) >= 20
+    assert [p for p in (bootstrap.problem(nb, version) for nb in notebooks) if p] == []
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        first_code = next(c for c in nb.cells if c.cell_type == "code")
+        assert bootstrap.TAG in first_code.metadata.get("tags", []), path
+
+
+def test_bootstrap_inserts_once_refreshes_and_keeps_the_baked_repository(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("IMMUNOKIT_REPOSITORY_URL", raising=False)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title"), nbformat.v4.new_code_cell("import immunokit")]
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(nb, path)
+    assert bootstrap.refresh_file(path, "9.9.9") is True
+    assert bootstrap.refresh_file(path, "9.9.9") is False
+    cells = nbformat.read(path, as_version=4).cells
+    assert [c.cell_type for c in cells] == ["markdown", "code", "code"]
+    assert '"immunokit") == "9.9.9"' in cells[1].source and bootstrap.baked_source(cells[1].source) == ""
+    monkeypatch.setenv("IMMUNOKIT_REPOSITORY_URL", "https://github.com/example-org/course/")
+    monkeypatch.setenv("IMMUNOKIT_REPOSITORY_BRANCH", "spring-2027")
+    assert bootstrap.refresh_file(path, "9.9.9") is True
+    baked = "immunokit @ git+https://github.com/example-org/course.git@spring-2027"
+    assert bootstrap.baked_source(nbformat.read(path, as_version=4).cells[1].source) == baked
+    monkeypatch.delenv("IMMUNOKIT_REPOSITORY_URL")
+    assert bootstrap.refresh_file(path, "9.9.9") is False  # unset later: what was baked stays
+    assert bootstrap.problem(path, "9.9.9") is None
+    assert "out of date" in (bootstrap.problem(path, "9.9.10") or "")
