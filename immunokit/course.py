@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlparse
+from urllib.parse import quote, urlencode, urlparse
 
 URL_VARIABLE = "IMMUNOKIT_REPOSITORY_URL"
 BRANCH_VARIABLE = "IMMUNOKIT_REPOSITORY_BRANCH"
@@ -75,6 +75,36 @@ class Repository:
     @property
     def clone_command(self) -> str:
         return f"git clone --branch {self.branch} {self.url}.git {FOLDER} && cd {FOLDER}"
+
+    @property
+    def org_repo(self) -> tuple[str, str]:
+        parts = [p for p in urlparse(self.url).path.split("/") if p]
+        return parts[-2], parts[-1]
+
+    def binder_url(self, path: str, binderhub: str = DEFAULT_BINDERHUB) -> str | None:
+        """Binder link opening ``path`` (relative to the repository) in JupyterLab; the theme's format."""
+        org, repo = self.org_repo
+        if self.provider == "github":
+            base = f"{binderhub}/v2/gh/{org}/{repo}/{self.branch}"
+        elif self.provider == "gitlab":
+            base = f"{binderhub}/v2/gl/{org}%2F{repo}/{self.branch}"
+        else:
+            base = f"{binderhub}/v2/git/{quote(self.url, safe='')}/{self.branch}"
+        return f"{base}?urlpath=lab/tree/{path}"
+
+    def colab_url(self, path: str) -> str | None:
+        """Colab link opening ``path`` from GitHub (None for other hosts: Colab reads GitHub only)."""
+        if self.provider != "github":
+            return None
+        org, repo = self.org_repo
+        return f"{COLAB}/github/{org}/{repo}/blob/{self.branch}/{path}"
+
+    def jupyterhub_url(self, path: str, hub: str) -> str:
+        """nbgitpuller link: clone or update the repository on ``hub`` and open ``path``."""
+        query = urlencode(
+            {"repo": self.url, "urlpath": f"lab/tree/{self.name}/{path}", "branch": self.branch}, safe="/"
+        )
+        return f"{hub}/hub/user-redirect/git-pull?{query}"
 
     @property
     def install_source(self) -> str:

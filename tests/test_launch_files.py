@@ -45,7 +45,8 @@ def test_with_neither_the_message_names_both_places(tmp_path, monkeypatch) -> No
         bookfiles.find(BANK)
 
 
-def test_every_chapter_solution_and_exercise_starts_with_the_current_bootstrap_cell() -> None:
+def test_every_chapter_solution_and_exercise_starts_with_the_current_bootstrap_cell(monkeypatch) -> None:
+    monkeypatch.delenv("IMMUNOKIT_REPOSITORY_URL", raising=False)  # current = consistent with what is baked
     version = bootstrap.toolkit_version()
     notebooks = bootstrap.checked()
     assert len(notebooks) >= 20
@@ -76,3 +77,12 @@ def test_bootstrap_inserts_once_refreshes_and_keeps_the_baked_repository(tmp_pat
     assert bootstrap.refresh_file(path, "9.9.9") is False  # unset later: what was baked stays
     assert bootstrap.problem(path, "9.9.9") is None
     assert "out of date" in (bootstrap.problem(path, "9.9.10") or "")
+
+
+def test_the_repository_is_a_binder_environment_that_installs_the_toolkit() -> None:
+    requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert "-e ." in requirements  # repo2docker copies the repository first, then installs it
+    assert any(line.lower().startswith("jupyterlab==") for line in requirements)  # the urlpath=lab UI
+    runtime = (ROOT / "runtime.txt").read_text(encoding="utf-8").strip()
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert runtime == "python-3.11" and 'requires-python = ">=3.11"' in pyproject
