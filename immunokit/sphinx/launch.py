@@ -130,7 +130,10 @@ def _link(text: str, url: str) -> nodes.reference:
 
 
 class ExerciseLaunchers(Directive):
-    """Every exercise of the catalog: download, and Binder / Colab / JupyterHub links when known."""
+    """Every exercise of the catalog: download, and Binder / Colab / JupyterHub links when known.
+
+    A list, not a table: it reflows on a phone and reads in order with a screen reader.
+    """
 
     def run(self) -> list[nodes.Node]:
         from ..exercises.catalog import exercises
@@ -139,24 +142,16 @@ class ExerciseLaunchers(Directive):
         hub = course.jupyterhub() if repo is not None else None
         binderhub = course.binderhub()
         docname = self.state.document.settings.env.docname
-        headers = ["Exercise", "Notebook"] + (["Run it online"] if repo is not None else [])
-        table = nodes.table(classes=["ik-exercise-launchers"])
-        group = nodes.tgroup(cols=len(headers))
-        table += group
-        for _ in headers:
-            group += nodes.colspec(colwidth=1)
-        head = nodes.thead()
-        group += head
-        head += nodes.row("", *(nodes.entry("", nodes.paragraph(text=h)) for h in headers))
-        body = nodes.tbody()
-        group += body
+        items = nodes.bullet_list(classes=["ik-exercise-launchers"])
         for exercise in exercises():
             path = f"exercises/{exercise.notebook}"
             chapter = int(exercise.id[2:4])
+            item = nodes.list_item()
             about = nodes.paragraph()
             about += nodes.strong(text=exercise.title)
-            about += nodes.Text(f" — chapter {chapter}, about {exercise.minutes} minutes")
-            download = addnodes.download_reference(
+            about += nodes.Text(f" — chapter {chapter}, about {exercise.minutes} minutes. ")
+            about += nodes.Text("Download ")
+            about += addnodes.download_reference(
                 "",
                 "",
                 nodes.literal(exercise.notebook, exercise.notebook, classes=["xref", "download"]),
@@ -166,20 +161,20 @@ class ExerciseLaunchers(Directive):
                 refdomain="",
                 reftype="download",
             )
-            cells = [nodes.entry("", about), nodes.entry("", nodes.paragraph("", "", download))]
             if repo is not None:
-                launch = nodes.paragraph()
                 links = [("Binder", repo.binder_url(path, binderhub)), ("Colab", repo.colab_url(path))]
                 if hub:
                     links.append(("JupyterHub", repo.jupyterhub_url(path, hub)))
+                about += nodes.Text(", or open it in ")
                 present = [(name, url) for name, url in links if url]
                 for index, (name, url) in enumerate(present):
                     if index:
-                        launch += nodes.Text(" · ")
-                    launch += _link(name, url)
-                cells.append(nodes.entry("", launch))
-            body += nodes.row("", *cells)
-        return [table]
+                        about += nodes.Text(" or " if index == len(present) - 1 else ", ")
+                    about += _link(name, url)
+            about += nodes.Text(".")
+            item += about
+            items += item
+        return [items]
 
 
 def bundle_role(
