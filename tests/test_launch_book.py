@@ -1,5 +1,5 @@
-"""The repository setting in the built book: a small book (the how-to-use page, one chapter, one
-exercise) built twice with the book's own Sphinx module, once with ``IMMUNOKIT_REPOSITORY_URL`` set and
+"""The repository setting in the built book: a small book (the how-to-use and exercises pages, every
+chapter and exercise notebook, none executed) built twice with the book's own Sphinx module, once with ``IMMUNOKIT_REPOSITORY_URL`` set and
 once without; and the full strict build (made without the setting) checked for the same promises.
 """
 
@@ -27,21 +27,20 @@ BRANCH = "spring-2027"
 HUB = "https://hub.example.edu"
 CHAPTER = "book/ch04_bispecific_engagers"
 EXERCISE = "exercises/ch07_kaplan_meier"
-NOTEBOOK_PAGES = [CHAPTER, EXERCISE]
+#: Every chapter and exercise notebook: in the small book they are pages, not executed.
+NOTEBOOK_PAGES = [
+    *(f"book/{p.stem}" for p in sorted((ROOT / "book").glob("ch[0-9][0-9]_*.ipynb"))),
+    *(f"exercises/{p.stem}" for p in sorted((ROOT / "exercises").glob("*.ipynb"))),
+]
 BUNDLE = "downloads/leukemia-immunotherapy-course.zip"
 PLACEHOLDERS = ["<this repository>", "&lt;this repository&gt;", "ORG/REPO", "example.com"]
 
 
 def small_book(where: Path) -> Path:
-    """A book with the how-to-use page, one chapter and one exercise, using immunokit.sphinx.launch."""
-    exercises = [f"exercises/{e.notebook}" for e in catalog.exercises()]
-    for rel in [
-        "book/how-to-use.md",
-        "book/exercises.md",
-        "book/references.bib",
-        f"{CHAPTER}.ipynb",
-        *exercises,
-    ]:
+    """A book of the how-to-use and exercises pages and every chapter and exercise notebook (not
+    executed), using immunokit.sphinx.launch."""
+    notebooks = [f"{page}.ipynb" for page in NOTEBOOK_PAGES]
+    for rel in ["book/how-to-use.md", "book/exercises.md", "book/references.bib", *notebooks]:
         (where / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / rel, where / rel)
     (where / "book" / "instructors").mkdir()
@@ -50,15 +49,8 @@ def small_book(where: Path) -> Path:
     toc = {
         "format": "jb-book",
         "root": "intro",
-        "chapters": [
-            {"file": "book/how-to-use"},
-            {"file": "book/exercises"},
-            {"file": CHAPTER},
-            {"file": EXERCISE},
-        ],
-        "parts": None,
+        "chapters": [{"file": f} for f in ["book/how-to-use", "book/exercises", *NOTEBOOK_PAGES]],
     }
-    del toc["parts"]
     (where / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
     real = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config = {
