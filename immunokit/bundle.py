@@ -121,7 +121,7 @@ def fingerprint(root: Path = ROOT) -> str:
 def _notebook_bytes(path: Path, version: str) -> bytes:
     nb = nbformat.read(path, as_version=4)
     bootstrap.apply(nb, version, bootstrap.wanted_repository(nb))
-    return (nbformat.writes(nb) + "\n").encode("utf-8")
+    return (str(nbformat.writes(nb)) + "\n").encode("utf-8")
 
 
 def build_bundle(out_zip: Path, root: Path = ROOT) -> Path:

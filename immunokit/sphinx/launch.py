@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from docutils.parsers.rst import Directive
 from sphinx import addnodes
 from sphinx.errors import ConfigError
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 from .. import bootstrap, bundle, course
 
@@ -82,7 +82,7 @@ def apply_setting(app: Any, config: Any) -> None:
     config.html_theme_options = options
 
 
-class CourseCommands(Directive):
+class CourseCommands(SphinxDirective):
     """Shell commands for a copy of the course, preceded by the clone command when it is known."""
 
     has_content = True
@@ -107,7 +107,7 @@ class CourseCommands(Directive):
         return out
 
 
-class IfRepository(Directive):
+class IfRepository(SphinxDirective):
     """Content parsed only when the setting is set (``unless`` = only when it is unset)."""
 
     has_content = True
@@ -129,7 +129,7 @@ def _link(text: str, url: str) -> nodes.reference:
     return nodes.reference("", text, refuri=url, classes=["ik-launch-link"])
 
 
-class ExerciseLaunchers(Directive):
+class ExerciseLaunchers(SphinxDirective):
     """Every exercise of the catalog: download, and Binder / Colab / JupyterHub links when known.
 
     A list, not a table: it reflows on a phone and reads in order with a screen reader.
@@ -141,7 +141,7 @@ class ExerciseLaunchers(Directive):
         repo = _setting()
         hub = course.jupyterhub() if repo is not None else None
         binderhub = course.binderhub()
-        docname = self.state.document.settings.env.docname
+        docname = self.env.docname
         items = nodes.bullet_list(classes=["ik-exercise-launchers"])
         for exercise in exercises():
             path = f"exercises/{exercise.notebook}"
