@@ -115,7 +115,7 @@ def test_unusable_submissions_get_one_clear_row_and_not_graded_questions(graded,
 
 
 def test_an_infinite_loop_costs_only_its_own_question(graded):
-    assert ("cell-timeout", "cell 9 ran longer than 4 s and was interrupted") in problems(graded, "grace")
+    assert ("cell-timeout", "cell 10 ran longer than 4 s and was interrupted") in problems(graded, "grace")
     assert statuses(graded, "grace") == {
         "pk-01": "correct",
         "pk-02": "correct",
@@ -127,7 +127,7 @@ def test_an_infinite_loop_costs_only_its_own_question(graded):
 
 def test_a_cell_that_raises_is_reported_and_the_rest_is_graded(graded):
     reported = problems(graded, "heidi")
-    assert ("cell-error", "cell 6 raised ZeroDivisionError: float division by zero") in reported
+    assert ("cell-error", "cell 7 raised ZeroDivisionError: float division by zero") in reported
     assert {s for s, _ in reported} == {"cell-error"}
     assert statuses(graded, "heidi") == {
         "pk-01": "correct",
