@@ -29,6 +29,14 @@ def book_dir() -> Path:
     )
 
 
+def bibliography() -> Path:
+    """``references.bib`` of :func:`book_dir` (the checkout's path when there is neither, for messages)."""
+    try:
+        return book_dir() / "references.bib"
+    except FileNotFoundError:
+        return CHECKOUT_BOOK / "references.bib"
+
+
 def find(name: str | Path) -> Path:
     """``name`` as given if it exists (relative to the working directory), else the course's copy of it.
 

@@ -45,7 +45,7 @@ README = """\
 # Leukemia Immunotherapy — course notebooks
 
 1. Open a terminal (or Anaconda Prompt) in this folder and start Jupyter: `jupyter lab`
-   (any Jupyter with Python 3.11 or newer: JupyterLab, Notebook 7, VS Code, or upload to Colab).
+   (any Jupyter with Python 3.11 or newer: JupyterLab, Notebook 7, VS Code).
 2. Open a notebook in `exercises/` or `chapters/` and run it from the top (Run → Run All Cells).
 3. Its first cell installs the course toolkit from `{wheel}` (in this folder) if your Python lacks
    it; the toolkit's dependencies come from PyPI the first time. Or install it yourself first:

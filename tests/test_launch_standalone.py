@@ -1,15 +1,18 @@
 """Notebooks that bring their toolkit: a chapter alone in an empty folder, and the course bundle, run in
 a fresh Python that has no ``immunokit``.
 
-The fresh environment is a virtual environment created without the toolkit. To stay offline it sees
-this environment's other packages (numpy, scipy, ipykernel, pip, …) through a ``.pth`` file pointing at
-a folder of links to them, every ``immunokit`` entry left out; pip runs with ``PIP_NO_INDEX=1``. The
+The fresh environment is a virtual environment created without the toolkit. To stay offline it sees,
+through a ``.pth`` file pointing at a folder of links, only what a Jupyter elsewhere would have or pip
+would fetch: the distributions the toolkit *declares* (``pyproject.toml``) with their own dependencies,
+plus ipykernel, nbclient and pip to run the notebook; pip runs with ``PIP_NO_INDEX=1``. A module the
+toolkit imports without declaring it fails here as it would in Colab. The
 notebook's first cell (``immunokit.bootstrap``) must install the toolkit's wheel into that environment
 and the notebook must then run to the end, quiz banks and bibliography coming from the wheel.
 """
 
 from __future__ import annotations
 
+import email.parser
 import json
 import os
 import shutil
@@ -17,6 +20,7 @@ import subprocess
 import sys
 import sysconfig
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import nbformat
@@ -39,18 +43,54 @@ nbformat.write(nb, out)
 """
 
 
-def fresh_python(where: Path) -> Path:
-    """A virtual environment at ``where`` without the toolkit; returns its python."""
+#: What any Jupyter has, besides the toolkit's own dependencies.
+RUNNERS = ("ipykernel", "nbclient", "nbformat", "pip")
+
+
+def _closure(roots: list[str]) -> set[str]:
+    """Installed distributions needed by ``roots`` (requirements with markers evaluated, no extras)."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    seen: set[str] = set()
+    stack = list(roots)
+    while stack:
+        name = canonicalize_name(stack.pop())
+        if name in seen:
+            continue
+        seen.add(name)
+        for raw in metadata.distribution(name).requires or []:
+            req = Requirement(raw)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                stack.append(req.name)
+    return seen
+
+
+def declared(wheel: Path) -> list[str]:
+    """The ``Requires-Dist`` of the toolkit's wheel (what pip installs with it), extras left out."""
+    with zipfile.ZipFile(wheel) as z:
+        name = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+        message = email.parser.Parser().parsestr(z.read(name).decode("utf-8"))
+    return [r for r in message.get_all("Requires-Dist") or [] if "extra ==" not in r]
+
+
+def fresh_python(where: Path, wheel: Path) -> Path:
+    """A virtual environment at ``where`` without the toolkit, seeing only what ``wheel`` declares (and
+    what runs a notebook); returns its python."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True)
     python = where / "bin" / "python"
     links = where / "borrowed"
     links.mkdir()
-    ours = Path(sysconfig.get_paths()["purelib"])
-    for entry in ours.iterdir():
-        name = entry.name.lower()
-        if name.startswith(("immunokit", "__editable__", "_immunokit")) or name.endswith(".pth"):
-            continue
-        (links / entry.name).symlink_to(entry)
+    wanted = _closure([*declared(wheel), *RUNNERS]) - {"immunokit"}
+    ours = Path(sysconfig.get_paths()["purelib"]).resolve()
+    for name in sorted(wanted):
+        dist = metadata.distribution(name)
+        for file in dist.files or []:
+            if file.parts[0] == ".." or file.parts[0].endswith(".pth"):
+                continue
+            top = ours / file.parts[0]
+            if top.exists() and not (links / top.name).exists():
+                (links / top.name).symlink_to(top)
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True,
@@ -125,7 +165,7 @@ def test_wheel_carries_the_question_banks_and_the_bibliography(wheel: Path) -> N
 def test_a_chapter_alone_in_an_empty_folder_installs_its_toolkit_and_runs(
     tmp_path: Path, wheel: Path
 ) -> None:
-    python = fresh_python(tmp_path / "venv")
+    python = fresh_python(tmp_path / "venv", wheel)
     folder = tmp_path / "alone"
     folder.mkdir()
     notebook = folder / CHAPTER.name
@@ -153,7 +193,7 @@ def test_the_course_bundle_unzipped_in_a_fresh_folder_runs_an_exercise(tmp_path:
     assert {p.name for p in (top / "exercises").glob("*.ipynb")} == {
         p.name for p in (ROOT / "exercises").glob("*.ipynb")
     }
-    python = fresh_python(tmp_path / "venv")
+    python = fresh_python(tmp_path / "venv", next(top.glob("immunokit-*.whl")))
     done = run_notebook(python, top / EXERCISE, {})
     first = next(c for c in done.cells if c.cell_type == "code")
     assert "Installing the course toolkit from ../immunokit-" in text_of(first)
