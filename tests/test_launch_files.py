@@ -86,3 +86,58 @@ def test_the_repository_is_a_binder_environment_that_installs_the_toolkit() -> N
     runtime = (ROOT / "runtime.txt").read_text(encoding="utf-8").strip()
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert runtime == "python-3.11" and 'requires-python = ">=3.11"' in pyproject
+
+
+def test_the_repository_setting_is_read_checked_and_never_invented() -> None:
+    from immunokit import course
+
+    assert course.repository({}) is None
+    repo = course.repository({"IMMUNOKIT_REPOSITORY_URL": " https://github.com/org/course.git/ "})
+    assert repo == course.Repository("https://github.com/org/course", "main")
+    assert (
+        repo.clone_command
+        == "git clone --branch main https://github.com/org/course.git leukemia-immunotherapy && cd leukemia-immunotherapy"
+    )
+    assert (
+        repo.colab_url("book/x.ipynb")
+        == "https://colab.research.google.com/github/org/course/blob/main/book/x.ipynb"
+    )
+    lab = course.repository(
+        {"IMMUNOKIT_REPOSITORY_URL": "https://gitlab.com/org/course", "IMMUNOKIT_REPOSITORY_BRANCH": "v2"}
+    )
+    assert lab is not None and lab.colab_url("book/x.ipynb") is None  # Colab reads GitHub only
+    assert (
+        lab.binder_url("book/x.ipynb")
+        == "https://mybinder.org/v2/gl/org%2Fcourse/v2?urlpath=lab/tree/book/x.ipynb"
+    )
+    for bad, variable in [
+        ({"IMMUNOKIT_REPOSITORY_URL": "github.com/org/course"}, "IMMUNOKIT_REPOSITORY_URL"),
+        ({"IMMUNOKIT_REPOSITORY_URL": "http://github.com/org/course"}, "IMMUNOKIT_REPOSITORY_URL"),
+        (
+            {"IMMUNOKIT_REPOSITORY_URL": "https://github.com/o/c", "IMMUNOKIT_REPOSITORY_BRANCH": "a b"},
+            "BRANCH",
+        ),
+    ]:
+        with pytest.raises(course.SettingError, match=variable):
+            course.repository(bad)
+    with pytest.raises(course.SettingError, match="IMMUNOKIT_JUPYTERHUB_URL"):
+        course.jupyterhub({"IMMUNOKIT_JUPYTERHUB_URL": "hub.example.edu"})
+
+
+def test_a_bad_setting_stops_the_build_with_a_message_naming_it(monkeypatch) -> None:
+    from sphinx.errors import ConfigError
+
+    from immunokit.sphinx import launch
+
+    class Config:
+        def __init__(self) -> None:
+            self.html_theme_options = {"use_repository_button": True, "launch_buttons": {"colab_url": "x"}}
+
+    monkeypatch.setenv("IMMUNOKIT_REPOSITORY_URL", "not a url")
+    with pytest.raises(ConfigError, match="IMMUNOKIT_REPOSITORY_URL"):
+        launch.apply_setting(None, Config())
+    monkeypatch.delenv("IMMUNOKIT_REPOSITORY_URL")
+    config = Config()
+    launch.apply_setting(None, config)  # unset: whatever _config.yml says, no button and no launcher
+    assert config.html_theme_options["use_repository_button"] is False
+    assert not any(config.html_theme_options["launch_buttons"].get(k) for k in ("colab_url", "binderhub_url"))
