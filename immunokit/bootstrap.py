@@ -162,9 +162,11 @@ def problem(path: Path, version: str) -> str | None:
 
 
 def targets(root: Path = ROOT) -> list[Path]:
-    """The notebooks that carry the cell and are not generated: chapters and solutions."""
+    """The notebooks that carry the cell and are not generated: chapters, the chapter template (so a
+    new chapter starts with it) and solutions."""
     return [
         *sorted((root / "book").glob("ch[0-9][0-9]_*.ipynb")),
+        *sorted((root / "templates" / "chapter").glob("*.ipynb")),
         *sorted((root / "solutions").glob("*.ipynb")),
     ]
 
