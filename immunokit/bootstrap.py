@@ -1,8 +1,9 @@
 """The first code cell of every chapter and exercise notebook: it brings the course toolkit when it is missing.
 
-Opened in this repository's environment the cell does nothing (``immunokit`` of the right version
-imports). Opened anywhere else (Colab, a downloaded notebook, the course bundle, a JupyterHub) it
-installs the toolkit's matching version with pip, from the first of:
+Opened in this repository's environment the cell does nothing: ``immunokit`` imports from the checkout
+one folder up (whatever version its metadata says), or its installed version is the notebook's. Opened
+anywhere else (Colab, a downloaded notebook, the course bundle, a JupyterHub) it installs the toolkit's
+matching version with pip, from the first of:
 
 1. the environment variable ``IMMUNOKIT_INSTALL_SOURCE`` (a wheel, a folder or a pip requirement: tests
    and institutions point it at a local copy);
@@ -46,9 +47,11 @@ import subprocess
 import sys
 
 try:
-    import immunokit  # noqa: F401
+    import immunokit
 
-    _ready = importlib.metadata.version("immunokit") == "{version}"
+    # this repository's own toolkit (a notebook in book/, exercises/, …), else the installed version
+    _ready = os.path.realpath(os.path.dirname(immunokit.__file__)) == os.path.realpath("../immunokit")
+    _ready = _ready or importlib.metadata.version("immunokit") == "{version}"
 except ImportError:
     _ready = False
 if not _ready:

@@ -3,7 +3,10 @@ the checkout's ``book/``, or the wheel's copy ``immunokit/_book/``; the bootstra
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -141,3 +144,22 @@ def test_a_bad_setting_stops_the_build_with_a_message_naming_it(monkeypatch) -> 
     launch.apply_setting(None, config)  # unset: whatever _config.yml says, no button and no launcher
     assert config.html_theme_options["use_repository_button"] is False
     assert not any(config.html_theme_options["launch_buttons"].get(k) for k in ("colab_url", "binderhub_url"))
+
+
+def _run_cell(source: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IMMUNOKIT_")}
+    env.update(IMMUNOKIT_INSTALL_SOURCE=str(cwd / "no-such-toolkit.whl"), PIP_NO_INDEX="1")
+    return subprocess.run(
+        [sys.executable, "-c", source], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_cell_does_nothing_in_the_repository_whatever_version_it_names() -> None:
+    proc = _run_cell(bootstrap.cell_source("9.9.9"), ROOT / "book")
+    assert proc.returncode == 0 and proc.stdout == "", proc.stdout + proc.stderr
+
+
+def test_the_cell_elsewhere_installs_and_a_failure_names_what_to_set(tmp_path: Path) -> None:
+    proc = _run_cell(bootstrap.cell_source("9.9.9"), tmp_path)
+    assert f"Installing the course toolkit from {tmp_path / 'no-such-toolkit.whl'}" in proc.stdout
+    assert proc.returncode != 0 and "set IMMUNOKIT_INSTALL_SOURCE" in proc.stderr
