@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: book test setup strip exercises benchmark clean
+.PHONY: book test setup strip exercises bootstrap benchmark clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ strip: $(VENV)/.installed
 
 exercises: $(VENV)/.installed
 	$(PY) -m immunokit.exercises.generate
+
+# First code cell of every chapter and exercise: installs the toolkit outside this repository. Set
+# IMMUNOKIT_REPOSITORY_URL (and _BRANCH) to make notebooks opened in Colab install from the repository.
+bootstrap: $(VENV)/.installed
+	$(PY) -m immunokit.notebooks bootstrap
 
 benchmark: setup
 	$(PY) benchmarks/run.py

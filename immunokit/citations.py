@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-#: The book's bibliography, when the toolkit runs from the repository.
-BOOK_BIB = Path(__file__).resolve().parents[1] / "book" / "references.bib"
+from . import bookfiles
+
+#: The book's bibliography: the repository's ``book/``, or the copy in the installed wheel.
+BOOK_BIB = bookfiles.bibliography()
 
 
 @dataclass(frozen=True)

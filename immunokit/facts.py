@@ -48,6 +48,8 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
+from . import bookfiles
+
 __all__ = [
     "Fact",
     "FactSet",
@@ -144,13 +146,14 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def data_dir() -> Path:
-    """The data layer's folder: ``$IMMUNOKIT_DATA`` if set, else ``book/data`` of this repository."""
+    """The data layer's folder: ``$IMMUNOKIT_DATA`` if set, else ``data/`` of the course files
+    (``book/`` of this repository, or the copy inside an installed toolkit: :mod:`immunokit.bookfiles`)."""
     env = os.environ.get("IMMUNOKIT_DATA")
-    return Path(env) if env else _ROOT / "book" / "data"
+    return Path(env) if env else bookfiles.book_dir() / "data"
 
 
 def _default_bib() -> Path:
-    return _ROOT / "book" / "references.bib"
+    return bookfiles.bibliography()
 
 
 @lru_cache(maxsize=1)

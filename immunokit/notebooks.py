@@ -4,6 +4,7 @@ Usage::
 
     python -m immunokit.notebooks strip [PATH ...]   # remove outputs and execution counts in place
     python -m immunokit.notebooks check [PATH ...]   # exit 1 and name every notebook that is not clean
+    python -m immunokit.notebooks bootstrap [--check] # first cell that installs the toolkit (immunokit.bootstrap)
 
 PATH may be a notebook or a folder (searched recursively); the default is ``book solutions exercises``.
 A clean notebook is valid nbformat 4, uses the ``python3`` kernelspec, and stores no outputs and no
@@ -87,9 +88,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m immunokit.notebooks", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("command", choices=["strip", "check"])
+    parser.add_argument("command", choices=["strip", "check", "bootstrap"])
     parser.add_argument("paths", nargs="*", default=list(DEFAULT_FOLDERS))
+    parser.add_argument("--check", action="store_true", help="bootstrap: only report notebooks to refresh")
     args = parser.parse_args(argv)
+    if args.command == "bootstrap":
+        from .bootstrap import run
+
+        return run(check=args.check)
     notebooks = find_notebooks(args.paths)
     if args.command == "strip":
         changed = [nb for nb in notebooks if strip(nb)]

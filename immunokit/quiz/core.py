@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import bookfiles
 from ..interactive.base import Interactive, LiveView
 from .bank import Bank, BankError, Question, load_bank
 from .grading import Verdict, format_score, grade
@@ -116,11 +117,10 @@ class Quiz(Interactive):
         ids
             Question ids to include, in this order; default: every question of the bank.
         """
-        path = Path(path)
-        if not path.exists():
-            raise FileNotFoundError(
-                f"question bank {str(path)!r} not found (working directory: {Path.cwd()})"
-            )
+        try:  # the working directory first, then the course's book/ (a checkout or the wheel's copy)
+            path = bookfiles.find(path)
+        except FileNotFoundError as err:
+            raise FileNotFoundError(f"question bank {str(path)!r} not found: {err}") from None
         bank: Bank = load_bank(path)
         questions = list(bank.questions)
         if ids is not None:

@@ -1,0 +1,204 @@
+"""Notebooks that bring their toolkit: a chapter alone in an empty folder, and the course bundle, run in
+a fresh Python that has no ``immunokit``.
+
+The fresh environment is a virtual environment created without the toolkit. To stay offline it sees,
+through a ``.pth`` file pointing at a folder of links, only what a Jupyter elsewhere would have or pip
+would fetch: the distributions the toolkit *declares* (``pyproject.toml``) with their own dependencies,
+plus ipykernel, nbclient and pip to run the notebook; pip runs with ``PIP_NO_INDEX=1``. A module the
+toolkit imports without declaring it fails here as it would in Colab. The
+notebook's first cell (``immunokit.bootstrap``) must install the toolkit's wheel into that environment
+and the notebook must then run to the end, quiz banks and bibliography coming from the wheel.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from immunokit import bundle
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER = ROOT / "book" / "ch04_bispecific_engagers.ipynb"
+EXERCISE = "exercises/ch07_kaplan_meier.ipynb"
+
+_RUN = """
+import sys, nbformat, nbclient
+path, out = sys.argv[1], sys.argv[2]
+nb = nbformat.read(path, as_version=4)
+client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                                 resources={"metadata": {"path": str(__import__("pathlib").Path(path).parent)}})
+client.execute()
+nbformat.write(nb, out)
+"""
+
+
+#: What any Jupyter has, besides the toolkit's own dependencies.
+RUNNERS = ("ipykernel", "nbclient", "nbformat", "pip")
+
+
+def _closure(roots: list[str]) -> set[str]:
+    """Installed distributions needed by ``roots`` (requirements with markers evaluated, no extras)."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    seen: set[str] = set()
+    stack = list(roots)
+    while stack:
+        name = canonicalize_name(stack.pop())
+        if name in seen:
+            continue
+        seen.add(name)
+        for raw in metadata.distribution(name).requires or []:
+            req = Requirement(raw)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                stack.append(req.name)
+    return seen
+
+
+def declared(wheel: Path) -> list[str]:
+    """The ``Requires-Dist`` of the toolkit's wheel (what pip installs with it), extras left out."""
+    with zipfile.ZipFile(wheel) as z:
+        name = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+        message = email.parser.Parser().parsestr(z.read(name).decode("utf-8"))
+    return [r for r in message.get_all("Requires-Dist") or [] if "extra ==" not in r]
+
+
+def fresh_python(where: Path, wheel: Path) -> Path:
+    """A virtual environment at ``where`` without the toolkit, seeing only what ``wheel`` declares (and
+    what runs a notebook); returns its python."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True)
+    python = where / "bin" / "python"
+    links = where / "borrowed"
+    links.mkdir()
+    wanted = _closure([*declared(wheel), *RUNNERS]) - {"immunokit"}
+    ours = Path(sysconfig.get_paths()["purelib"]).resolve()
+    for name in sorted(wanted):
+        dist = metadata.distribution(name)
+        for file in dist.files or []:
+            if file.parts[0] == ".." or file.parts[0].endswith(".pth"):
+                continue
+            top = ours / file.parts[0]
+            if top.exists() and not (links / top.name).exists():
+                (links / top.name).symlink_to(top)
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    Path(site, "borrowed.pth").write_text(f"{links}\n", encoding="utf-8")
+    probe = subprocess.run([str(python), "-c", "import immunokit"], cwd=where, capture_output=True, text=True)
+    assert probe.returncode != 0, "the fresh environment must not see the toolkit before the notebook runs"
+    return python
+
+
+def run_notebook(python: Path, notebook: Path, env_extra: dict[str, str]) -> nbformat.NotebookNode:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER", "IMMUNOKIT_"))
+    }
+    env.update(
+        PIP_NO_INDEX="1",
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        JUPYTER_DATA_DIR=str(python.parents[1] / "jupyter-data"),
+        MPLBACKEND="Agg",
+        **env_extra,
+    )
+    out = notebook.with_suffix(".out.ipynb")
+    proc = subprocess.run(
+        [str(python), "-c", _RUN, str(notebook), str(out)],
+        cwd=notebook.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, f"{notebook.name} failed in the fresh environment:\n{proc.stderr[-4000:]}"
+    return nbformat.read(out, as_version=4)
+
+
+def text_of(cell: nbformat.NotebookNode) -> str:
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append(output.get("text", ""))
+        parts.append(json.dumps(output.get("data", {})))
+    return "".join(parts)
+
+
+def installed_in(python: Path) -> bool:
+    proc = subprocess.run(
+        [str(python), "-c", "import immunokit; print(immunokit.__file__)"],
+        cwd=python.parents[1],
+        capture_output=True,
+        text=True,
+    )
+    return proc.returncode == 0 and str(python.parents[1]) in proc.stdout
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return bundle.build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+def test_wheel_carries_the_question_banks_and_the_bibliography(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    banks = sorted(p.name for p in (ROOT / "book").glob("*.quiz.yml"))
+    assert banks and all(f"immunokit/_book/{b}" in names for b in banks)
+    assert "immunokit/_book/references.bib" in names
+    if (ROOT / "book" / "data").is_dir():
+        assert any(n.startswith("immunokit/_book/data/") for n in names)
+
+
+@pytest.mark.slow
+def test_a_chapter_alone_in_an_empty_folder_installs_its_toolkit_and_runs(
+    tmp_path: Path, wheel: Path
+) -> None:
+    python = fresh_python(tmp_path / "venv", wheel)
+    folder = tmp_path / "alone"
+    folder.mkdir()
+    notebook = folder / CHAPTER.name
+    shutil.copyfile(CHAPTER, notebook)
+    done = run_notebook(python, notebook, {"IMMUNOKIT_INSTALL_SOURCE": str(wheel)})
+    first = next(c for c in done.cells if c.cell_type == "code")
+    assert "immunokit-bootstrap" in first.metadata.get("tags", [])
+    assert f"Installing the course toolkit from {wheel}" in text_of(first)
+    assert installed_in(python), "the toolkit was not installed into the fresh environment"
+    quiz = [c for c in done.cells if c.cell_type == "code" and "Quiz.from_bank" in c.source]
+    assert quiz and "ik-quiz" in text_of(quiz[0]), "the chapter's quiz did not render from the wheel's bank"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [CHAPTER.name, notebook.name[:-6] + ".out.ipynb"]
+    )
+
+
+@pytest.mark.slow
+def test_the_course_bundle_unzipped_in_a_fresh_folder_runs_an_exercise(tmp_path: Path) -> None:
+    archive = bundle.build_bundle(tmp_path / bundle.FILENAME)
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(tmp_path / "student")
+    top = tmp_path / "student" / bundle.FOLDER
+    assert (top / "README.md").is_file()
+    assert len(list(top.glob("immunokit-*.whl"))) == 1
+    assert {p.name for p in (top / "exercises").glob("*.ipynb")} == {
+        p.name for p in (ROOT / "exercises").glob("*.ipynb")
+    }
+    python = fresh_python(tmp_path / "venv", next(top.glob("immunokit-*.whl")))
+    done = run_notebook(python, top / EXERCISE, {})
+    first = next(c for c in done.cells if c.cell_type == "code")
+    assert "Installing the course toolkit from ../immunokit-" in text_of(first)
+    assert installed_in(python)
+    checks = [c for c in done.cells if c.cell_type == "code" and c.source.startswith("check(")]
+    assert checks and all("not attempted" in text_of(c).lower() for c in checks), [
+        text_of(c)[:200] for c in checks
+    ]
