@@ -350,36 +350,46 @@ class TrialTable:
         """Bibtex keys of every trial in the table, in table order."""
         return [t.cite for t in self.trials]
 
-    def _cell(self, trial: Trial, attr: str, kind: str) -> str:
+    def _cell(self, trial: Trial, attr: str, kind: str, header: str) -> str:
+        # data-label names the column on phones, where each row becomes a card (immunokit.css).
+        td = f'<td data-label="{html.escape(header, quote=True)}"'
         if attr == "design":
             text = f"{'Randomised' if trial.design == 'randomised' else 'Single-arm'}, phase {trial.phase}"
-            return f"<td>{html.escape(text)}</td>"
+            return f"{td}>{html.escape(text)}</td>"
         if attr == "patients":
             return (
-                f'<td data-sort-value="{trial.patients}">{trial.patients} '
+                f'{td} data-sort-value="{trial.patients}">{trial.patients} '
                 f'<span class="ik-note">{html.escape(trial.patients_note)}</span></td>'
             )
         value = getattr(trial, attr)
         if kind == "number":
-            return f'<td data-sort-value="{value}">{value}</td>'
+            return f'{td} data-sort-value="{value}">{value}</td>'
         if attr == "name":
             return f'<th scope="row">{html.escape(str(value))}</th>'
-        return f"<td>{html.escape(str(value))}</td>"
+        return f"{td}>{html.escape(str(value))}</td>"
 
     def to_html(self) -> str:
-        """The table inside a ``data-ik="sortable"`` wrapper with a polite live region."""
+        """The table inside a ``data-ik="sortable"`` scroller with a polite live region.
+
+        The whole caption (with its warnings) is a paragraph *above* the scroller, so it wraps at any
+        width and never scrolls away; the table's own ``<caption>`` (its first sentence) names it for
+        screen readers. Narrow columns turn each row into a card (``immunokit.css``).
+        """
         uid = stable_id("ik-trials", self.caption, *(t.name for t in self.trials))
+        name = self.caption.split(".")[0]
         head = "".join(f'<th scope="col">{html.escape(header)}</th>' for _, header, _ in COLUMNS)
         rows = "".join(
-            "<tr>" + "".join(self._cell(t, attr, kind) for attr, _, kind in COLUMNS) + "</tr>"
+            "<tr>" + "".join(self._cell(t, attr, kind, header) for attr, header, kind in COLUMNS) + "</tr>"
             for t in self.trials
         )
         return (
+            f'<div class="ik-table-block">'
+            f'<p class="ik-table-caption" id="{uid}-caption">{html.escape(self.caption)}</p>'
             f'<div class="ik-sortable" id="{uid}" data-ik="sortable" role="region" tabindex="0" '
-            f'aria-label="{html.escape(self.caption.split(".")[0], quote=True)}">'
-            f"<table><caption>{html.escape(self.caption)}</caption>"
+            f'aria-label="{html.escape(name, quote=True)}" aria-describedby="{uid}-caption">'
+            f'<table><caption class="ik-sr-only">{html.escape(name)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-            '<p class="ik-sr-only ik-live" aria-live="polite"></p></div>'
+            '<p class="ik-sr-only ik-live" aria-live="polite"></p></div></div>'
         )
 
     def _repr_html_(self) -> str:
