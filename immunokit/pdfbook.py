@@ -27,8 +27,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
+
+if TYPE_CHECKING:
+    from playwright.sync_api import PdfMargins
 
 ROOT = Path(__file__).resolve().parents[1]
 PDF_NAME = "leukemia-immunotherapy.pdf"
@@ -44,7 +48,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-MARGIN = {"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
+MARGIN: PdfMargins = {"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
 
 
 class PdfError(RuntimeError):

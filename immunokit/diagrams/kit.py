@@ -32,7 +32,7 @@ from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch,
 from matplotlib.text import Text
 
 from ..display import Figure, svg_bytes
-from ..frames import Stepper
+from ..interactive.stepper import Stepper
 from ..style import FONT_SIZE, MAX_WIDTH_IN, OKABE_ITO, SMALL_FONT_SIZE, figure_style
 
 Point = tuple[float, float]
@@ -234,6 +234,21 @@ class Step:
     label: str
     caption: str
     alt: str
+
+
+def scene(
+    frames: Sequence[Callable[[Axes], None]], common: Callable[[Axes], None] | None = None
+) -> Callable[[Axes, int], None]:
+    """A scene function from one small function per step: ``draw(ax, i)`` draws ``common`` (what every
+    step shows), then ``frames[i]`` (what step ``i`` adds or highlights)."""
+    table = tuple(frames)
+
+    def draw(ax: Axes, i: int) -> None:
+        if common is not None:
+            common(ax)
+        table[i](ax)
+
+    return draw
 
 
 def stepper(title: str, steps: Sequence[Step], draw: Callable[[Axes, int], None], size: Point) -> Stepper:
