@@ -93,7 +93,7 @@ def main() -> None:
         save(p.screenshot(), "glossary-anchor-below-header.png")
         p = page(ch05)
         link = p.locator('main a.reference.internal[href*="#term-"]').first
-        link.scroll_into_view_if_needed()
+        link.evaluate("e => e.scrollIntoView({block: 'center'})")
         link.hover()
         p.locator("#ik-term-tip").wait_for(state="visible")
         box = link.bounding_box()
