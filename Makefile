@@ -1,12 +1,13 @@
 # The course's commands. On a fresh machine (Python 3.11, git, make, Node.js/npm):
 #   make book   installs everything into .venv and builds the book into _build/html
+#   make pdf    builds the book, then prints it into one PDF (_build/html/leukemia-immunotherapy.pdf)
 #   make test   runs every test (toolkit, notebooks, strict build, built book in Chromium, JupyterLab)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: book test setup strip exercises bootstrap benchmark clean
+.PHONY: book test setup strip exercises bootstrap benchmark clean pdf
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +26,9 @@ book: $(VENV)/.installed
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 	@echo "The book is in _build/html: open _build/html/index.html, or serve it with"
 	@echo "  $(PY) -m http.server --directory _build/html 8000   and visit http://127.0.0.1:8000"
+
+pdf: book
+	$(PY) -m immunokit.pdfbook
 
 test: setup
 	$(PY) -m pytest --nbval-lax --nbval-current-env $(PYTEST_ARGS)

@@ -114,4 +114,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.setup_extension("immunokit.sphinx.facts")  # the {fact} role (clinical data layer)
     app.setup_extension("immunokit.sphinx.reviewed")  # "Evidence reviewed: <month year>" on chapters
     app.setup_extension("immunokit.sphinx.launch")  # repository and launch buttons, clone command, bundle
+    app.setup_extension("immunokit.sphinx.reading")  # plumbing cells collapsed, objective ids as anchors
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

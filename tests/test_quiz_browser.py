@@ -119,9 +119,66 @@ def test_wrong_answer_shows_that_options_feedback(open_page: Callable[..., Any])
     assert fb.is_visible() and "That describes CAR T cells" in fb.inner_text()
     assert fb.inner_text().startswith("✗ Wrong choice:")
     assert li.locator(".ik-opt-fb:visible").count() == 1  # only the chosen option's feedback
-    assert li.locator(".ik-expl").is_visible()
-    page.wait_for_function("document.querySelector('.ik-quiz .ik-live').textContent.includes('Not quite')")
+    # First wrong try: targeted feedback and the hint, not the explanation (it gives the answer away).
+    assert not li.locator(".ik-expl").is_visible()
+    assert li.locator("details.ik-hint").evaluate("d => d.open")
+    assert "Compare its size and structure" in li.locator("details.ik-hint").inner_text()
+    page.wait_for_function(
+        "document.querySelector('.ik-quiz .ik-live').textContent.includes('Hint: Compare')"
+    )
     assert li.get_by_role("button", name="Try again").evaluate("e => e === document.activeElement")
+    # A second wrong try brings the explanation.
+    li.get_by_role("button", name="Try again").click()
+    li.locator(f'label:has(input[value="{wrong}"])').click()
+    li.get_by_role("button", name="Check").click()
+    assert li.locator(".ik-expl").is_visible()
+    assert li.get_by_role("button", name="Show explanation").count() == 0
+
+
+def test_explanation_on_request_after_one_try(open_page: Callable[..., Any]) -> None:
+    page = open_page("example.html")
+    q = load_bank(EXAMPLE).get("ch00-continuous")
+    li = q_locator(page, q.id)
+    li.locator(f'label:has(input[value="{option_pos(q, 1)}"])').click()
+    li.get_by_role("button", name="Check").click()
+    assert not li.locator(".ik-expl").is_visible()
+    li.get_by_role("button", name="Show explanation").click()
+    assert li.locator(".ik-expl").is_visible()
+    page.wait_for_function("document.querySelector('.ik-quiz .ik-live').textContent.includes('Explanation.')")
+
+
+def test_first_try_scored_apart_and_progress_survives_a_reload(open_page: Callable[..., Any]) -> None:
+    page = open_page("example.html")
+    q = load_bank(EXAMPLE).get("ch00-continuous")
+    li = q_locator(page, q.id)
+    li.locator(f'label:has(input[value="{option_pos(q, 1)}"])').click()
+    li.get_by_role("button", name="Check").click()
+    li.get_by_role("button", name="Try again").click()
+    li.locator(f'label:has(input[value="{option_pos(q, 0)}"])').click()
+    li.get_by_role("button", name="Check").click()
+    score = page.locator(".ik-quiz-score").first
+    assert score.inner_text().startswith("Score on first tries: 0 of 6. Eventually correct: 1 of 6")
+    page.reload()
+    page.wait_for_selector('section[data-ik="quiz"][data-ik-ready]')
+    li = q_locator(page, q.id)
+    assert li.get_attribute("data-ik-verdict") == "correct"
+    assert li.locator(f'input[value="{option_pos(q, 0)}"]').is_checked()
+    assert li.locator(".ik-expl").is_visible()
+    score = page.locator(".ik-quiz-score").first
+    assert score.inner_text().startswith("Score on first tries: 0 of 6. Eventually correct: 1 of 6")
+    # The second copy of the quiz on the page has its own saved state: none.
+    assert (
+        page.locator(".ik-quiz-score")
+        .nth(1)
+        .inner_text()
+        .startswith("Score on first tries: 0 of 6. Eventually correct: 0")
+    )
+    score.get_by_role("button", name="Reset this quiz").click()
+    assert li.get_attribute("data-ik-verdict") is None and not li.locator("input:checked").count()
+    assert score.inner_text().startswith("Score on first tries: 0 of 6. Eventually correct: 0 of 6")
+    page.reload()
+    page.wait_for_selector('section[data-ik="quiz"][data-ik-ready]')
+    assert q_locator(page, q.id).get_attribute("data-ik-verdict") is None
 
 
 def test_right_answer_is_marked_correct_and_scored(open_page: Callable[..., Any]) -> None:
@@ -140,9 +197,10 @@ def test_right_answer_is_marked_correct_and_scored(open_page: Callable[..., Any]
     assert "ik-opt-right" in (row.get_attribute("class") or "")
     assert row.locator(".ik-opt-fb").inner_text().startswith("✓ Right choice: Right. A short half-life")
     score = page.locator(".ik-quiz-score").first
-    assert score.inner_text().startswith("Score: 1 of 6")
+    # Wrong first, right second: nothing on first tries, one eventually correct.
+    assert score.inner_text().startswith("Score on first tries: 0 of 6. Eventually correct: 1 of 6")
     # The second copy of the same quiz on the page keeps its own state.
-    assert page.locator(".ik-quiz-score").nth(1).inner_text().startswith("Score: 0 of 6")
+    assert page.locator(".ik-quiz-score").nth(1).inner_text().startswith("Score on first tries: 0 of 6.")
 
 
 def test_numeric_and_multiple_feedback(open_page: Callable[..., Any]) -> None:
@@ -171,7 +229,11 @@ def test_numeric_and_multiple_feedback(open_page: Callable[..., Any]) -> None:
     li.get_by_role("button", name="Check").click()
     assert li.get_attribute("data-ik-verdict") == "partial"
     assert "◐ Partly right." in li.locator(".ik-verdict").inner_text()
-    assert page.locator(".ik-quiz-score").first.inner_text().startswith("Score: 1.5 of 6")
+    assert (
+        page.locator(".ik-quiz-score")
+        .first.inner_text()
+        .startswith("Score on first tries: 0.5 of 6. Eventually correct: 1.5 of 6")
+    )
 
 
 def _tab_to(page: Any, selector: str, limit: int = 40) -> None:
@@ -421,6 +483,7 @@ def test_parity_through_the_page_for_every_option(open_page: Callable[..., Any])
                 [q.id, answers],
             )
             order = q.display_order()
+            tries = 0
             for answer, got in zip(answers, shown, strict=True):
                 if q.type == "single":
                     v = grade(q, order[answer[0]])
@@ -431,7 +494,10 @@ def test_parity_through_the_page_for_every_option(open_page: Callable[..., Any])
                 else:
                     v = grade(q, order)
                 assert got["verdict"] == v.status, f"{q.id} {answer!r}"
-                assert got["explanation"] == (v.status != "invalid"), f"{q.id} {answer!r}"
+                tries += v.status != "invalid"
+                # The feedback ladder: the explanation with a right answer or from the second try on.
+                expected = v.status != "invalid" and (v.correct or tries >= 2)
+                assert got["explanation"] == expected, f"{q.id} {answer!r}"
                 if q.type in ("single", "multiple"):
                     assert sorted(order[p] for p in got["fb"]) == sorted(v.chosen), f"{q.id} {answer!r}"
                 if q.type == "numeric" and v.status != "invalid":
@@ -502,5 +568,10 @@ def test_built_chapter_quiz_answers_in_the_browser(
     li.locator(f'label:has(input[value="{option_pos(q, right)}"])').click()
     li.get_by_role("button", name="Check").click()
     assert li.get_attribute("data-ik-verdict") == "correct"
-    assert page.locator(".ik-quiz-score").first.inner_text().startswith(f"Score: 1 of {len(bank.questions)}")
+    n = len(bank.questions)
+    assert (
+        page.locator(".ik-quiz-score")
+        .first.inner_text()
+        .startswith(f"Score on first tries: 0 of {n}. Eventually correct: 1 of {n}")
+    )
     assert page.ik_external == [] and page.ik_console_errors == []

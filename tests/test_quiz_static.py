@@ -109,7 +109,11 @@ def test_markup_of_question_types() -> None:
     assert "Select all that apply. Partial credit: correct picks minus incorrect picks" in markup
     assert "Scored all-or-nothing: only the exact set of correct options scores." in markup
     assert "Type a number, in pg/mL." in markup
-    assert "Score: <span" in markup
+    assert '<p class="ik-quiz-score" hidden></p>' in markup  # written by the script
+    # Without the script: each answer in a closed disclosure, and no mention of buttons.
+    assert markup.count('<details class="ik-answer"><summary>Show the answer</summary>') == 6
+    assert "<strong>Right order:</strong></p><ol><li>Leukapheresis</li>" in markup
+    assert "Move up" not in markup and "Check" not in markup
     assert '<details class="ik-hint"><summary>Hint</summary>' in markup
 
 

@@ -204,7 +204,11 @@ class Calculator(Interactive):
             f'<p class="ik-calc-title" id="{uid}-title">{html.escape(self.title)}</p>'
             f"{notice}"
             f'<form class="ik-calc-form" action="#" onsubmit="return false">{controls}</form>'
-            f'<div class="ik-calc-result" id="{uid}-result" role="status" aria-live="polite" aria-atomic="true">'
+            # Without JavaScript the result would never change: it stays hidden behind a notice,
+            # and immunokit.js shows it (and hides the notice) when it starts.
+            f'<p class="ik-calc-nojs">This calculator needs JavaScript, which is off: it cannot grade '
+            f"what you choose here. The grading rules are in the text and the source below.</p>"
+            f'<div class="ik-calc-result" id="{uid}-result" role="status" aria-live="polite" aria-atomic="true" hidden>'
             f"{self._verdict_html(default)}</div>"
             f"{source}"
             f'<script type="application/json" class="ik-calc-data">{data}</script>'

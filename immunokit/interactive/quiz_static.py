@@ -26,8 +26,11 @@ from ..quiz.bank import Question
 TYPE_INSTRUCTIONS = {
     "single": "Choose one answer.",
     "numeric": "Type a number.",
-    "ordering": "Put the items in the right order with the Move up and Move down buttons.",
+    # The script adds the Move up / Move down buttons and says so (ORDERING_BUTTONS); without it there
+    # are no buttons to mention.
+    "ordering": "Put the items in the right order.",
 }
+ORDERING_BUTTONS = " Use the Move up and Move down buttons."
 
 
 def instructions(q: Question) -> str:
@@ -114,6 +117,25 @@ def _numeric_feedback(q: Question) -> str:
     )
 
 
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def answer_key_html(q: Question) -> str:
+    """The right answer in words (a block element): the correct options, the number, or the order."""
+    if q.type in ("single", "multiple"):
+        right = [inline_html(o.text) for o in q.options if o.correct]
+        label = "Answer" if len(right) == 1 else "Answers"
+        return f'<p class="ik-key"><strong>{label}:</strong> ' + "; ".join(right) + ".</p>"
+    if q.type == "numeric":
+        units = f" {inline_html(q.units)}" if q.units else ""
+        tol = q.absolute_tolerance
+        within = f" (accepted within ± {tol:.3g}{units})" if tol else ""
+        return f'<p class="ik-key"><strong>Answer:</strong> {_number(q.answer)}{units}{within}.</p>'
+    steps = "".join(f"<li>{inline_html(item)}</li>" for item in q.items)
+    return f'<div class="ik-key"><p><strong>Right order:</strong></p><ol>{steps}</ol></div>'
+
+
 def _ordering_body(q: Question) -> str:
     rows = [
         f'<li class="ik-item" data-ik-item="{i}"><span class="ik-item-text">{inline_html(q.items[i])}</span></li>'
@@ -128,6 +150,10 @@ def question_html(q: Question, number: int, total: int, qid: str, bibfile: Path 
     Only content is written here: the script adds the Check / Try again buttons, the verdict line
     and the Move up / Move down buttons (none of them does anything without it), which keeps the
     page small. ``qid`` prefixes the few ids (instruction, numeric input, units) and the input names.
+
+    Without the script, the answer and explanation sit in a closed ``<details>`` ("Show the answer")
+    so a reader can still check themselves; the script takes the explanation out of it for its own
+    feedback ladder and removes the disclosure.
     """
     if q.type in ("single", "multiple"):
         body = _choice_body(q, qid)
@@ -148,8 +174,10 @@ def question_html(q: Question, number: int, total: int, qid: str, bibfile: Path 
         f'<legend><span class="ik-q-num">Question {number} of {total}.</span> {inline_html(q.prompt)}</legend>'
         f'<p class="ik-q-instr" id="{qid}i">{html.escape(instructions(q))}</p>'
         f"{body}{hint}{feedback}"
-        f'<p class="ik-expl" hidden><strong>Explanation.</strong> {inline_html(q.explanation)}{cite}</p>'
-        f"</fieldset></li>"
+        f'<details class="ik-answer"><summary>Show the answer</summary>'
+        f"{answer_key_html(q)}"
+        f'<p class="ik-expl"><strong>Explanation.</strong> {inline_html(q.explanation)}{cite}</p>'
+        f"</details></fieldset></li>"
     )
 
 
@@ -188,14 +216,15 @@ def quiz_html(
         # role="group": labelled, but not a landmark, so two quizzes on a page need no distinct names.
         f'<section class="ik-quiz" id="{root}" data-ik="quiz" role="group" {label}>'
         f"{heading}"
-        f'<p class="ik-quiz-nojs">Choose your answers; checking them needs JavaScript.</p>'
+        f'<p class="ik-quiz-nojs">JavaScript is off, so answers are not checked here: choose yours, '
+        f"then open \u201cShow the answer\u201d under each question to compare.</p>"
         f'<ol class="ik-questions">{items}</ol>'
-        f'<p class="ik-quiz-score" hidden>Score: <span class="ik-score-value">0</span> of {total}'
-        f'<span class="ik-score-note"> (questions answered: <span class="ik-score-answered">0</span>)</span></p>'
+        # The script writes the score line (first tries, eventually correct, reset) here.
+        f'<p class="ik-quiz-score" hidden></p>'
         f'<p class="ik-sr-only ik-live" aria-live="polite"></p>'
         f'<script type="application/json" class="ik-quiz-data">{_json_for_script(quiz_data(questions))}</script>'
         f"</section>"
     )
 
 
-__all__ = ["instructions", "question_html", "quiz_data", "quiz_html"]
+__all__ = ["answer_key_html", "instructions", "question_html", "quiz_data", "quiz_html"]

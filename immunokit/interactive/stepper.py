@@ -3,7 +3,8 @@
 A frame viewer shows one of several pre-rendered figures at a time with either previous/next buttons
 (a step-through diagram) or a range slider (a model explorer's static frames). Without JavaScript every
 frame is shown in order, so nothing is lost; with the book's script, one frame shows at a time, the
-buttons, slider and arrow keys move between them, and a live region announces the new caption.
+buttons, slider and arrow keys move between them, and a live region announces the new step's caption
+(step-through diagrams) or the new frame's outcome, its alt text (explorers), once.
 """
 
 from __future__ import annotations
@@ -87,7 +88,9 @@ def frames_html(
             f'<input type="range" id="{root}-range" class="ik-range" min="0" max="{n - 1}" step="1" '
             f'value="{start}" aria-valuetext="{html.escape(frames[start].label, quote=True)}" '
             f'aria-controls="{root}-stage">'
-            f'<output class="ik-frames-status" for="{root}-range">{html.escape(frames[start].label)}</output>'
+            # Not a live region: the slider already speaks its value (aria-valuetext) and the
+            # script announces the frame's outcome (its alt text) once, after the slider settles.
+            f'<span class="ik-frames-status" aria-hidden="true">{html.escape(frames[start].label)}</span>'
             f"</div>"
         )
     else:  # pragma: no cover - guarded by the type

@@ -73,12 +73,17 @@ class SortableTable(Interactive):
         note = f' <span class="ik-note">{html.escape(cell.note)}</span>' if cell.note else ""
         if first:
             return f'<th scope="row">{html.escape(cell.text)}{note}</th>'
+        # data-label names the column on narrow screens, where each row becomes a card (immunokit.css).
+        td = f'<td data-label="{html.escape(column.header, quote=True)}"'
         if column.kind == "number" and cell.sort_value is not None:
-            return f'<td data-sort-value="{cell.sort_value:g}">{html.escape(cell.text)}{note}</td>'
-        return f"<td>{html.escape(cell.text)}{note}</td>"
+            return f'{td} data-sort-value="{cell.sort_value:g}">{html.escape(cell.text)}{note}</td>'
+        return f"{td}>{html.escape(cell.text)}{note}</td>"
 
-    def table_html(self, rows: Sequence[Sequence[Cell]] | None = None) -> str:
-        """The ``<table>`` itself, with the rows in the order given (default: as defined)."""
+    def table_html(self, rows: Sequence[Sequence[Cell]] | None = None, *, short_caption: bool = False) -> str:
+        """The ``<table>`` itself, with the rows in the order given (default: as defined).
+
+        ``short_caption``: the caption is only the first sentence, for screen readers (the static page
+        shows the whole caption above its scroller); otherwise the whole caption, visible."""
         head = "".join(f'<th scope="col">{html.escape(c.header)}</th>' for c in self.columns)
         body = "".join(
             "<tr>"
@@ -89,7 +94,12 @@ class SortableTable(Interactive):
             + "</tr>"
             for row in (self.rows if rows is None else rows)
         )
-        return f"<table><caption>{html.escape(self.caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        caption = (
+            f'<caption class="ik-sr-only">{html.escape(self.caption.split(".")[0])}</caption>'
+            if short_caption
+            else f"<caption>{html.escape(self.caption)}</caption>"
+        )
+        return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def sorted_rows(self, column: int, descending: bool = False) -> list[tuple[Cell, ...]]:
         """The rows sorted by ``column`` (an index), as the book's script sorts them."""
@@ -101,13 +111,20 @@ class SortableTable(Interactive):
         )
 
     def to_html(self) -> str:
-        """The table inside a ``data-ik="sortable"`` wrapper with a polite live region."""
+        """The table inside a ``data-ik="sortable"`` scroller with a polite live region.
+
+        The whole caption (with any warning in it) is a paragraph *above* the scroller, so it wraps at
+        any width and never scrolls away; the table's own ``<caption>`` (its first sentence) names it
+        for screen readers. Narrow containers turn each row into a card (``immunokit.css``).
+        """
         uid = stable_id("ik-table", self.caption, *(row[0].text for row in self.rows))
         return (
+            f'<div class="ik-table-block">'
+            f'<p class="ik-table-caption" id="{uid}-caption">{html.escape(self.caption)}</p>'
             f'<div class="ik-sortable" id="{uid}" data-ik="sortable" role="region" tabindex="0" '
-            f'aria-label="{html.escape(self.caption.split(".")[0], quote=True)}">'
-            f"{self.table_html()}"
-            '<p class="ik-sr-only ik-live" aria-live="polite"></p></div>'
+            f'aria-label="{html.escape(self.caption.split(".")[0], quote=True)}" aria-describedby="{uid}-caption">'
+            f"{self.table_html(short_caption=True)}"
+            '<p class="ik-sr-only ik-live" aria-live="polite"></p></div></div>'
         )
 
     def widget(self) -> LiveView:

@@ -347,9 +347,11 @@ def km_spec(
         f"months (true values {median_experimental_months:.1f} and {median_control_months:.1f}); the log-rank "
         f"p-value is {test.pvalue:.2g}."
     )
+    # Built from this frame's values: the patients and true medians shown, then what they were calibrated to.
     caption = (
-        f"**Simulated** cohorts (seed {seed}), exponential survival calibrated to TOWER's median overall "
-        f"survival of 7.7 vs 4.0 months with 271 vs 134 patients (Kantarjian 2017); not patient data."
+        f"**Simulated** cohorts of {n_exp} vs {n_ctl} patients (seed {seed}) with exponential survival, "
+        f"true medians {median_experimental_months:g} vs {median_control_months:g} months; calibrated to "
+        f"TOWER (7.7 vs 4.0 months, 271 vs 134 patients; Kantarjian 2017). Not patient data."
     )
     return PlotSpec(
         [panel], alt=alt, caption=caption, extra={"cohorts": cohorts, "medians": medians, "logrank": test}

@@ -74,10 +74,25 @@
       if (prev) prev.disabled = i === 0;
       if (next) next.disabled = i === n - 1;
       root.setAttribute("data-ik-current", String(i));
-      if (announce) {
-        var cap = frames[i].querySelector("figcaption");
-        IK.announce(root, cap ? cap.textContent : label);
+      if (announce) say(i);
+    }
+
+    /* What changed, said once: a step's caption (steppers); for a slider, the frame's outcome as its
+     * alt text states it, after the slider has rested for a moment, so holding an arrow key does not
+     * queue one announcement per frame. The slider itself speaks its value. */
+    var pending = 0;
+    function say(i) {
+      var frame = frames[i];
+      if (!range) {
+        var cap = frame.querySelector("figcaption");
+        IK.announce(root, cap ? cap.textContent : frame.getAttribute("data-ik-label"));
+        return;
       }
+      window.clearTimeout(pending);
+      pending = window.setTimeout(function () {
+        var img = frame.querySelector("img");
+        IK.announce(root, img && img.alt ? img.alt : frame.getAttribute("data-ik-label"));
+      }, 400);
     }
 
     if (prev) prev.addEventListener("click", function () { show(current - 1, true); });
@@ -104,6 +119,7 @@
     var MSG_EMPTY = "Enter a number.";
     var MSG_COMMA = "Use a point as the decimal separator (1.5, not 1,5) and no thousands separators.";
     var MSG_HUGE = "That number is too large.";
+    var ORDERING_BUTTONS = " Use the Move up and Move down buttons."; // = quiz.static.ORDERING_BUTTONS
     var SPACES = /[ \t\n\r\f\v\u00a0\u2009\u202f]+/g;
     var NUMBER = /^([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))(?:[eE]([+-]?[0-9]+)|[x\u00d7*]10\^([+-]?[0-9]+))?$/;
     var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
@@ -200,26 +216,42 @@
       return el("button", attrs, label);
     }
 
-    function setupQuestion(root, li, q, number, onScore) {
-      // Controls exist only with this script: Check / Try again, the verdict line, Move up / down.
+    /* One question. The feedback ladder: a first wrong try shows what was wrong with the chosen
+     * answer (targeted feedback) and opens the hint; the explanation, which gives the answer away,
+     * comes after a second try, on request ("Show explanation") or with a right answer. The first
+     * graded try is scored apart from the best score reached ("eventually correct"). */
+    function setupQuestion(root, li, q, number, quiz) {
+      // Controls exist only with this script: Check / Try again / Show explanation, the verdict line,
+      // Move up / down. The static answer disclosure is for readers without it: the script takes the
+      // explanation out of it and removes it.
       var checkBtn = button("check", ["Check"], "ik-btn-primary");
       var retryBtn = button("retry", ["Try again"]);
+      var explainBtn = button("explain", ["Show explanation"]);
       retryBtn.hidden = true;
+      explainBtn.hidden = true;
       var box = el("div", { "class": "ik-verdict" }, [el("p", { "class": "ik-verdict-head" }, [
         el("span", { "class": "ik-verdict-icon", "aria-hidden": "true" }), " ",
         el("strong", { "class": "ik-verdict-text" }), " ", el("span", { "class": "ik-verdict-msg" })])]);
       box.hidden = true;
+      var disclosure = li.querySelector("details.ik-answer");
       var expl = li.querySelector(".ik-expl");
-      var anchor = li.querySelector(".ik-num-fb") || expl;
-      anchor.parentNode.insertBefore(el("div", { "class": "ik-q-actions" }, [checkBtn, " ", retryBtn]), anchor);
+      var hint = li.querySelector("details.ik-hint");
+      var anchor = li.querySelector(".ik-num-fb") || disclosure;
+      anchor.parentNode.insertBefore(el("div", { "class": "ik-q-actions" }, [checkBtn, " ", retryBtn, " ", explainBtn]), anchor);
       anchor.parentNode.insertBefore(box, anchor);
       each(li.querySelectorAll(".ik-num-fb"), function (p) { box.appendChild(p); });
+      disclosure.parentNode.insertBefore(expl, disclosure);
+      disclosure.parentNode.removeChild(disclosure);
+      expl.hidden = true;
       each(li.querySelectorAll(".ik-opt-fb"), function (p) {
         p.insertBefore(document.createTextNode(" "), p.firstChild);
         p.insertBefore(el("span", { "class": "ik-opt-mark" }), p.firstChild);
       });
       var list = li.querySelector("ol.ik-order");
       var numIn = li.querySelector("input.ik-num-in");
+      if (list) li.querySelector(".ik-q-instr").appendChild(document.createTextNode(ORDERING_BUTTONS));
+      var initialOrder = list ? Array.prototype.slice.call(list.querySelectorAll("li.ik-item")) : [];
+      var state = { attempts: 0, first: null, best: 0, explained: false, answer: null };
 
       function orderItems() { return list.querySelectorAll("li.ik-item"); }
       function refreshMoves() {
@@ -269,6 +301,21 @@
         return order;
       }
 
+      /** Put a saved answer back into the form (the inverse of readAnswer). */
+      function writeAnswer(answer) {
+        if (q.type === "single" || q.type === "multiple") {
+          var picks = q.type === "single" ? [answer] : answer || [];
+          each(li.querySelectorAll("input"), function (inp) { inp.checked = picks.indexOf(parseInt(inp.value, 10)) >= 0; });
+        } else if (q.type === "numeric") {
+          numIn.value = answer === null || answer === undefined ? "" : String(answer);
+        } else {
+          var byItem = {};
+          each(orderItems(), function (row) { byItem[row.getAttribute("data-ik-item")] = row; });
+          each(answer || [], function (item) { if (byItem[item]) list.appendChild(byItem[item]); });
+          refreshMoves();
+        }
+      }
+
       function lock(locked) {
         if (locked) li.setAttribute("data-ik-locked", ""); else li.removeAttribute("data-ik-locked");
         each(inputs, function (inp) { inp.disabled = locked; });
@@ -280,11 +327,20 @@
         each(li.querySelectorAll(".ik-opt"), function (row) { row.classList.remove("ik-opt-right", "ik-opt-wrong"); });
         box.hidden = true;
         expl.hidden = true;
+        explainBtn.hidden = true;
         li.removeAttribute("data-ik-verdict");
       }
 
-      function check() {
-        var v = grade(q, readAnswer());
+      function showExplanation(announce) {
+        expl.hidden = false;
+        explainBtn.hidden = true;
+        state.explained = true;
+        li.setAttribute("data-ik-explained", "");
+        if (announce) IK.announce(root, "Question " + number + ": " + expl.textContent);
+      }
+
+      /** Show verdict v (already counted); say it unless restoring. Returns what was said. */
+      function render(v, quiet) {
         clearFeedback();
         li.setAttribute("data-ik-verdict", v.status);
         box.className = "ik-verdict ik-" + v.status;
@@ -294,32 +350,54 @@
         box.hidden = false;
         var said = ["Question " + number + ": " + HEADLINES[v.status]];
         if (v.message) said.push(v.message);
-        if (v.status !== "invalid") {
-          if (q.type === "single" || q.type === "multiple") {
-            each(li.querySelectorAll(".ik-opt"), function (row) {
-              var pos = parseInt(row.querySelector("input").value, 10);
-              if (v.chosen.indexOf(q.order[pos]) < 0) return;
-              var right = q.correct[pos] === true;
-              row.classList.add(right ? "ik-opt-right" : "ik-opt-wrong");
-              var fb = row.querySelector(".ik-opt-fb");
-              fb.querySelector(".ik-opt-mark").textContent = right ? "\u2713 Right choice:" : "\u2717 Wrong choice:";
-              fb.hidden = false;
-              said.push(fb.textContent);
-            });
-          } else if (q.type === "numeric") {
-            var sel = v.status === "correct" ? '[data-ik-fb="correct"]' :
-              (v.mistake >= 0 ? '[data-ik-mistake="' + v.mistake + '"]' : '[data-ik-fb="incorrect"]');
-            var nfb = li.querySelector(sel);
-            nfb.hidden = false;
-            said.push(nfb.textContent);
-          }
-          expl.hidden = false;
-          lock(true);
-          checkBtn.hidden = true;
-          retryBtn.hidden = false;
-          retryBtn.focus();
-          onScore(q.id, v.score);
+        if (v.status === "invalid") return said;
+        if (q.type === "single" || q.type === "multiple") {
+          each(li.querySelectorAll(".ik-opt"), function (row) {
+            var pos = parseInt(row.querySelector("input").value, 10);
+            if (v.chosen.indexOf(q.order[pos]) < 0) return;
+            var right = q.correct[pos] === true;
+            row.classList.add(right ? "ik-opt-right" : "ik-opt-wrong");
+            var fb = row.querySelector(".ik-opt-fb");
+            fb.querySelector(".ik-opt-mark").textContent = right ? "\u2713 Right choice:" : "\u2717 Wrong choice:";
+            fb.hidden = false;
+            said.push(fb.textContent);
+          });
+        } else if (q.type === "numeric") {
+          var sel = v.status === "correct" ? '[data-ik-fb="correct"]' :
+            (v.mistake >= 0 ? '[data-ik-mistake="' + v.mistake + '"]' : '[data-ik-fb="incorrect"]');
+          var nfb = li.querySelector(sel);
+          nfb.hidden = false;
+          said.push(nfb.textContent);
         }
+        if (v.status === "correct" || state.attempts >= 2 || state.explained) {
+          showExplanation(false);
+          said.push(expl.textContent);
+        } else {
+          // First wrong try: the hint, and the explanation only on request.
+          if (hint) {
+            hint.open = true;
+            said.push("Hint: " + hint.querySelector("p").textContent);
+          }
+          explainBtn.hidden = false;
+        }
+        lock(true);
+        checkBtn.hidden = true;
+        retryBtn.hidden = false;
+        if (!quiet) retryBtn.focus();
+        return said;
+      }
+
+      function check() {
+        var answer = readAnswer();
+        var v = grade(q, answer);
+        if (v.status !== "invalid") {
+          state.attempts += 1;
+          if (state.first === null) state.first = v.score;
+          state.best = Math.max(state.best, v.score);
+          state.answer = answer;
+        }
+        var said = render(v, false);
+        if (v.status !== "invalid") quiz.changed();
         IK.announce(root, said.join(" "));
         return v;
       }
@@ -333,28 +411,134 @@
         if (first) first.focus();
       }
 
+      /** Back to the page's first state: nothing chosen, nothing counted. */
+      function reset() {
+        clearFeedback();
+        lock(false);
+        retryBtn.hidden = true;
+        checkBtn.hidden = false;
+        li.removeAttribute("data-ik-explained");
+        if (hint) hint.open = false;
+        each(li.querySelectorAll("input[type=radio], input[type=checkbox]"), function (inp) { inp.checked = false; });
+        if (numIn) numIn.value = "";
+        each(initialOrder, function (row) { list.appendChild(row); });
+        if (list) refreshMoves();
+        state = { attempts: 0, first: null, best: 0, explained: false, answer: null };
+      }
+
+      /** Restore a saved state: the answer goes back in the form and its verdict shows again. */
+      function restore(saved) {
+        if (!saved || typeof saved.attempts !== "number" || saved.attempts < 1) return;
+        state = { attempts: saved.attempts, first: saved.first, best: saved.best || 0,
+          explained: !!saved.explained, answer: saved.answer };
+        try {
+          writeAnswer(saved.answer);
+          var v = grade(q, readAnswer());
+          if (v.status === "invalid") throw new Error("stale answer");
+          render(v, true);
+        } catch (e) {
+          reset(); // the question changed since the answer was saved: start it afresh
+        }
+      }
+
       checkBtn.addEventListener("click", check);
       retryBtn.addEventListener("click", retry);
-      if (numIn) numIn.addEventListener("keydown", function (ev) {
-        if (ev.key === "Enter") { ev.preventDefault(); check(); }
-      });
+      explainBtn.addEventListener("click", function () { showExplanation(true); quiz.changed(); });
+      if (numIn) {
+        numIn.addEventListener("keydown", function (ev) {
+          if (ev.key === "Enter") { ev.preventDefault(); check(); }
+        });
+      }
+      return {
+        id: q.id,
+        state: function () { return state; },
+        restore: restore,
+        reset: reset
+      };
+    }
+
+    /** Saved progress: one localStorage entry per quiz and page; silently absent if storage is off. */
+    var STORE_PREFIX = "immunokit:quiz:";
+    function storeKey(root) { return STORE_PREFIX + window.location.pathname + "#" + root.id; }
+    function load(root) {
+      try { return JSON.parse(window.localStorage.getItem(storeKey(root)) || "null"); } catch (e) { return null; }
+    }
+    function save(root, data) {
+      try {
+        if (data === null) window.localStorage.removeItem(storeKey(root));
+        else window.localStorage.setItem(storeKey(root), JSON.stringify(data));
+      } catch (e) { /* storage full or disabled: progress lasts until the page closes */ }
     }
 
     IK.register("quiz", function (root) {
       var data = JSON.parse(root.querySelector("script.ik-quiz-data").textContent);
-      var scores = {};
       var scoreBox = root.querySelector(".ik-quiz-score");
-      function onScore(qid, score) {
-        scores[qid] = score;
-        var total = 0, answered = 0;
-        for (var k in scores) if (Object.prototype.hasOwnProperty.call(scores, k)) { total += scores[k]; answered++; }
-        scoreBox.querySelector(".ik-score-value").textContent = formatScore(total);
-        scoreBox.querySelector(".ik-score-answered").textContent = String(answered);
-        root.setAttribute("data-ik-score", String(total));
-      }
-      each(root.querySelectorAll("li.ik-q"), function (li, n) {
-        setupQuestion(root, li, data.questions[n], n + 1, onScore);
+      var total = data.questions.length;
+      var questions = [];
+      var resetBtn = button("reset", ["Reset this quiz"], "ik-btn-small");
+      var quiz = {
+        changed: function () {
+          var first = 0, best = 0, answered = 0, saved = {};
+          each(questions, function (qq) {
+            var s = qq.state();
+            if (s.attempts < 1) return;
+            answered++;
+            first += s.first;
+            best += s.best;
+            saved[qq.id] = s;
+          });
+          scoreBox.querySelector(".ik-score-value").textContent = formatScore(first);
+          scoreBox.querySelector(".ik-score-best").textContent = formatScore(best);
+          scoreBox.querySelector(".ik-score-answered").textContent = String(answered);
+          root.setAttribute("data-ik-score", String(first));
+          root.setAttribute("data-ik-score-best", String(best));
+          resetBtn.hidden = answered === 0;
+          save(root, answered ? { v: 1, questions: saved } : null);
+        }
+      };
+      // The score line: first tries apart from the best reached, and a visible reset.
+      scoreBox.textContent = "";
+      scoreBox.appendChild(el("span", { "class": "ik-score-line" }, [
+        "Score on first tries: ", el("span", { "class": "ik-score-value" }, ["0"]), " of " + total + ". ",
+        el("span", { "class": "ik-score-note" }, ["Eventually correct: ", el("span", { "class": "ik-score-best" }, ["0"]),
+          " of " + total + " (questions answered: ", el("span", { "class": "ik-score-answered" }, ["0"]),
+          "). Saved in this browser."])]));
+      scoreBox.appendChild(document.createTextNode(" "));
+      scoreBox.appendChild(resetBtn);
+      resetBtn.addEventListener("click", function () {
+        each(questions, function (qq) { qq.reset(); });
+        quiz.changed();
+        IK.announce(root, "Quiz reset: answers and scores cleared.");
+        var first = root.querySelector("li.ik-q input, li.ik-q button:not([disabled])");
+        if (first) first.focus();
       });
+      // For paper: every answer and explanation, copied from the static disclosures before the
+      // questions take them over, printed after the quiz only if the reader asks for it.
+      var key = el("div", { "class": "ik-quiz-key" }, [el("p", { "class": "ik-quiz-title" }, ["Answers"])]);
+      var keyList = el("ol", {}, []);
+      each(root.querySelectorAll("li.ik-q details.ik-answer"), function (d) {
+        var item = el("li", {}, []);
+        each(d.querySelectorAll(".ik-key, .ik-expl"), function (part) { item.appendChild(part.cloneNode(true)); });
+        keyList.appendChild(item);
+      });
+      key.appendChild(keyList);
+      key.hidden = true;
+      var printBox = el("input", { type: "checkbox", id: root.id + "-print" }, []);
+      printBox.addEventListener("change", function () {
+        if (printBox.checked) root.setAttribute("data-ik-print-answers", "");
+        else root.removeAttribute("data-ik-print-answers");
+      });
+      scoreBox.appendChild(document.createTextNode(" "));
+      scoreBox.appendChild(el("span", { "class": "ik-print-choice" }, [printBox, el("label", { "for": printBox.id }, ["Print the answers"])]));
+      each(root.querySelectorAll("li.ik-q"), function (li, n) {
+        questions.push(setupQuestion(root, li, data.questions[n], n + 1, quiz));
+      });
+      root.insertBefore(key, scoreBox.nextSibling);
+      var saved = load(root);
+      if (saved && saved.v === 1 && saved.questions) {
+        each(questions, function (qq) { qq.restore(saved.questions[qq.id]); });
+      }
+      quiz.changed();
       var nojs = root.querySelector(".ik-quiz-nojs");
       if (nojs) nojs.hidden = true;
       scoreBox.hidden = false;
@@ -424,6 +608,7 @@
     form.addEventListener("submit", function (ev) { ev.preventDefault(); });
     root.classList.add("ik-js");
     render();
+    out.hidden = false; // hidden in the static HTML, where it could not follow the form
   });
 
   /* ---- sortable ---- */
@@ -480,9 +665,145 @@
     root.classList.add("ik-js");
   });
 
+  /* ---- glossary terms: the definition on hover or keyboard focus ----------------------------
+   * A {term} link goes to the glossary page. On hover or focus the definition (the <dd> after the
+   * term's <dt> on that page, fetched once from the same site) shows in a tooltip under the link,
+   * named by aria-describedby; Escape closes it, and pointing at the tooltip keeps it open. Where the
+   * glossary cannot be fetched (a file:// page) the link simply works as a link. */
+  (function () {
+    var pages = {};
+    var tip = null, owner = null, hideTimer = 0, seq = 0;
+
+    function definition(link) {
+      var url = new URL(link.getAttribute("href"), window.location.href);
+      var id = decodeURIComponent(url.hash.slice(1));
+      var page = url.href.split("#")[0];
+      if (!pages[page]) {
+        pages[page] = window.fetch(page).then(function (r) {
+          if (!r.ok) throw new Error("glossary " + r.status);
+          return r.text();
+        }).then(function (text) { return new DOMParser().parseFromString(text, "text/html"); });
+      }
+      return pages[page].then(function (doc) {
+        var dt = doc.getElementById(id);
+        var dd = dt;
+        while (dd && dd.tagName !== "DD") dd = dd.nextElementSibling;
+        return dd ? dd.textContent.replace(/\s+/g, " ").trim() : "";
+      });
+    }
+
+    function hide() {
+      window.clearTimeout(hideTimer);
+      if (!tip) return;
+      if (owner) owner.removeAttribute("aria-describedby");
+      tip.hidden = true;
+      owner = null;
+    }
+
+    function show(link) {
+      window.clearTimeout(hideTimer);
+      if (owner === link) return;
+      var mine = ++seq;
+      definition(link).then(function (text) {
+        if (!text || mine !== seq) return;
+        if (!tip) {
+          tip = document.createElement("div");
+          tip.id = "ik-term-tip";
+          tip.className = "ik-term-tip";
+          tip.setAttribute("role", "tooltip");
+          tip.addEventListener("mouseenter", function () { window.clearTimeout(hideTimer); });
+          tip.addEventListener("mouseleave", function () { hideTimer = window.setTimeout(hide, 300); });
+          document.body.appendChild(tip);
+        }
+        hide();
+        tip.textContent = text;
+        tip.hidden = false;
+        var box = link.getBoundingClientRect();
+        var width = Math.min(352, document.documentElement.clientWidth - 16);
+        tip.style.maxWidth = width + "px";
+        tip.style.left = Math.max(8, Math.min(box.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - width - 8)) + "px";
+        tip.style.top = box.bottom + window.scrollY + 6 + "px";
+        owner = link;
+        link.setAttribute("aria-describedby", tip.id);
+      }, function () { /* no glossary to read: the link still works */ });
+    }
+
+    IK.initTerms = function (root) {
+      var links = (root || document).querySelectorAll('a.reference.internal[href*="#term-"]:not([data-ik-term])');
+      Array.prototype.forEach.call(links, function (link) {
+        if (link.closest(".ik-term-tip, dl.glossary")) return;
+        link.setAttribute("data-ik-term", "");
+        link.addEventListener("mouseenter", function () { show(link); });
+        link.addEventListener("focus", function () { show(link); });
+        link.addEventListener("mouseleave", function () { hideTimer = window.setTimeout(hide, 300); });
+        link.addEventListener("blur", hide);
+      });
+    };
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && owner) hide();
+    });
+  })();
+
+  /* ---- figures full size ---------------------------------------------------------------------
+   * Figure text is small on a phone: each figure is a button that opens it in a dialog at twice its
+   * drawn size (or the screen's width), scrollable in both directions; Escape or Close shuts it and
+   * focus returns to the figure. */
+  (function () {
+    var dialog = null;
+    function open(img, opener) {
+      if (!dialog) {
+        dialog = document.createElement("dialog");
+        dialog.className = "ik-zoom";
+        dialog.setAttribute("aria-label", "Figure at full size");
+        var close = document.createElement("button");
+        close.type = "button";
+        close.className = "ik-btn ik-zoom-close";
+        close.textContent = "Close";
+        close.addEventListener("click", function () { dialog.close(); });
+        var area = document.createElement("div");
+        area.className = "ik-zoom-area";
+        dialog.appendChild(close);
+        dialog.appendChild(area);
+        dialog.addEventListener("click", function (ev) { if (ev.target === dialog) dialog.close(); });
+        dialog.addEventListener("close", function () {
+          if (dialog.ikOpener) dialog.ikOpener.focus();
+        });
+        document.body.appendChild(dialog);
+      }
+      var area2 = dialog.querySelector(".ik-zoom-area");
+      area2.textContent = "";
+      var big = document.createElement("img");
+      big.src = img.currentSrc || img.src;
+      big.alt = img.alt;
+      big.className = "ik-img ik-zoom-img";
+      var drawn = img.naturalWidth || img.getBoundingClientRect().width;
+      big.style.width = Math.max(drawn * 2, document.documentElement.clientWidth - 32) + "px";
+      area2.appendChild(big);
+      dialog.ikOpener = opener;
+      dialog.showModal();
+      dialog.querySelector(".ik-zoom-close").focus();
+    }
+    IK.initZoom = function (root) {
+      var imgs = (root || document).querySelectorAll("img.ik-img:not([data-ik-zoom])");
+      Array.prototype.forEach.call(imgs, function (img) {
+        img.setAttribute("data-ik-zoom", "");
+        if (typeof HTMLDialogElement === "undefined") return;
+        var btn = document.createElement("button");
+        btn.type = "button";
+        btn.className = "ik-zoom-btn";
+        btn.title = "Show this figure full size";
+        img.parentNode.insertBefore(btn, img);
+        btn.appendChild(img); // the button's name is the figure's alt text
+        btn.addEventListener("click", function () { open(img, btn); });
+      });
+    };
+  })();
+
   /* ---- start ------------------------------------------------------------------------------- */
   function start() {
     IK.init(document);
+    IK.initTerms(document);
+    IK.initZoom(document);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

@@ -1,0 +1,128 @@
+"""``make pdf``: the whole book as one PDF, opened with pypdf.
+
+The PDF is printed from the strict build into a temporary folder (the same code ``make pdf`` runs) and
+read back: every page of ``_toc.yml`` is in it in order (its heading, in the contents list and as a
+level-1 heading), every chapter has at least one figure with its alt text, and the bibliography is in
+it. The book links to the PDF from the how-to-use page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from harness import CHROMIUM, require
+
+from immunokit.pdfbook import PDF_NAME, build_pdf, toc_pages
+
+pytestmark = [pytest.mark.browser, pytest.mark.build]
+
+
+def _norm(text: str) -> str:
+    """Ligatures (ﬁ) and soft wraps removed, spaces collapsed: how a reader would search the text."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def _title(html_file: Path) -> str:
+    """The page's own heading (the one with a permalink; the theme's print header has none)."""
+    headings = re.findall(r"<h1>(.*?)</h1>", html_file.read_text(encoding="utf-8"), re.S)
+    own = [h for h in headings if 'class="headerlink"' in h]
+    assert own, f"no heading in {html_file}"
+    return _norm(re.sub(r"<[^>]+>", "", own[0].split('<a class="headerlink"')[0]))
+
+
+def _structure(reader: Any) -> list[tuple[str, int, str]]:
+    """(tag, page index, alt text) of every level-1 heading and figure of the tagged PDF, in order."""
+    pages = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+
+    def kids(node: Any) -> list[Any]:
+        k = node.get("/K")
+        items = k if isinstance(k, list) else [] if k is None else [k]
+        out = []
+        for item in items:
+            item = item.get_object() if hasattr(item, "get_object") else item
+            if hasattr(item, "get"):  # a struct element or a marked-content reference, not a bare MCID
+                out.append(item)
+        return out
+
+    def first_page(node: Any) -> int:
+        pg = node.get("/Pg")
+        if pg is not None:
+            return pages.get(pg.idnum, -1)
+        for kid in kids(node):
+            page = first_page(kid)
+            if page >= 0:
+                return page
+        return -1
+
+    found: list[tuple[str, int, str]] = []
+
+    def walk(node: Any) -> None:
+        tag = str(node.get("/S", ""))
+        if tag in {"/H1", "/Figure"}:
+            found.append((tag[1:], first_page(node), str(node.get("/Alt", ""))))
+        for kid in kids(node):
+            walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+@pytest.fixture(scope="module")
+def pdf(built_book: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, list[str]]:
+    if not Path(CHROMIUM).exists():
+        require(f"Chromium not found at {CHROMIUM}; PDF test skipped")
+    from pypdf import PdfReader
+
+    out = tmp_path_factory.mktemp("pdf") / PDF_NAME
+    titles = build_pdf(built_book, out)
+    return PdfReader(out), titles
+
+
+def test_pdf_has_every_chapter_in_order_with_contents_figures_and_bibliography(
+    pdf: tuple[Any, list[str]], built_book: Path
+) -> None:
+    reader, titles = pdf
+    pages = toc_pages()
+    expected = [_title(built_book / p) for p in pages]
+    assert [_norm(t) for t in titles] == expected
+    text = [_norm(page.extract_text()) for page in reader.pages]
+    # Compared without spaces: a long heading wraps, and the text extraction may join or split words there.
+    squash = [re.sub(r"\s+", "", t) for t in text]
+    whole = "".join(squash)
+    # The contents list at the front names every page, in order.
+    front = squash[0] + squash[1]
+    positions = [front.find(re.sub(r"\s+", "", t)) for t in expected]
+    assert -1 not in positions and positions == sorted(positions), list(zip(expected, positions, strict=True))
+    for title in expected:
+        assert whole.count(re.sub(r"\s+", "", title)) >= 2, f"{title!r} is not printed in the PDF"
+    # One level-1 heading per page of the book, in order; figures (with alt text) between them.
+    structure = _structure(reader)
+    starts = [page for tag, page, _ in structure if tag == "H1"]
+    assert len(starts) == len(pages), f"{len(starts)} level-1 headings for {len(pages)} pages"
+    assert starts == sorted(starts)
+    figures: dict[str, list[str]] = {p: [] for p in pages}
+    current = -1
+    for tag, _page, alt in structure:
+        if tag == "H1":
+            current += 1
+        elif current >= 0:
+            figures[pages[current]].append(alt)
+    for path in pages:
+        if path.startswith("book/ch"):
+            described = [alt for alt in figures[path] if len(alt) >= 12]
+            assert described, f"{path}: no figure with alt text in the PDF"
+    # The bibliography, with its entries.
+    bib = pages.index("book/bibliography.html")
+    bib_text = " ".join(text[starts[bib] : starts[bib + 1] if bib + 1 < len(starts) else None])
+    assert bib_text.count("doi") >= 10 or bib_text.count("http") >= 10, (
+        "the bibliography's entries are missing"
+    )
+
+
+def test_the_book_links_to_the_pdf(built_book: Path) -> None:
+    page = (built_book / "book" / "how-to-use.html").read_text(encoding="utf-8")
+    assert f'href="../{PDF_NAME}"' in page

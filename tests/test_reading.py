@@ -1,0 +1,54 @@
+"""The reading-flow transform of the built book (immunokit/sphinx/reading.py), without a build."""
+
+from __future__ import annotations
+
+import json
+
+from immunokit.sphinx.reading import is_import_only, reading_tags, retag_notebook
+
+
+def test_import_only_cells_are_recognised() -> None:
+    assert is_import_only("from immunokit.quiz import Quiz\nimport numpy as np\n")
+    assert is_import_only(
+        "# the toolkit\nfrom immunokit.diagrams import (\n    car_generations,\n    car_t_workflow,\n)\n"
+    )
+    assert not is_import_only("from immunokit.quiz import Quiz\nquiz = Quiz.from_bank('x.quiz.yml')")
+    assert not is_import_only("car_t_workflow()")
+    assert not is_import_only("")
+
+
+def test_tags_removed_collapsed_or_left_as_the_author_chose() -> None:
+    assert reading_tags("import numpy as np", []) == ["remove-cell"]
+    assert reading_tags("car_t_workflow()", ["NBVAL_CHECK_OUTPUT"]) == ["NBVAL_CHECK_OUTPUT", "hide-input"]
+    assert reading_tags("car_t_workflow()", ["show-input"]) == ["show-input"]
+    assert reading_tags("import numpy as np", ["remove-input"]) == ["remove-input"]
+
+
+def test_notebook_retagged_in_memory_and_broken_json_left_alone() -> None:
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["# Title"], "metadata": {}},
+            {"cell_type": "code", "source": ["from immunokit.quiz import Quiz"], "metadata": {}},
+            {"cell_type": "code", "source": "quiz = Quiz.from_bank('a.quiz.yml')\nquiz", "metadata": {}},
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    out = json.loads(retag_notebook(json.dumps(nb)))
+    assert [c["metadata"].get("tags") for c in out["cells"]] == [None, ["remove-cell"], ["hide-input"]]
+    assert out["cells"][2]["source"] == nb["cells"][2]["source"]  # the code (the cache key) is untouched
+    assert retag_notebook("{not json") == "{not json"
+
+
+def test_code_toggle_summary_becomes_valid_and_named_by_its_text() -> None:
+    from immunokit.sphinx.reading import fix_toggle_summaries
+
+    before = (
+        '<details class="admonition hide above-input">\n<summary aria-label="Toggle hidden content">\n'
+        '<p class="collapsed admonition-title">Show code cell source</p>\n'
+        '<p class="expanded admonition-title">Hide code cell source</p>\n</summary>'
+    )
+    after = fix_toggle_summaries(before)
+    assert "<p" not in after and "aria-label" not in after
+    assert '<span class="collapsed admonition-title">Show code cell source</span>' in after
