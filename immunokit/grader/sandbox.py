@@ -146,7 +146,13 @@ def bwrap_command(
     """
     size = str(scratch_mb * 1024 * 1024)
     toolkit = toolkit_dir()
-    data = toolkit.parent / "book" / "data"
+    # The course files the toolkit reads (data layer, bibliography, question banks), read-only; the
+    # chapters, solutions and everything else of the checkout stay out of the sandbox.
+    book = toolkit.parent / "book"
+    data = book / "data"
+    course_files: list[str] = []
+    for path in (data, book / "references.bib", *sorted(book.glob("*.quiz.yml"))):
+        course_files += ["--ro-bind-try", str(path), str(path)]
     args = [
         bwrap,
         "--unshare-all",
@@ -174,9 +180,7 @@ def bwrap_command(
         "--ro-bind",
         str(toolkit),
         str(toolkit),
-        "--ro-bind-try",
-        str(data),
-        str(data),
+        *course_files,
         "--size",
         size,
         "--tmpfs",
