@@ -84,7 +84,10 @@ class Quiz(Interactive):
     ) -> None:
         if not questions:
             raise ValueError("a quiz needs at least one question")
-        self.questions: tuple[Question, ...] = tuple(questions)
+        # Written answers are not auto-scored: they are shown after the graded questions.
+        self.questions: tuple[Question, ...] = tuple(q for q in questions if q.auto_scored)
+        self.written: tuple[Question, ...] = tuple(q for q in questions if not q.auto_scored)
+        self.written_views: list[Any] = []
         self.source = source
         self.title = title
         self.bibfile = bibfile
@@ -125,7 +128,7 @@ class Quiz(Interactive):
 
     def question(self, qid: str) -> Question:
         """The question with id ``qid``."""
-        for q in self.questions:
+        for q in (*self.questions, *self.written):
             if q.id == qid:
                 return q
         raise KeyError(f"no question {qid!r} in this quiz; ids: {', '.join(q.id for q in self.questions)}")
@@ -186,14 +189,27 @@ class Quiz(Interactive):
 
     # ---- renderings -------------------------------------------------------------------------
     def widget(self) -> Any:
+        from .written import written_widget
+
+        written, self.written_views = written_widget(self.written)
+        if not self.questions:
+            return written
         from .live import quiz_widget
 
-        return quiz_widget(self)
+        box = quiz_widget(self)
+        if self.written:
+            box.children = (*box.children, written)
+        return box
 
     def to_html(self) -> str:
+        from .written import written_html
+
+        written = written_html(self.written, key=self.source)
+        if not self.questions:
+            return written
         from .static import quiz_html
 
-        return quiz_html(self.questions, key=self.source, title=self.title, bibfile=self.bibfile)
+        return quiz_html(self.questions, key=self.source, title=self.title, bibfile=self.bibfile) + written
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, Any]:
         bundle = super()._repr_mimebundle_(include, exclude)
@@ -201,7 +217,8 @@ class Quiz(Interactive):
         return bundle
 
     def __repr__(self) -> str:
-        return f"<Quiz {self.source}: {self.max_score} questions, {self.score_text().lower()}>"
+        written = f", {len(self.written)} written" if self.written else ""
+        return f"<Quiz {self.source}: {self.max_score} questions{written}, {self.score_text().lower()}>"
 
 
 def _describe_answer(q: Question, answer: Any) -> str:
