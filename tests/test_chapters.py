@@ -32,7 +32,8 @@ HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*$", re.MULTILINE)
 DIAGRAM_IMPORT = re.compile(r"from\s+immunokit\.diagrams\s+import\s+\(?([^)\n]+)\)?")
 PLOT_CALL = re.compile(r"\bplot_\w+\s*\(")
 #: Number of quiz questions a chapter bank must have (issue 6: "a quiz of 6–10 questions").
-QUESTIONS_MIN, QUESTIONS_MAX = 6, 10
+# 6–10 recall-to-apply items, plus up to four on unseen material (issue 18: ≥ 40 % apply or above)
+QUESTIONS_MIN, QUESTIONS_MAX = 6, 14
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,9 @@ def test_quiz_bank_covers_every_objective_and_only_those(path: Path) -> None:
         f"{chapter.bank.name}: {len(questions)} questions; a chapter quiz has {QUESTIONS_MIN}–{QUESTIONS_MAX}"
     )
     defined = set(objectives(chapter))
-    tested = {q.get("objective") for q in questions}
+    tested = {
+        q.get("objective") for q in questions if not q.get("cross_chapter")
+    }  # reviews of earlier chapters
     assert not defined - tested, f"{chapter.bank.name}: no question tests {sorted(defined - tested)}"
     assert not tested - defined, (
         f"{chapter.bank.name}: questions test objectives the chapter does not define: {sorted(tested - defined)}"

@@ -117,3 +117,13 @@ def test_course_map_counts_items_per_bloom_level_for_every_bank() -> None:
     )
     assert "| Whole course |" in table
     assert "Quiz items per Bloom level" in course_map()._repr_html_()
+
+
+def test_at_least_40_percent_of_the_course_items_ask_for_apply_or_above() -> None:
+    from immunokit.exercises.course_map import bloom_rows, higher_order_share
+
+    rows = bloom_rows()
+    share = higher_order_share(rows)
+    assert share >= 0.40, f"only {share:.0%} of quiz items are at apply or above"
+    # and no chapter is left at recall only
+    assert all(r.higher >= 3 for r in rows), [(r.label, r.higher) for r in rows if r.higher < 3]
