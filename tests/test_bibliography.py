@@ -8,6 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CITE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]+)`")
 BANK_CITE = re.compile(r"^\s*cite:\s*([A-Za-z0-9_:\-]+)\s*$", re.M)
+DATA_SOURCE = re.compile(r"^\s*source:\s*([A-Za-z0-9_:\-]+)\s*$", re.M)
 TOOLKIT_KEY = re.compile(
     r"""(?:source|cite|key|bibkey|citation)\w*\s*[:=]\s*(?:str\s*=\s*)?["']([a-z][a-z0-9_\-]+\d{4}[a-z0-9_\-]*|[a-z]+logkill)["']"""
 )
@@ -26,6 +27,9 @@ def cited_in_pages() -> dict[str, set[str]]:
                 found.setdefault(key.strip(), set()).add(str(path.relative_to(ROOT)))
     for path in ROOT.glob("book/**/*.quiz.yml"):
         for key in BANK_CITE.findall(path.read_text(encoding="utf-8")):
+            found.setdefault(key, set()).add(str(path.relative_to(ROOT)))
+    for path in ROOT.glob("book/data/*.yml"):  # the clinical data layer: each fact's source key
+        for key in DATA_SOURCE.findall(path.read_text(encoding="utf-8")):
             found.setdefault(key, set()).add(str(path.relative_to(ROOT)))
     return found
 

@@ -44,6 +44,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from ..facts import expand_data
 from ..markup import _SUB as _SUB_MARKUP  # the renderer's own patterns, so the check matches what shows
 from ..markup import _SUP as _SUP_MARKUP
 
@@ -668,8 +669,9 @@ def check_bank(
             f"{name}: the bank must be a mapping with 'chapter' and 'questions', not {type(data).__name__}"
         ]
 
+    data, fact_problems = expand_data(data)  # {fact:ID} placeholders read the data layer (immunokit/facts.py)
     raw_questions: list[Any] = data["questions"] if isinstance(data.get("questions"), list) else []
-    problems: list[tuple[list[Any], str]] = []
+    problems: list[tuple[list[Any], str]] = list(fact_problems)
     skip_prefixes: list[list[Any]] = []
     for qi, raw_q in enumerate(raw_questions):
         for sub, msg in _ordering_marked_correct(raw_q):
