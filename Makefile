@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: book test setup strip exercises benchmark clean
+.PHONY: book test setup strip exercises export benchmark clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ book: $(VENV)/.installed
 
 test: setup
 	$(PY) -m pytest --nbval-lax --nbval-current-env $(PYTEST_ARGS)
+
+# Every question bank as Moodle GIFT and IMS QTI, and one printable answer key for the whole course
+# (the book's build writes the same files into _build/html/export/).
+export: $(VENV)/.installed
+	$(PY) -m immunokit.quiz export-all _build/html/export
 
 strip: $(VENV)/.installed
 	$(PY) -m immunokit.notebooks strip
