@@ -48,3 +48,13 @@ def test_review_pages_show_their_bank_with_the_written_answer() -> None:
         quiz = Quiz.from_bank(ROOT / "book" / f"{files[-1]}.quiz.yml")
         page = quiz.to_html()
         assert 'data-ik="quiz"' in page and "<textarea" in page and "Model answer and rubric" in page
+
+
+def test_the_numbers_primer_comes_before_the_first_chapter_that_needs_it() -> None:
+    files = [f for _caption, fs in _parts() for f in fs]
+    assert files.index("reading_the_numbers") < files.index("ch02_transplant_and_gvl")
+    primer = (ROOT / "book" / "reading_the_numbers.md").read_text(encoding="utf-8")
+    for topic in ("## Hazard ratios", "## Confidence intervals", "## Non-inferiority margins"):
+        assert topic in primer
+    chapter = (ROOT / "book" / "ch02_transplant_and_gvl.ipynb").read_text(encoding="utf-8")
+    assert "{doc}`reading_the_numbers`" in chapter
