@@ -480,6 +480,17 @@ class TargetAntigen:
             raise ValueError(f"antigen {self.antigen!r} needs at least one source key")
 
 
+#: Presence on normal stem cells is read from the clinical data layer (``book/data/antigens.yml``: absent |
+#: low | present), the same facts chapter 1's diagram and ranking use.
+_ON_STEM: Final[dict[str, Presence]] = {"absent": "no", "low": "some", "present": "yes"}
+
+
+def _normal_stem(antigen: str) -> Presence:
+    from . import facts as _facts
+
+    return _ON_STEM[str(_facts.value(f"{antigen.lower().replace('-', '')}-normal-stem-cells"))]
+
+
 #: Candidate targets of chapter 10 (B-lineage comparators first, then AML targets).
 TARGET_ANTIGENS: Final[tuple[TargetAntigen, ...]] = (
     TargetAntigen(
@@ -487,19 +498,19 @@ TARGET_ANTIGENS: Final[tuple[TargetAntigen, ...]] = (
         "B-ALL",
         "yes",
         "not shown",
-        "no",
+        _normal_stem("CD19"),
         "B cells: B-cell aplasia, manageable",
         ("pillai2019car", "clements2020blinatumomab"),
     ),
     TargetAntigen(
-        "CD22", "B-ALL", "most", "not shown", "not shown", "B cells", ("kantarjian2013inotuzumab",)
+        "CD22", "B-ALL", "most", "not shown", _normal_stem("CD22"), "B cells", ("kantarjian2013inotuzumab",)
     ),
     TargetAntigen(
         "CD33",
         "AML",
         "most",
         "not shown",
-        "some",
+        _normal_stem("CD33"),
         "myeloid progenitors and monocytes",
         ("marvinpeek2022challenges",),
     ),
@@ -508,11 +519,19 @@ TARGET_ANTIGENS: Final[tuple[TargetAntigen, ...]] = (
         "AML",
         "yes",
         "yes",
-        "yes",
+        _normal_stem("CD123"),
         "stem and progenitor cells: myeloablation",
         ("marvinpeek2022challenges",),
     ),
-    TargetAntigen("CLL-1", "AML", "most", "most", "no", "mature myeloid cells", ("vanrhenen2007clec12a",)),
+    TargetAntigen(
+        "CLL-1",
+        "AML",
+        "most",
+        "most",
+        _normal_stem("CLL-1"),
+        "mature myeloid cells",
+        ("vanrhenen2007clec12a",),
+    ),
 )
 
 _MAP_COLUMNS: Final[tuple[tuple[str, str], ...]] = (

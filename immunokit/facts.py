@@ -491,13 +491,23 @@ def _texts(path: Path) -> Iterator[tuple[str, str]]:
         yield path.name, path.read_text(encoding="utf-8")
 
 
+_WORDS = (("more than", ">"), ("over", ">"), ("at least", "≥"), ("less than", "<"), ("under", "<"))
+
+
+def _normal(text: str) -> str:
+    out = text.strip().lower().replace(",", "")
+    for word, sign in _WORDS:
+        out = out.replace(word, sign)
+    return "".join(out.split())
+
+
 def _same(found: str, fact: Fact) -> bool:
-    a = found.strip().replace(",", "")
-    b = format_value(fact.value).strip().replace(",", "")
+    a = _normal(found)
+    b = _normal(format_value(fact.value))
     try:
         return abs(float(a) - float(b)) < 1e-9
     except ValueError:
-        return a.lower() == b.lower()
+        return a == b
 
 
 def contradictions(paths: Iterable[str | Path], facts: Mapping[str, Fact] | None = None) -> list[str]:
@@ -524,7 +534,8 @@ def contradictions(paths: Iterable[str | Path], facts: Mapping[str, Fact] | None
             for fact, rx in compiled:
                 for m in rx.finditer(body):
                     if not _same(m.group(1), fact):
-                        snippet = " ".join(m.group(0).split())[:120]
+                        start = max(m.start(), m.start(1) - 70)
+                        snippet = " ".join(body[start : m.end(1) + 10].split())
                         out.append(
                             f"{where}: {snippet!r} says {m.group(1)!r} but fact {fact.id!r} is "
                             f"{fact.text!r} ({fact.source}, checked {fact.checked}); write "

@@ -110,4 +110,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", _name_sidebar_toggles, priority=950)
     app.setup_extension("immunokit.sphinx.facts")  # the {fact} role (clinical data layer)
     app.setup_extension("immunokit.sphinx.exports")  # every bank as GIFT + QTI, course answer key
+    app.setup_extension("immunokit.sphinx.reviewed")  # "Evidence reviewed: <month year>" on chapters
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -10,7 +10,7 @@ clinical use and know nothing about the patient beyond the inputs.
 Public API
 ----------
 :func:`crs_grade`, :class:`CrsResult`, :class:`Hypotension`, :class:`Oxygen`
-:func:`ice_score`, :data:`ICE_ITEMS`, :func:`tocilizumab_dose_mg`
+:func:`ice_score`, :data:`ICE_ITEMS`, :func:`tocilizumab_dose_mg`, :func:`tocilizumab_may_repeat`
 :func:`icans_grade`, :class:`IcansResult`, :class:`Consciousness`, :class:`Seizure`, :class:`Motor`,
 :class:`Edema`
 :class:`CrsCalculator`, :class:`IcansCalculator` — :class:`~immunokit.interactive.Interactive`
@@ -18,9 +18,11 @@ calculators (live ipywidgets; static HTML form with a lookup table of every inpu
 pre-computed by the functions above).
 
 CRS (ASTCT)
-    Fever ≥ 38 °C not attributable to another cause is required, except once antipyretics or
-    anti-cytokine therapy (tocilizumab, corticosteroids) have been given: from then on grading is
-    driven by hypotension and hypoxia alone. The grade is the worse of the hypotension grade and the
+    Fever ≥ 38 °C not attributable to another cause is required, except in a patient who **has CRS
+    and then receives** antipyretic or anti-cytokine therapy (tocilizumab, corticosteroids): from then
+    on fever is no longer required and grading is driven by hypotension and hypoxia alone. Premedication
+    given before any CRS (e.g. paracetamol before an infusion) does not lift the fever requirement: a
+    premedicated patient who never had CRS and becomes hypotensive does not meet the CRS criteria. The grade is the worse of the hypotension grade and the
     hypoxia grade (at least 1 with fever); grade 5 is death due to CRS. Organ toxicities are graded
     separately (CTCAE) and do not change the CRS grade.
 ICANS (ASTCT, adults and children > 12 years)
@@ -41,6 +43,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Final, TypeVar
 
+from . import facts as _facts
 from .display import stable_id
 from .interactive import Interactive
 
@@ -61,6 +64,7 @@ __all__ = [
     "icans_grade",
     "ice_score",
     "tocilizumab_dose_mg",
+    "tocilizumab_may_repeat",
 ]
 
 #: Shown on both calculators, live and static.
@@ -239,8 +243,11 @@ def crs_grade(
         The oxygen support that hypoxia needs, an :class:`Oxygen` level (or its id: ``"none"``,
         ``"low-flow"`` ≤ 6 L/min, ``"high-flow"`` > 6 L/min, ``"positive-pressure"``).
     antipyretics_or_anticytokine
-        True once antipyretics or anti-cytokine therapy (e.g. tocilizumab, corticosteroids) have been
-        given: fever is then no longer required and grading is driven by hypotension and hypoxia.
+        True if the patient **had CRS and then received** antipyretic or anti-cytokine therapy (e.g.
+        tocilizumab, corticosteroids) for it: fever is then no longer required to grade the subsequent
+        CRS, and grading is driven by hypotension and hypoxia (Lee et al. 2019, table footnote).
+        Premedication given before any CRS does **not** count: pass False for a patient who was
+        premedicated but never had CRS.
     death_due_to_crs
         True if the patient died of CRS (grade 5).
     organ_toxicity
@@ -250,8 +257,8 @@ def crs_grade(
     Returns
     -------
     CrsResult
-        ``grade`` 0 means the ASTCT criteria for CRS are not met (no fever and no antipyretic or
-        anti-cytokine therapy that could have masked it, or no grade-defining sign at all).
+        ``grade`` 0 means the ASTCT criteria for CRS are not met (no fever, and no earlier CRS whose
+        fever antipyretic or anti-cytokine therapy could have masked, or no grade-defining sign at all).
 
     Raises
     ------
@@ -262,7 +269,7 @@ def crs_grade(
     treated = _flag(
         antipyretics_or_anticytokine,
         "antipyretics_or_anticytokine",
-        "antipyretics or anti-cytokine therapy already given",
+        "the patient had CRS and then received antipyretic or anti-cytokine therapy",
     )
     died = _flag(death_due_to_crs, "death_due_to_crs", "death due to CRS")
     organ = _flag(organ_toxicity, "organ_toxicity", "organ toxicities present")
@@ -276,8 +283,8 @@ def crs_grade(
     worst = max(hypo.grade, oxy.grade)
     if not fever and not treated:
         reason = (
-            "No CRS by ASTCT criteria: fever ≥ 38 °C is required unless antipyretics or anti-cytokine "
-            "therapy have been given"
+            "No CRS by ASTCT criteria: fever ≥ 38 °C is required unless the patient already had CRS and "
+            "then received antipyretic or anti-cytokine therapy (premedication before any CRS does not count)"
         )
         if worst:
             signs = [name for name, g in (("hypotension", hypo.grade), ("hypoxia", oxy.grade)) if g]
@@ -288,13 +295,16 @@ def crs_grade(
             reason = "grade 1 because there is fever ≥ 38 °C without hypotension or hypoxia."
             return CrsResult(1, reason + organ_note, 0, 0)
         reason = (
-            "No grade-defining sign: after antipyretics or anti-cytokine therapy fever is no longer required, "
-            "but there is neither hypotension nor hypoxia to set a grade."
+            "No grade-defining sign: once CRS has been treated with antipyretic or anti-cytokine therapy "
+            "fever is no longer required, but there is neither hypotension nor hypoxia to set a grade."
         )
         return CrsResult(0, reason + organ_note, 0, 0)
     reason = f"grade {worst} because {_crs_drivers(hypo, oxy)}"
     if not fever:
-        reason += " Fever is not required because antipyretics or anti-cytokine therapy were given."
+        reason += (
+            " Fever is not required because the patient had CRS and then received antipyretic or "
+            "anti-cytokine therapy."
+        )
     return CrsResult(worst, reason + organ_note, hypo.grade, oxy.grade)
 
 
@@ -317,18 +327,26 @@ def _crs_drivers(hypo: Hypotension, oxy: Oxygen) -> str:
 
 # ---- tocilizumab dose ----------------------------------------------------------------------------
 
-#: Tocilizumab for CRS (Kymriah label, bibtex key ``novartis2017kymriah``): mg/kg by weight band, cap.
-TOCILIZUMAB_MG_PER_KG_AT_LEAST_30KG: Final[float] = 8.0
-TOCILIZUMAB_MG_PER_KG_UNDER_30KG: Final[float] = 12.0
-TOCILIZUMAB_MAX_DOSE_MG: Final[float] = 800.0
+#: Tocilizumab for CRS: mg/kg by weight band, cap, interval and dose limits. The numbers live in the
+#: clinical data layer (``book/data/dosing.yml``; sources: the Kymriah label ``novartis2017kymriah`` for
+#: the dose, the interval and the 4-dose total, the ASCO guideline ``santomasso2021asco`` for the
+#: 3-doses-in-24-hours limit).
+TOCILIZUMAB_WEIGHT_BAND_KG: Final[float] = float(_facts.value("tocilizumab-weight-band"))
+TOCILIZUMAB_MG_PER_KG_AT_LEAST_30KG: Final[float] = float(_facts.value("tocilizumab-dose-at-least-30kg"))
+TOCILIZUMAB_MG_PER_KG_UNDER_30KG: Final[float] = float(_facts.value("tocilizumab-dose-under-30kg"))
+TOCILIZUMAB_MAX_DOSE_MG: Final[float] = float(_facts.value("tocilizumab-max-dose"))
+TOCILIZUMAB_MIN_INTERVAL_H: Final[float] = float(_facts.value("tocilizumab-min-interval"))
+TOCILIZUMAB_MAX_DOSES_24H: Final[int] = int(_facts.value("tocilizumab-max-doses-24h"))
+TOCILIZUMAB_MAX_DOSES_TOTAL: Final[int] = int(_facts.value("tocilizumab-max-doses-total"))
 
 
 def tocilizumab_dose_mg(weight_kg: float) -> float:
     """Return the tocilizumab dose for CRS, in mg, from body weight in kg (teaching use only).
 
     8 mg/kg for patients weighing 30 kg or more (at most 800 mg), 12 mg/kg below 30 kg, given IV
-    over 1 hour; repeated after at least 8 hours if there is no improvement, at most 4 doses
-    (tisagenlecleucel label, ``novartis2017kymriah``).
+    over 1 hour; repeated after at least 8 hours if there is no improvement, **at most 3 doses in
+    24 hours and 4 doses in total** (tisagenlecleucel label, ``novartis2017kymriah``; ASCO guideline,
+    ``santomasso2021asco``). :func:`tocilizumab_may_repeat` checks the interval and the limits.
 
     Raises
     ------
@@ -337,9 +355,45 @@ def tocilizumab_dose_mg(weight_kg: float) -> float:
     """
     if isinstance(weight_kg, bool) or not isinstance(weight_kg, (int, float)) or not weight_kg > 0:
         raise ValueError(f"weight_kg must be a positive number of kilograms; got {weight_kg!r}")
-    if weight_kg < 30:
+    if weight_kg < TOCILIZUMAB_WEIGHT_BAND_KG:
         return TOCILIZUMAB_MG_PER_KG_UNDER_30KG * weight_kg
     return min(TOCILIZUMAB_MG_PER_KG_AT_LEAST_30KG * weight_kg, TOCILIZUMAB_MAX_DOSE_MG)
+
+
+def tocilizumab_may_repeat(dose_times_h: list[float] | tuple[float, ...], now_h: float) -> tuple[bool, str]:
+    """May another tocilizumab dose for CRS be given at ``now_h``? (teaching use only).
+
+    ``dose_times_h`` are the times (hours, same clock as ``now_h``) of the doses already given. A
+    further dose needs at least 8 hours since the last, at most 3 doses in any 24 hours (counting the
+    new one) and at most 4 in total. Returns (allowed, reason).
+
+    Raises
+    ------
+    ValueError
+        If a time is not a number or a dose lies after ``now_h``.
+    """
+    times = []
+    for t in dose_times_h:
+        if isinstance(t, bool) or not isinstance(t, (int, float)):
+            raise ValueError(f"dose times must be numbers of hours; got {t!r}")
+        if t > now_h:
+            raise ValueError(f"a dose at {t} h lies after now ({now_h} h)")
+        times.append(float(t))
+    times.sort()
+    if len(times) >= TOCILIZUMAB_MAX_DOSES_TOTAL:
+        return False, f"{len(times)} doses already given: at most {TOCILIZUMAB_MAX_DOSES_TOTAL} in total."
+    if times and now_h - times[-1] < TOCILIZUMAB_MIN_INTERVAL_H:
+        gap = now_h - times[-1]
+        return False, f"only {gap:g} h since the last dose: at least {TOCILIZUMAB_MIN_INTERVAL_H:g} h apart."
+    recent = [t for t in times if now_h - t <= 24]  # a 24-hour window, both ends included
+    if len(recent) + 1 > TOCILIZUMAB_MAX_DOSES_24H:
+        return False, (
+            f"{len(recent)} doses in the last 24 h: at most {TOCILIZUMAB_MAX_DOSES_24H} in any 24 hours."
+        )
+    return True, (
+        f"dose {len(times) + 1} of at most {TOCILIZUMAB_MAX_DOSES_TOTAL}; "
+        f"{len(recent) + 1} of at most {TOCILIZUMAB_MAX_DOSES_24H} in 24 h."
+    )
 
 
 # ---- ICE score ---------------------------------------------------------------------------------
@@ -765,7 +819,11 @@ class CrsCalculator(_Calculator):
     kind = "crs"
     fields = (
         _checkbox("fever", "Fever ≥ 38 °C not attributable to another cause"),
-        _checkbox("treated", "Antipyretics or anti-cytokine therapy (tocilizumab, steroids) already given"),
+        _checkbox(
+            "treated",
+            "Had CRS, then received antipyretics or anti-cytokine therapy (tocilizumab, steroids); "
+            "premedication before any CRS does not count",
+        ),
         _select("hypotension", "Hypotension", Hypotension),
         _select("oxygen", "Hypoxia: oxygen support needed", Oxygen),
         _checkbox("died", "Death due to CRS"),

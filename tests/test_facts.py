@@ -243,3 +243,62 @@ def test_every_pattern_finds_its_fact_somewhere_in_the_book() -> None:
         if not any(re.search(p, t, re.IGNORECASE | re.DOTALL) for t in texts)
     ]
     assert dead == []
+
+
+# ---- "Evidence reviewed" on every chapter page -----------------------------------------------------
+
+
+def test_every_chapter_has_an_evidence_reviewed_date_from_the_data_layer() -> None:
+    from immunokit.sphinx.reviewed import reviewed_text
+
+    chapters = sorted({p.name[:4] for p in (ROOT / "book").glob("ch[0-9][0-9]_*.ipynb")})
+    assert chapters
+    texts = {ch: reviewed_text(ch) for ch in chapters}
+    assert all(re.fullmatch(r"Evidence reviewed: [A-Z][a-z]+ 20\d\d", t) for t in texts.values()), texts
+    table = facts.current()
+    latest = max(f.checked for f in table.values() if "ch04" in f.chapters)
+    assert texts["ch04"] == f"Evidence reviewed: {latest:%B %Y}"
+    assert reviewed_text("ch99") == "Evidence reviewed: not yet recorded"
+
+
+def test_reviewed_line_is_rendered_under_a_chapter_title(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "book").mkdir(parents=True)
+    (src / "conf.py").write_text(
+        "extensions = ['myst_parser', 'immunokit.sphinx.facts', 'immunokit.sphinx.reviewed']\n"
+        "html_theme = 'basic'\n",
+        encoding="utf-8",
+    )
+    (src / "index.md").write_text(
+        "# Book\n\n```{toctree}\nbook/ch04_test\nbook/what-changed\n```\n", encoding="utf-8"
+    )
+    (src / "book" / "ch04_test.md").write_text("# A chapter\n\nText.\n", encoding="utf-8")
+    (src / "book" / "what-changed.md").write_text("# What changed\n\nNothing.\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(src), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    html = (tmp_path / "out" / "book" / "ch04_test.html").read_text(encoding="utf-8")
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).replace("¶", "").split())
+    from immunokit.sphinx.reviewed import reviewed_text
+
+    assert f"A chapter {reviewed_text('ch04')} · what changed" in text
+    assert 'href="what-changed.html"' in html
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "Evidence reviewed" not in index
+
+
+@pytest.mark.build
+def test_every_chapter_page_of_the_built_book_shows_its_review_date(built_book: Path) -> None:
+    pages = sorted((built_book / "book").glob("ch[0-9][0-9]_*.html"))
+    assert len(pages) >= 10
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert re.search(r'class="ik-evidence-reviewed">Evidence reviewed: [A-Z][a-z]+ 20\d\d', html), (
+            page.name
+        )
+        assert 'href="what-changed.html"' in html, page.name
+    assert (built_book / "book" / "what-changed.html").exists()

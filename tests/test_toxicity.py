@@ -98,6 +98,39 @@ def test_after_antipyretics_fever_is_not_required() -> None:
     assert "not required" in result.reason
 
 
+def test_premedicated_patient_without_crs_who_becomes_hypotensive_is_not_graded_as_crs() -> None:
+    """ASTCT: fever is waived only for a patient who *has CRS and then* receives antipyretic or
+    anti-cytokine therapy; paracetamol premedication before any CRS does not count (lee2019astct)."""
+    result = crs_grade(False, "one-vasopressor", "none", antipyretics_or_anticytokine=False)
+    assert result.grade == 0
+    assert "already had CRS" in result.reason and "premedication" in result.reason
+    assert "another cause of the hypotension" in result.reason
+    calc = CrsCalculator()
+    label = next(f.label for f in calc.fields if f.name == "treated")
+    assert (
+        label.startswith("Had CRS, then received") and "premedication before any CRS does not count" in label
+    )
+
+
+def test_tocilizumab_limits_three_in_24_hours_four_in_total() -> None:
+    from immunokit import facts
+    from immunokit.toxicity import tocilizumab_may_repeat
+
+    assert facts.value("tocilizumab-max-doses-24h") == 3
+    assert facts.value("tocilizumab-max-doses-total") == 4
+    assert tocilizumab_may_repeat([], 0.0)[0]
+    assert tocilizumab_may_repeat([0.0, 8.0], 16.0) == (True, "dose 3 of at most 4; 3 of at most 3 in 24 h.")
+    allowed, why = tocilizumab_may_repeat([0.0, 8.0], 12.0)
+    assert not allowed and "at least 8 h apart" in why
+    allowed, why = tocilizumab_may_repeat([0.0, 8.0, 16.0], 24.0)
+    assert not allowed and "3 doses in the last 24 h" in why
+    assert tocilizumab_may_repeat([0.0, 8.0, 16.0], 24.5)[0]  # the first dose has left the 24-hour window
+    allowed, why = tocilizumab_may_repeat([0.0, 8.0, 16.0, 40.0], 60.0)
+    assert not allowed and "at most 4 in total" in why
+    with pytest.raises(ValueError, match="lies after now"):
+        tocilizumab_may_repeat([30.0], 20.0)
+
+
 def test_after_treatment_grade_follows_hypotension_and_hypoxia_only() -> None:
     for hypo, oxy in itertools.product(list(Hypotension), list(Oxygen)):
         treated = crs_grade(False, hypo, oxy, antipyretics_or_anticytokine=True)

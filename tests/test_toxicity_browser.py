@@ -57,10 +57,13 @@ def test_static_crs_calculator_shows_pythons_verdict(page: object) -> None:
     assert crs.get_attribute("data-ik-grade") == "3"
     assert result.locator(".ik-calc-grade").inner_text() == "CRS grade 3"
     assert result.locator(".ik-calc-reason").inner_text().lower() == expected.reason.lower()
-    # Fever gone, no treatment: no CRS. Then antipyretics given: graded without fever.
+    # Fever gone, no treatment: no CRS. Then CRS treated with antipyretics: graded without fever.
     crs.get_by_label("Fever ≥ 38 °C not attributable to another cause").uncheck()
     assert crs.get_attribute("data-ik-grade") == "0"
-    crs.get_by_label("Antipyretics or anti-cytokine therapy (tocilizumab, steroids) already given").check()
+    crs.get_by_label(
+        "Had CRS, then received antipyretics or anti-cytokine therapy (tocilizumab, steroids); "
+        "premedication before any CRS does not count"
+    ).check()
     assert crs.get_attribute("data-ik-grade") == "3"
 
 

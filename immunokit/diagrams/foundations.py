@@ -19,6 +19,7 @@ from typing import Final, Literal
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle, Rectangle, Wedge
 
+from .. import facts as _facts
 from ..display import Figure
 from ..style import OKABE_ITO
 from .kit import (
@@ -43,11 +44,21 @@ Level = Literal["surface", "low", "cytoplasmic", "absent", "unknown"]
 
 ANTIGENS: Final[tuple[str, ...]] = ("CD19", "CD20", "CD22", "CD33", "CD123")
 
+#: Expression on normal stem cells comes from the clinical data layer (``book/data/antigens.yml``, one
+#: scale for the whole course: absent | low | present), so this diagram, chapter 1's ranking and chapter
+#: 10's target map cannot disagree.
+_STEM_LEVEL: Final[dict[str, Level]] = {"absent": "absent", "low": "low", "present": "surface"}
+
+
+def _stem(antigen: str) -> Level:
+    return _STEM_LEVEL[str(_facts.value(f"{antigen.lower()}-normal-stem-cells"))]
+
+
 #: Expression of each target antigen by cell stage, as drawn (see the module docstring for sources).
 #: ``surface``: on the cell surface; ``low``: low or on some cells only; ``cytoplasmic``: inside the
 #: cell only; ``absent``; ``unknown``: not covered by the course's sources.
 EXPRESSION: Final[dict[str, dict[str, Level]]] = {
-    "stem cell (HSC)": {"CD19": "absent", "CD20": "absent", "CD22": "absent", "CD33": "low", "CD123": "low"},
+    "stem cell (HSC)": {a: _stem(a) for a in ("CD19", "CD20", "CD22", "CD33", "CD123")},
     "myeloid progenitor": {
         "CD19": "absent",
         "CD20": "absent",
@@ -91,6 +102,14 @@ EXPRESSION: Final[dict[str, dict[str, Level]]] = {
         "CD33": "absent",
         "CD123": "absent",
     },
+}
+
+_LEVEL_WORDS: Final[dict[Level, str]] = {
+    "surface": "on",
+    "low": "low on",
+    "cytoplasmic": "inside",
+    "absent": "absent from",
+    "unknown": "not known on",
 }
 
 # (name, depth in the tree, lineage) in drawing order, top to bottom
@@ -236,8 +255,8 @@ def hematopoiesis_antigens() -> Figure:
         "antigens. CD19 is on the surface from pro-B to mature B cells and absent on plasma cells. CD20 is on "
         "pre-B and mature B cells only. CD22 is inside pro-B and pre-B cells and on the surface of mature B "
         "cells, absent on plasma cells. CD33 is on myeloid progenitors and monocytes and on some stem cells. "
-        "CD123 is on myeloid progenitors, low on stem cells and monocytes. None of the B-cell antigens is on "
-        "stem or myeloid cells."
+        f"CD123 is on myeloid progenitors, {_LEVEL_WORDS[EXPRESSION['stem cell (HSC)']['CD123']]} stem cells "
+        "and low on monocytes. None of the B-cell antigens is on stem or myeloid cells."
     )
     caption = (
         "Where the target antigens sit along hematopoiesis. B-cell targets (CD19, CD20, CD22) are confined to "

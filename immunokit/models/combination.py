@@ -14,10 +14,12 @@ Between pulses (days; N leukemia cells, E effector cells):
 * dE/dt = s + ρ·E·N/(N + h)·(1 − E/E_max) − δ·E
 
 at each pulse N → N·10^(−log kill) and E → E·(1 − depletion). A population below one cell is extinct.
-**All parameters are illustrative** (hand-picked to show the ideas, not fitted to any trial): fractional
-kill cannot reach zero on its own if the leukemia regrows between cycles, and an effector that keeps
-working after chemotherapy can clear the last cells — the logic of adding immunotherapy when minimal
-residual disease is low.
+**All parameters are illustrative** (hand-picked to show the ideas, not fitted to any trial). Fractional
+kill alone reaches extinction when the net log reduction per cycle (log kill minus the logs regrown
+between pulses) is positive over enough cycles; with the defaults it is about 1.5 logs per cycle, so six
+cycles stop short and eight reach extinction. Drug-resistant and quiescent stem-like cells, which make it
+fail in patients, are not modelled. An effector that keeps working after chemotherapy can clear the last
+cells — the logic of adding immunotherapy when minimal residual disease is low.
 
 Solved with :func:`scipy.integrate.solve_ivp` cycle by cycle, on log-transformed counts.
 """

@@ -76,6 +76,24 @@ def _purge(app: Any, env: Any, docname: str) -> None:
         setattr(env, _UNKNOWN_KEY, [u for u in unknown if not u.startswith(f"{docname}:")])
 
 
+def _stamp() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(_facts.data_dir().glob("*.yml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _outdated(app: Any, env: Any, added: Any, changed: Any, removed: Any) -> list[str]:
+    """A changed data layer re-reads every page: roles and "Evidence reviewed" lines read it."""
+    stamp = _stamp()
+    if getattr(env, "ik_facts_stamp", None) == stamp:
+        return []
+    env.ik_facts_stamp = stamp
+    return sorted(set(env.found_docs) - set(added) - set(changed))
+
+
 def _finish(app: Any, exception: Exception | None) -> None:
     if exception is not None:
         return
@@ -89,6 +107,7 @@ def _finish(app: Any, exception: Exception | None) -> None:
 def setup(app: Any) -> dict[str, Any]:
     app.add_role("fact", fact_role)
     app.connect("builder-inited", _validate)
+    app.connect("env-get-outdated", _outdated)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("build-finished", _finish)

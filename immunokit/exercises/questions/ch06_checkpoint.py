@@ -2,8 +2,11 @@
 
 The antibody is **hypothetical**: an anti-PD-1 IgG given the linear one-compartment PK of an IgG
 (rituximab's total clearance 9.43 mL/h and Vdss 9.61 L, Müller et al. 2012, as in
-:data:`immunokit.models.antibody_pk.RITUXIMAB_ONE_COMPARTMENT`) and an *illustrative* Kd of 1 nM. The
-numbers show how occupancy, dose and interval relate; they are not the label values of any drug.
+:data:`immunokit.models.antibody_pk.RITUXIMAB_ONE_COMPARTMENT`) and an *illustrative* Kd of 1 nM. The two
+schedules, 200 mg every 3 weeks and 400 mg every 6 weeks, *are* the adult doses of pembrolizumab's US label
+(``merck2026keytruda``; facts ``pembrolizumab-dose-q3w`` and ``pembrolizumab-dose-q6w`` in the data layer);
+the PK and Kd are not pembrolizumab's, so the concentrations show how occupancy, dose and interval relate,
+not pembrolizumab's own levels.
 """
 
 from __future__ import annotations

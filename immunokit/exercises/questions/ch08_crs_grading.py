@@ -24,8 +24,18 @@ def _case(fever: bool, hypo: str, oxy: str, treated: bool, lesson: str) -> Case:
 
 
 WORSE = "The grade is the worse of the hypotension grade and the hypoxia grade."
-FEVER = "Without fever there is no CRS, unless antipyretics or anti-cytokine therapy could have masked it."
-MASKED = "After antipyretics or tocilizumab, fever is no longer required: grade by hypotension and hypoxia."
+FEVER = (
+    "Without fever there is no CRS, unless the patient already had CRS and then received antipyretic or "
+    "anti-cytokine therapy that could have masked the fever."
+)
+PREMEDICATED = (
+    "Premedication before any CRS does not count: a premedicated patient who never had CRS and becomes "
+    "hypotensive does not meet the CRS criteria (treated=False); look for another cause."
+)
+MASKED = (
+    "The patient had CRS and was then given antipyretics or tocilizumab: fever is no longer required, "
+    "grade by hypotension and hypoxia."
+)
 
 CRS_CASES: tuple[Case, ...] = (
     _case(True, "none", "none", False, "Fever alone is grade 1."),
@@ -48,7 +58,7 @@ CRS_CASES: tuple[Case, ...] = (
     _case(True, "no-vasopressor", "high-flow", False, WORSE),
     _case(True, "multiple-vasopressors", "low-flow", False, WORSE),
     _case(False, "none", "none", False, FEVER),
-    _case(False, "one-vasopressor", "none", False, FEVER),
+    _case(False, "one-vasopressor", "none", False, PREMEDICATED),
     _case(False, "one-vasopressor", "low-flow", True, MASKED),
     _case(False, "none", "positive-pressure", True, MASKED),
     _case(
@@ -109,7 +119,7 @@ EXERCISE = Exercise(
             hints=(
                 "Give each hypotension level and each oxygen level its own grade first (a dict is enough).",
                 "Then take the worse (max) of the two; with fever and neither sign, the grade is 1.",
-                "Before anything else: no fever and not treated → 0. Treated without fever → grade from the signs alone.",
+                "Before anything else: no fever and no CRS treated before → 0. CRS treated (then afebrile) → grade from the signs alone.",
             ),
         ),
         Question(
