@@ -82,9 +82,9 @@ def test_static_written_answer_is_a_labelled_text_area_with_the_model_answer_beh
 
 def test_live_written_answer_reveals_model_answer_and_rubric_on_click() -> None:
     quiz = Quiz.from_bank(REVIEW)
-    box = quiz.widget()
+    live = quiz.widget()
     (view,) = quiz.written_views
-    assert view.box in box.children[-1].children
+    assert view.box in live.box.children[-1].children  # after the graded questions
     assert view.model.value == ""
     view.text.value = "Donor T cells cause both."
     view.reveal.click()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from docutils import nodes  # type: ignore[import-untyped]
+from docutils import nodes
 
 from .. import facts as _facts
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from docutils import nodes  # type: ignore[import-untyped]
+from docutils import nodes
 
 from .. import facts as _facts
 
