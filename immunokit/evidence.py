@@ -27,8 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final, Literal
 
+from . import facts as _facts
 from .analysis import exact_proportion_ci
 from .citations import author_year
 from .display import Figure
@@ -192,7 +194,10 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
         405,
         "randomised 2:1",
         "Blinatumomab vs chemotherapy",
-        "Median OS 7.7 vs 4.0 months (HR 0.71); CR 34% vs 16%",
+        _facts.expand(
+            "Median OS {fact:tower-os-blina:value} vs {fact:tower-os-chemo} (HR {fact:tower-hr}); "
+            "CR {fact:tower-cr-blina} vs {fact:tower-cr-chemo}"
+        ),
         "Grade ≥3 CRS 4.9%; grade ≥3 neurologic events 9.4% (vs 8.3%)",
     ),
     Trial(
@@ -204,10 +209,13 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
         "Newly diagnosed Ph-negative B-ALL in MRD-negative remission, age 30–70",
         "randomised",
         "3",
-        224,
+        int(_facts.value("e1910-randomised")),
         "randomised (of 488 enrolled)",
         "Blinatumomab + chemotherapy vs chemotherapy",
-        "3-year OS 85% vs 68% (HR 0.41); 3-year RFS 80% vs 64%",
+        _facts.expand(
+            "3-year OS {fact:e1910-os3-blina} vs {fact:e1910-os3-chemo} (HR {fact:e1910-hr-nejm}); "
+            "3-year RFS {fact:e1910-rfs3-blina} vs {fact:e1910-rfs3-chemo}"
+        ),
         _NOT_EXTRACTED,
     ),
     Trial(
@@ -268,7 +276,10 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
         "treated",
         "Lisocabtagene maraleucel",
         "CR/CRi 18.4% in the primary efficacy set (P=0.0006 against 5%)",
-        "CRS 85% (grade 3: 9%); neurologic events 45% (grade ≥3: 19%)",
+        _facts.expand(
+            "CRS {fact:transcend-cll-crs-any} (grade 3: {fact:transcend-cll-crs-grade3}); neurologic events "
+            "{fact:transcend-cll-neuro-any} (grade ≥3: {fact:transcend-cll-neuro-grade3plus})"
+        ),
     ),
     Trial(
         "Daver 2019",
@@ -456,8 +467,6 @@ _ON_STEM: Final[dict[str, Presence]] = {"absent": "no", "low": "some", "present"
 
 
 def _normal_stem(antigen: str) -> Presence:
-    from . import facts as _facts
-
     return _ON_STEM[str(_facts.value(f"{antigen.lower().replace('-', '')}-normal-stem-cells"))]
 
 
@@ -608,6 +617,18 @@ def _exact_ci(k: int, n: int) -> tuple[float, float]:
     return low, high
 
 
+#: Trial sizes of the band, 5 to 1,000 patients on a log scale.
+_BAND_SIZES: Final[tuple[int, ...]] = tuple(
+    int(n) for n in sorted({round(5 * 200 ** (i / 59)) for i in range(60)})
+)
+
+
+@lru_cache(maxsize=64)
+def _band(observed_rate: float) -> tuple[tuple[float, float], ...]:
+    """The exact interval for every size of :data:`_BAND_SIZES` (moving the patients slider reuses it)."""
+    return tuple(_exact_ci(round(observed_rate * n), n) for n in _BAND_SIZES)
+
+
 def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
     """Plot spec: the exact 95% confidence interval of a response rate against the number of patients.
 
@@ -630,8 +651,8 @@ def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
     if not 0 < observed_rate < 1:
         raise ValueError(f"observed_rate must be a proportion between 0 and 1; got {observed_rate!r}")
     patients = int(patients)
-    sizes = np.unique(np.round(np.geomspace(5, 1000, 60)).astype(int))
-    bounds = np.array([_exact_ci(round(observed_rate * int(n)), int(n)) for n in sizes])
+    sizes = np.array(_BAND_SIZES)
+    bounds = np.array(_band(float(observed_rate)))
     k = round(observed_rate * patients)
     low, high = _exact_ci(k, patients)
     blue, verm = OKABE_ITO["blue"], OKABE_ITO["vermillion"]

@@ -133,7 +133,8 @@ class _Loader(yaml.SafeLoader):
                     key_node.start_mark,
                 )
             seen[key] = key_node
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -200,7 +201,7 @@ def _schema_message(error: Any) -> str:
         return f"{error.instance!r} is not of type {error.validator_value}"
     if error.validator == "enum":
         return f"{error.instance!r} is not one of {error.validator_value}"
-    return error.message
+    return str(error.message)
 
 
 def _check_file(path: Path, keys: set[str] | None, today: _dt.date) -> tuple[list[dict[str, Any]], list[str]]:
@@ -452,6 +453,20 @@ def expand_roles(s: str, facts: Mapping[str, Fact] | None = None) -> str:
     return ROLE.sub(sub, s)
 
 
+def rendered(s: str, facts: Mapping[str, Fact] | None = None) -> str:
+    """``s`` as a reader sees it: roles and placeholders replaced (unknown ids left as written)."""
+    table = current() if facts is None else facts
+    body = expand_roles(s, table)
+
+    def sub(m: re.Match[str]) -> str:
+        fact = table.get(m.group(1))
+        if fact is None:
+            return m.group(0)
+        return format_value(fact.value) if m.group(2) else fact.text
+
+    return PLACEHOLDER.sub(sub, body)
+
+
 # --------------------------------------------------------------------------------------------
 # Staleness and consistency
 # --------------------------------------------------------------------------------------------
@@ -522,15 +537,7 @@ def contradictions(paths: Iterable[str | Path], facts: Mapping[str, Fact] | None
     out: list[str] = []
     for p in paths:
         for where, raw in _texts(Path(p)):
-            body = expand_roles(raw, table)
-            body = PLACEHOLDER.sub(
-                lambda m: (
-                    (format_value(table[m.group(1)].value) if m.group(2) else table[m.group(1)].text)
-                    if m.group(1) in table
-                    else m.group(0)
-                ),
-                body,
-            )
+            body = rendered(raw, table)
             for fact, rx in compiled:
                 for m in rx.finditer(body):
                     if not _same(m.group(1), fact):

@@ -237,7 +237,7 @@ def test_every_pattern_finds_its_fact_somewhere_in_the_book() -> None:
     """A pattern that matches nothing guards nothing: each must find its fact at least once."""
     table = facts.current()
     texts = [body for p in facts.book_sources() for _, body in facts._texts(p)]
-    texts = [facts.expand_roles(t, table) for t in texts]
+    texts = [facts.rendered(t, table) for t in texts]
     dead = [
         (f.id, p)
         for f in table.values()

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.integrate import solve_ivp
 
+from .. import facts as _facts
 from ..display import Figure
 from ..interactive.explorer import Control, Explorer
 from ..interactive.plotspec import Note, Panel, PlotSpec, Series, render
@@ -54,8 +55,12 @@ __all__ = [
 PG_PER_ML_PER_UG_PER_L = 1000.0
 
 #: The adult cycle-1 step-up for relapsed/refractory B-ALL (≥ 45 kg): 9 µg/day, then 28 µg/day.
-STEP_UP_LOW = Dose(9, "ug/day")
-STEP_UP_HIGH = Dose(28, "ug/day")
+#: Label doses (Blincyto, ``amgen2026blincyto``) and population PK (``clements2020blinatumomab``) come
+#: from the clinical data layer, ``book/data/``: the chapter's prose and quiz read the same facts.
+_CL_L_PER_H: float = float(_facts.value("blinatumomab-clearance"))
+_V_L: float = float(_facts.value("blinatumomab-volume"))
+STEP_UP_LOW = Dose(float(_facts.value("blinatumomab-dose-start")), "ug/day")
+STEP_UP_HIGH = Dose(float(_facts.value("blinatumomab-dose-full")), "ug/day")
 #: 28 µg, the amount given in a day at the full rate.
 DAILY_AMOUNT = Dose(28, "ug")
 
@@ -74,8 +79,8 @@ class BlinatumomabParams:
         Bibtex key of the source.
     """
 
-    clearance_l_per_h: float = 2.22
-    volume_l: float = 5.98
+    clearance_l_per_h: float = _CL_L_PER_H
+    volume_l: float = _V_L
     source: str = "clements2020blinatumomab"
 
     def __post_init__(self) -> None:
@@ -96,7 +101,7 @@ class BlinatumomabParams:
     def for_bsa(cls, bsa_m2: float) -> BlinatumomabParams:
         """Typical parameters for a body surface area: CL = 2.22·(BSA/1.876)^0.620 L/h (Clements 2020)."""
         check_positive("bsa_m2", bsa_m2)
-        return cls(clearance_l_per_h=2.22 * (bsa_m2 / 1.876) ** 0.620)
+        return cls(clearance_l_per_h=_CL_L_PER_H * (bsa_m2 / 1.876) ** 0.620)
 
 
 #: Typical adult (Clements et al. 2020 population estimates).
@@ -238,7 +243,9 @@ def simulate(
 
 
 def step_up_spec(
-    params: BlinatumomabParams = CLEMENTS_2020, low_ug_per_day: float = 9.0, high_ug_per_day: float = 28.0
+    params: BlinatumomabParams = CLEMENTS_2020,
+    low_ug_per_day: float = STEP_UP_LOW.value,
+    high_ug_per_day: float = STEP_UP_HIGH.value,
 ) -> PlotSpec:
     """Plot spec: concentration over a 28-day step-up cycle and the 14 days off that follow."""
     low, high = Dose(low_ug_per_day, "ug/day"), Dose(high_ug_per_day, "ug/day")
@@ -365,9 +372,9 @@ def plot_bolus_vs_infusion(
 
 
 def infusion_spec(
-    rate_ug_per_day: float = 28.0,
-    clearance_l_per_h: float = 2.22,
-    volume_l: float = 5.98,
+    rate_ug_per_day: float = STEP_UP_HIGH.value,
+    clearance_l_per_h: float = _CL_L_PER_H,
+    volume_l: float = _V_L,
     stop_h: float = 24.0,
     t_end_h: float = 48.0,
 ) -> PlotSpec:
@@ -421,7 +428,7 @@ def infusion_spec(
     )
     caption = (
         f"Simulated one-compartment model: {rate} with CL {clearance_l_per_h:.3g} L/h and V "
-        f"{volume_l:.3g} L (typical values CL 2.22 L/h, V 5.98 L from Clements 2020)."
+        f"{volume_l:.3g} L (typical values CL {_CL_L_PER_H:g} L/h, V {_V_L:g} L from Clements 2020)."
     )
     return PlotSpec(
         [panel], alt=alt, caption=caption, extra={"result": res, "css_pg_per_ml": css, "t90_h": t90}
@@ -429,7 +436,7 @@ def infusion_spec(
 
 
 @register_explorer(chapter=4, summary="continuous infusion: steady state, step-up, wash-out")
-def explorer(rate_ug_per_day: float = 28.0) -> Explorer:
+def explorer(rate_ug_per_day: float = STEP_UP_HIGH.value) -> Explorer:
     """Explorer of a continuous infusion: rate, clearance and volume; static frames vary clearance."""
     return Explorer(
         title="Blinatumomab continuous infusion",
@@ -443,10 +450,10 @@ def explorer(rate_ug_per_day: float = 28.0) -> Explorer:
                 step=1.0,
                 fmt="{:g} µg/day",
             ),
-            Control("clearance_l_per_h", "clearance (L/h)", 2.22, 0.5, 6.0, step=0.02, fmt="{:g} L/h"),
-            Control("volume_l", "volume (L)", 5.98, 2.0, 15.0, step=0.1, fmt="{:g} L"),
+            Control("clearance_l_per_h", "clearance (L/h)", _CL_L_PER_H, 0.5, 6.0, step=0.02, fmt="{:g} L/h"),
+            Control("volume_l", "volume (L)", _V_L, 2.0, 15.0, step=0.1, fmt="{:g} L"),
         ],
         spec=infusion_spec,
         frame_control="clearance_l_per_h",
-        frame_values=(1.0, 1.5, 2.22, 3.0, 4.0, 5.0),
+        frame_values=(1.0, 1.5, _CL_L_PER_H, 3.0, 4.0, 5.0),
     )

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .. import facts as _facts
 from ..display import Figure
 from ..interactive.explorer import Control, Explorer
 from ..interactive.plotspec import Note, Panel, PlotSpec, Series, render
@@ -109,9 +110,14 @@ class TrialCalibration:
         check_source(self.source)
 
 
-#: TOWER: blinatumomab 271 patients, median OS 7.7 months; chemotherapy 134, 4.0 months (Kantarjian 2017).
+#: TOWER: blinatumomab 271 patients, median OS 7.7 months; chemotherapy 134, 4.0 months (Kantarjian 2017;
+#: medians from the clinical data layer, facts ``tower-os-blina`` and ``tower-os-chemo``).
 TOWER = TrialCalibration(
-    "TOWER", (ArmSummary("blinatumomab", 271, 7.7), ArmSummary("chemotherapy", 134, 4.0))
+    "TOWER",
+    (
+        ArmSummary("blinatumomab", 271, float(_facts.value("tower-os-blina"))),
+        ArmSummary("chemotherapy", 134, float(_facts.value("tower-os-chemo"))),
+    ),
 )
 
 
