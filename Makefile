@@ -7,12 +7,13 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: book test setup strip exercises bootstrap benchmark clean pdf
+.PHONY: book test setup strip exercises bootstrap export benchmark clean pdf
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -32,6 +33,11 @@ pdf: book
 
 test: setup
 	$(PY) -m pytest --nbval-lax --nbval-current-env $(PYTEST_ARGS)
+
+# Every question bank as Moodle GIFT and IMS QTI, and one printable answer key for the whole course
+# (the book's build writes the same files into _build/html/export/).
+export: $(VENV)/.installed
+	$(PY) -m immunokit.quiz export-all _build/html/export
 
 strip: $(VENV)/.installed
 	$(PY) -m immunokit.notebooks strip

@@ -132,6 +132,8 @@ BANK = """chapter: ch04
 questions:
   - id: ch04-facts-{n}
     objective: ch04-o4
+    level: understand
+    hint: Read the trial's hazard ratio in the chapter.
     type: numeric
     prompt: "E1910's hazard ratio for death was {{fact:e1910-hr-nejm}}; the 3-year survival {{fact:e1910-os3-blina}}."
     explanation: "The FDA's analysis gave {{fact:e1910-hr-fda:value}}."

@@ -20,7 +20,7 @@ BOOK = Path(__file__).resolve().parents[1] / "book"
 EXPECTED: dict[str, list[str]] = {
     "unknown_type": [
         "unknown_type.quiz.yml: question 'ch01-kind' (no. 1), field 'type': unknown question type "
-        "'truefalse'; use one of: single, multiple, numeric, ordering",
+        "'truefalse'; use one of: single, multiple, numeric, ordering, written",
     ],
     "no_correct": [
         "no_correct.quiz.yml: question 'ch01-target' (no. 1), field 'options': no option is marked correct: "
@@ -86,6 +86,25 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "not_a_mapping": [
         "not_a_mapping.quiz.yml: the bank must be a mapping with 'chapter' and 'questions', not list",
+    ],
+    "level_missing": [
+        "level_missing.quiz.yml: question 'ch01-target' (no. 1), field 'hint': missing (every question offers a "
+        "hint that helps without giving the answer away)",
+        "level_missing.quiz.yml: question 'ch01-target' (no. 1), field 'level': not allowed 'recall'; use one of: "
+        "remember, understand, apply, analyse, evaluate, create",
+    ],
+    "cross_chapter": [
+        "cross_chapter.quiz.yml: question 'ch03-revisit' (no. 1), field 'objective': 'ch01-o2' is an objective of "
+        "another chapter; this bank is ch03 (to revisit an earlier chapter on purpose, add cross_chapter: true)",
+        "cross_chapter.quiz.yml: question 'ch03-later' (no. 2), field 'objective': 'ch05-o1' is an objective of "
+        "another chapter; this bank is ch03 (cross_chapter revisits only earlier chapters)",
+        "cross_chapter.quiz.yml: question 'ch03-own' (no. 3), field 'cross_chapter': 'ch03-o1' is this chapter's "
+        "own objective: remove cross_chapter",
+    ],
+    "written_incomplete": [
+        "written_incomplete.quiz.yml: question 'ch06-weigh' (no. 1), field 'rubric': needs at least 2 entries, has 1",
+        "written_incomplete.quiz.yml: question 'ch06-weigh' (no. 1), field 'options': does not belong in a written "
+        "question",
     ],
     "many_problems": [
         "many_problems.quiz.yml: question 'ch05-costim' (no. 1), field 'explanation': missing (shown after "

@@ -429,6 +429,8 @@ def test_parity_js_grading_equals_python_for_every_answer(open_page: Callable[..
     for path in BANKS:
         bank = load_bank(path)
         for q in bank.questions:
+            if not q.auto_scored:  # written answers are compared with a model answer, never graded
+                continue
             answers = _answers(q)
             js = page.evaluate(
                 """([qid, answers]) => {
@@ -454,7 +456,7 @@ def test_parity_through_the_page_for_every_option(open_page: Callable[..., Any])
     """Click each option (and type each probe) on the real page; the shown verdict equals Python's."""
     page = open_page("banks.html")
     for path in BANKS:
-        for q in load_bank(path).questions:
+        for q in [q for q in load_bank(path).questions if q.auto_scored]:  # written: never graded
             if q.type in ("single", "multiple"):
                 answers: list[Any] = [[p] for p in range(len(q.options))]
             elif q.type == "numeric":
@@ -554,7 +556,8 @@ def test_built_chapter_quiz_answers_in_the_browser(
     data = json.loads(page.locator("section.ik-quiz script.ik-quiz-data").first.text_content() or "{}")
     from immunokit.interactive.quiz_static import quiz_data
 
-    assert data == json.loads(json.dumps(quiz_data(bank.questions))), "the page shows an out-of-date bank"
+    graded = [q for q in bank.questions if q.auto_scored]  # written answers follow, ungraded
+    assert data == json.loads(json.dumps(quiz_data(graded))), "the page shows an out-of-date bank"
     q = next(q for q in bank.questions if q.type == "single")
     li = q_locator(page, q.id)
     wrong = next(i for i, o in enumerate(q.options) if not o.correct)
@@ -568,7 +571,7 @@ def test_built_chapter_quiz_answers_in_the_browser(
     li.locator(f'label:has(input[value="{option_pos(q, right)}"])').click()
     li.get_by_role("button", name="Check").click()
     assert li.get_attribute("data-ik-verdict") == "correct"
-    n = len(bank.questions)
+    n = len(graded)
     assert (
         page.locator(".ik-quiz-score")
         .first.inner_text()

@@ -54,7 +54,7 @@ def test_a_broken_copy_of_the_template_is_caught(book: Path) -> None:
     nb = book / NOTEBOOK
     nb.write_text(nb.read_text(encoding="utf-8").replace("About 45 minutes", "Three quarters of an hour"))
     problems = "\n".join(_check(book))
-    assert "4 questions; a chapter quiz has 6–10" in problems
+    assert "4 questions; a chapter quiz has 6–14" in problems
     assert "no question tests ['ch99-o2']" in problems
     assert "'About N minutes'" in problems
 

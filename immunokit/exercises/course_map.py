@@ -156,20 +156,112 @@ def to_html(rows: Sequence[ChapterRow]) -> str:
     return head + body + second + objective_rows + "</tbody></table>"
 
 
+# ---- Bloom levels of the quiz items (every bank, the Part reviews included) ------------------
+
+
+@dataclass
+class BloomRow:
+    """Quiz items of one bank per Bloom level (``level`` field of each question)."""
+
+    bank: str
+    label: str
+    levels: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.levels.values())
+
+    @property
+    def higher(self) -> int:
+        """Items at apply or above."""
+        from ..quiz.bank import HIGHER_ORDER
+
+        return sum(n for level, n in self.levels.items() if level in HIGHER_ORDER)
+
+
+def bloom_rows(root: Path | None = None) -> list[BloomRow]:
+    """One row per bank (chapters, then Part reviews), counting items per level."""
+    from ..quiz.bank import load_bank
+
+    root = root or repo_root()
+    banks = sorted((root / "book").glob("ch[0-9][0-9]_*.quiz.yml")) + sorted(
+        (root / "book").glob("review[0-9]*.quiz.yml")
+    )
+    out = []
+    for path in banks:
+        bank = load_bank(path)
+        row = BloomRow(path.name.removesuffix(".quiz.yml"), bank.chapter)
+        for q in bank.questions:
+            row.levels[q.level] = row.levels.get(q.level, 0) + 1
+        out.append(row)
+    return out
+
+
+def higher_order_share(rows: Sequence[BloomRow]) -> float:
+    """Share of all items at apply or above (0–1)."""
+    total = sum(r.total for r in rows)
+    return sum(r.higher for r in rows) / total if total else 0.0
+
+
+def bloom_markdown(rows: Sequence[BloomRow]) -> str:
+    """Items per Bloom level per bank, with the share at apply or above, as a Markdown table."""
+    from ..quiz.bank import LEVELS
+
+    out = [
+        "| Bank | " + " | ".join(LEVELS) + " | Items | Apply or above |",
+        "| --- | " + " | ".join("---" for _ in LEVELS) + " | --- | --- |",
+    ]
+    for r in [*rows, _course_total(rows)]:
+        share = f"{r.higher} ({100 * r.higher / r.total:.0f} %)" if r.total else "—"
+        out.append(
+            f"| {r.label} | "
+            + " | ".join(str(r.levels.get(lv, 0)) for lv in LEVELS)
+            + f" | {r.total} | {share} |"
+        )
+    return "\n".join(out) + "\n"
+
+
+def _course_total(rows: Sequence[BloomRow]) -> BloomRow:
+    total = BloomRow("course", "Whole course")
+    for r in rows:
+        for level, n in r.levels.items():
+            total.levels[level] = total.levels.get(level, 0) + n
+    return total
+
+
+def bloom_html(rows: Sequence[BloomRow]) -> str:
+    """The Bloom table as an accessible HTML table."""
+    from ..quiz.bank import LEVELS
+
+    esc = html.escape
+    head = "".join(f'<th scope="col">{esc(lv)}</th>' for lv in LEVELS)
+    body = ""
+    for r in [*rows, _course_total(rows)]:
+        share = f"{r.higher} ({100 * r.higher / r.total:.0f} %)" if r.total else "—"
+        cells = "".join(f"<td>{r.levels.get(lv, 0)}</td>" for lv in LEVELS)
+        body += f'<tr><th scope="row">{esc(r.label)}</th>{cells}<td>{r.total}</td><td>{esc(share)}</td></tr>'
+    return (
+        '<table class="ik-course-map table"><caption>Quiz items per Bloom level (revised taxonomy)</caption>'
+        f'<thead><tr><th scope="col">Bank</th>{head}<th scope="col">Items</th>'
+        f'<th scope="col">Apply or above</th></tr></thead><tbody>{body}</tbody></table>'
+    )
+
+
 @dataclass
 class CourseMap:
     """The map, rendered as HTML in notebooks and the book, and as Markdown in plain text."""
 
     rows: list[ChapterRow]
+    bloom: list[BloomRow] = field(default_factory=list)
 
     def _repr_html_(self) -> str:
-        return to_html(self.rows)
+        return to_html(self.rows) + (bloom_html(self.bloom) if self.bloom else "")
 
     def _repr_markdown_(self) -> str:
-        return to_markdown(self.rows)
+        return to_markdown(self.rows) + ("\n" + bloom_markdown(self.bloom) if self.bloom else "")
 
     def __repr__(self) -> str:
-        return to_markdown(self.rows)
+        return self._repr_markdown_()
 
     def unexamined(self) -> list[str]:
         """Every objective that no quiz question and no exercise tests."""
@@ -178,7 +270,7 @@ class CourseMap:
 
 def course_map(root: Path | None = None) -> CourseMap:
     """The course map of the repository at ``root`` (default: this checkout)."""
-    return CourseMap(course_rows(root))
+    return CourseMap(course_rows(root), bloom_rows(root))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -196,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"not examined by any quiz question or exercise: {oid}")
         print(f"{len(missing)} unexamined objective(s)")
         return 1 if missing else 0
-    sys.stdout.write(to_markdown(cmap.rows))
+    sys.stdout.write(cmap._repr_markdown_())
     return 0
 
 

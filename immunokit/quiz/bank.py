@@ -12,6 +12,13 @@ A bank is checked in three layers, and *every* problem found is reported togethe
    correct, a numeric question without a tolerance (or with two), a targeted "mistake" that the
    correct range already accepts, ids that do not start with the chapter, objectives of another
    chapter or missing from the chapter's notebook, citation keys missing from ``references.bib``.
+   An objective of an *earlier* chapter is allowed when the question says ``cross_chapter: true``
+   (spaced review; a Part's review bank, ``chapter: review2``, consists of such questions), and it
+   must then be among that chapter's objectives.
+
+Every question states its ``level`` (revised Bloom taxonomy, :data:`LEVELS`) and a ``hint``. The type
+``written`` is a short written answer with a ``model_answer`` and a ``rubric`` (criteria with points):
+it is shown with a text area and the model answer behind a disclosure, and is never auto-scored.
 
 Example::
 
@@ -43,8 +50,12 @@ from ..facts import expand_data
 from ..markup import _SUB as _SUB_MARKUP  # the renderer's own patterns, so the check matches what shows
 from ..markup import _SUP as _SUP_MARKUP
 
-QuestionType = Literal["single", "multiple", "numeric", "ordering"]
-QUESTION_TYPES: tuple[str, ...] = ("single", "multiple", "numeric", "ordering")
+QuestionType = Literal["single", "multiple", "numeric", "ordering", "written"]
+QUESTION_TYPES: tuple[str, ...] = ("single", "multiple", "numeric", "ordering", "written")
+#: Levels of the revised Bloom taxonomy, lowest first; an item's ``level`` is one of them.
+LEVELS: tuple[str, ...] = ("remember", "understand", "apply", "analyse", "evaluate", "create")
+#: Levels that count as higher-order ("apply or above") in the course map.
+HIGHER_ORDER: frozenset[str] = frozenset(LEVELS[2:])
 SCORING_RULES: tuple[str, ...] = ("all-or-nothing", "partial")
 
 #: Fields each question type may have besides id, objective, type, prompt, hint, cite, explanation.
@@ -63,6 +74,7 @@ TYPE_FIELDS: dict[str, frozenset[str]] = {
         }
     ),
     "ordering": frozenset({"items"}),
+    "written": frozenset({"model_answer", "rubric"}),
 }
 ALL_TYPE_FIELDS: frozenset[str] = frozenset().union(*TYPE_FIELDS.values())
 
@@ -107,6 +119,14 @@ class Mistake:
 
 
 @dataclass(frozen=True)
+class Criterion:
+    """One line of a written answer's rubric: what earns ``points``."""
+
+    points: float
+    criterion: str
+
+
+@dataclass(frozen=True)
 class Question:
     """One question of a bank. Fields not used by a type keep their defaults.
 
@@ -131,6 +151,20 @@ class Question:
     feedback_incorrect: str = ""
     mistakes: tuple[Mistake, ...] = ()
     items: tuple[str, ...] = ()
+    level: str = "remember"
+    cross_chapter: bool = False
+    model_answer: str = ""
+    rubric: tuple[Criterion, ...] = ()
+
+    @property
+    def auto_scored(self) -> bool:
+        """False for a written answer, which the reader compares with the model answer and rubric."""
+        return self.type != "written"
+
+    @property
+    def rubric_points(self) -> float:
+        """Written answers: the total of the rubric's points."""
+        return sum(c.points for c in self.rubric)
 
     @property
     def absolute_tolerance(self) -> float:
@@ -263,6 +297,7 @@ _PATTERN_HELP = {
     "^[a-z0-9]+(-[a-z0-9]+)*$": "an id is kebab-case: lowercase letters, digits and single hyphens (ch04-halflife)",
     "^ch[0-9]{2}-o[0-9]+$": "an objective id is the chapter id, '-o' and a number (ch04-o2)",
     "^ch[0-9]{2}$": "a chapter id is 'ch' and two digits (ch04)",
+    "^(ch[0-9]{2}|review[0-9]+)$": "a chapter id is 'ch' and two digits (ch04), or 'review' and a number (review2)",
     "\\S": "it is blank",
     "^[A-Za-z0-9_:.+-]+$": "a citation key is one bibtex key from book/references.bib, without spaces",
 }
@@ -305,6 +340,10 @@ def _describe(error: ValidationError, qtype: str | None) -> tuple[list[Any], str
             "options": " (a choice question lists its options)",
             "items": " (an ordering question lists its items in the correct order)",
             "explanation": " (shown after any answer)",
+            "level": " (the thinking the item asks for: remember, understand, apply, analyse, evaluate or create)",
+            "hint": " (every question offers a hint that helps without giving the answer away)",
+            "model_answer": " (a written question shows a model answer after the reader has written)",
+            "rubric": " (a written question lists rubric criteria with points)",
         }.get(name, "")
         return [*path, name], f"missing{extra}"
     if v == "additionalProperties":
@@ -380,18 +419,9 @@ def _semantic(raw_q: dict[str, Any], chapter: str | None) -> list[tuple[list[Any
     out: list[tuple[list[Any], str]] = []
     qtype = raw_q.get("type")
     qid = raw_q.get("id")
-    objective = raw_q.get("objective")
     if chapter and isinstance(qid, str) and qid and not qid.startswith(chapter + "-"):
         out.append((["id"], f"must start with the chapter id '{chapter}-' (ids are unique across the book)"))
-    if (
-        chapter
-        and isinstance(objective, str)
-        and re.fullmatch(r"ch[0-9]{2}-o[0-9]+", objective)
-        and not objective.startswith(chapter + "-")
-    ):
-        out.append(
-            (["objective"], f"{objective!r} is an objective of another chapter; this bank is {chapter}")
-        )
+    out.extend(_cross_chapter(raw_q, chapter))
     if isinstance(qtype, str) and qtype in TYPE_FIELDS:
         for key in raw_q:
             if key in ALL_TYPE_FIELDS and key not in TYPE_FIELDS[qtype]:
@@ -466,7 +496,51 @@ def _semantic(raw_q: dict[str, Any], chapter: str | None) -> list[tuple[list[Any
     return out
 
 
-_TEXT_FIELDS = ("prompt", "hint", "explanation", "feedback_correct", "feedback_incorrect", "units")
+def _cross_chapter(raw_q: dict[str, Any], chapter: str | None) -> list[tuple[list[Any], str]]:
+    """An objective of another chapter needs ``cross_chapter: true`` and must be an earlier chapter's.
+
+    A Part's review bank (``chapter: review2``) has no objectives of its own, so every question is
+    tagged; a chapter bank may revisit earlier chapters (spaced retrieval), never later ones.
+    """
+    objective, tagged = raw_q.get("objective"), raw_q.get("cross_chapter") is True
+    if not (chapter and isinstance(objective, str) and re.fullmatch(r"ch[0-9]{2}-o[0-9]+", objective)):
+        return []
+    own = objective.startswith(chapter + "-")
+    if own:
+        if tagged:
+            return [
+                (["cross_chapter"], f"{objective!r} is this chapter's own objective: remove cross_chapter")
+            ]
+        return []
+    earlier = chapter.startswith("review") or objective[:4] < chapter
+    if not earlier:
+        later = " (cross_chapter revisits only earlier chapters)" if tagged else ""
+        return [
+            (
+                ["objective"],
+                f"{objective!r} is an objective of another chapter; this bank is {chapter}{later}",
+            )
+        ]
+    if not tagged:
+        return [
+            (
+                ["objective"],
+                f"{objective!r} is an objective of another chapter; this bank is {chapter} (to revisit an "
+                "earlier chapter on purpose, add cross_chapter: true)",
+            )
+        ]
+    return []
+
+
+_TEXT_FIELDS = (
+    "prompt",
+    "hint",
+    "explanation",
+    "feedback_correct",
+    "feedback_incorrect",
+    "units",
+    "model_answer",
+)
 
 
 def _markup_slips(raw_q: dict[str, Any]) -> list[tuple[list[Any], str]]:
@@ -478,7 +552,11 @@ def _markup_slips(raw_q: dict[str, Any]) -> list[tuple[list[Any], str]]:
     texts: list[tuple[list[Any], str]] = [
         ([f], raw_q[f]) for f in _TEXT_FIELDS if isinstance(raw_q.get(f), str)
     ]
-    for key, sub in (("options", ("text", "feedback")), ("mistakes", ("feedback",))):
+    for key, sub in (
+        ("options", ("text", "feedback")),
+        ("mistakes", ("feedback",)),
+        ("rubric", ("criterion",)),
+    ):
         entries = raw_q.get(key)
         for i, entry in enumerate(entries if isinstance(entries, list) else []):
             if isinstance(entry, dict):
@@ -607,6 +685,7 @@ def check_bank(
     keys = bib_keys(bib) if bib.exists() else None
 
     ids: dict[str, int] = {}
+    other_objectives: dict[str, set[str] | None] = {}
     for qi, raw_q in enumerate(raw_questions):
         if not isinstance(raw_q, dict):
             continue
@@ -617,11 +696,23 @@ def check_bank(
                     (["questions", qi, "id"], f"duplicate id {qid!r} (also question no. {ids[qid] + 1})")
                 )
             ids.setdefault(qid, qi)
-        if (
-            objectives is not None
-            and isinstance(raw_q.get("objective"), str)
-            and raw_q["objective"] not in objectives
-        ):
+        objective = raw_q.get("objective")
+        if raw_q.get("cross_chapter") is True and isinstance(objective, str) and objective[:2] == "ch":
+            prefix = objective[:4]
+            if prefix not in other_objectives:
+                found = sorted(path.parent.glob(f"{prefix}_*.ipynb")) or sorted(
+                    path.parent.glob(f"{prefix}_*.md")
+                )
+                other_objectives[prefix] = (chapter_objectives(found[0]) or None) if found else None
+            known = other_objectives[prefix]
+            if known is not None and objective not in known:
+                problems.append(
+                    (
+                        ["questions", qi, "objective"],
+                        f"{objective!r} is not among {prefix}'s objectives ({', '.join(sorted(known))})",
+                    )
+                )
+        elif objectives is not None and isinstance(objective, str) and objective not in objectives:
             problems.append(
                 (
                     ["questions", qi, "objective"],
@@ -670,6 +761,10 @@ def _build(path: Path, data: dict[str, Any]) -> Bank:
                 for m in raw.get("mistakes", [])
             ),
             items=tuple(raw.get("items", [])),
+            level=raw["level"],
+            cross_chapter=bool(raw.get("cross_chapter", False)),
+            model_answer=raw.get("model_answer", ""),
+            rubric=tuple(Criterion(float(c["points"]), c["criterion"]) for c in raw.get("rubric", [])),
         )
         questions.append(q)
     return Bank(path=path, chapter=data["chapter"], questions=tuple(questions))

@@ -89,7 +89,10 @@ class Quiz(Interactive):
     ) -> None:
         if not questions:
             raise ValueError("a quiz needs at least one question")
-        self.questions: tuple[Question, ...] = tuple(questions)
+        # Written answers are not auto-scored: they are shown after the graded questions.
+        self.questions: tuple[Question, ...] = tuple(q for q in questions if q.auto_scored)
+        self.written: tuple[Question, ...] = tuple(q for q in questions if not q.auto_scored)
+        self.written_views: list[Any] = []
         self.source = source
         self.title = title
         self.bibfile = bibfile
@@ -134,7 +137,7 @@ class Quiz(Interactive):
 
     def question(self, qid: str) -> Question:
         """The question with id ``qid``."""
-        for q in self.questions:
+        for q in (*self.questions, *self.written):
             if q.id == qid:
                 return q
         raise KeyError(f"no question {qid!r} in this quiz; ids: {', '.join(q.id for q in self.questions)}")
@@ -195,19 +198,34 @@ class Quiz(Interactive):
 
     # ---- renderings -------------------------------------------------------------------------
     def widget(self) -> LiveView:
+        from .written import written_widget
+
+        written, self.written_views = written_widget(self.written)
+        if not self.questions:
+            return LiveView([written])
         from ..interactive.quiz_live import quiz_widget
 
-        return quiz_widget(self)
+        view = quiz_widget(self)
+        if self.written:  # written answers are not scored: they follow the graded questions
+            view.box.children = (*view.box.children, written)
+        return view
 
     def to_html(self) -> str:
+        from .written import written_html
+
+        written = written_html(self.written, key=self.uid or self.source)
+        if not self.questions:
+            return written
         from ..interactive.quiz_static import quiz_html
 
-        return quiz_html(
-            self.questions, key=self.source, title=self.title, bibfile=self.bibfile, uid=self.uid
+        return (
+            quiz_html(self.questions, key=self.source, title=self.title, bibfile=self.bibfile, uid=self.uid)
+            + written
         )
 
     def __repr__(self) -> str:
-        return f"<Quiz {self.source}: {self.max_score} questions, {self.score_text().lower()}>"
+        written = f", {len(self.written)} written" if self.written else ""
+        return f"<Quiz {self.source}: {self.max_score} questions{written}, {self.score_text().lower()}>"
 
 
 def _describe_answer(q: Question, answer: Any) -> str:

@@ -13,7 +13,8 @@ numbers in plain decimal notation (never ``1e-05``, which not every GIFT reader 
   above the question says so;
 * numeric → numerical (``{#answer:tolerance}``, ``tolerance_percent`` converted to absolute), targeted
   mistakes as 0 % answers with their feedback;
-* ordering → matching ("Position 1 -> first item" …), since GIFT has no ordering type.
+* ordering → matching ("Position 1 -> first item" …), since GIFT has no ordering type;
+* written → essay (``{}``), not auto-scored; the model answer and rubric become its general feedback.
 
 The explanation becomes the general feedback (``####``) of every question.
 """
@@ -75,6 +76,11 @@ def gift_question(q: Question) -> str:
         prompt = f"{prompt} (Match each position with its item.)"
     head = f"::{gift_escape(q.id)}::[html]{_h(prompt)}"
     general = f"####{_h(q.explanation)}"
+    if q.type == "written":
+        lines.append(
+            "// Written answer: grade it by hand against the model answer and rubric (general feedback)."
+        )
+        return "\n".join([*lines, head + "{", f"\t####{_h(written_feedback(q))}", "}"])
     if q.type == "single":
         body = [f"\t{'=' if o.correct else '~'}{_h(o.text)}#{_h(o.feedback)}" for o in q.options]
     elif q.type == "multiple":
@@ -99,6 +105,12 @@ def gift_question(q: Question) -> str:
     else:
         body = [f"\t=Position {k + 1} -> {_h(item)}" for k, item in enumerate(q.items)]
     return "\n".join([*lines, head + "{", *body, f"\t{general}", "}"])
+
+
+def written_feedback(q: Question) -> str:
+    """A written question's model answer and rubric as one text (our inline markup)."""
+    rubric = "; ".join(f"{c.criterion} ({c.points:g} points)" for c in q.rubric)
+    return f"Model answer: {q.model_answer.strip()}\nRubric ({q.rubric_points:g} points): {rubric}"
 
 
 def to_gift(bank: Bank) -> str:
@@ -132,12 +144,15 @@ _TYPE_NAMES = {
     "multiple": "multiple select",
     "numeric": "numeric",
     "ordering": "ordering",
+    "written": "written answer (not auto-scored)",
 }
 
 
 def key_question(q: Question, number: int) -> str:
     """One question of the answer key."""
-    meta = f"objective `{q.objective}` · {_TYPE_NAMES[q.type]}"
+    meta = f"objective `{q.objective}` · {q.level} · {_TYPE_NAMES[q.type]}"
+    if q.cross_chapter:
+        meta += " · review of an earlier chapter"
     if q.type == "multiple":
         meta += f" (scoring: {q.scoring})"
     if q.cite:
@@ -155,6 +170,14 @@ def key_question(q: Question, number: int) -> str:
                 f"- If {m.value:g}" + (f" ± {m.tolerance:g}" if m.tolerance else "") + f": {_md(m.feedback)}"
             )
         out += [f"- Any other answer: {_md(q.feedback_incorrect)}", ""]
+    elif q.type == "written":
+        out += [
+            "**Model answer.** " + _md(q.model_answer),
+            "",
+            f"**Rubric ({q.rubric_points:g} points):**",
+            "",
+        ]
+        out += [f"- {c.points:g} — {_md(c.criterion)}" for c in q.rubric] + [""]
     else:
         out += ["**Correct order:**", ""] + [f"{k + 1}. {_md(item)}" for k, item in enumerate(q.items)] + [""]
     if q.hint:

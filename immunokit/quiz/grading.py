@@ -240,6 +240,11 @@ def grade(q: Question, answer: Any) -> Verdict:
         return grade_numeric(q, answer)
     if q.type == "ordering":
         return grade_ordering(q, answer)
+    if q.type == "written":
+        raise ValueError(
+            f"question {q.id!r} is a written answer: it is not auto-scored; compare the answer with its "
+            "model answer and rubric"
+        )
     raise ValueError(f"question {q.id!r}: unknown type {q.type!r}")  # pragma: no cover - validated
 
 
