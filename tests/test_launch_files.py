@@ -31,6 +31,7 @@ def test_without_a_checkout_the_wheel_copy_is_used(tmp_path, monkeypatch) -> Non
     packaged.mkdir(parents=True)
     for name in (BANK, "references.bib"):
         shutil.copyfile(ROOT / "book" / name, packaged / name)
+    shutil.copytree(ROOT / "book" / "data", packaged / "data")  # the data layer travels in the wheel too
     monkeypatch.setattr(bookfiles, "CHECKOUT_BOOK", tmp_path / "no-checkout" / "book")
     monkeypatch.setattr(bookfiles, "PACKAGED_BOOK", packaged)
     monkeypatch.chdir(tmp_path)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..bootstrap import TAG as BOOTSTRAP_TAG
 from ..exercises.answers import BadAnswer, FunctionAnswer, decode
 from ..exercises.catalog import Exercise, Question
 from ..exercises.checks import CaseResult, Function
@@ -114,6 +115,15 @@ def _rlimits(limits: Limits, cpu_s: float) -> dict[str, int]:
     return limits_for_child(limits, cpu_s)
 
 
+def _is_bootstrap(cell: dict[str, Any], source: str) -> bool:
+    """The notebook's toolkit-installing first cell (:mod:`immunokit.bootstrap`): the grader provides the
+    toolkit itself, and a cell naming an older release would otherwise try to install it in the sandbox."""
+    tags = cell.get("metadata", {}).get("tags", []) if isinstance(cell.get("metadata"), dict) else []
+    return BOOTSTRAP_TAG in (tags if isinstance(tags, list) else []) or source.startswith(
+        "# Course toolkit: nothing to do when immunokit"
+    )
+
+
 def _job_cells(sub: Submission, limits: Limits) -> list[dict[str, Any]]:
     assert sub.notebook is not None and sub.exercise is not None
     known = released(sub.exercise.id)
@@ -123,7 +133,7 @@ def _job_cells(sub: Submission, limits: Limits) -> list[dict[str, Any]]:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell_source(cell)
-        if source.strip() in checks or not source.strip():
+        if source.strip() in checks or not source.strip() or _is_bootstrap(cell, source):
             continue
         timeout = limits.notebook_timeout_s if source.strip() in trusted else limits.cell_timeout_s
         cells.append({"index": index, "source": source, "timeout": timeout})
