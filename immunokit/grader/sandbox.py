@@ -67,6 +67,8 @@ class Limits:
     file_size_mb: int = 64
     processes: int = 128
     max_output_bytes: int = 1_000_000
+    #: Hidden test cases per function question, at most (0: the visible cases only).
+    hidden_cases: int = 64
 
 
 @dataclass(frozen=True)
