@@ -402,3 +402,50 @@ def test_after_three_cases_run_out_of_time_the_rest_are_not_run():
 def test_command_line_rejects_a_negative_number_of_hidden_cases(tmp_path, capsys):
     assert cli.main([str(tmp_path), "--hidden-cases", "-1"]) == 2
     assert "--hidden-cases must be 0 or more" in capsys.readouterr().err
+
+
+def test_a_hidden_reference_cannot_be_loaded_from_its_compiled_copy():
+    import json
+    import py_compile
+    import sys
+
+    from immunokit.grader.sandbox import Sandbox, find_bwrap, limits_for_child, toolkit_dir
+
+    if find_bwrap() is None:
+        pytest.skip("bubblewrap (bwrap) is not installed")
+    source = toolkit_dir() / "toxicity.py"
+    tag = sys.implementation.cache_tag
+    compiled = source.parent / "__pycache__" / f"toxicity.{tag}.pyc"
+    made = not compiled.exists()
+    py_compile.compile(str(source), cfile=str(compiled))  # what any import on the grader's machine leaves
+    try:
+        loader = (
+            "import glob, marshal, sys, types\n"
+            "def f(x):\n"
+            f"    for path in glob.glob('{source.parent}/**/toxicity*.pyc', recursive=True):\n"
+            "        module = types.ModuleType('immunokit.stolen')\n"
+            "        module.__package__ = 'immunokit'\n"
+            "        sys.modules[module.__name__] = module\n"
+            "        try:\n"
+            "            exec(marshal.loads(open(path, 'rb').read()[16:]), module.__dict__)\n"
+            "            return module.crs_grade(True, 'none', 'low-flow').grade\n"
+            "        except Exception:\n"
+            "            continue\n"
+            "    import immunokit.toxicity as t\n"
+            "    return t.crs_grade(True, 'none', 'low-flow').grade\n"
+        )
+        job = {
+            "cells": [loader],
+            "name": "f",
+            "cases": [{"args": [0], "kwargs": {}}],
+            "cell_timeout": 5,
+            "case_timeout": 20,
+            "max_timeouts": 3,
+            "rlimits": limits_for_child(Limits(), 30),
+        }
+        run = Sandbox().run("immunokit.grader.case", job, 60, hide_files=("toxicity.py",))
+        item = json.loads(run.output.splitlines()[0])
+        assert "raised" in item and "returned" not in item, item  # without the fix: returned 2
+    finally:
+        if made:
+            compiled.unlink()

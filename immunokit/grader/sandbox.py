@@ -143,7 +143,8 @@ def bwrap_command(
     """The full ``bwrap`` command line for ``argv``: writable only ``/scratch``, ``/tmp`` and ``/dev/shm``,
     each a size-limited tmpfs in the sandbox's own memory; nothing of the host is writable.
 
-    ``hide_files`` are toolkit files (relative to the package folder) replaced by empty files; ``hide``
+    ``hide_files`` are toolkit files (relative to the package folder) replaced by empty files, with their
+    compiled copies in ``__pycache__``; ``hide``
     are host folders to cover with an empty tmpfs should they lie inside something bound.
     """
     size = str(scratch_mb * 1024 * 1024)
@@ -192,6 +193,10 @@ def bwrap_command(
     for rel in hide_files:
         if (toolkit / rel).is_file():
             args += ["--ro-bind", "/dev/null", str(toolkit / rel)]
+        # its compiled copies too (an empty .pyc is invalid, so an import compiles the empty source)
+        source = toolkit / rel
+        for compiled in sorted((source.parent / "__pycache__").glob(f"{source.stem}.*.pyc")):
+            args += ["--ro-bind", "/dev/null", str(compiled)]
     bound = [toolkit, data, Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]
     for folder in hide:
         folder = folder.resolve()
