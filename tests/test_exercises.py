@@ -513,3 +513,85 @@ def test_the_instructor_guide_offers_every_exercise_for_download():
     page = (ROOT / "book" / "instructors" / "handing-out.md").read_text(encoding="utf-8")
     for exercise in exercises():
         assert f"<../../exercises/{exercise.notebook}>" in page, exercise.notebook
+
+
+def _table_of_shown_cases():
+    """A crs-01 answer that hard-codes the 14 cases the notebook shows (their grades from the check)."""
+    checker = find_question("crs-01").checker
+    table = {tuple(c.args): checker.reference(*c.args) for c in checker.cases}
+    return lambda fever, hypotension, oxygen, treated=False: table.get(
+        (fever, hypotension, oxygen, treated), 1
+    )
+
+
+def test_hidden_cases_are_every_other_valid_crs_combination_seeded_and_bounded():
+    checker = find_question("crs-01").checker
+    visible = {tuple(c.args) for c in checker.cases}
+    hidden = checker.hidden_cases("run-1", 100)
+    assert len(hidden) == 2 * 4 * 4 * 2 - len(visible) == 50
+    assert not visible & {tuple(c.args) for c in hidden}
+    assert len({tuple(c.args) for c in hidden}) == 50
+    assert [c.args for c in checker.hidden_cases("run-1", 100)] == [c.args for c in hidden]
+    assert [c.args for c in checker.hidden_cases("run-2", 100)] != [c.args for c in hidden]
+    assert len(checker.hidden_cases("run-1", 7)) == 7 and checker.hidden_cases("run-1", 0) == []
+    assert "hypotension='one-vasopressor'" in " ".join(c.description for c in hidden)
+
+
+def test_seeded_inputs_cover_a_numeric_domain_and_drop_invalid_ones():
+    import math
+
+    from immunokit.exercises.checks import seeded_inputs
+
+    def half_life(k):
+        if k <= 0:
+            raise ValueError("k must be positive")
+        return math.log(2) / k
+
+    checker = Function(
+        half_life,
+        [Case((0.1,), description="k=0.1")],
+        signature="t_half(k)",
+        hidden=seeded_inputs(30, (-0.5, 2.0), describe=lambda k: f"k={k:.3g}"),
+    )
+    hidden = checker.hidden_cases(7, 20)
+    assert len(hidden) == 20 and all(0 < c.args[0] <= 2.0 for c in hidden)  # k ≤ 0: the reference raises
+    assert [c.args for c in checker.hidden_cases(7, 20)] == [c.args for c in hidden]
+    logged = seeded_inputs(50, (1e-3, 1e3), describe=str, log=True)(__import__("random").Random(1))
+    assert min(c.args[0] for c in logged) < 0.1 and max(c.args[0] for c in logged) > 10
+
+
+def test_hidden_cases_fail_a_table_of_the_shown_cases_and_never_reveal_their_answers():
+    from immunokit.exercises.checks import CaseResult
+
+    question = find_question("crs-01")
+    checker = question.checker
+    lookup = _table_of_shown_cases()
+    assert (
+        check("crs-01", lookup).status is Status.CORRECT
+    )  # the student's own check sees the shown cases only
+    assert "also tested on inputs not shown here" in check("crs-01", lookup).message
+    hidden = checker.hidden_cases("seed", 64)
+
+    def results(function, cases):
+        return [checker.run_case(function, c) for c in cases]
+
+    status, message, fraction = checker.judge(results(lookup, checker.cases), hidden, results(lookup, hidden))
+    assert (status, fraction) == (Status.INCORRECT, 0.0)
+    assert (
+        message.startswith("14 of 14 cases pass; ")
+        and "(a hidden case) your function returned a wrong value" in message
+    )
+    assert "expected" not in message
+    honest = checker.reference
+    status, message, fraction = checker.judge(results(honest, checker.cases), hidden, results(honest, hidden))
+    assert (status, fraction) == (Status.CORRECT, 1.0) and "14 of 14 cases and 50 hidden cases" in message
+    # refusing a hidden case (time-out, exception, nothing returned) is failing it
+    for refusal in (
+        CaseResult(timed_out=True),
+        CaseResult(raised="SystemExit: 0"),
+        CaseResult(returned=None),
+    ):
+        got = results(honest, hidden)
+        got[-1] = refusal
+        status, message, _ = checker.judge(results(honest, checker.cases), hidden, got)
+        assert status is Status.INCORRECT and "49 of 50 hidden cases" in message, message

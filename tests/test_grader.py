@@ -324,3 +324,128 @@ def test_rows_come_in_the_order_of_the_notebooks_whatever_finished_first(graded)
     for student in order:  # within a submission: problems first, then questions in catalogue order
         questions = [r.question for r in graded[0] if r.student == student and r.question != SUBMISSION]
         assert questions == QUESTIONS, student
+
+
+class _Recorder:
+    """A stand-in sandbox that keeps the job it is given and answers every case with 1."""
+
+    contained = True
+
+    def __init__(self) -> None:
+        self.jobs: list[dict] = []
+
+    def run(self, module: str, job: dict, timeout_s: float, **kwargs: object):
+        import json
+
+        from immunokit.exercises.answers import encode
+        from immunokit.grader.sandbox import RunResult
+
+        self.jobs.append(json.loads(json.dumps(job)))
+        lines = [json.dumps({"case": n, "returned": encode(1)}) for n in range(len(job["cases"]))]
+        return RunResult(0, False, 0.0, "", "\n".join(lines))
+
+
+def test_hidden_cases_reach_the_sandbox_as_inputs_only_and_are_judged_here():
+    from immunokit.exercises.catalog import find_question
+    from immunokit.grader.folder import Grading, run_function_cases
+
+    question = find_question("crs-01")
+    recorder = _Recorder()
+    grading = Grading(LIMITS, recorder, seed="42")  # type: ignore[arg-type]
+    hidden = grading.hidden_cases(question)
+    assert len(hidden) == 50 and grading.hidden_cases(question) == hidden  # same cases for every submission
+    assert [c.args for c in Grading(LIMITS, recorder, "43").hidden_cases(question)] != [
+        c.args for c in hidden
+    ]
+    cells = [{"index": 0, "source": "def my_crs_grade(*a):\n    return 1", "timeout": 4}]
+    results = run_function_cases(question, cells, 0, grading, hidden)
+    job = recorder.jobs[-1]
+    assert set(job) == {"cells", "name", "cases", "cell_timeout", "case_timeout", "max_timeouts", "rlimits"}
+    assert len(job["cases"]) == 14 + 50 and all(set(c) == {"args", "kwargs"} for c in job["cases"])
+    text = str(job)
+    for word in ("hidden", "expected", "lesson", "description", "ASTCT"):
+        assert word not in text
+    assert [c["args"] for c in job["cases"]] == [list(c.args) for c in (*question.checker.cases, *hidden)]
+    visible = len(question.checker.cases)
+    status, message, _ = question.checker.judge(results[:visible], hidden, results[visible:])
+    assert status.value == "incorrect" and "hidden cases (inputs not shown in the notebook) pass" in message
+    assert Grading(Limits(hidden_cases=0), recorder).hidden_cases(question) == []
+    assert len(Grading(Limits(hidden_cases=5), recorder).hidden_cases(question)) == 5
+
+
+def test_after_three_cases_run_out_of_time_the_rest_are_not_run():
+    import json
+    import time
+
+    from immunokit.grader.folder import _case_result
+    from immunokit.grader.sandbox import Sandbox, limits_for_child
+
+    job = {
+        "cells": ["def f(x):\n    while True:\n        pass"],
+        "name": "f",
+        "cases": [{"args": [n], "kwargs": {}} for n in range(10)],
+        "cell_timeout": 5,
+        "case_timeout": 0.5,
+        "max_timeouts": 3,
+        "rlimits": limits_for_child(Limits(), 30),
+    }
+    start = time.monotonic()
+    run = Sandbox().run("immunokit.grader.case", job, 30, hide_files=("toxicity.py",))
+    seconds = time.monotonic() - start
+    items = {item["case"]: item for item in map(json.loads, run.output.splitlines())}
+    assert [n for n, i in items.items() if i.get("timed_out")] == [0, 1, 2]
+    assert [n for n, i in items.items() if i.get("skipped")] == list(range(3, 10))
+    assert "not run: 3 earlier cases ran out of time" in _case_result(items[5]).raised
+    assert seconds < 10, seconds
+
+
+def test_command_line_rejects_a_negative_number_of_hidden_cases(tmp_path, capsys):
+    assert cli.main([str(tmp_path), "--hidden-cases", "-1"]) == 2
+    assert "--hidden-cases must be 0 or more" in capsys.readouterr().err
+
+
+def test_a_hidden_reference_cannot_be_loaded_from_its_compiled_copy():
+    import json
+    import py_compile
+    import sys
+
+    from immunokit.grader.sandbox import Sandbox, find_bwrap, limits_for_child, toolkit_dir
+
+    if find_bwrap() is None:
+        pytest.skip("bubblewrap (bwrap) is not installed")
+    source = toolkit_dir() / "toxicity.py"
+    tag = sys.implementation.cache_tag
+    compiled = source.parent / "__pycache__" / f"toxicity.{tag}.pyc"
+    made = not compiled.exists()
+    py_compile.compile(str(source), cfile=str(compiled))  # what any import on the grader's machine leaves
+    try:
+        loader = (
+            "import glob, marshal, sys, types\n"
+            "def f(x):\n"
+            f"    for path in glob.glob('{source.parent}/**/toxicity*.pyc', recursive=True):\n"
+            "        module = types.ModuleType('immunokit.stolen')\n"
+            "        module.__package__ = 'immunokit'\n"
+            "        sys.modules[module.__name__] = module\n"
+            "        try:\n"
+            "            exec(marshal.loads(open(path, 'rb').read()[16:]), module.__dict__)\n"
+            "            return module.crs_grade(True, 'none', 'low-flow').grade\n"
+            "        except Exception:\n"
+            "            continue\n"
+            "    import immunokit.toxicity as t\n"
+            "    return t.crs_grade(True, 'none', 'low-flow').grade\n"
+        )
+        job = {
+            "cells": [loader],
+            "name": "f",
+            "cases": [{"args": [0], "kwargs": {}}],
+            "cell_timeout": 5,
+            "case_timeout": 20,
+            "max_timeouts": 3,
+            "rlimits": limits_for_child(Limits(), 30),
+        }
+        run = Sandbox().run("immunokit.grader.case", job, 60, hide_files=("toxicity.py",))
+        item = json.loads(run.output.splitlines()[0])
+        assert "raised" in item and "returned" not in item, item  # without the fix: returned 2
+    finally:
+        if made:
+            compiled.unlink()

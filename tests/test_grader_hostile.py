@@ -50,6 +50,15 @@ HONEST = {
     "filler": 10,  # fills the scratch folder, /tmp and /dev/shm (each a small tmpfs of its own)
     "linker": 0,  # its notebook is a symbolic link to the solution
     "peeker": 0,  # searches the whole file system it can see for solutions and other notebooks
+    "honest": 10,  # ch08 answered with the general rule: every visible and hidden case passes
+    "lookup": 6,  # crs-01 is a table of the 14 cases the notebook shows: the hidden cases fail it
+    # crs-01 a table that detects a hidden case (inputs not shown + environment, call stack, call count)
+    # and refuses it: raises SystemExit, returns ..., calls os._exit, or kills the case runner and
+    # forges results for the later cases on every open file descriptor
+    "refuser": 6,
+    "blanker": 6,
+    "quitter": 6,
+    "saboteur": 6,
 }
 
 
@@ -221,7 +230,7 @@ def test_a_crash_after_correct_answers_keeps_them(run):
 
 def test_a_loop_in_one_function_case_costs_that_case_only(run):
     row = next(r for r in run["rows"] if r["student"] == "looper" and r["question"] == "crs-01")
-    assert row["status"] == "incorrect" and row["feedback"].startswith("13 of 14 cases pass")
+    assert row["status"] == "incorrect" and row["feedback"].startswith("13 of 14 cases pass;")
     assert "did not finish within the time limit" in row["feedback"]
     assert all(s == "correct" for q, s in statuses(run, "looper").items() if q != "crs-01")
 
@@ -284,3 +293,44 @@ def test_a_fork_flood_stops_at_the_process_limit(run):  # `run`: only where the 
         except OSError:
             continue
     assert leftovers == []  # the sleeping children ended with their sandbox
+
+
+def _crs_01(run: dict, student: str) -> dict:
+    return next(r for r in run["rows"] if r["student"] == student and r["question"] == "crs-01")
+
+
+def test_hidden_cases_give_an_honest_function_full_marks(run):
+    row = _crs_01(run, "honest")
+    assert (row["status"], row["points"]) == ("correct", "4")
+    assert "14 of 14 cases and 50 hidden cases" in row["feedback"]
+
+
+def test_a_table_of_the_shown_cases_fails_the_hidden_ones_without_learning_their_answers(run):
+    row = _crs_01(run, "lookup")
+    assert (row["status"], row["points"]) == ("incorrect", "0")
+    assert row["feedback"].startswith("14 of 14 cases pass; 3 of 50 hidden cases")
+    assert "(a hidden case) your function returned a wrong value" in row["feedback"]
+    assert "expected" not in row["feedback"]  # a hidden case's answer is never shown
+
+
+@pytest.mark.parametrize(
+    ("student", "how"),
+    [
+        ("refuser", "raised SystemExit"),
+        ("blanker", "returned nothing"),
+        ("quitter", "stopped without a result"),
+        ("saboteur", "unreadable return value"),  # its forged line; the case runner it killed wrote nothing
+    ],
+)
+def test_refusing_a_detected_hidden_case_fails_it(run, student, how):
+    row = _crs_01(run, student)
+    assert (row["status"], row["points"]) == ("incorrect", "0"), row
+    assert row["feedback"].startswith("14 of 14 cases pass;") and how in row["feedback"], row["feedback"]
+    assert "expected" not in row["feedback"]
+
+
+def test_a_function_that_loops_on_many_hidden_cases_costs_a_few_case_limits(run):
+    row = _crs_01(run, "looper")
+    # it loops on 1 visible and 7 hidden cases: after 3 time-outs the remaining cases are not run (and fail)
+    hidden_passed = int(row["feedback"].split("; ")[1].split(" of ")[0])
+    assert hidden_passed <= 50 - 7

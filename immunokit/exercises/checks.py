@@ -20,8 +20,10 @@ answer format, so the catalogue can import it without a cycle.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
+import random
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
@@ -267,6 +269,56 @@ class CaseResult:
     timed_out: bool = False
 
 
+#: Makes candidate hidden cases for a :class:`Function` check from a seeded random generator.
+HiddenCases = Callable[[random.Random], Sequence[Case]]
+
+
+def every_combination(
+    *domains: Sequence[Any] | Callable[[], Sequence[Any]], describe: Callable[..., str]
+) -> HiddenCases:
+    """Hidden cases: every combination of the arguments' valid values (a finite domain, e.g. CRS levels).
+
+    Each of ``domains`` is the sequence of one positional argument's valid values, or a function that
+    returns it (so it can be read from the toolkit when the grader runs). ``describe(*args)`` writes the
+    inputs as a student reads them. The grader drops the visible cases and, when more remain than its
+    limit, takes a seeded sample.
+    """
+
+    def make(rng: random.Random) -> list[Case]:
+        values = [list(d() if callable(d) else d) for d in domains]
+        return [Case(args=args, description=describe(*args)) for args in itertools.product(*values)]
+
+    return make
+
+
+def seeded_inputs(
+    count: int, *ranges: tuple[float, float] | Sequence[Any], describe: Callable[..., str], log: bool = False
+) -> HiddenCases:
+    """Hidden cases: ``count`` seeded inputs across the valid domain (numeric functions).
+
+    Each of ``ranges`` is either ``(low, high)``, a real interval sampled uniformly (log-uniformly with
+    ``log=True``, for doses and concentrations spanning decades), or a sequence of valid values to choose
+    from.
+    """
+
+    def draw(rng: random.Random, spec: tuple[float, float] | Sequence[Any]) -> Any:
+        if isinstance(spec, tuple) and len(spec) == 2 and all(isinstance(v, (int, float)) for v in spec):
+            low, high = float(spec[0]), float(spec[1])
+            if log:
+                return math.exp(rng.uniform(math.log(low), math.log(high)))
+            return rng.uniform(low, high)
+        return rng.choice(list(spec))
+
+    def make(rng: random.Random) -> list[Case]:
+        cases = []
+        for _ in range(count):
+            args = tuple(draw(rng, spec) for spec in ranges)
+            cases.append(Case(args=args, description=describe(*args)))
+        return cases
+
+    return make
+
+
 @dataclass
 class Function(Checker):
     """A function the student writes, compared case by case with a reference implementation.
@@ -274,6 +326,11 @@ class Function(Checker):
     The answer must be callable. Every case is run; the first failing case is reported with the
     arguments, what came back and what was expected, plus the case's lesson. All-or-nothing: the
     points need every case to pass. A case that raises counts as failed (the error is named).
+
+    ``hidden`` makes the grader's *hidden cases* (:meth:`hidden_cases`): inputs the notebook never shows,
+    generated in the grader's process at grading time and judged against :attr:`reference` there. The
+    student's own ``check`` runs the visible :attr:`cases` only; the grader needs those and the hidden
+    ones to pass, and its feedback on a hidden case names the inputs, never the expected value.
     """
 
     reference: Callable[..., Any]
@@ -282,12 +339,38 @@ class Function(Checker):
     returns: str = "a value"
     rtol: float = 1e-9
     correct_message: str = "All cases agree with the reference implementation."
+    hidden: HiddenCases | None = None
 
     def reference_answer(self) -> Callable[..., Any]:
         return self.reference
 
     def expects(self) -> str:
         return f"a function {self.signature} that returns {self.returns}"
+
+    def hidden_cases(self, seed: int | str, limit: int) -> list[Case]:
+        """At most ``limit`` hidden cases, the same for every submission graded with ``seed``.
+
+        The candidates of :attr:`hidden` minus the visible cases (same arguments) and duplicates, in an
+        order drawn with ``seed``; when more remain than ``limit``, the first ``limit`` of them. Cases whose reference raises are dropped
+        (they are outside the valid domain).
+        """
+        if self.hidden is None or limit <= 0:
+            return []
+        rng = random.Random(f"{seed}")
+        seen = {_key(c) for c in self.cases}
+        found: list[Case] = []
+        for case in self.hidden(rng):
+            key = _key(case)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                self.reference(*case.args, **case.kwargs)
+            except Exception:
+                continue
+            found.append(case)
+        rng.shuffle(found)  # a seeded order, and the sample when there are more than ``limit``
+        return found[:limit]
 
     def _same(self, got: Any, want: Any) -> bool:
         if isinstance(want, (bool, np.bool_)):
@@ -312,12 +395,29 @@ class Function(Checker):
     def evaluate(self, answer: Any) -> Outcome:
         if not callable(answer):
             return Status.WRONG_TYPE, f"Expected {self.expects()}, got {describe_value(answer)}.", 0.0
-        return self.judge([self.run_case(answer, case) for case in self.cases])
+        status, message, fraction = self.judge([self.run_case(answer, case) for case in self.cases])
+        if self.hidden is not None and status is Status.CORRECT:
+            message += " When your instructor grades it, it is also tested on inputs not shown here."
+        return status, message, fraction
 
-    def judge(self, results: Sequence[CaseResult]) -> Outcome:
-        """The outcome from what the student's function did on each case (in the order of :attr:`cases`).
+    def _passes(self, case: Case, result: CaseResult) -> bool:
+        if result.timed_out or result.raised or is_unattempted(result.returned):
+            return False
+        return self._same(result.returned, self.reference(*case.args, **case.kwargs))
 
-        The grader calls this with results it obtained from fresh sandboxed processes, one per case.
+    def judge(
+        self,
+        results: Sequence[CaseResult],
+        hidden: Sequence[Case] = (),
+        hidden_results: Sequence[CaseResult] = (),
+    ) -> Outcome:
+        """The outcome from what the student's function did on each case (in the order of :attr:`cases`),
+        and on each of the grader's ``hidden`` cases (``hidden_results``, in the same order).
+
+        The grader calls this with results it obtained from fresh sandboxed processes, one per case. All
+        or nothing: correct only when every visible and every hidden case passes. A hidden case that
+        fails is named by its inputs and how it failed (raised, timed out, wrong value), never by its
+        expected value.
         """
         passed = 0
         first_failure = ""
@@ -345,9 +445,41 @@ class Function(Checker):
                 first_failure = f"For {case.description}, your function returned {got!r}; expected {want!r}. {case.lesson}"
         if nothing_returned == len(self.cases):
             return Status.NOT_ATTEMPTED, "Your function does not return anything yet: write its body.", 0.0
-        if passed == len(self.cases):
-            return Status.CORRECT, f"{self.correct_message} ({passed} of {passed} cases.)", 1.0
-        return Status.INCORRECT, f"{passed} of {len(self.cases)} cases pass. {first_failure.strip()}", 0.0
+        failed_hidden = [
+            (case, result)
+            for case, result in zip(hidden, hidden_results, strict=True)
+            if not self._passes(case, result)
+        ]
+        hidden_note = ""
+        if hidden:
+            hidden_note = f"; {len(hidden) - len(failed_hidden)} of {len(hidden)} hidden cases (inputs not shown in the notebook) pass"
+        if passed == len(self.cases) and not failed_hidden:
+            extra = f" and {len(hidden)} hidden cases" if hidden else ""
+            return Status.CORRECT, f"{self.correct_message} ({passed} of {passed} cases{extra}.)", 1.0
+        if failed_hidden and not first_failure:
+            case, result = failed_hidden[0]
+            how = (
+                "did not finish within the time limit"
+                if result.timed_out
+                else f"raised {result.raised}"
+                if result.raised
+                else "returned nothing"
+                if is_unattempted(result.returned)
+                else "returned a wrong value"
+            )
+            first_failure = (
+                f"Every case shown in the notebook passes, but for {case.description} (a hidden case) your "
+                f"function {how}: write the general rule rather than the cases shown."
+            )
+        return (
+            Status.INCORRECT,
+            f"{passed} of {len(self.cases)} cases pass{hidden_note}. {first_failure.strip()}",
+            0.0,
+        )
+
+
+def _key(case: Case) -> str:
+    return repr((tuple(case.args), sorted(dict(case.kwargs).items())))
 
 
 @dataclass

@@ -6,7 +6,8 @@ its score above what its answers earn, or change anything outside its own scratc
 * :mod:`.sandbox` — bubblewrap around every run: an empty in-memory scratch folder, everything else
   read-only or absent, no network, rlimits, the whole process tree ended with the run;
 * :mod:`.kernel` — runs inside the sandbox: the notebook's cells, one by one; records the answers;
-* :mod:`.case` — runs inside a fresh sandbox: one test case of a function answer;
+* :mod:`.case` — runs inside a fresh sandbox: the test cases of a function answer (the notebook's and
+  the grader's hidden ones, inputs only), each in its own process;
 * :mod:`.submissions` — finding notebooks, reading them, which exercise each is, duplicates;
 * :mod:`.folder` — one submission's run, the verdicts (computed here, from the catalogue), a folder
   in parallel;

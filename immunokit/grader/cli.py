@@ -2,7 +2,9 @@
 
 Options: ``--exercise ID`` (every notebook should be this exercise), ``--cell-timeout S``,
 ``--notebook-timeout S``, ``--case-timeout S`` (one test case of a function answer), ``--memory-mb N``,
-``--max-output BYTES``, ``--jobs N`` (submissions in parallel; default: every core). Exit status 0 when
+``--max-output BYTES``, ``--jobs N`` (submissions in parallel; default: every core), ``--hidden-cases N``
+(hidden test cases per function question, at most; 0 for none), ``--hidden-seed S`` (reproduce a run's
+hidden cases; by default a fresh seed, written in the summary). Exit status 0 when
 the CSV was written, 2 on a usage error. See :mod:`immunokit.grader` and the instructor guide.
 """
 
@@ -48,7 +50,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--jobs", type=int, default=None, help="submissions graded in parallel (default: cores)"
     )
+    parser.add_argument(
+        "--hidden-cases",
+        type=int,
+        default=defaults.hidden_cases,
+        help=f"hidden test cases per function question, at most (default {defaults.hidden_cases}; 0: none)",
+    )
+    parser.add_argument(
+        "--hidden-seed", default=None, help="seed of the hidden cases (default: a fresh one, in the summary)"
+    )
     args = parser.parse_args(argv)
+    if args.hidden_cases < 0:
+        print(f"error: --hidden-cases must be 0 or more, got {args.hidden_cases}", file=sys.stderr)
+        return 2
     if not args.submissions.is_dir():
         print(f"error: {args.submissions} is not a folder", file=sys.stderr)
         return 2
@@ -68,11 +82,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         case_timeout_s=args.case_timeout,
         memory_mb=args.memory_mb,
         max_output_bytes=args.max_output,
+        hidden_cases=args.hidden_cases,
     )
     run = grade_folder(
-        args.submissions, exercise=args.exercise, limits=limits, jobs=args.jobs, sandbox=sandbox
+        args.submissions,
+        exercise=args.exercise,
+        limits=limits,
+        jobs=args.jobs,
+        sandbox=sandbox,
+        seed=args.hidden_seed,
     )
     text = summary(run.rows, run.seconds, run.notebooks)
+    text += f"\nhidden cases: at most {limits.hidden_cases} per function question, seed {run.seed}"
     if not run.contained:
         text += "\nNOT SANDBOXED: " + UNCONTAINED
     write_atomically(out, csv_text(run.rows))

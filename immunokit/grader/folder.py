@@ -7,9 +7,13 @@ For one submission (:func:`grade_submission`):
    check cells, and read back the answers it recorded after each cell (:func:`read_log`): only the
    exercise's answer variables, only plain values (:mod:`immunokit.exercises.answers`);
 3. for a function answer, run its test cases in a fresh sandbox, each in its own time-limited process
-   (:mod:`.case`);
+   (:mod:`.case`): the visible cases of the notebook and the *hidden cases* the grader generates here
+   from the catalogue (:meth:`Function.hidden_cases <immunokit.exercises.checks.Function.hidden_cases>`,
+   at most :attr:`Limits.hidden_cases <.sandbox.Limits.hidden_cases>` per question, the same for every
+   submission of a run: drawn with the run's seed). The sandbox receives their inputs only;
 4. judge every answer here, in the grader's process, with the catalogue's own questions and points
-   (:meth:`Question.judge <immunokit.exercises.catalog.Question.judge>`). Rows the sandbox did not
+   (:meth:`Question.judge <immunokit.exercises.catalog.Question.judge>`), the hidden cases' expected
+   values included. Rows the sandbox did not
    produce cannot exist: there is one row per catalogue question, whatever the sandbox wrote.
 """
 
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +32,7 @@ from typing import Any
 from ..bootstrap import TAG as BOOTSTRAP_TAG
 from ..exercises.answers import BadAnswer, FunctionAnswer, decode
 from ..exercises.catalog import Exercise, Question
-from ..exercises.checks import CaseResult, Function
+from ..exercises.checks import Case, CaseResult, Function
 from ..exercises.student import assigned_names
 from ..exercises.verdict import Status
 from .report import SUBMISSION, Row
@@ -36,6 +41,8 @@ from .submissions import Submission, cell_source, choose, find_submissions, grad
 
 #: Cell errors reported one row each; more are summed up in one extra row.
 MAX_ERROR_ROWS = 5
+#: After this many test cases of one function ran out of time, the rest are not run (they fail).
+MAX_CASE_TIMEOUTS = 3
 #: The most of a sandbox's log the grader reads.
 MAX_LOG_BYTES = 8 * 1024 * 1024
 
@@ -109,6 +116,15 @@ class Grading:
 
     limits: Limits
     sandbox: Sandbox
+    #: Seeds the hidden cases of function questions (one seed per run: every submission gets the same cases).
+    seed: str = "0"
+
+    def hidden_cases(self, question: Question) -> list[Case]:
+        """The hidden cases of a function question in this run (none for other questions)."""
+        checker = question.checker
+        if not isinstance(checker, Function):
+            return []
+        return checker.hidden_cases(f"{self.seed}:{question.id}", self.limits.hidden_cases)
 
 
 def _rlimits(limits: Limits, cpu_s: float) -> dict[str, int]:
@@ -141,16 +157,27 @@ def _job_cells(sub: Submission, limits: Limits) -> list[dict[str, Any]]:
 
 
 def run_function_cases(
-    question: Question, cells: Sequence[dict[str, Any]], upto: int, grading: Grading
+    question: Question,
+    cells: Sequence[dict[str, Any]],
+    upto: int,
+    grading: Grading,
+    hidden: Sequence[Case] = (),
 ) -> list[CaseResult]:
-    """Each test case of a function question in its own process, in a fresh sandbox (:mod:`.case`)."""
+    """Each test case of a function question in its own process, in a fresh sandbox (:mod:`.case`).
+
+    The visible cases first, in notebook order, then ``hidden``; the results in the same order. The
+    sandbox gets each case's inputs and nothing else (not which are hidden, not what is expected). All
+    the cases together have at most the notebook time limit, and after :data:`MAX_CASE_TIMEOUTS` cases
+    ran out of time the rest are not run (and fail).
+    """
     from IPython.core.inputtransformer2 import TransformerManager
 
     checker = question.checker
     assert isinstance(checker, Function)
+    cases = [*checker.cases, *hidden]
     defining = [c for c in cells if c["index"] <= upto and question.variable in assigned_names(c["source"])]
     if not defining:
-        return [CaseResult(raised=f"NameError: {question.variable} is not defined")] * len(checker.cases)
+        return [CaseResult(raised=f"NameError: {question.variable} is not defined")] * len(cases)
     last = defining[-1]["index"]
     transform = TransformerManager()  # type: ignore[no-untyped-call]
     prefix = []
@@ -160,17 +187,17 @@ def run_function_cases(
                 prefix.append(transform.transform_cell(c["source"]))
             except Exception:  # a cell IPython cannot read is skipped, as it would fail anyway
                 continue
-    cases = checker.cases
     job = {
         "cells": prefix,
         "name": question.variable,
         "cases": [{"args": list(c.args), "kwargs": dict(c.kwargs)} for c in cases],
         "cell_timeout": grading.limits.cell_timeout_s,
         "case_timeout": grading.limits.case_timeout_s,
+        "max_timeouts": MAX_CASE_TIMEOUTS,
         "rlimits": _rlimits(grading.limits, grading.limits.notebook_timeout_s),
     }
-    budget = grading.limits.cell_timeout_s * (len(prefix) + 1) + (grading.limits.case_timeout_s + 1) * len(
-        cases
+    budget = grading.limits.cell_timeout_s * (len(prefix) + 1) + min(
+        (grading.limits.case_timeout_s + 1) * len(cases), grading.limits.notebook_timeout_s
     )
     run = grading.sandbox.run(
         "immunokit.grader.case",
@@ -194,6 +221,8 @@ def run_function_cases(
 def _case_result(data: dict[str, Any] | None) -> CaseResult:
     if isinstance(data, dict) and data.get("timed_out") is True:
         return CaseResult(timed_out=True)
+    if isinstance(data, dict) and data.get("skipped") is True:
+        return CaseResult(raised=f"not run: {MAX_CASE_TIMEOUTS} earlier cases ran out of time")
     if isinstance(data, dict) and isinstance(data.get("raised"), str):
         return CaseResult(raised=data["raised"][:300])
     if isinstance(data, dict) and "returned" in data:
@@ -361,8 +390,10 @@ def _question_row(
         return Row(sub.student, sub.exercise.id, question.id, 0.0, question.points, status, message)
     answer = log.answers[question.variable]
     if isinstance(question.checker, Function) and isinstance(answer, FunctionAnswer):
-        results = run_function_cases(question, job_cells, log.answered_after, grading)
-        status_, message_, fraction = question.checker.judge(results)
+        hidden = grading.hidden_cases(question)
+        results = run_function_cases(question, job_cells, log.answered_after, grading, hidden)
+        visible = len(question.checker.cases)
+        status_, message_, fraction = question.checker.judge(results[:visible], hidden, results[visible:])
         verdict = question.verdict(status_, message_, fraction)
     else:
         verdict = question.judge(answer)
@@ -423,6 +454,13 @@ class Run:
     notebooks: int
     seconds: float
     contained: bool
+    #: The seed of the hidden cases (``--hidden-seed`` reproduces them).
+    seed: str = "0"
+
+
+def new_seed() -> str:
+    """A fresh seed for a run's hidden cases, unknown to any submission before the run."""
+    return str(secrets.randbelow(10**9))
 
 
 def grade_folder(
@@ -432,14 +470,16 @@ def grade_folder(
     limits: Limits | None = None,
     jobs: int | None = None,
     sandbox: Sandbox | None = None,
+    seed: str | None = None,
 ) -> Run:
     """Grade every notebook under ``folder``: in parallel, rows in the order of the notebooks' paths."""
     start = time.monotonic()
     limits = limits or Limits()
     sandbox = sandbox or Sandbox()
     subs = choose([read(student, path, exercise) for student, path in find_submissions(folder)])
-    grading = Grading(limits, sandbox)
+    seed = new_seed() if seed is None else seed
+    grading = Grading(limits, sandbox, seed)
     with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
         per_sub = list(pool.map(lambda s: grade_submission(s, grading), subs))
     rows = [row for group in per_sub for row in group]
-    return Run(rows, len(subs), time.monotonic() - start, sandbox.contained)
+    return Run(rows, len(subs), time.monotonic() - start, sandbox.contained, seed)

@@ -67,6 +67,8 @@ class Limits:
     file_size_mb: int = 64
     processes: int = 128
     max_output_bytes: int = 1_000_000
+    #: Hidden test cases per function question, at most (0: the visible cases only).
+    hidden_cases: int = 64
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,8 @@ def bwrap_command(
     """The full ``bwrap`` command line for ``argv``: writable only ``/scratch``, ``/tmp`` and ``/dev/shm``,
     each a size-limited tmpfs in the sandbox's own memory; nothing of the host is writable.
 
-    ``hide_files`` are toolkit files (relative to the package folder) replaced by empty files; ``hide``
+    ``hide_files`` are toolkit files (relative to the package folder) replaced by empty files, with their
+    compiled copies in ``__pycache__``; ``hide``
     are host folders to cover with an empty tmpfs should they lie inside something bound.
     """
     size = str(scratch_mb * 1024 * 1024)
@@ -194,6 +197,10 @@ def bwrap_command(
     for rel in hide_files:
         if (toolkit / rel).is_file():
             args += ["--ro-bind", "/dev/null", str(toolkit / rel)]
+        # its compiled copies too (an empty .pyc is invalid, so an import compiles the empty source)
+        source = toolkit / rel
+        for compiled in sorted((source.parent / "__pycache__").glob(f"{source.stem}.*.pyc")):
+            args += ["--ro-bind", "/dev/null", str(compiled)]
     bound = [toolkit, data, Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]
     for folder in hide:
         folder = folder.resolve()

@@ -8,7 +8,7 @@ Teaching only: never for patient care.
 from __future__ import annotations
 
 from ..catalog import Exercise, Question
-from ..checks import Case, Function, Numeric
+from ..checks import Case, Function, Numeric, every_combination
 from ..mistakes import MICRO_VS_MILLI, wrong_value
 
 
@@ -18,9 +18,33 @@ def _reference_crs(fever: bool, hypotension: str, oxygen: str, treated: bool = F
     return crs_grade(fever, hypotension, oxygen, antipyretics_or_anticytokine=treated).grade
 
 
+def _words(fever: bool, hypo: str, oxy: str, treated: bool) -> str:
+    return f"fever={fever}, hypotension={hypo!r}, oxygen={oxy!r}, treated={treated}"
+
+
 def _case(fever: bool, hypo: str, oxy: str, treated: bool, lesson: str) -> Case:
-    words = f"fever={fever}, hypotension={hypo!r}, oxygen={oxy!r}, treated={treated}"
-    return Case(args=(fever, hypo, oxy, treated), description=words, lesson=lesson)
+    return Case(
+        args=(fever, hypo, oxy, treated), description=_words(fever, hypo, oxy, treated), lesson=lesson
+    )
+
+
+def _hypotension_levels() -> list[str]:
+    from ...toxicity import Hypotension
+
+    return [level.value for level in Hypotension]
+
+
+def _oxygen_levels() -> list[str]:
+    from ...toxicity import Oxygen
+
+    return [level.value for level in Oxygen]
+
+
+#: The grader's hidden cases: every valid combination of the four inputs (2 × 4 × 4 × 2 = 64) not shown
+#: in the notebook, i.e. 50 (levels read from :mod:`immunokit.toxicity`).
+HIDDEN_CRS = every_combination(
+    (True, False), _hypotension_levels, _oxygen_levels, (False, True), describe=_words
+)
 
 
 WORSE = "The grade is the worse of the hypotension grade and the hypoxia grade."
@@ -115,6 +139,7 @@ EXERCISE = Exercise(
                 signature="my_crs_grade(fever, hypotension, oxygen, treated=False)",
                 returns="the ASTCT CRS grade as an int (0 = criteria not met, 1–4)",
                 correct_message="Your function agrees with the ASTCT table on every case.",
+                hidden=HIDDEN_CRS,
             ),
             hints=(
                 "Give each hypotension level and each oxygen level its own grade first (a dict is enough).",
