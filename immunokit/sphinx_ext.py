@@ -108,4 +108,6 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", _fix_bibliography_roles, priority=100)
     # After the theme has put its sidebar function into the context.
     app.connect("html-page-context", _name_sidebar_toggles, priority=950)
+    app.setup_extension("immunokit.sphinx.assets")  # page weight: lazy image files, icons, deferred scripts
+    app.setup_extension("immunokit.sphinx.sitemeta")  # favicon, meta description, social cards, sitemap
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
