@@ -2,7 +2,7 @@
 
 A live update is what happens when a reader releases a slider in Jupyter: the model is solved for
 the new value and the kept figure is redrawn and rendered to SVG
-(:meth:`immunokit.models.LiveFigure.update`). For every explorer this script moves its main slider
+(:meth:`immunokit.interactive.LiveFigure.update`). For every explorer this script moves its main slider
 through ``n`` *distinct* values (so no cached solution is reused for the changed parameter), times
 each update with a wall clock, and reports the median and the 95th percentile in milliseconds,
 together with the fastest update and the CPU time of the process (both less sensitive to other load
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from immunokit.models import EXPLORERS, Explorer, LiveFigure
+from immunokit.interactive import EXPLORERS, Explorer, LiveFigure
 
 TARGET_MEDIAN_MS = 50.0
 
@@ -70,9 +70,7 @@ def measure_explorer(ex: Explorer, n: int = 30) -> dict[str, float]:
 
 def measure(n: int = 30) -> dict[str, dict[str, float]]:
     """Median and 95th percentile (ms) of one live update (solve + redraw) for every explorer."""
-    import immunokit.models as models
-
-    return {name: measure_explorer(getattr(models, name).explorer(), n) for name in EXPLORERS}
+    return {name: measure_explorer(make(), n) for name, make in EXPLORERS.items()}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,12 +7,12 @@ Public API
 Figures and style
     :class:`Figure`, :func:`figure_style`, :func:`use_book_style`, :data:`OKABE_ITO`, :data:`CYCLE`
 Interactive elements (one definition, two renderings)
-    :class:`Interactive`, :class:`Stepper`, :class:`Frame`, :func:`frames_html`
+    :class:`Interactive`, :class:`LiveView`, :class:`Stepper`, :class:`Frame`, :func:`frames_html`
+    (the whole pattern: :mod:`immunokit.interactive`)
 """
 
 from .display import Figure
-from .frames import Frame, Stepper, frames_html
-from .interactive import Interactive
+from .interactive import Frame, Interactive, LiveView, Stepper, frames_html
 from .style import CYCLE, LINESTYLES, MAX_WIDTH_IN, OKABE_ITO, figure_style, use_book_style
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Figure",
     "Frame",
     "Interactive",
+    "LiveView",
     "Stepper",
     "figure_style",
     "frames_html",

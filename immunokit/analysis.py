@@ -30,6 +30,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Rectangle
 
 from .display import Figure
 from .style import OKABE_ITO, figure_style
@@ -222,8 +223,8 @@ def plot_antigen_ranking(ranked: Sequence[RankedAntigen]) -> Figure:
         ax.set_xlim(0, 1.1)
         ax.set_xlabel("target score (qualitative teaching score, 0–1)")
         handles = [
-            plt.Rectangle((0, 0), 1, 1, color=OKABE_ITO["blue"], label="lymphoid (B-cell) leukemia"),
-            plt.Rectangle(
+            Rectangle((0, 0), 1, 1, color=OKABE_ITO["blue"], label="lymphoid (B-cell) leukemia"),
+            Rectangle(
                 (0, 0),
                 1,
                 1,

@@ -25,12 +25,16 @@ rate narrows with the number of patients; chapter 10's checklist)
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from .display import Figure, stable_id
+from .analysis import exact_proportion_ci
+from .citations import author_year
+from .display import Figure
+from .interactive.explorer import Control, Explorer
+from .interactive.registry import register_explorer
+from .interactive.table import Cell, Column, SortableTable
 
 __all__ = [
     "PIVOTAL_TRIALS",
@@ -56,9 +60,8 @@ class Trial:
     name
         Trial name as it is usually cited (e.g. ``"TOWER"``).
     cite
-        Bibtex key of the primary publication in ``book/references.bib``.
-    citation
-        Author–year text shown in the table (e.g. ``"Kantarjian et al. 2017"``).
+        Bibtex key of the primary publication in ``book/references.bib``; the table's author–year
+        text (:attr:`citation`) is derived from it.
     year
         Year of the publication cited.
     disease
@@ -85,7 +88,6 @@ class Trial:
 
     name: str
     cite: str
-    citation: str
     year: int
     disease: str
     modality: str
@@ -108,6 +110,11 @@ class Trial:
         if not self.cite.strip():
             raise ValueError(f"trial {self.name!r}: needs the bibtex key of its source")
 
+    @property
+    def citation(self) -> str:
+        """Author–year text of :attr:`cite` from ``book/references.bib`` (e.g. ``"Kantarjian et al. 2017"``)."""
+        return author_year(self.cite)
+
 
 _NOT_EXTRACTED = "Not summarised here (see the publication)"
 
@@ -116,7 +123,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "CLL8",
         "hallek2010cll8",
-        "Hallek et al. 2010",
         2010,
         "CLL",
         "Anti-CD20 antibody + chemotherapy",
@@ -132,7 +138,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "CLL11",
         "goede2014cll11",
-        "Goede et al. 2014",
         2014,
         "CLL",
         "Anti-CD20 antibody + chemotherapy",
@@ -148,7 +153,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "ALFA-0701",
         "castaigne2012alfa0701",
-        "Castaigne et al. 2012",
         2012,
         "AML",
         "Antibody–drug conjugate",
@@ -164,7 +168,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "INO-VATE",
         "kantarjian2016inovate",
-        "Kantarjian et al. 2016",
         2016,
         "ALL",
         "Antibody–drug conjugate",
@@ -180,7 +183,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "TOWER",
         "kantarjian2017tower",
-        "Kantarjian et al. 2017",
         2017,
         "ALL",
         "Bispecific T-cell engager",
@@ -196,7 +198,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "E1910",
         "litzow2024e1910",
-        "Litzow et al. 2024",
         2024,
         "ALL",
         "Bispecific T-cell engager + chemotherapy",
@@ -212,7 +213,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "ELIANA",
         "maude2018eliana",
-        "Maude et al. 2018",
         2018,
         "ALL",
         "CAR T cells",
@@ -228,7 +228,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "ZUMA-3",
         "shah2021zuma3",
-        "Shah et al. 2021",
         2021,
         "ALL",
         "CAR T cells",
@@ -244,7 +243,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "FELIX",
         "roddie2024felix",
-        "Roddie et al. 2024",
         2024,
         "ALL",
         "CAR T cells",
@@ -260,7 +258,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "TRANSCEND CLL 004",
         "siddiqi2023transcend",
-        "Siddiqi et al. 2023",
         2023,
         "CLL",
         "CAR T cells",
@@ -276,7 +273,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "Daver 2019",
         "daver2019nivolumab",
-        "Daver et al. 2019",
         2019,
         "AML",
         "Checkpoint inhibitor",
@@ -292,7 +288,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "Davids 2016",
         "davids2016ipilimumab",
-        "Davids et al. 2016",
         2016,
         "Relapse after allo-HSCT",
         "Checkpoint inhibitor",
@@ -308,7 +303,6 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
     Trial(
         "Ding 2017",
         "ding2017pembrolizumab",
-        "Ding et al. 2017",
         2017,
         "CLL",
         "Checkpoint inhibitor",
@@ -324,7 +318,7 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
 )
 
 #: Columns of the table: (attribute, header, kind) — kind "number" sorts numerically.
-COLUMNS: Final[tuple[tuple[str, str, str], ...]] = (
+COLUMNS: Final[tuple[tuple[str, str, Literal["text", "number"]], ...]] = (
     ("name", "Trial", "text"),
     ("year", "Year", "number"),
     ("disease", "Disease", "text"),
@@ -339,54 +333,30 @@ COLUMNS: Final[tuple[tuple[str, str, str], ...]] = (
 )
 
 
-@dataclass(frozen=True)
-class TrialTable:
-    """A sortable HTML table of :class:`Trial` records (see :func:`trial_table`)."""
+def _cell(trial: Trial, attr: str) -> Cell:
+    if attr == "design":
+        return Cell(f"{'Randomised' if trial.design == 'randomised' else 'Single-arm'}, phase {trial.phase}")
+    if attr == "patients":
+        return Cell(str(trial.patients), note=trial.patients_note, sort_value=trial.patients)
+    if attr == "year":
+        return Cell(str(trial.year), sort_value=trial.year)
+    return Cell(str(getattr(trial, attr)))
 
-    trials: tuple[Trial, ...]
-    caption: str
+
+class TrialTable(SortableTable):
+    """A sortable table of :class:`Trial` records, one row each (see :func:`trial_table`)."""
+
+    def __init__(self, trials: Sequence[Trial], caption: str) -> None:
+        self.trials = tuple(trials)
+        super().__init__(
+            caption,
+            [Column(header, kind) for _, header, kind in COLUMNS],
+            [[_cell(t, attr) for attr, _, _ in COLUMNS] for t in self.trials],
+        )
 
     def cite_keys(self) -> list[str]:
         """Bibtex keys of every trial in the table, in table order."""
         return [t.cite for t in self.trials]
-
-    def _cell(self, trial: Trial, attr: str, kind: str) -> str:
-        if attr == "design":
-            text = f"{'Randomised' if trial.design == 'randomised' else 'Single-arm'}, phase {trial.phase}"
-            return f"<td>{html.escape(text)}</td>"
-        if attr == "patients":
-            return (
-                f'<td data-sort-value="{trial.patients}">{trial.patients} '
-                f'<span class="ik-note">{html.escape(trial.patients_note)}</span></td>'
-            )
-        value = getattr(trial, attr)
-        if kind == "number":
-            return f'<td data-sort-value="{value}">{value}</td>'
-        if attr == "name":
-            return f'<th scope="row">{html.escape(str(value))}</th>'
-        return f"<td>{html.escape(str(value))}</td>"
-
-    def to_html(self) -> str:
-        """The table inside a ``data-ik="sortable"`` wrapper with a polite live region."""
-        uid = stable_id("ik-trials", self.caption, *(t.name for t in self.trials))
-        head = "".join(f'<th scope="col">{html.escape(header)}</th>' for _, header, _ in COLUMNS)
-        rows = "".join(
-            "<tr>" + "".join(self._cell(t, attr, kind) for attr, _, kind in COLUMNS) + "</tr>"
-            for t in self.trials
-        )
-        return (
-            f'<div class="ik-sortable" id="{uid}" data-ik="sortable" role="region" tabindex="0" '
-            f'aria-label="{html.escape(self.caption.split(".")[0], quote=True)}">'
-            f"<table><caption>{html.escape(self.caption)}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-            '<p class="ik-sr-only ik-live" aria-live="polite"></p></div>'
-        )
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
-
-    def __repr__(self) -> str:
-        return f"<TrialTable: {len(self.trials)} trials>"
 
 
 def trial_table(
@@ -535,8 +505,8 @@ def plot_target_map(targets: Sequence[TargetAntigen] = TARGET_ANTIGENS) -> Figur
         If ``targets`` is empty.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
 
-    from .display import Figure
     from .style import OKABE_ITO, figure_style
 
     if not targets:
@@ -568,7 +538,7 @@ def plot_target_map(targets: Sequence[TargetAntigen] = TARGET_ANTIGENS) -> Figur
                 risky = attr == "on_normal_stem_cells" and getattr(t, attr) in ("yes", "most", "some")
                 colour = OKABE_ITO["vermillion"] if risky else OKABE_ITO["blue"]
                 ax.add_patch(
-                    plt.Rectangle(
+                    Rectangle(
                         (x0 + j * 1.05, i + 0.08),
                         1.0,
                         0.84,
@@ -615,10 +585,8 @@ def plot_target_map(targets: Sequence[TargetAntigen] = TARGET_ANTIGENS) -> Figur
 
 
 def _exact_ci(k: int, n: int) -> tuple[float, float]:
-    from scipy import stats
-
-    ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
-    return float(ci.low), float(ci.high)
+    _rate, low, high = exact_proportion_ci(k, n)
+    return low, high
 
 
 def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
@@ -635,7 +603,7 @@ def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
     """
     import numpy as np
 
-    from .models.plotspec import Note, Panel, PlotSpec, Series
+    from .interactive.plotspec import Note, Panel, PlotSpec, Series
     from .style import OKABE_ITO
 
     if isinstance(patients, bool) or int(patients) != patients or not 5 <= patients <= 1000:
@@ -699,10 +667,9 @@ def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
     return PlotSpec([panel], alt=alt, caption=caption, height_in=3.6)
 
 
-def response_ci_explorer() -> Any:
+@register_explorer(chapter=10, summary="how the exact 95% CI of a response rate narrows with trial size")
+def response_ci_explorer() -> Explorer:
     """Explorer of :func:`response_ci_spec`: live sliders; static frames vary the number of patients."""
-    from .models.explorer import Control, Explorer
-
     return Explorer(
         title="How many patients does a response rate rest on?",
         controls=[

@@ -32,17 +32,12 @@ ICANS (ASTCT, adults and children > 12 years)
 
 from __future__ import annotations
 
-import html
-import itertools
-import json
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 
-from .display import stable_id
-from .interactive import Interactive
+from .interactive.calculator import Calculator, CalcVerdict, Derived, Field, checkbox_field, verdict
 
 __all__ = [
     "ICE_ITEMS",
@@ -88,7 +83,7 @@ class _Level(str, Enum):  # noqa: UP042 - StrEnum's str() differs; ids stay plai
         return obj
 
     def __str__(self) -> str:
-        return self.value
+        return str(self._value_)
 
 
 class Hypotension(_Level):
@@ -517,244 +512,21 @@ def icans_grade(
 # ---- calculators ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Field:
-    """One input of a calculator: its id, visible label, and (value id, option label) pairs."""
-
-    name: str
-    label: str
-    options: tuple[tuple[str, str], ...]
-    kind: str = "select"  # "select" or "checkbox" (options then are ("false", ..), ("true", ..))
-    default: str = ""  # value id shown first; the first option when empty
-
-    @property
-    def initial(self) -> str:
-        return self.default or self.options[0][0]
+def _select(name: str, label: str, kind: type[_Level]) -> Field:
+    return Field(name, label, tuple((m.value, m.detail[:1].upper() + m.detail[1:]) for m in kind))
 
 
-def _select(name: str, label: str, kind: type[_Level]) -> _Field:
-    return _Field(name, label, tuple((m.value, m.detail[:1].upper() + m.detail[1:]) for m in kind))
-
-
-def _checkbox(name: str, label: str) -> _Field:
-    return _Field(name, label, (("false", "no"), ("true", "yes")), kind="checkbox")
-
-
-def _points_field(name: str, maximum: int, what: str) -> _Field:
+def _points_field(name: str, maximum: int, what: str) -> Field:
     options = tuple((str(p), f"{p} of {maximum}") for p in range(maximum + 1))
     # A normal assessment scores full points, so the form starts there.
-    return _Field(f"ice-{name}", f"ICE {name}: {what}", options, default=str(maximum))
+    return Field(f"ice-{name}", f"ICE {name}: {what}", options, default=str(maximum))
 
 
-@dataclass(frozen=True)
-class _Derived:
-    """A value computed from several fields (e.g. the ICE total from its five items)."""
-
-    name: str
-    sources: tuple[str, ...]
-    values: tuple[str, ...]
-    compute: Callable[[Mapping[str, str]], str]
+#: The source line under both calculators.
+ASTCT_SOURCE: Final[str] = "ASTCT consensus grading (Lee et al., 2019)."
 
 
-class _Calculator(Interactive):
-    """A grading calculator: form fields, and a function from their value ids to a verdict.
-
-    The static page embeds, as JSON, the verdict of every combination of *key* values: the fields
-    that are not sources of a derived value, plus the derived values (each with its own table from
-    source combinations to value). Every entry is computed here, by the same Python functions that
-    the live widget calls, so the browser's verdict is Python's by construction.
-    """
-
-    title: str
-    kind: str
-    fields: tuple[_Field, ...]
-    derived: tuple[_Derived, ...] = ()
-
-    def evaluate(self, values: Mapping[str, str]) -> dict[str, Any]:
-        """Return ``{"grade", "headline", "text"}`` for the key values (value ids, as the form sends them)."""
-        raise NotImplementedError
-
-    def defaults(self) -> dict[str, str]:
-        """The value each field starts with."""
-        return {f.name: f.initial for f in self.fields}
-
-    def key_values(self, values: Mapping[str, str]) -> dict[str, str]:
-        """Field values → key values (derived values computed, their sources dropped)."""
-        sources = {name for d in self.derived for name in d.sources}
-        keys = {d.name: d.compute(values) for d in self.derived}
-        keys.update({f.name: values[f.name] for f in self.fields if f.name not in sources})
-        return keys
-
-    def verdict_for(self, values: Mapping[str, str]) -> dict[str, Any]:
-        """The verdict for a full set of field values (what the live widget shows)."""
-        return self.evaluate(self.key_values(values))
-
-    def _key_space(self) -> list[tuple[str, tuple[str, ...]]]:
-        sources = {name for d in self.derived for name in d.sources}
-        space = [(d.name, d.values) for d in self.derived]
-        space += [(f.name, tuple(v for v, _ in f.options)) for f in self.fields if f.name not in sources]
-        return space
-
-    def lookup_table(self) -> dict[str, Any]:
-        """Every combination of key values → verdict, as embedded in the static page.
-
-        Returns ``{"keys": [names], "derived": {name: {"from": [fields], "table": {key: value}}},
-        "fragments": [str], "verdicts": [[grade, headline id, [fragment ids]]], "table": {key: verdict
-        index}}``; a key is the value ids joined by ``|`` in the order given. Texts are stored as
-        fragment ids (split at punctuation) to keep the page small; :meth:`decode` reads one back.
-        """
-        derived: dict[str, dict[str, Any]] = {}
-        for d in self.derived:
-            options = [next(f for f in self.fields if f.name == n).options for n in d.sources]
-            sources_table: dict[str, str] = {}
-            for combo in itertools.product(*(tuple(v for v, _ in o) for o in options)):
-                sources_table["|".join(combo)] = d.compute(dict(zip(d.sources, combo, strict=True)))
-            derived[d.name] = {"from": list(d.sources), "table": sources_table}
-        space = self._key_space()
-        names = [name for name, _ in space]
-        fragments: dict[str, int] = {}
-        verdicts: list[list[Any]] = []
-        index: dict[str, int] = {}
-        table: dict[str, int] = {}
-        for combo in itertools.product(*(values for _, values in space)):
-            verdict = self.evaluate(dict(zip(names, combo, strict=True)))
-            parts = [verdict["headline"], *_fragments(verdict["text"])]
-            ids = [fragments.setdefault(part, len(fragments)) for part in parts]
-            encoded = [verdict["grade"], ids[0], ids[1:]]
-            blob = json.dumps(encoded)
-            if blob not in index:
-                index[blob] = len(verdicts)
-                verdicts.append(encoded)
-            table["|".join(combo)] = index[blob]
-        return {
-            "keys": names,
-            "derived": derived,
-            "fragments": list(fragments),
-            "verdicts": verdicts,
-            "table": table,
-        }
-
-    @staticmethod
-    def decode(data: Mapping[str, Any], key: str) -> dict[str, Any]:
-        """Read one verdict back out of :meth:`lookup_table` (what ``immunokit.js`` does)."""
-        grade, headline, parts = data["verdicts"][data["table"][key]]
-        fragments = data["fragments"]
-        return {"grade": grade, "headline": fragments[headline], "text": "".join(fragments[i] for i in parts)}
-
-    # static rendering
-    def to_html(self) -> str:
-        uid = stable_id(f"ik-calc-{self.kind}", self.title)
-        default = self.verdict_for(self.defaults())
-        controls = "".join(self._field_html(uid, f) for f in self.fields)
-        data = json.dumps(self.lookup_table(), ensure_ascii=False, separators=(",", ":")).replace(
-            "</", "<\\/"
-        )
-        return (
-            f'<section class="ik-calc" id="{uid}" data-ik="calculator" data-ik-calc="{self.kind}" '
-            f'aria-labelledby="{uid}-title">'
-            f'<p class="ik-calc-title" id="{uid}-title">{html.escape(self.title)}</p>'
-            f'<p class="ik-calc-notice" role="note"><strong>{html.escape(TEACHING_NOTICE)}</strong></p>'
-            f'<form class="ik-calc-form" action="#" onsubmit="return false">{controls}</form>'
-            f'<div class="ik-calc-result" id="{uid}-result" role="status" aria-live="polite" aria-atomic="true">'
-            f"{self._verdict_html(default)}</div>"
-            f'<p class="ik-calc-source">Source: ASTCT consensus grading (Lee et al., 2019).</p>'
-            f'<script type="application/json" class="ik-calc-data">{data}</script>'
-            "</section>"
-        )
-
-    @staticmethod
-    def _verdict_html(verdict: Mapping[str, Any]) -> str:
-        return (
-            f'<p class="ik-calc-grade">{html.escape(verdict["headline"])}</p>'
-            f'<p class="ik-calc-reason">{html.escape(verdict["text"])}</p>'
-        )
-
-    @staticmethod
-    def _field_html(uid: str, field: _Field) -> str:
-        fid = f"{uid}-{field.name}"
-        if field.kind == "checkbox":
-            return (
-                f'<div class="ik-calc-field ik-calc-check"><input type="checkbox" id="{fid}" name="{field.name}" '
-                f'value="true"><label for="{fid}">{html.escape(field.label)}</label></div>'
-            )
-        options = "".join(
-            f'<option value="{html.escape(v, quote=True)}"{" selected" if v == field.initial else ""}>'
-            f"{html.escape(text)}</option>"
-            for v, text in field.options
-        )
-        return (
-            f'<div class="ik-calc-field"><label for="{fid}">{html.escape(field.label)}</label>'
-            f'<select id="{fid}" name="{field.name}">{options}</select></div>'
-        )
-
-    # live rendering
-    def widget(self) -> Any:
-        import ipywidgets as w
-
-        controls: dict[str, Any] = {}
-        for f in self.fields:
-            if f.kind == "checkbox":
-                controls[f.name] = w.Checkbox(
-                    value=False, description=f.label, indent=False, layout=w.Layout(width="auto")
-                )
-            else:
-                controls[f.name] = w.Dropdown(
-                    options=[(text, v) for v, text in f.options],
-                    value=f.initial,
-                    description=f.label,
-                    style={"description_width": "initial"},
-                    layout=w.Layout(width="auto", max_width="100%"),
-                )
-        out = w.HTML()
-
-        def values() -> dict[str, str]:
-            return {
-                name: ("true" if c.value else "false") if isinstance(c, w.Checkbox) else str(c.value)
-                for name, c in controls.items()
-            }
-
-        def update(_change: object = None) -> None:
-            verdict = self.verdict_for(values())
-            box.verdict = verdict
-            out.value = f'<div role="status">{self._verdict_html(verdict)}</div>'
-
-        for c in controls.values():
-            c.observe(update, names="value")
-        box = w.VBox(
-            [
-                w.HTML(f"<strong>{html.escape(self.title)}</strong>"),
-                w.HTML(f"<p><strong>{html.escape(TEACHING_NOTICE)}</strong></p>"),
-                *controls.values(),
-                out,
-            ]
-        )
-        box.controls = controls
-        update()
-        return box
-
-
-_FRAGMENT = re.compile(r"[^,;.]+[,;.]?\s*|[,;.]\s*")
-
-
-def _fragments(text: str) -> list[str]:
-    """Split ``text`` at punctuation into pieces that join back to it exactly."""
-    parts = _FRAGMENT.findall(text)
-    if "".join(parts) != text:  # pragma: no cover - the pattern matches every character
-        raise AssertionError(f"fragments do not rebuild {text!r}")
-    return parts
-
-
-def _verdict(grade: int, text: str, name: str, error: bool = False) -> dict[str, Any]:
-    if error:
-        headline = "Cannot grade these inputs"
-    elif grade == 0:
-        headline = f"No {name} grade"
-    else:
-        headline = f"{name} grade {grade}"
-    return {"grade": grade, "headline": headline, "text": text[:1].upper() + text[1:]}
-
-
-class CrsCalculator(_Calculator):
+class CrsCalculator(Calculator):
     """CRS grading calculator (ASTCT 2019). **Teaching tool — never for patient care.**
 
     Live: dropdowns and checkboxes call :func:`crs_grade`. Static: an HTML form whose every input
@@ -763,15 +535,19 @@ class CrsCalculator(_Calculator):
 
     title = "CRS grade calculator (ASTCT 2019)"
     kind = "crs"
+    notice = TEACHING_NOTICE
+    source = ASTCT_SOURCE
     fields = (
-        _checkbox("fever", "Fever ≥ 38 °C not attributable to another cause"),
-        _checkbox("treated", "Antipyretics or anti-cytokine therapy (tocilizumab, steroids) already given"),
+        checkbox_field("fever", "Fever ≥ 38 °C not attributable to another cause"),
+        checkbox_field(
+            "treated", "Antipyretics or anti-cytokine therapy (tocilizumab, steroids) already given"
+        ),
         _select("hypotension", "Hypotension", Hypotension),
         _select("oxygen", "Hypoxia: oxygen support needed", Oxygen),
-        _checkbox("died", "Death due to CRS"),
+        checkbox_field("died", "Death due to CRS"),
     )
 
-    def evaluate(self, values: Mapping[str, str]) -> dict[str, Any]:
+    def evaluate(self, values: Mapping[str, str]) -> CalcVerdict:
         result = crs_grade(
             values["fever"] == "true",
             values["hypotension"],
@@ -779,13 +555,13 @@ class CrsCalculator(_Calculator):
             antipyretics_or_anticytokine=values["treated"] == "true",
             death_due_to_crs=values["died"] == "true",
         )
-        return _verdict(result.grade, result.reason, "CRS")
+        return verdict(result.grade, result.reason, "CRS")
 
     def __repr__(self) -> str:
         return "<CrsCalculator: ASTCT 2019 CRS grading — teaching tool, never for patient care>"
 
 
-class IcansCalculator(_Calculator):
+class IcansCalculator(Calculator):
     """ICANS grading calculator for adults and children > 12 years (ASTCT 2019; ICE score).
 
     **Teaching tool — never for patient care.** Children aged 12 or younger are assessed with the
@@ -795,6 +571,8 @@ class IcansCalculator(_Calculator):
 
     title = "ICANS grade calculator (ASTCT 2019; adults and children over 12, ICE score)"
     kind = "icans"
+    notice = TEACHING_NOTICE
+    source = ASTCT_SOURCE
     fields = (
         *(_points_field(name, maximum, what) for name, maximum, what in ICE_ITEMS),
         _select("consciousness", "Level of consciousness", Consciousness),
@@ -804,7 +582,7 @@ class IcansCalculator(_Calculator):
     )
 
     derived = (
-        _Derived(
+        Derived(
             "ice",
             tuple(f"ice-{name}" for name, _, _ in ICE_ITEMS),
             tuple(str(total) for total in range(11)),
@@ -812,7 +590,7 @@ class IcansCalculator(_Calculator):
         ),
     )
 
-    def evaluate(self, values: Mapping[str, str]) -> dict[str, Any]:
+    def evaluate(self, values: Mapping[str, str]) -> CalcVerdict:
         total = int(values["ice"])
         unarousable = values["consciousness"] == Consciousness.UNAROUSABLE.value
         result = icans_grade(
@@ -829,4 +607,4 @@ class IcansCalculator(_Calculator):
             )
         elif f"{total}/10" not in text:  # say the computed ICE total when the reason does not
             text = f"ICE score {total}/10. " + text[:1].upper() + text[1:]
-        return _verdict(result.grade, text, "ICANS")
+        return verdict(result.grade, text, "ICANS")

@@ -81,6 +81,25 @@ def test_exact_ci_matches_scipy_and_brackets_the_proportion() -> None:
         exact_proportion_ci(11, 10)
 
 
+def test_exact_ci_of_61_of_75() -> None:
+    rate, low, high = exact_proportion_ci(61, 75)
+    assert rate == pytest.approx(0.8133, abs=1e-4)
+    # Clopper–Pearson from the beta quantiles, worked independently of binomtest.
+    assert low == pytest.approx(stats.beta.ppf(0.025, 61, 75 - 61 + 1), rel=1e-9)
+    assert high == pytest.approx(stats.beta.ppf(0.975, 61 + 1, 75 - 61), rel=1e-9)
+    # ELIANA reported 81% (95% CI 71 to 89) for 61 of 75.
+    assert (round(100 * low), round(100 * high)) == (71, 89)
+
+
+def test_exact_ci_edges_and_validation() -> None:
+    assert exact_proportion_ci(0, 10)[1] == 0.0
+    assert exact_proportion_ci(10, 10)[2] == 1.0
+    with pytest.raises(ValueError, match="successes must be a whole number between 0 and n=75, got 76"):
+        exact_proportion_ci(76, 75)
+    with pytest.raises(ValueError, match="n must be a positive whole number"):
+        exact_proportion_ci(1, 0)
+
+
 def test_absolute_differences_per_100_patients() -> None:
     estimates = [
         ArmEstimate("overall survival", "TBI", 0.91, "peters2021forum", 0.86, 0.95),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from harness import BookBuild
+
+pytestmark = pytest.mark.build
 
 
 def test_book_builds_with_zero_warnings(book_build: BookBuild) -> None:

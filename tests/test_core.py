@@ -98,15 +98,13 @@ def test_stepper_gives_both_renderings_from_one_definition() -> None:
     bundle = stepper._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/html"].count('class="ik-frame"') == 2
-    box = stepper.widget()
-    prev, status, nxt = box.children[1].children
-    assert status.value == "Bind (1 of 2)" and prev.disabled
-    nxt.click()
-    assert status.value == "Kill (2 of 2)" and nxt.disabled
-    assert "Caption 1." in box.children[2].value
-    prev.click()
-    assert box.step_index() == 0
-    assert html.unescape("Caption 0.") in box.children[2].value
+    view = stepper.widget()
+    assert view.state.status == "Bind (1 of 2)" and view.controls["prev"].disabled
+    state = view.click("next")
+    assert state.step == 1 and state.status == "Kill (2 of 2)" and view.controls["next"].disabled
+    assert "Caption 1." in state.html
+    assert view.click("prev").step == 0
+    assert html.unescape("Caption 0.") in view.state.html
 
 
 def test_build_cache_is_cleared_when_the_toolkit_changes(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -24,45 +24,16 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.testing.decorators import check_figures_equal
 
 from immunokit import Figure, Stepper
-from immunokit.diagrams import DIAGRAMS, kit
+from immunokit.diagrams import kit
 from immunokit.diagrams.foundations import EXPRESSION
+from immunokit.interactive import DIAGRAMS
 from immunokit.markup import inline_html, plain_text
 from immunokit.style import MAX_WIDTH_IN
 
 matplotlib.use("Agg")
 
-FIGURES = ["hematopoiesis_antigens", "gvl_vs_gvhd", "car_generations", "combined_timeline"]
-STEPPERS = [
-    "antibody_effectors",
-    "adc_mechanism",
-    "bite_synapse",
-    "car_t_workflow",
-    "checkpoint_blockade",
-    "crs_cascade",
-]
-
-#: Words a reader must find, for each diagram, in the figure's labels AND in its alt text or caption.
-KEY_LABELS: dict[str, list[str]] = {
-    "hematopoiesis_antigens": ["CD19", "CD20", "CD22", "CD33", "CD123", "plasma cell", "HSC", "monocyte"],
-    "gvl_vs_gvhd": ["T cell", "leukemia", "GVHD", "GvL", "skin", "gut", "liver"],
-    "car_generations": ["scFv", "hinge", "CD3ζ", "CD28", "4-1BB", "cytokine"],
-    "combined_timeline": ["lymphodepletion", "CRS", "ICANS", "MRD", "allo-HSCT", "leukapheresis"],
-    "antibody_effectors": ["rituximab", "CD20", "NK cell", "FcγRIIIa", "C1q", "macrophage", "Fc"],
-    "adc_mechanism": ["CD22", "calicheamicin", "lysosome", "double-strand break", "nucleus"],
-    "bite_synapse": ["CD19", "CD3ε", "T cell", "HLA", "perforin", "granzyme", "scFv"],
-    "car_t_workflow": [
-        "leukapheresis",
-        "activation",
-        "gene transfer",
-        "expansion",
-        "release testing",
-        "lymphodepletion",
-        "infusion",
-        "monitoring",
-    ],
-    "checkpoint_blockade": ["PD-1", "PD-L1", "CTLA-4", "CD28", "CD80/CD86", "ipilimumab", "anti-PD-1"],
-    "crs_cascade": ["IFN-γ", "GM-CSF", "IL-6", "macrophage", "endothelium", "tocilizumab", "corticosteroids"],
-}
+FIGURES = [name for name, entry in DIAGRAMS.items() if entry.returns == "Figure"]
+STEPPERS = [name for name, entry in DIAGRAMS.items() if entry.returns == "Stepper"]
 
 #: For each step of each stepper, words its own alt text or caption must contain.
 STEP_TERMS: dict[str, list[list[str]]] = {
@@ -147,9 +118,15 @@ def figure_text(fig: MplFigure) -> str:
     return " ".join(t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts)
 
 
-def test_the_public_api_names_ten_diagrams_of_the_agreed_kinds() -> None:
-    assert sorted(DIAGRAMS) == sorted(FIGURES + STEPPERS)
-    assert set(KEY_LABELS) == set(DIAGRAMS)
+def test_every_registered_diagram_is_exported_and_returns_what_it_declares() -> None:
+    import immunokit.diagrams
+
+    assert len(DIAGRAMS) >= 10 and sorted(DIAGRAMS) == sorted(FIGURES + STEPPERS)
+    assert set(immunokit.diagrams.__all__) == {"DIAGRAMS", *DIAGRAMS}
+    for name, entry in DIAGRAMS.items():
+        assert getattr(immunokit.diagrams, name) is entry.make
+        assert entry.key_terms, f"{name}: register it with the key terms its figure must label"
+        assert f"{name} " in (immunokit.diagrams.__doc__ or ""), f"{name} is missing from the generated table"
     for name in FIGURES:
         assert isinstance(DIAGRAMS[name](), Figure), name
     for name in STEPPERS:
@@ -173,13 +150,13 @@ def test_every_diagram_and_step_renders_within_the_column_without_clashing_label
     assert "diagram" not in figure.alt.lower()[:20]
 
 
-@pytest.mark.parametrize("name", sorted(KEY_LABELS))
+@pytest.mark.parametrize("name", sorted(DIAGRAMS))
 def test_alt_text_and_captions_name_the_key_labels_drawn_in_the_figure(name: str) -> None:
     made = DIAGRAMS[name]()
     figures = [made] if isinstance(made, Figure) else [made.draw(i) for i in range(len(made.labels))]
     drawn = " ".join(figure_text(f.fig) for f in figures)
     described = " ".join(plain_text(f.alt) + " " + plain_text(f.caption) for f in figures)
-    for word in KEY_LABELS[name]:
+    for word in DIAGRAMS[name].key_terms:
         assert word.lower() in drawn.lower(), f"{name}: {word!r} is not labelled in the figure"
         assert word.lower() in described.lower(), f"{name}: {word!r} is not in its alt text or caption"
 
@@ -385,27 +362,19 @@ def test_diagram_svg_keeps_text_as_text_whatever_the_callers_style() -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _controls(box: object) -> tuple[object, object, object, object]:
-    _title, row, view = box.children  # type: ignore[attr-defined]
-    prev, status, nxt = row.children
-    return prev, status, nxt, view
-
-
 @pytest.mark.parametrize("name", STEPPERS)
 def test_live_stepper_next_and_previous_move_through_every_step(name: str) -> None:
     stepper = DIAGRAMS[name]()
-    box = stepper.widget()
-    prev, status, nxt, view = _controls(box)
+    view = stepper.widget()
     n = len(stepper.labels)
-    assert box.step_index() == 0 and prev.disabled
+    assert view.state.step == 0 and view.controls["prev"].disabled
     for i in range(1, n):
-        nxt.click()
-        assert box.step_index() == i
-        assert status.value == f"{stepper.labels[i]} ({i + 1} of {n})"
-        assert f"<figcaption>{inline_html(stepper.draw(i).caption)}</figcaption>" in view.value
-    assert nxt.disabled
-    prev.click()
-    assert box.step_index() == n - 2
+        state = view.click("next")
+        assert state.step == i
+        assert state.status == f"{stepper.labels[i]} ({i + 1} of {n})"
+        assert f"<figcaption>{inline_html(stepper.draw(i).caption)}</figcaption>" in state.html
+    assert view.controls["next"].disabled
+    assert view.click("prev").step == n - 2
 
 
 def test_static_stepper_has_one_accessible_frame_per_step() -> None:

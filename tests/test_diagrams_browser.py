@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 
 from immunokit import Stepper
-from immunokit.diagrams import DIAGRAMS
+from immunokit.interactive import DIAGRAMS
 from immunokit.markup import plain_text
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "immunokit" / "static"
-STEPPERS = [name for name, make in DIAGRAMS.items() if isinstance(make(), Stepper)]
+STEPPERS = [name for name, entry in DIAGRAMS.items() if entry.returns == "Stepper"]
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 
-import immunokit.models as models
-from immunokit.models import Explorer
+from immunokit.interactive import EXPLORERS, Explorer
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +25,7 @@ STATIC = ROOT / "immunokit" / "static"
 
 @pytest.fixture(scope="module")
 def explorers() -> dict[str, Explorer]:
-    return {name: getattr(models, name).explorer() for name in models.EXPLORERS}
+    return {name: make() for name, make in EXPLORERS.items()}
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +59,7 @@ def _visible_frames(root: Any) -> list[int]:
     )
 
 
-@pytest.mark.parametrize("name", models.EXPLORERS)
+@pytest.mark.parametrize("name", list(EXPLORERS))
 def test_slider_shows_the_matching_frame(page: Any, explorers: dict[str, Explorer], name: str) -> None:
     ex = explorers[name]
     root = page.locator(f'#h-{name} + div.ik-explorer section[data-ik="frames"]')

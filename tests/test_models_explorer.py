@@ -10,32 +10,24 @@ from types import ModuleType
 import pytest
 
 import immunokit.models as models
-from immunokit.models import MAX_FRAMES, Control, Explorer, PlotSpec, render
-from immunokit.models.plotspec import Panel, Series, log_tick_label, power_of_ten
+from immunokit.interactive import EXPLORERS, MAX_FRAMES, Control, Explorer, PlotSpec, render
+from immunokit.interactive.plotspec import Panel, Series, log_tick_label, power_of_ten
 
-MODULES = [getattr(models, name) for name in models.EXPLORERS]
 IMG_SRC = re.compile(r'<img class="ik-img" src="(data:image/svg\+xml;base64,[^"]+)"')
 
 
-@pytest.fixture(scope="module", params=MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+@pytest.fixture(scope="module", params=list(EXPLORERS))
 def explorer_and_html(request: pytest.FixtureRequest) -> tuple[Explorer, str]:
-    module: ModuleType = request.param
-    ex = module.explorer()
+    ex = EXPLORERS[request.param]()
     return ex, ex.to_html()
 
 
-def test_every_model_module_has_the_fixed_interface() -> None:
-    assert set(models.EXPLORERS) == {
-        "occupancy",
-        "antibody_pk",
-        "blinatumomab",
-        "cart_kinetics",
-        "cytokines",
-        "trials",
-        "combination",
-    }
-    for module in MODULES:
-        assert callable(module.explorer)
+def test_every_model_module_registers_its_explorer_and_has_the_fixed_interface() -> None:
+    assert "response_ci" in EXPLORERS  # registered outside models/ (immunokit.evidence)
+    for name in models.MODULES:
+        module: ModuleType = getattr(models, name)
+        assert EXPLORERS[name].make is module.explorer, f"{name}.explorer is not registered"
+        assert name in (models.__doc__ or ""), f"{name} is missing from the generated table"
         assert any(name.startswith("plot_") for name in module.__all__), module.__name__
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name} is in __all__ but missing"
@@ -72,9 +64,9 @@ def test_frame_captions_and_alt_text_come_from_the_model(explorer_and_html: tupl
     ex, page = explorer_and_html
     spec = ex.spec(**ex.frame_params(0))
     assert html.escape(spec.alt, quote=True) in page
-    if ex.title.startswith("Receptor occupancy"):
-        return  # a closed form, not a simulation
     caption = spec.caption.lower()
+    if ex.title.startswith("Receptor occupancy") or "exact (clopper–pearson)" in caption:
+        return  # a closed form or an exact interval, not a simulation
     assert any(word in caption for word in ("simulated", "illustrative", "qualitative")), (
         f"the caption of {ex.title!r} must say whether it is simulated, illustrative or qualitative"
     )
@@ -82,26 +74,27 @@ def test_frame_captions_and_alt_text_come_from_the_model(explorer_and_html: tupl
 
 def test_live_slider_resolves_the_model(explorer_and_html: tuple[Explorer, str]) -> None:
     ex, _page = explorer_and_html
-    box = ex.widget()
-    first_view = box.view.value
+    view = ex.widget()
+    first_view = view.state.html
     assert first_view.startswith('<figure class="ik-figure">')
-    slider = box.sliders[ex.frame_control]
+    slider = view.controls[ex.frame_control]
     new_value = ex.frame_values[0] if slider.value != ex.frame_values[0] else ex.frame_values[-1]
-    slider.value = new_value
-    assert box.view.value != first_view
+    state = view.set(ex.frame_control, new_value)
+    assert state.html != first_view and state.values[ex.frame_control] == slider.value
     expected = ex.spec(**ex.params(**{ex.frame_control: slider.value}))
-    assert box.last_spec.alt == expected.alt
-    assert box.last_spec.caption == expected.caption
+    assert state.spec is not None
+    assert state.spec.alt == expected.alt
+    assert state.spec.caption == expected.caption
     # Another slider also triggers a re-solve, on the same kept figure.
     other = next(c for c in ex.controls if c.name != ex.frame_control) if len(ex.controls) > 1 else None
     if other is not None:
-        fig_before = box.live._fig
-        before = box.view.value
-        s = box.sliders[other.name]
-        s.value = s.max if s.value != s.max else s.min
-        assert box.view.value != before
-        assert box.live._fig is fig_before
-    box.live.close()
+        assert view.figure is not None
+        rebuilds = view.figure.rebuilds
+        before = state.html
+        s = view.controls[other.name]
+        assert view.set(other.name, s.max if s.value != s.max else s.min).html != before
+        assert view.figure.rebuilds == rebuilds
+    view.close()
 
 
 def test_mimebundle_has_widget_and_static_html() -> None:
@@ -139,13 +132,12 @@ def test_live_shows_a_model_error_instead_of_raising() -> None:
         frame_control="x",
         frame_values=[1.0, 2.0],
     )
-    box = ex.widget()
-    shown = box.view.value
-    box.sliders["x"].value = 8.0
-    assert box.view.value == shown
-    assert "x must be ≤ 5, got 8.0" in box.children[-1].value
-    box.sliders["x"].value = 2.0
-    assert box.children[-1].value == ""
+    view = ex.widget()
+    shown = view.state.html
+    state = view.set("x", 8.0)
+    assert state.html == shown
+    assert state.status == "x must be ≤ 5, got 8.0"
+    assert view.set("x", 2.0).status == ""
 
 
 def test_log_tick_labels_are_plain_text() -> None:
@@ -175,11 +167,12 @@ def test_powers_of_ten_read_as_numbers() -> None:
 
 def test_live_updates_with_fixed_axes_only_redraw_the_lines() -> None:
     ex = models.blinatumomab.explorer()
-    box = ex.widget()
+    view = ex.widget()
     for value in (1.5, 3.0, 4.5):
-        box.sliders["clearance_l_per_h"].value = value
-    assert box.live.full_redraws == 1  # the axes were drawn once; updates blitted the lines and labels
-    assert (
-        f"{models.blinatumomab.time_to_fraction_h(0.9, models.blinatumomab.BlinatumomabParams(4.5)):.1f} h"
-        in (box.last_spec.panels[0].series[2].label)
-    )
+        state = view.set("clearance_l_per_h", value)
+    assert view.figure is not None
+    assert view.figure.full_redraws == 1  # the axes were drawn once; updates blitted the lines and labels
+    assert state.spec is not None
+    label = state.spec.panels[0].series[2].label or ""
+    params = models.blinatumomab.BlinatumomabParams(4.5)
+    assert f"{models.blinatumomab.time_to_fraction_h(0.9, params):.1f} h" in label

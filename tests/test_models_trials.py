@@ -34,25 +34,6 @@ def test_kaplan_meier_refuses_bad_input() -> None:
         trials.kaplan_meier([-1, 2], [True, True])
 
 
-def test_exact_ci_of_61_of_75() -> None:
-    rate, low, high = trials.response_rate_ci(61, 75)
-    assert rate == pytest.approx(0.8133, abs=1e-4)
-    # Clopper–Pearson from the beta quantiles, worked independently of binomtest.
-    assert low == pytest.approx(stats.beta.ppf(0.025, 61, 75 - 61 + 1), rel=1e-9)
-    assert high == pytest.approx(stats.beta.ppf(0.975, 61 + 1, 75 - 61), rel=1e-9)
-    # ELIANA reported 81% (95% CI 71 to 89) for 61 of 75.
-    assert (round(100 * low), round(100 * high)) == (71, 89)
-
-
-def test_exact_ci_edges_and_validation() -> None:
-    assert trials.response_rate_ci(0, 10)[1] == 0.0
-    assert trials.response_rate_ci(10, 10)[2] == 1.0
-    with pytest.raises(ValueError, match="k must be a whole number between 0 and n=75, got 76"):
-        trials.response_rate_ci(76, 75)
-    with pytest.raises(ValueError, match="n must be a whole number"):
-        trials.response_rate_ci(1, 0)
-
-
 def test_seeds_make_cohorts_reproducible() -> None:
     a = trials.simulate_trial(seed=11)
     b = trials.simulate_trial(seed=11)

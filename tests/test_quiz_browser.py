@@ -27,13 +27,22 @@ STATIC = ROOT / "immunokit" / "static"
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
 EXAMPLE = FIXTURES / "example.quiz.yml"
 BANKS = [EXAMPLE, FIXTURES / "gift_special.quiz.yml", *sorted((ROOT / "book").glob("*.quiz.yml"))]
-THEME_CSS = next(
-    ROOT.glob(
-        ".venv/lib/python3*/site-packages/pydata_sphinx_theme/theme/pydata_sphinx_theme/"
-        "static/styles/pydata-sphinx-theme.css"
-    ),
-    None,
-)
+
+
+def _theme_css() -> Path | None:
+    """The pydata-sphinx-theme stylesheet of the running environment (wherever it lives), if installed."""
+    try:
+        import pydata_sphinx_theme
+    except ImportError:
+        return None
+    css = (
+        Path(pydata_sphinx_theme.__file__).parent
+        / "theme/pydata_sphinx_theme/static/styles/pydata-sphinx-theme.css"
+    )
+    return css if css.exists() else None
+
+
+THEME_CSS = _theme_css()
 
 
 def _page(body: str, *, theme: bool = False) -> str:
@@ -59,7 +68,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(THEME_CSS, folder / "theme.css")
     example = Quiz.from_bank(EXAMPLE)
     (folder / "example.html").write_text(
-        _page(example.to_html() + example.to_html(), theme=True), encoding="utf-8"
+        _page(example.to_html() + Quiz.from_bank(EXAMPLE, uid="again").to_html(), theme=True),
+        encoding="utf-8",
     )
     banks = "".join(f"<h2>{p.name}</h2>{Quiz.from_bank(p).to_html()}" for p in BANKS)
     (folder / "banks.html").write_text(_page(banks), encoding="utf-8")
@@ -251,7 +261,7 @@ def _contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-@pytest.mark.skipif(THEME_CSS is None, reason="pydata-sphinx-theme CSS not found in .venv")
+@pytest.mark.skipif(THEME_CSS is None, reason="pydata-sphinx-theme CSS not found in this environment")
 @pytest.mark.parametrize("mode", ["light", "dark"])
 def test_readable_in_both_theme_modes_and_at_320px(open_page: Callable[..., Any], mode: str) -> None:
     page = open_page("example.html", viewport={"width": 320, "height": 640})
@@ -476,7 +486,7 @@ def test_built_chapter_quiz_answers_in_the_browser(
     page.wait_for_selector('section[data-ik="quiz"][data-ik-ready]')
     bank = load_bank(bank_path)
     data = json.loads(page.locator("section.ik-quiz script.ik-quiz-data").first.text_content() or "{}")
-    from immunokit.quiz.static import quiz_data
+    from immunokit.interactive.quiz_static import quiz_data
 
     assert data == json.loads(json.dumps(quiz_data(bank.questions))), "the page shows an out-of-date bank"
     q = next(q for q in bank.questions if q.type == "single")

@@ -311,36 +311,31 @@ def test_static_form_starts_with_the_verdict_of_its_default_values() -> None:
 
 
 def test_live_crs_calculator_updates_on_widget_values() -> None:
-    box = CrsCalculator().widget()
-    controls = box.controls
-    assert box.verdict["grade"] == 0
-    controls["fever"].value = True
-    assert box.verdict["grade"] == 1
-    controls["hypotension"].value = "one-vasopressor"
-    controls["oxygen"].value = "low-flow"
-    assert box.verdict["grade"] == 3
-    assert "CRS grade 3" in box.children[-1].value
-    controls["fever"].value = False
-    assert box.verdict["grade"] == 0
-    controls["treated"].value = True
-    assert box.verdict["grade"] == 3
-    assert TEACHING_NOTICE in box.children[1].value
+    view = CrsCalculator().widget()
+    assert view.state.grade == 0
+    assert view.set("fever", True).grade == 1
+    view.set("hypotension", "one-vasopressor")
+    state = view.set("oxygen", "low-flow")
+    assert state.grade == 3 and state.verdict.startswith("CRS grade 3.")
+    assert "CRS grade 3" in state.html
+    assert view.set("fever", False).grade == 0
+    assert view.set("treated", True).grade == 3
+    assert state.values["treated"] == "true"
+    assert TEACHING_NOTICE in repr(view.box.children)
 
 
 def test_live_icans_calculator_updates_on_widget_values() -> None:
-    box = IcansCalculator().widget()
-    controls = box.controls
-    assert box.verdict["grade"] == 0
-    controls["ice-orientation"].value = "1"
-    controls["ice-naming"].value = "1"  # ICE 5
-    assert box.verdict["grade"] == 2
-    assert "ICE score 5/10" in box.verdict["text"]
-    controls["edema"].value = "diffuse"
-    assert box.verdict["grade"] == 4
-    controls["edema"].value = "none"
-    controls["consciousness"].value = "unarousable"
-    assert box.verdict["grade"] == 4
-    assert "ignored" in box.verdict["text"]
+    view = IcansCalculator().widget()
+    assert view.state.grade == 0
+    view.set("ice-orientation", "1")
+    state = view.set("ice-naming", "1")  # ICE 5
+    assert state.grade == 2
+    assert "ICE score 5/10" in state.verdict
+    assert view.set("edema", "diffuse").grade == 4
+    view.set("edema", "none")
+    state = view.set("consciousness", "unarousable")
+    assert state.grade == 4
+    assert "ignored" in state.verdict
 
 
 # ---- tocilizumab dose (Kymriah label) ---------------------------------------------------------------

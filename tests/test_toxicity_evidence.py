@@ -12,10 +12,14 @@ from immunokit.evidence import PIVOTAL_TRIALS, Trial, trial_table
 BIB = Path(__file__).resolve().parents[1] / "book" / "references.bib"
 
 
-def test_every_trial_cites_an_entry_of_the_bibliography() -> None:
+def test_every_trial_cites_an_entry_of_the_bibliography_and_shows_its_author_and_year() -> None:
     keys = set(re.findall(r"^@\w+\{([^,]+),", BIB.read_text(encoding="utf-8"), re.M))
     missing = [t.cite for t in PIVOTAL_TRIALS if t.cite not in keys]
     assert missing == []
+    # The Source column comes from the bibliography, never typed beside the key.
+    tower = next(t for t in PIVOTAL_TRIALS if t.name == "TOWER")
+    assert tower.citation == "Kantarjian et al. 2017"
+    assert all(re.fullmatch(r"[A-Z][\w-]+ (et al\.|and [A-Z]\w+) \d{4}", t.citation) for t in PIVOTAL_TRIALS)
 
 
 def test_table_has_a_row_per_trial_with_column_and_row_headers() -> None:
@@ -52,7 +56,7 @@ def test_disease_filter_and_its_errors() -> None:
 
 def test_bad_records_are_refused_with_the_trial_named() -> None:
     with pytest.raises(ValueError, match="trial 'X': design"):
-        Trial("X", "k", "A 2020", 2020, "ALL", "m", "s", "observational", "2", 10, "n", "a", "e", "t")  # type: ignore[arg-type]
+        Trial("X", "k", 2020, "ALL", "m", "s", "observational", "2", 10, "n", "a", "e", "t")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="at least one trial"):
         trial_table([])
 
@@ -99,4 +103,12 @@ def test_response_ci_explorer_renders_static_frames_and_a_live_widget() -> None:
     assert 'data-ik="frames"' in page and 'data-ik-control="slider"' in page
     assert page.count('class="ik-frame"') == 6
     assert "With 11 patients (8 responders) it runs from 39% to 94%" in page
-    assert explorer.widget() is not None
+    # Live: moving the patients slider re-solves; 55 of 100 is 55% with an exact CI of 45% to 65%.
+    view = explorer.widget()
+    assert view.state.values == {"patients": 11, "observed_rate": 0.73}
+    view.set("observed_rate", 0.55)
+    state = view.set("patients", 100)
+    assert state.spec is not None
+    assert "55 of 100 = 55%: 95% CI 45% to 65%" in state.spec.panels[0].notes[0].text
+    assert "With 100 patients (55 responders)" in state.spec.alt
+    view.close()

@@ -17,7 +17,8 @@ from typing import Final
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle, Ellipse
 
-from ..frames import Stepper
+from ..interactive.registry import register_diagram
+from ..interactive.stepper import Stepper
 from ..style import OKABE_ITO
 from .kit import (
     COLORS,
@@ -224,6 +225,11 @@ def _effectors_scene(ax: Axes, step: int) -> None:
         label(ax, (6.0, 0.72), "engulfs the\ncoated cell", size=SMALL_SIZE, va="top")
 
 
+@register_diagram(
+    chapter=3,
+    summary="rituximab: binding, ADCC, CDC, ADCP",
+    key_terms=("rituximab", "CD20", "NK cell", "FcγRIIIa", "C1q", "macrophage", "Fc"),
+)
 def antibody_effectors() -> Stepper:
     """Step through how rituximab kills a CD20-positive CLL cell: binding, ADCC, CDC and ADCP.
 
@@ -421,6 +427,11 @@ def _adc_scene(ax: Axes, step: int) -> None:
     label(ax, (lx + 0.2, ly - 0.33), "calicheamicin (payload)", ha="left", size=SMALL_SIZE)
 
 
+@register_diagram(
+    chapter=3,
+    summary="ADC: binding → internalisation → payload → DNA",
+    key_terms=("CD22", "calicheamicin", "lysosome", "double-strand break", "nucleus"),
+)
 def adc_mechanism() -> Stepper:
     """Step through an antibody–drug conjugate: binding → internalisation → payload release → DNA damage.
 

@@ -21,7 +21,8 @@ from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
 
 from ..display import Figure
-from ..frames import Stepper
+from ..interactive.registry import register_diagram
+from ..interactive.stepper import Stepper
 from ..style import OKABE_ITO
 from .kit import (
     COLORS,
@@ -45,6 +46,11 @@ from .kit import (
 __all__ = ["car_generations", "car_t_workflow"]
 
 
+@register_diagram(
+    chapter=5,
+    summary="CAR anatomy, 1st–3rd and armoured generations",
+    key_terms=("scFv", "hinge", "CD3ζ", "CD28", "4-1BB", "cytokine"),
+)
 def car_generations() -> Figure:
     """CAR constructs by generation: first, second (CD28 or 4-1BB), third and armoured/fourth.
 
@@ -302,6 +308,20 @@ def _workflow_scene(ax: Axes, step: int) -> None:
         )
 
 
+@register_diagram(
+    chapter=5,
+    summary="vein-to-vein CAR T workflow",
+    key_terms=(
+        "leukapheresis",
+        "activation",
+        "gene transfer",
+        "expansion",
+        "release testing",
+        "lymphodepletion",
+        "infusion",
+        "monitoring",
+    ),
+)
 def car_t_workflow() -> Stepper:
     """Step through the vein-to-vein workflow of an autologous CAR T-cell product.
 

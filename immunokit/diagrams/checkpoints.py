@@ -14,7 +14,8 @@ from typing import Final
 
 from matplotlib.axes import Axes
 
-from ..frames import Stepper
+from ..interactive.registry import register_diagram
+from ..interactive.stepper import Stepper
 from ..style import OKABE_ITO
 from .kit import (
     COLORS,
@@ -271,6 +272,11 @@ def _scene(ax: Axes, step: int) -> None:
         arrow(ax, (5.02, cy + 0.1), (5.36, cy + 0.05), color=OKABE_ITO["bluish_green"], lw=1.3)
 
 
+@register_diagram(
+    chapter=6,
+    summary="CTLA-4 and PD-1 with and without blockade",
+    key_terms=("PD-1", "PD-L1", "CTLA-4", "CD28", "CD80/CD86", "ipilimumab", "anti-PD-1"),
+)
 def checkpoint_blockade() -> Stepper:
     """Step through CTLA-4 and PD-1 signalling, with and without blocking antibodies.
 

@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch, Polygon
 
 from ..display import Figure
+from ..interactive.registry import register_diagram
 from ..style import OKABE_ITO
 from .kit import (
     COLORS,
@@ -76,6 +77,11 @@ def _diamond(ax: Axes, x: float, y: float, color: str, size: float = 0.09) -> No
     )
 
 
+@register_diagram(
+    chapter=9,
+    summary="timeline of a combined CAR T course",
+    key_terms=("lymphodepletion", "CRS", "ICANS", "MRD", "allo-HSCT", "leukapheresis"),
+)
 def combined_timeline() -> Figure:
     """A schematic timeline of a CAR T-cell course combined with chemotherapy and transplant.
 

@@ -14,7 +14,8 @@ from typing import Final
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle
 
-from ..frames import Stepper
+from ..interactive.registry import register_diagram
+from ..interactive.stepper import Stepper
 from ..style import OKABE_ITO
 from .kit import (
     COLORS,
@@ -155,6 +156,11 @@ def _scene(ax: Axes, step: int) -> None:
         label(ax, (0.08, 2.95), "cytokines\n(IFN-γ, GM-CSF)", size=SMALL_SIZE, ha="left")
 
 
+@register_diagram(
+    chapter=4,
+    summary="blinatumomab bridging CD3ε and CD19",
+    key_terms=("CD19", "CD3ε", "T cell", "HLA", "perforin", "granzyme", "scFv"),
+)
 def bite_synapse() -> Stepper:
     """Step through blinatumomab (CD19 × CD3ε) linking a T cell to a B-ALL blast and killing it.
 

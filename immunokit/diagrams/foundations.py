@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Circle, Rectangle, Wedge
 
 from ..display import Figure
+from ..interactive.registry import register_diagram
 from ..style import OKABE_ITO
 from .kit import (
     COLORS,
@@ -140,6 +141,11 @@ def _mark(ax: Axes, xy: tuple[float, float], level: Level, color: str, r: float 
         raise ValueError(f"unknown expression level {level!r}")
 
 
+@register_diagram(
+    chapter=1,
+    summary="CD19/20/22/33/123 along hematopoiesis",
+    key_terms=("CD19", "CD20", "CD22", "CD33", "CD123", "plasma cell", "HSC", "monocyte"),
+)
 def hematopoiesis_antigens() -> Figure:
     """The hematopoietic tree with the expression of CD19, CD20, CD22, CD33 and CD123 at each stage.
 
@@ -248,6 +254,11 @@ def hematopoiesis_antigens() -> Figure:
     return finish(fig, alt, caption)
 
 
+@register_diagram(
+    chapter=2,
+    summary="graft-versus-leukemia vs GVHD",
+    key_terms=("T cell", "leukemia", "GVHD", "GvL", "skin", "gut", "liver"),
+)
 def gvl_vs_gvhd() -> Figure:
     """Graft-versus-leukemia and graft-versus-host disease as one donor T cell seeing two targets.
 

@@ -32,7 +32,7 @@ from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch,
 from matplotlib.text import Text
 
 from ..display import Figure, svg_bytes
-from ..frames import Stepper
+from ..interactive.stepper import Stepper
 from ..style import FONT_SIZE, MAX_WIDTH_IN, OKABE_ITO, SMALL_FONT_SIZE, figure_style
 
 Point = tuple[float, float]

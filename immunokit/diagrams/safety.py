@@ -15,7 +15,8 @@ from typing import Final
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
-from ..frames import Stepper
+from ..interactive.registry import register_diagram
+from ..interactive.stepper import Stepper
 from ..style import OKABE_ITO
 from .kit import (
     COLORS,
@@ -165,6 +166,11 @@ def _scene(ax: Axes, step: int) -> None:
         highlight(ax, focus[:2], focus[2], focus[3], alpha=0.2)
 
 
+@register_diagram(
+    chapter=8,
+    summary="CRS cytokine cascade, tocilizumab, steroids",
+    key_terms=("IFN-γ", "GM-CSF", "IL-6", "macrophage", "endothelium", "tocilizumab", "corticosteroids"),
+)
 def crs_cascade() -> Stepper:
     """Step through the cytokine release syndrome cascade and where tocilizumab and steroids act.
 

@@ -13,21 +13,16 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from .. import chapters
 from ..markup import inline_html, plain_text
+from ..quiz.bank import BankError, load_bank
 from .catalog import exercises
 from .generate import repo_root
-
-_OBJECTIVE = re.compile(r"^\s*[-*]\s+`(ch\d{2}-o\d+)`\s+(.*)$")
-_TIME = re.compile(r"About\s+(\d+(?:\s*[–-]\s*\d+)?)\s+minutes", re.IGNORECASE)
 
 
 @dataclass
@@ -58,31 +53,11 @@ class ChapterRow:
         ]
 
 
-def _markdown_text(notebook: Path) -> str:
-    data = json.loads(notebook.read_text(encoding="utf-8"))
-    parts = []
-    for cell in data.get("cells", []):
-        if cell.get("cell_type") == "markdown":
-            source = cell.get("source", "")
-            parts.append("".join(source) if isinstance(source, list) else source)
-    return "\n\n".join(parts)
-
-
 def read_chapter(notebook: Path) -> ChapterRow:
-    """Title, objectives and time of one chapter notebook."""
-    text = _markdown_text(notebook)
-    title_match = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
-    title = title_match.group(1).strip() if title_match else notebook.stem
-    section = re.search(r"^##\s+What you will learn\s*$(.*?)(?=^##\s)", text, re.MULTILINE | re.DOTALL)
-    objectives = []
-    if section:
-        for line in section.group(1).splitlines():
-            match = _OBJECTIVE.match(line)
-            if match:
-                objectives.append((match.group(1), match.group(2).strip()))
-    time_match = _TIME.search(text)
-    minutes = re.sub(r"\s*[–-]\s*", "–", time_match.group(1)) if time_match else "?"
-    return ChapterRow(notebook.name[:4], title, notebook.name, minutes, objectives)
+    """Title, objectives and time of one chapter notebook (parsed by :mod:`immunokit.chapters`)."""
+    chapter = chapters.read_chapter(notebook)
+    objectives = [(o.id, o.text) for o in chapter.objectives]
+    return ChapterRow(chapter.id, chapter.title, notebook.name, chapter.minutes or "?", objectives)
 
 
 def course_rows(root: Path | None = None) -> list[ChapterRow]:
@@ -96,14 +71,13 @@ def course_rows(root: Path | None = None) -> list[ChapterRow]:
         if row is None:
             continue
         try:
-            data = yaml.safe_load(bank.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError:
-            continue
-        for question in data.get("questions", []) or []:
-            if isinstance(question, dict):
-                row.quiz_questions += 1
-                oid = str(question.get("objective", ""))
-                row.quiz_by_objective[oid] = row.quiz_by_objective.get(oid, 0) + 1
+            questions = load_bank(bank).questions
+        except BankError:
+            continue  # an invalid bank examines nothing; the bank checks say why
+        for quiz_question in questions:
+            row.quiz_questions += 1
+            oid = quiz_question.objective
+            row.quiz_by_objective[oid] = row.quiz_by_objective.get(oid, 0) + 1
     for exercise in exercises():
         row = rows.get(exercise.chapter)
         if row is None:

@@ -34,9 +34,10 @@ from numpy.typing import NDArray
 from scipy.integrate import solve_ivp
 
 from ..display import Figure
+from ..interactive.explorer import Control, Explorer
+from ..interactive.plotspec import Note, Panel, PlotSpec, Series, render
+from ..interactive.registry import register_explorer
 from ..style import OKABE_ITO
-from .explorer import Control, Explorer
-from .plotspec import Note, Panel, PlotSpec, Series, render
 from .units import (
     Dose,
     check_nonnegative,
@@ -462,6 +463,7 @@ def plot_one_vs_two(dose: Dose = SINGLE_DOSE, days: float = 56.0) -> Figure:
     return render(PlotSpec([panel], alt=alt, caption=caption))
 
 
+@register_explorer(chapter=3, summary="one- and two-compartment antibody PK, target-mediated elimination")
 def explorer() -> Explorer:
     """Explorer of the illustrative target sink; static frames vary the initial target burden."""
     return Explorer(

@@ -26,9 +26,10 @@ from numpy.typing import NDArray
 from scipy.integrate import solve_ivp
 
 from ..display import Figure
+from ..interactive.explorer import Control, Explorer
+from ..interactive.plotspec import Note, Panel, PlotSpec, Series, render
+from ..interactive.registry import register_explorer
 from ..style import OKABE_ITO
-from .explorer import Control, Explorer
-from .plotspec import Note, Panel, PlotSpec, Series, render
 from .units import Dose, check_nonnegative, check_positive, check_positive_fields, check_source, require_dose
 
 __all__ = [
@@ -427,6 +428,7 @@ def infusion_spec(
     )
 
 
+@register_explorer(chapter=4, summary="continuous infusion: steady state, step-up, wash-out")
 def explorer(rate_ug_per_day: float = 28.0) -> Explorer:
     """Explorer of a continuous infusion: rate, clearance and volume; static frames vary clearance."""
     return Explorer(

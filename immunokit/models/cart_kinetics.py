@@ -24,6 +24,7 @@ CAR T cells do not persist, surviving antigen-positive cells can return (antigen
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 
@@ -32,9 +33,10 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import solve_ivp
 
 from ..display import Figure
+from ..interactive.explorer import Control, Explorer
+from ..interactive.plotspec import Note, Panel, PlotSpec, Series, power_of_ten, render
+from ..interactive.registry import register_explorer
 from ..style import CYCLE, OKABE_ITO
-from .explorer import Control, Explorer
-from .plotspec import Note, Panel, PlotSpec, Series, power_of_ten, render
 from .units import (
     check_at_most,
     check_fraction,
@@ -441,7 +443,7 @@ def simulate_leukemia(
             ]
         )
 
-    def extinction(i: int):
+    def extinction(i: int) -> Callable[[float, NDArray[np.float64], NDArray[np.bool_]], float]:
         def event(_t: float, y: NDArray[np.float64], mask: NDArray[np.bool_]) -> float:
             return y[i] - math.log(EXTINCT_CELLS) if mask[i] else 1.0
 
@@ -564,6 +566,7 @@ def plot_leukemia(antigen_negative_fraction: float = 1e-5, car_t_persistence_d: 
     return render(leukemia_spec(antigen_negative_fraction, car_t_persistence_d))
 
 
+@register_explorer(chapter=5, summary="CAR T expansion, contraction and persistence; antigen escape")
 def explorer() -> Explorer:
     """Explorer of the illustrative CAR T–leukemia model; static frames vary the antigen-negative fraction."""
     return Explorer(

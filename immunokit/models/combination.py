@@ -34,9 +34,10 @@ from numpy.typing import NDArray
 from scipy.integrate import solve_ivp
 
 from ..display import Figure
+from ..interactive.explorer import Control, Explorer
+from ..interactive.plotspec import Note, Panel, PlotSpec, Series, power_of_ten, render
+from ..interactive.registry import register_explorer
 from ..style import CYCLE
-from .explorer import Control, Explorer
-from .plotspec import Note, Panel, PlotSpec, Series, power_of_ten, render
 from .units import (
     check_at_most,
     check_fraction,
@@ -335,6 +336,7 @@ def plot_combination(max_kill_per_d: float = 0.15) -> Figure:
     return render(combination_spec(max_kill_per_d))
 
 
+@register_explorer(chapter=9, summary="log-kill chemotherapy plus an immune effector population")
 def explorer() -> Explorer:
     """Explorer of the combination model; static frames vary the effector's kill rate."""
     return Explorer(

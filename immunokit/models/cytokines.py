@@ -35,9 +35,10 @@ from numpy.typing import NDArray
 from scipy.integrate import solve_ivp
 
 from ..display import Figure
+from ..interactive.explorer import Control, Explorer
+from ..interactive.plotspec import Note, Panel, PlotSpec, Series, render
+from ..interactive.registry import register_explorer
 from ..style import OKABE_ITO
-from .explorer import Control, Explorer
-from .plotspec import Note, Panel, PlotSpec, Series, render
 from .units import check_fraction, check_nonnegative, check_positive, check_positive_fields, check_source
 
 __all__ = ["CytokineParams", "CytokineResult", "cytokine_spec", "explorer", "plot_cytokines", "simulate"]
@@ -271,6 +272,7 @@ def plot_cytokines(tocilizumab_day: float = 4.0) -> Figure:
     return render(cytokine_spec(tocilizumab_day))
 
 
+@register_explorer(chapter=8, summary="qualitative IL-6 model with tocilizumab")
 def explorer() -> Explorer:
     """Explorer of the qualitative IL-6 model; static frames vary the day of tocilizumab."""
     return Explorer(

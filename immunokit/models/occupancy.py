@@ -18,9 +18,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..display import Figure
+from ..interactive.explorer import Control, Explorer
+from ..interactive.plotspec import Note, Panel, PlotSpec, Series, render
+from ..interactive.registry import register_explorer
 from ..style import OKABE_ITO
-from .explorer import Control, Explorer
-from .plotspec import Note, Panel, PlotSpec, Series, render
 from .units import check_fraction, check_positive, check_source
 
 __all__ = [
@@ -169,6 +170,7 @@ def plot_occupancy(kd_nm: float = RITUXIMAB_CD20.kd_nm) -> Figure:
     return render(occupancy_spec(kd_nm))
 
 
+@register_explorer(chapter=3, summary="receptor occupancy C/(C + Kd) and its dose–response")
 def explorer(kd_nm: float = RITUXIMAB_CD20.kd_nm) -> Explorer:
     """Explorer of occupancy against Kd; static frames: Kd from 0.5 to 512 nM, a factor 4 apart (8 nM included)."""
     return Explorer(

@@ -14,14 +14,14 @@ unless the hazards are constant.
 
 The statistics are scipy's: Kaplan–Meier is :func:`scipy.stats.ecdf` on
 :class:`scipy.stats.CensoredData`; the log-rank test is :func:`scipy.stats.logrank`; the exact
-(Clopper–Pearson) interval of a response rate is ``scipy.stats.binomtest(k, n).proportion_ci(method="exact")``.
+(Clopper–Pearson) interval of a response rate is :func:`immunokit.analysis.exact_proportion_ci`.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -30,10 +30,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..display import Figure
+from ..interactive.explorer import Control, Explorer
+from ..interactive.plotspec import Note, Panel, PlotSpec, Series, render
+from ..interactive.registry import register_explorer
 from ..style import CYCLE, LINESTYLES
-from .explorer import Control, Explorer
-from .plotspec import Note, Panel, PlotSpec, Series, render
-from .units import check_fraction, check_nonnegative, check_positive, check_source
+from .units import check_nonnegative, check_positive, check_source
 
 if TYPE_CHECKING:
     from scipy import stats as _scipy_stats
@@ -41,9 +42,7 @@ if TYPE_CHECKING:
 
 def _stats() -> ModuleType:
     """scipy.stats, imported on first use (it takes about a second to import)."""
-    from scipy import stats
-
-    return stats
+    return importlib.import_module("scipy.stats")
 
 
 __all__ = [
@@ -59,7 +58,6 @@ __all__ = [
     "km_spec",
     "logrank",
     "plot_km",
-    "response_rate_ci",
     "simulate_arm",
     "simulate_trial",
 ]
@@ -273,20 +271,6 @@ def logrank(a: Cohort, b: Cohort) -> LogRank:
     return LogRank(float(res.statistic), float(res.pvalue))
 
 
-def response_rate_ci(k: int, n: int, confidence: float = 0.95) -> tuple[float, float, float]:
-    """Response rate k/n and its exact (Clopper–Pearson) confidence interval: (rate, low, high).
-
-    Example: 61 of 75 (ELIANA's 81 %) gives about 0.81 (0.71 to 0.89).
-    """
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a whole number ≥ 1, got {n!r}")
-    if not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
-        raise ValueError(f"k must be a whole number between 0 and n={n}, got {k!r}")
-    check_fraction("confidence", confidence, open_low=True, open_high=True)
-    ci = _stats().binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method="exact")
-    return k / n, float(ci.low), float(ci.high)
-
-
 def km_spec(
     n_total: int = 405,
     median_experimental_months: float = 7.7,
@@ -366,15 +350,12 @@ def km_spec(
     )
 
 
-def plot_km(cohorts: Sequence[Cohort] | None = None, seed: int = 2017) -> Figure:
+def plot_km(seed: int = 2017) -> Figure:
     """Figure: Kaplan–Meier curves of the simulated TOWER-like trial (see :func:`km_spec`)."""
-    if cohorts is not None:
-        raise NotImplementedError(
-            "plot_km draws the TOWER-calibrated simulation; use km_spec for other sizes"
-        )
     return render(km_spec(seed=seed))
 
 
+@register_explorer(chapter=7, summary="simulated Kaplan–Meier cohorts calibrated to published medians")
 def explorer() -> Explorer:
     """Explorer of a simulated about-2:1 trial; static frames vary the number of patients."""
     return Explorer(

@@ -6,7 +6,7 @@ Validate banks (every problem of every bank, then a non-zero exit if there was a
 
 Export a bank for an LMS and a printable answer key::
 
-    python -m immunokit.quiz export book/ch04_bispecifics.quiz.yml --gift ch04.gift --key ch04-key.md
+    python -m immunokit.quiz export book/ch04_bispecific_engagers.quiz.yml --gift ch04.gift --key ch04-key.md
 """
 
 from __future__ import annotations

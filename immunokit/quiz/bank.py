@@ -16,7 +16,7 @@ A bank is checked in three layers, and *every* problem found is reported togethe
 Example::
 
     from immunokit.quiz.bank import load_bank
-    bank = load_bank("book/ch04_bispecifics.quiz.yml")   # raises BankError listing every problem
+    bank = load_bank("book/ch04_bispecific_engagers.quiz.yml")   # raises BankError listing every problem
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from ..chapters import read_chapter
+from ..citations import bib_keys
 from ..markup import _SUB as _SUB_MARKUP  # the renderer's own patterns, so the check matches what shows
 from ..markup import _SUP as _SUP_MARKUP
 
@@ -206,7 +208,8 @@ class _StrictLoader(yaml.SafeLoader):
                     key_node.start_mark,
                 )
             seen[key] = key_node
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 def _read_yaml(path: Path) -> tuple[Any, list[str]]:
@@ -521,30 +524,9 @@ def _ordering_marked_correct(raw_q: Any) -> list[tuple[list[Any], str]]:
     return out
 
 
-_OBJECTIVE_LINE = re.compile(r"^\s*[-*]\s+`(ch[0-9]{2}-o[0-9]+)`", re.MULTILINE)
-
-
 def chapter_objectives(notebook: str | Path) -> set[str]:
     """Objective ids listed under ``## What you will learn`` in a chapter notebook (or ``.md``)."""
-    path = Path(notebook)
-    if path.suffix == ".ipynb":
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        text = "\n".join(
-            "".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
-            for c in nb.get("cells", [])
-            if c.get("cell_type") == "markdown"
-        )
-    else:
-        text = path.read_text(encoding="utf-8")
-    return set(_OBJECTIVE_LINE.findall(text))
-
-
-_BIB_KEY = re.compile(r"^\s*@\s*\w+\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
-
-
-def bib_keys(bibfile: str | Path) -> set[str]:
-    """Every entry key of a BibTeX file."""
-    return set(_BIB_KEY.findall(Path(bibfile).read_text(encoding="utf-8")))
+    return set(read_chapter(notebook).objective_ids())
 
 
 def _sibling_notebook(path: Path) -> Path | None:

@@ -3,7 +3,7 @@
 In a chapter notebook::
 
     from immunokit.quiz import Quiz
-    quiz = Quiz.from_bank("ch04_bispecifics.quiz.yml")
+    quiz = Quiz.from_bank("ch04_bispecific_engagers.quiz.yml")
     quiz
 
 Live in Jupyter the last line shows ipywidgets (Check / Try again, feedback, explanation, hints);
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..interactive import Interactive
+from ..interactive.base import Interactive, LiveView
 from .bank import Bank, BankError, Question, load_bank
 from .grading import Verdict, format_score, grade
 
@@ -72,6 +72,9 @@ class Quiz(Interactive):
         Optional visible title (the chapter's "Check your understanding" heading usually suffices).
     bibfile
         ``references.bib`` for the author–year source lines of ``cite`` keys.
+    uid
+        Root id of the static HTML; derived from the source and the question ids when omitted. Give
+        one when the same questions appear twice on a page.
     """
 
     def __init__(
@@ -81,6 +84,7 @@ class Quiz(Interactive):
         source: str = "quiz",
         title: str | None = None,
         bibfile: Path | None = None,
+        uid: str | None = None,
     ) -> None:
         if not questions:
             raise ValueError("a quiz needs at least one question")
@@ -88,14 +92,19 @@ class Quiz(Interactive):
         self.source = source
         self.title = title
         self.bibfile = bibfile
+        self.uid = uid
         self._attempts: list[Attempt] = []
         self._latest: dict[str, float] = {}
-        self.views: list[Any] = []  # QuestionView objects of the latest widget()
 
     # ---- construction -----------------------------------------------------------------------
     @classmethod
     def from_bank(
-        cls, path: str | Path, ids: Sequence[str] | None = None, *, title: str | None = None
+        cls,
+        path: str | Path,
+        ids: Sequence[str] | None = None,
+        *,
+        title: str | None = None,
+        uid: str | None = None,
     ) -> Quiz:
         """Load a bank (validated; :class:`BankError` lists every problem) and make a quiz of it.
 
@@ -121,7 +130,7 @@ class Quiz(Interactive):
                 raise BankError(path, [f"{path.name}: no question with id {i!r}" for i in unknown])
             questions = [known[i] for i in ids]
         bib = path.with_name("references.bib")
-        return cls(questions, source=path.name, title=title, bibfile=bib if bib.exists() else None)
+        return cls(questions, source=path.name, title=title, bibfile=bib if bib.exists() else None, uid=uid)
 
     def question(self, qid: str) -> Question:
         """The question with id ``qid``."""
@@ -185,20 +194,17 @@ class Quiz(Interactive):
         self._latest.clear()
 
     # ---- renderings -------------------------------------------------------------------------
-    def widget(self) -> Any:
-        from .live import quiz_widget
+    def widget(self) -> LiveView:
+        from ..interactive.quiz_live import quiz_widget
 
         return quiz_widget(self)
 
     def to_html(self) -> str:
-        from .static import quiz_html
+        from ..interactive.quiz_static import quiz_html
 
-        return quiz_html(self.questions, key=self.source, title=self.title, bibfile=self.bibfile)
-
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, Any]:
-        bundle = super()._repr_mimebundle_(include, exclude)
-        bundle["text/plain"] = repr(self)  # not the widget's long repr
-        return bundle
+        return quiz_html(
+            self.questions, key=self.source, title=self.title, bibfile=self.bibfile, uid=self.uid
+        )
 
     def __repr__(self) -> str:
         return f"<Quiz {self.source}: {self.max_score} questions, {self.score_text().lower()}>"

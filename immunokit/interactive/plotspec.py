@@ -41,6 +41,9 @@ from ..style import MAX_WIDTH_IN, RC_PARAMS
 
 LineStyle = str | tuple[int, tuple[int, ...]]
 
+#: The book's rc parameters (typed loosely: matplotlib's stubs want its own literal keys).
+_RC: Any = RC_PARAMS
+
 
 @dataclass(frozen=True)
 class Series:
@@ -160,7 +163,12 @@ def _grid(n: int, ncols: int) -> tuple[int, int]:
 
 
 def _draw_series(ax: Axes, s: Series) -> Line2D:
-    style = {"color": s.color, "linestyle": s.linestyle, "linewidth": s.linewidth, "label": s.label}
+    style: dict[str, Any] = {
+        "color": s.color,
+        "linestyle": s.linestyle,
+        "linewidth": s.linewidth,
+        "label": s.label,
+    }
     if s.kind == "hline":
         return ax.axhline(float(np.asarray(s.y).ravel()[0]), zorder=1, **style)
     if s.kind == "vline":
@@ -200,7 +208,7 @@ def _build(spec: PlotSpec) -> tuple[MplFigure, list[Axes], list[list[Line2D]], l
     if spec.width_in > MAX_WIDTH_IN:
         raise ValueError(f"width_in={spec.width_in} exceeds the book's {MAX_WIDTH_IN} in")
     nrows, ncols = _grid(len(spec.panels), spec.ncols)
-    with rc_context(RC_PARAMS):
+    with rc_context(_RC):
         fig = MplFigure(figsize=(spec.width_in, spec.height_in))
         FigureCanvasAgg(fig)
         axes_grid = fig.subplots(nrows, ncols, sharex=spec.sharex, squeeze=False)
@@ -233,7 +241,7 @@ def book_svg(fig: MplFigure) -> bytes:
     matplotlib reads ``svg.fonttype`` (text as text) and ``svg.hashsalt`` (deterministic ids) when it
     *saves*, not when it draws, so the book style must be active at that moment too.
     """
-    with rc_context(RC_PARAMS):
+    with rc_context(_RC):
         return svg_bytes(fig)
 
 
@@ -272,6 +280,7 @@ class LiveFigure:
         self._texts: list[list[Text]] = []
         self._background: Any = None
         self.full_redraws = 0  #: how many updates redrew the whole figure (the others blitted)
+        self.rebuilds = 0  #: how many updates built a new figure (the layout changed)
 
     def close(self) -> None:
         """Forget the figure."""
@@ -312,9 +321,10 @@ class LiveFigure:
     def update(self, spec: PlotSpec) -> str:
         """Show ``spec``; return the figure's HTML (PNG image with alt text, and caption)."""
         limits = _limits(spec)
-        with rc_context(RC_PARAMS):
+        with rc_context(_RC):
             if self._fig is None or spec.structure() != self._structure:
                 self._fig, self._axes, self._lines, self._texts = _build(spec)
+                self.rebuilds += 1
                 self._structure = spec.structure()
                 for _ax, artist in self._dynamic():
                     artist.set_animated(True)

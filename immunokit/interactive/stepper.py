@@ -11,11 +11,11 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from .display import Figure, stable_id
-from .interactive import Interactive
-from .markup import inline_html, plain_text
+from ..display import Figure, stable_id
+from ..markup import inline_html, plain_text
+from .base import Interactive, LiveView
 
 
 @dataclass(frozen=True)
@@ -127,28 +127,31 @@ class Stepper(Interactive):
     def to_html(self) -> str:
         return frames_html(self.frames(), title=self.title, control="buttons")
 
-    def widget(self) -> Any:
+    def widget(self) -> LiveView:
+        """Previous/next buttons (``controls["prev"]``, ``controls["next"]``) that redraw the step in the
+        kernel; ``state.step``, ``state.status`` and ``state.html`` say which step is shown."""
         import ipywidgets as w
 
-        state = {"i": 0}
+        n = len(self.labels)
         prev = w.Button(description="Previous", icon="arrow-left", disabled=True)
-        nxt = w.Button(description="Next", icon="arrow-right", disabled=len(self.labels) < 2)
+        nxt = w.Button(description="Next", icon="arrow-right", disabled=n < 2)
         status = w.Label()
-        view = w.HTML()
+        shown = w.HTML()
+        view = LiveView(
+            [w.HTML(f"<strong>{html.escape(self.title)}</strong>"), w.HBox([prev, status, nxt]), shown],
+            controls={"prev": prev, "next": nxt},
+        )
 
         def show(i: int) -> None:
-            state["i"] = i
-            fig = self.draw(i)
-            view.value = fig.to_html()
-            status.value = f"{self.labels[i]} ({i + 1} of {len(self.labels)})"
+            shown.value = self.draw(i).to_html()
+            status.value = f"{self.labels[i]} ({i + 1} of {n})"
             prev.disabled = i == 0
-            nxt.disabled = i == len(self.labels) - 1
+            nxt.disabled = i == n - 1
+            view.state.step = i
+            view.state.status = status.value
+            view.state.html = shown.value
 
-        prev.on_click(lambda _b: show(max(0, state["i"] - 1)))
-        nxt.on_click(lambda _b: show(min(len(self.labels) - 1, state["i"] + 1)))
+        prev.on_click(lambda _b: show(max(0, view.state.step - 1)))
+        nxt.on_click(lambda _b: show(min(n - 1, view.state.step + 1)))
         show(0)
-        box = w.VBox(
-            [w.HTML(f"<strong>{html.escape(self.title)}</strong>"), w.HBox([prev, status, nxt]), view]
-        )
-        box.step_index = lambda: state["i"]
-        return box
+        return view

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..markup import inline_html, plain_text
-from .bank import Question
-from .grading import Verdict, format_value
-from .static import instructions
+from ..quiz.bank import Question
+from ..quiz.grading import Verdict, format_value
+from .base import LiveView
+from .quiz_static import instructions
 
 if TYPE_CHECKING:
-    from .core import Quiz
+    from ..quiz.core import Quiz
 
 _HIDE = "none"
 _SHOW = ""
@@ -92,16 +93,13 @@ def feedback_html(q: Question, verdict: Verdict) -> str:
 
 
 class QuestionView:
-    """The widgets of one question; ``box`` is what is displayed.
+    """The widgets of one question, shown as :attr:`view` (a :class:`LiveView`).
 
-    Attributes
-    ----------
-    radio, checkboxes, text, order, up, down
-        The input widgets of the question's type (others are ``None`` / empty).
-    check, retry, hint_button
-        Buttons.
-    feedback, hint
-        HTML widgets whose ``value`` holds the feedback and the hint once shown.
+    ``view.controls``: ``"answer"`` (radio buttons, text box or ordering list), ``"option-1"`` …
+    (checkboxes of a multiple-select question, in display order), ``"up"``/``"down"`` (ordering),
+    ``"check"``, ``"retry"``, ``"hint"``. ``view.state``: ``verdict`` (the headline), ``html`` (the
+    feedback shown), ``hint`` (once revealed), ``values["answer"]`` (the answer last checked, in bank
+    indices).
     """
 
     def __init__(self, quiz: Quiz, q: Question, number: int, on_score: Any) -> None:
@@ -129,8 +127,16 @@ class QuestionView:
         self.check.on_click(lambda _b: self.do_check())
         self.retry.on_click(lambda _b: self.do_retry())
         self.hint_button.on_click(lambda _b: self.show_hint())
-        self.box = w.VBox(
+        controls: dict[str, Any] = {"check": self.check, "retry": self.retry, "hint": self.hint_button}
+        answer = self.radio or self.text or self.order
+        if answer is not None:
+            controls["answer"] = answer
+        controls.update({f"option-{k + 1}": box for k, box in enumerate(self.checkboxes)})
+        if self.up is not None and self.down is not None:
+            controls.update(up=self.up, down=self.down)
+        self.view = LiveView(
             [header, inputs, w.HBox([self.check, self.retry, self.hint_button]), self.hint, self.feedback],
+            controls=controls,
             layout=w.Layout(border="1px solid #ccc", padding="0.5em", margin="0 0 0.75em 0"),
         )
 
@@ -210,9 +216,13 @@ class QuestionView:
     # ---- actions ------------------------------------------------------------------------------
     def do_check(self) -> Verdict:
         """Grade the current answer, show the feedback, update the score."""
-        verdict = self.quiz.check(self.q.id, self.answer())
+        answer = self.answer()
+        verdict = self.quiz.check(self.q.id, answer)
         self.verdict = verdict
         self.feedback.value = feedback_html(self.q, verdict)
+        self.view.state.values = {"answer": answer}
+        self.view.state.verdict = verdict.headline
+        self.view.state.html = self.feedback.value
         if verdict.status != "invalid":
             self._inputs_disabled(True)
             self.check.layout.display = _HIDE
@@ -225,6 +235,7 @@ class QuestionView:
         self._inputs_disabled(False)
         self.feedback.value = ""
         self.verdict = None
+        self.view.state.verdict = self.view.state.html = ""
         self.check.layout.display = _SHOW
         self.retry.layout.display = _HIDE
 
@@ -234,21 +245,21 @@ class QuestionView:
             self.hint.value = f"<p><strong>Hint.</strong> {inline_html(self.q.hint)}</p>"
             self.hint.layout.display = _SHOW
             self.hint_button.disabled = True
+            self.view.state.hint = self.hint.value
 
 
-def quiz_widget(quiz: Quiz) -> w.VBox:
-    """The live quiz: one box per question and the score line. Sets ``quiz.views``."""
+def quiz_widget(quiz: Quiz) -> LiveView:
+    """The live quiz: one part per question (``view.parts[qid]``) and the score line (``state.status``)."""
     score = w.HTML()
+    views = [QuestionView(quiz, q, n + 1, lambda: update_score()) for n, q in enumerate(quiz.questions)]
+    title = [w.HTML(f"<h3>{inline_html(quiz.title)}</h3>")] if quiz.title else []
+    view = LiveView([*title, *(v.view.box for v in views), score], parts={v.q.id: v.view for v in views})
 
     def update_score() -> None:
+        view.state.status = f"{quiz.score_text()} (questions answered: {quiz.answered})"
         score.value = (
             f"<p><strong>{html.escape(quiz.score_text())}</strong> (questions answered: {quiz.answered})</p>"
         )
 
-    views = [QuestionView(quiz, q, n + 1, update_score) for n, q in enumerate(quiz.questions)]
-    quiz.views = views
     update_score()
-    title = [w.HTML(f"<h3>{inline_html(quiz.title)}</h3>")] if quiz.title else []
-    box = w.VBox([*title, *(v.box for v in views), score])
-    box.score_label = score
-    return box
+    return view

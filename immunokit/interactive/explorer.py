@@ -5,11 +5,11 @@ with their ranges and defaults) and one plain function ``spec(**values) -> PlotS
 model and describes the picture. From that single definition it renders
 
 * **live** (:meth:`Explorer.widget`): ipywidgets sliders; releasing one re-solves the model and
-  redraws one kept figure in place (:class:`~immunokit.models.plotspec.LiveFigure`, which redraws only
+  redraws one kept figure in place (:class:`~immunokit.interactive.plotspec.LiveFigure`, which redraws only
   the lines and labels that move);
 * **static** (:meth:`Explorer.to_html`): at most nine frames pre-computed by the *same* ``spec``
   function over the model's most instructive parameter (``frame_control``), the others at their
-  defaults, shown with :func:`immunokit.frames.frames_html` and a slider in the book's own script.
+  defaults, shown with :func:`immunokit.interactive.stepper.frames_html` and a slider in the book's own script.
 
 The frame values and the values of every frame are exposed (:attr:`Explorer.frame_values`,
 :meth:`Explorer.frame_params`) and embedded as JSON in the static HTML, so a test can recompute a frame
@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..display import Figure, stable_id
-from ..frames import Frame, frames_html
-from ..interactive import Interactive
+from .base import Interactive, LiveView
 from .plotspec import LiveFigure, PlotSpec, power_of_ten, render
+from .stepper import Frame, frames_html
 
 #: Largest number of static frames an explorer may embed (page weight and readability).
 MAX_FRAMES = 9
@@ -240,39 +240,41 @@ class Explorer(Interactive):
         )
 
     # -- live ------------------------------------------------------------------------------------
-    def widget(self) -> Any:
-        """Sliders that re-solve the model and redraw one kept figure in place.
-
-        The returned box has ``sliders`` (name -> slider), ``view`` (the HTML output), ``live`` (the
-        :class:`~immunokit.models.plotspec.LiveFigure`) and ``last_spec`` (the spec now shown).
-        """
+    def widget(self) -> LiveView:
+        """Sliders (``view.controls`` by control name) that re-solve the model and redraw one kept figure
+        in place (``view.figure``). ``state.values``, ``state.spec`` and ``state.html`` say what is shown;
+        ``state.status`` holds the model's message when it refuses a combination of values."""
         import ipywidgets as w
 
         sliders = {c.name: c.slider() for c in self.controls}
-        view = w.HTML()
+        shown = w.HTML()
         status = w.HTML()
         live = LiveFigure()
-        box = w.VBox([w.HTML(f"<strong>{html.escape(self.title)}</strong>"), *sliders.values(), view, status])
+        view = LiveView(
+            [w.HTML(f"<strong>{html.escape(self.title)}</strong>"), *sliders.values(), shown, status],
+            controls=sliders,
+            figure=live,
+        )
 
         def redraw(_change: Mapping[str, Any] | None = None) -> None:
             values = {name: s.value for name, s in sliders.items()}
+            view.state.values = values
             try:
                 spec = self.spec(**values)
             except ValueError as err:  # a parameter combination the model refuses: say so, keep the figure
                 status.value = f'<p role="alert">{html.escape(str(err))}</p>'
+                view.state.status = str(err)
                 return
             status.value = ""
-            view.value = live.update(spec)
-            box.last_spec = spec  # type: ignore[attr-defined]
+            shown.value = live.update(spec)
+            view.state.status = ""
+            view.state.spec = spec
+            view.state.html = shown.value
 
         for s in sliders.values():
             s.observe(redraw, names="value")
-        box.sliders = sliders  # type: ignore[attr-defined]
-        box.view = view  # type: ignore[attr-defined]
-        box.live = live  # type: ignore[attr-defined]
-        box.redraw = redraw  # type: ignore[attr-defined]
         redraw()
-        return box
+        return view
 
 
 def _short(label: str) -> str:

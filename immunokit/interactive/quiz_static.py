@@ -6,24 +6,22 @@ input with ``inputmode="decimal"`` and its unit; an ordering question is a list 
 *Move up* / *Move down* buttons. Feedback for every option, the numeric feedback and the explanation
 are rendered here (escaped by :func:`immunokit.markup.inline_html`) and only revealed by the script;
 what the script needs to grade (correct flags in display order, answer, tolerance, mistakes) is in
-one ``<script type="application/json">`` block per quiz. Ids derive from the quiz's content, with a
-counter when the same quiz is shown twice, so they are unique on a page and stable across builds.
+one ``<script type="application/json">`` block per quiz. Ids derive from the quiz's content (or the
+quiz's own ``uid``), so the same quiz always renders the same HTML; to show one bank twice on a page,
+give the second quiz its own ``uid``.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import re
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..citations import cite_html
 from ..display import stable_id
 from ..markup import inline_html
-from .bank import Question
-
-_RENDERED: Counter[str] = Counter()
+from ..quiz.bank import Question
 
 TYPE_INSTRUCTIONS = {
     "single": "Choose one answer.",
@@ -75,84 +73,6 @@ def _json_for_script(data: object) -> str:
 
 def _attr(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-# --------------------------------------------------------------------------------------------
-# Citations: "Source: Zhu et al. (2016)" from book/references.bib, linked to the DOI if any
-# --------------------------------------------------------------------------------------------
-
-
-def _bib_field(entry: str, name: str) -> str | None:
-    """The raw value of ``name = {…}`` (balanced braces) or ``name = "…"`` in one BibTeX entry."""
-    match = re.search(rf"\b{name}\s*=\s*([{{\"])", entry, re.IGNORECASE)
-    if not match:
-        return None
-    start = match.end()
-    if match.group(1) == '"':
-        end = entry.find('"', start)
-        return entry[start:end] if end >= 0 else None
-    depth = 1
-    for i in range(start, len(entry)):
-        depth += {"{": 1, "}": -1}.get(entry[i], 0)
-        if depth == 0:
-            return entry[start:i]
-    return None
-
-
-def _split_names(author: str) -> list[str]:
-    """Split a BibTeX author list at top-level " and " (not inside braces)."""
-    names, depth, current = [], 0, ""
-    i = 0
-    while i < len(author):
-        ch = author[i]
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth == 0 and author[i : i + 5].lower() == " and ":
-            names.append(current.strip())
-            current, i = "", i + 5
-            continue
-        current += ch
-        i += 1
-    return [*names, current.strip()]
-
-
-def _surname(name: str) -> str:
-    """A person's last name, or a corporate author ({Kite Pharma, Inc.}) verbatim."""
-    if name.startswith("{") and name.endswith("}"):
-        return _latex_text(name[1:-1])
-    plain = _latex_text(name)
-    return plain.split(",")[0].strip() if "," in plain else plain.split()[-1]
-
-
-def _latex_text(text: str) -> str:
-    return re.sub(r"\\([&%$#_])", r"\1", text).replace("{", "").replace("}", "").strip()
-
-
-def cite_html(key: str, bibfile: Path | None) -> str:
-    """A short source line for a bibtex key (author–year, DOI link), or the key if not found."""
-    label = html.escape(key)
-    doi = None
-    if bibfile is not None and bibfile.exists():
-        text = bibfile.read_text(encoding="utf-8")
-        match = re.search(
-            rf"@\w+\s*\{{\s*{re.escape(key)}\s*,(.*?)(?=^\s*@|\Z)", text, re.DOTALL | re.MULTILINE
-        )
-        if match:
-            entry = match.group(1)
-            author, year = _bib_field(entry, "author"), _bib_field(entry, "year")
-            doi = _bib_field(entry, "doi")
-            if author:
-                names = [n for n in _split_names(author) if n]
-                first = _surname(names[0])
-                if len(names) > 2 or (len(names) == 2 and names[1].lower() == "others"):
-                    who = f"{first} et al."
-                elif len(names) == 2:
-                    who = f"{first} and {_surname(names[1])}"
-                else:
-                    who = first
-                label = html.escape(f"{who} ({_latex_text(year)})" if year else who)
-    if doi:
-        return f'Source: <a href="https://doi.org/{_attr(_latex_text(doi))}">{label}</a>.'
-    return f"Source: {label}."
 
 
 # --------------------------------------------------------------------------------------------
@@ -257,9 +177,7 @@ def quiz_html(
     uid
         Root id; derived from ``key`` and the question ids when omitted.
     """
-    base = uid or stable_id("ikq", key, *(q.id for q in questions))
-    _RENDERED[base] += 1
-    root = base if _RENDERED[base] == 1 else f"{base}-{_RENDERED[base]}"
+    root = uid or stable_id("ikq", key, *(q.id for q in questions))
     total = len(questions)
     items = "".join(
         question_html(q, n + 1, total, f"{root}-{n + 1}", bibfile) for n, q in enumerate(questions)
@@ -280,4 +198,4 @@ def quiz_html(
     )
 
 
-__all__ = ["cite_html", "instructions", "question_html", "quiz_data", "quiz_html"]
+__all__ = ["instructions", "question_html", "quiz_data", "quiz_html"]
