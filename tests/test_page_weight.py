@@ -211,5 +211,8 @@ def test_sitemap_lists_every_page_when_the_site_url_is_known(tmp_path: Path) -> 
 
     xml = sitemap_xml("https://example.org/course/", ["book/intro.html", "book/ch01_a&b.html"])
     locs = re.findall(r"<loc>([^<]*)</loc>", xml)
-    assert locs == ["https://example.org/course/book/intro.html", "https://example.org/course/book/ch01_a&amp;b.html"]
+    assert locs == [
+        "https://example.org/course/book/intro.html",
+        "https://example.org/course/book/ch01_a&amp;b.html",
+    ]
     assert xml.startswith('<?xml version="1.0" encoding="UTF-8"?>')
