@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final, Literal
 
 from .analysis import exact_proportion_ci
@@ -589,6 +590,18 @@ def _exact_ci(k: int, n: int) -> tuple[float, float]:
     return low, high
 
 
+#: Trial sizes of the band, 5 to 1,000 patients on a log scale.
+_BAND_SIZES: Final[tuple[int, ...]] = tuple(
+    int(n) for n in sorted({round(5 * 200 ** (i / 59)) for i in range(60)})
+)
+
+
+@lru_cache(maxsize=64)
+def _band(observed_rate: float) -> tuple[tuple[float, float], ...]:
+    """The exact interval for every size of :data:`_BAND_SIZES` (moving the patients slider reuses it)."""
+    return tuple(_exact_ci(round(observed_rate * n), n) for n in _BAND_SIZES)
+
+
 def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
     """Plot spec: the exact 95% confidence interval of a response rate against the number of patients.
 
@@ -611,8 +624,8 @@ def response_ci_spec(patients: int = 11, observed_rate: float = 0.73) -> Any:
     if not 0 < observed_rate < 1:
         raise ValueError(f"observed_rate must be a proportion between 0 and 1; got {observed_rate!r}")
     patients = int(patients)
-    sizes = np.unique(np.round(np.geomspace(5, 1000, 60)).astype(int))
-    bounds = np.array([_exact_ci(round(observed_rate * int(n)), int(n)) for n in sizes])
+    sizes = np.array(_BAND_SIZES)
+    bounds = np.array(_band(float(observed_rate)))
     k = round(observed_rate * patients)
     low, high = _exact_ci(k, patients)
     blue, verm = OKABE_ITO["blue"], OKABE_ITO["vermillion"]

@@ -522,8 +522,8 @@ def _points_field(name: str, maximum: int, what: str) -> Field:
     return Field(f"ice-{name}", f"ICE {name}: {what}", options, default=str(maximum))
 
 
-#: The source line under both calculators.
-ASTCT_SOURCE: Final[str] = "ASTCT consensus grading (Lee et al., 2019)."
+#: The rules both calculators implement (the source line adds the citation of SOURCE_KEY).
+ASTCT_SOURCE: Final[str] = "ASTCT consensus grading."
 
 
 class CrsCalculator(Calculator):
@@ -537,6 +537,7 @@ class CrsCalculator(Calculator):
     kind = "crs"
     notice = TEACHING_NOTICE
     source = ASTCT_SOURCE
+    source_key = SOURCE_KEY
     fields = (
         checkbox_field("fever", "Fever ≥ 38 °C not attributable to another cause"),
         checkbox_field(
@@ -573,6 +574,7 @@ class IcansCalculator(Calculator):
     kind = "icans"
     notice = TEACHING_NOTICE
     source = ASTCT_SOURCE
+    source_key = SOURCE_KEY
     fields = (
         *(_points_field(name, maximum, what) for name, maximum, what in ICE_ITEMS),
         _select("consciousness", "Level of consciousness", Consciousness),

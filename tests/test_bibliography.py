@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+from immunokit import citations
+
 ROOT = Path(__file__).resolve().parents[1]
 CITE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]+)`")
 BANK_CITE = re.compile(r"^\s*cite:\s*([A-Za-z0-9_:\-]+)\s*$", re.M)
@@ -14,8 +18,7 @@ TOOLKIT_KEY = re.compile(
 
 
 def bib_keys() -> set[str]:
-    text = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
-    return set(re.findall(r"^@\w+\{([^,\s]+),", text, re.M))
+    return citations.bib_keys(ROOT / "book" / "references.bib")
 
 
 def cited_in_pages() -> dict[str, set[str]]:
@@ -49,7 +52,11 @@ def test_every_entry_is_cited_somewhere() -> None:
     assert uncited == [], f"entries in book/references.bib that nothing cites: {uncited}"
 
 
-def test_bibliography_keys_are_unique() -> None:
-    text = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
-    keys = re.findall(r"^@\w+\{([^,\s]+),", text, re.M)
-    assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
+def test_bibliography_keys_are_unique(tmp_path: Path) -> None:
+    citations.load(ROOT / "book" / "references.bib")  # the one reader refuses a repeated key
+    twice = tmp_path / "twice.bib"
+    twice.write_text("@misc{a2020x,\n year = {2020}\n}\n@misc{a2020x,\n year = {2021}\n}\n", encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=r"twice.bib: cannot read the bibliography: repeated bibliography entry: a2020x"
+    ):
+        citations.load(twice)

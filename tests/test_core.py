@@ -105,6 +105,9 @@ def test_stepper_gives_both_renderings_from_one_definition() -> None:
     assert "Caption 1." in state.html
     assert view.click("prev").step == 0
     assert html.unescape("Caption 0.") in view.state.html
+    assert "Two steps" in view.text() and "Bind (1 of 2)" in view.text()
+    with pytest.raises(KeyError, match=r"no control 'play'; controls: \['next', 'prev'\]"):
+        view.click("play")
 
 
 def test_build_cache_is_cleared_when_the_toolkit_changes(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ antibody mainly delivers the drug.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Final
 
 from matplotlib.axes import Axes
@@ -25,6 +26,7 @@ from .kit import (
     SMALL_SIZE,
     Z_MEMBRANE,
     Z_MOLECULE,
+    Cell,
     Step,
     annotate,
     antibody,
@@ -86,7 +88,16 @@ _EFF_SIZE: Final = (7.2, 3.9)
 _TARGET: Final = ((3.6, 1.55), 0.75)
 
 
-def _effectors_scene(ax: Axes, step: int) -> None:
+@dataclass(frozen=True)
+class _Bound:
+    """What every step of the effector diagram shares: the CLL cell and the Fc ends of rituximab by angle."""
+
+    target: Cell
+    fc_ends: dict[float, tuple[float, float]]
+
+
+def _rituximab_on_cll(ax: Axes) -> _Bound:
+    """Every step: a CLL cell with rituximab bound to CD20 all round it, labelled."""
     center, radius = _TARGET
     target = cell(ax, center, radius, COLORS["leukemia"], name="CLL cell\n(CD20+)", name_offset=(0.05, 0.1))
     # CD20 with rituximab bound: left (ADCC), top pair (CDC), right (ADCP), bottom (labelled)
@@ -103,9 +114,14 @@ def _effectors_scene(ax: Axes, step: int) -> None:
     annotate(ax, "Fab arms", (center[0] - 0.12, center[1] - radius - 0.3), (2.55, 0.5), ha="right")
     annotate(ax, "CD20", target.point(270, 0.08), (4.55, 0.78), ha="left")
 
-    # ADCC: NK cell on the left
-    a = 1.0 if step == 1 else _FADED
-    if step == 1:
+    return _Bound(target, fc_ends)
+
+
+def _adcc(ax: Axes, bound: _Bound, active: bool) -> None:
+    """ADCC: an NK cell on the left binds the Fc through FcγRIIIa (active: and releases its granules)."""
+    fc_ends = bound.fc_ends
+    a = 1.0 if active else _FADED
+    if active:
         highlight(ax, (0.12, 0.55), 2.25, 2.1)
     nk = cell(ax, (1.2, 1.55), 0.55, COLORS["nk"], name="NK cell", name_offset=(-0.05, 0.1), alpha=a)
     fc_left = fc_ends[180.0]
@@ -119,15 +135,18 @@ def _effectors_scene(ax: Axes, step: int) -> None:
         head_size=0.06,
         alpha=a,
     )
-    if step == 1:
+    if active:
         annotate(ax, "FcγRIIIa", (nk.point(0, 0.18)[0], 1.58), (1.55, 2.45), ha="center")
         cytokines(ax, (2.42, 1.3), OKABE_ITO["bluish_green"], n=7, spread=0.13, size=0.032)
         annotate(ax, "perforin,\ngranzyme", (2.38, 1.22), (1.3, 0.72), ha="center")
         arrow(ax, nk.point(-25, 0.02), (2.3, 1.33), color=OKABE_ITO["bluish_green"], lw=1.4)
 
-    # CDC: C1q above the top pair of antibodies
-    a = 1.0 if step == 2 else _FADED
-    if step == 2:
+
+def _cdc(ax: Axes, bound: _Bound, active: bool) -> None:
+    """CDC: C1q above the top pair of antibodies (active: the cascade and membrane attack complexes)."""
+    target, fc_ends = bound.target, bound.fc_ends
+    a = 1.0 if active else _FADED
+    if active:
         highlight(ax, (2.45, 2.25), 2.3, 1.6)
     top_l, top_r = fc_ends[102.0], fc_ends[78.0]
     stem_base = ((top_l[0] + top_r[0]) / 2, top_l[1] + 0.32)
@@ -159,7 +178,7 @@ def _effectors_scene(ax: Axes, step: int) -> None:
         zorder=Z_MOLECULE,
     )
     label(ax, (stem_base[0] + 0.14, stem_base[1] + 0.14), "C1q", ha="left", weight="bold", alpha=max(a, 0.5))
-    if step == 2:
+    if active:
         pores = [target.point(a_deg) for a_deg in (45.0, 135.0)]
         for p in pores:
             ax.add_patch(
@@ -191,9 +210,12 @@ def _effectors_scene(ax: Axes, step: int) -> None:
             ha="center",
         )
 
-    # ADCP: macrophage on the right
-    a = 1.0 if step == 3 else _FADED
-    if step == 3:
+
+def _adcp(ax: Axes, bound: _Bound, active: bool) -> None:
+    """ADCP: a macrophage on the right binds the Fc (active: and wraps round the coated cell)."""
+    target, fc_ends = bound.target, bound.fc_ends
+    a = 1.0 if active else _FADED
+    if active:
         highlight(ax, (4.85, 0.55), 2.3, 2.1)
     mac = cell(
         ax, (5.95, 1.55), 0.68, COLORS["macrophage"], name="macrophage", name_offset=(0.12, -0.05), alpha=a
@@ -209,7 +231,7 @@ def _effectors_scene(ax: Axes, step: int) -> None:
         head_size=0.06,
         alpha=a,
     )
-    if step == 3:
+    if active:
         # pseudopods wrapping round the coated cell
         for start_deg, end_deg, bend in ((140.0, 62.0, 0.45), (220.0, -62.0, -0.45)):
             arrow(
@@ -223,6 +245,16 @@ def _effectors_scene(ax: Axes, step: int) -> None:
             )
         annotate(ax, "Fcγ receptor", (mac.point(180, 0.15)[0], 1.52), (6.2, 2.55), ha="center")
         label(ax, (6.0, 0.72), "engulfs the\ncoated cell", size=SMALL_SIZE, va="top")
+
+
+#: Step k (1–3) of EFFECTOR_STEPS highlights mechanism k − 1; step 0 (binding) highlights none.
+_MECHANISMS: Final = (_adcc, _cdc, _adcp)
+
+
+def _effectors_scene(ax: Axes, step: int) -> None:
+    bound = _rituximab_on_cll(ax)
+    for k, mechanism in enumerate(_MECHANISMS, start=1):
+        mechanism(ax, bound, active=step == k)
 
 
 @register_diagram(
@@ -294,12 +326,20 @@ def _adc_drug(
     return points
 
 
-def _adc_scene(ax: Axes, step: int) -> None:
+#: Where the ADC goes, station by station (inches on the canvas).
+_BOUND_AT_DEG: Final = 112.0
+_VESICLE: Final = (3.05, 2.2)
+_LYSOSOME: Final = (2.55, 1.2)
+_NUCLEUS: Final = (3.8, 1.2)
+
+
+def _blast(ax: Axes, dna_broken: bool) -> Cell:
+    """Every step: the B-ALL blast, its nucleus and DNA (broken at the last step)."""
     center, radius = (3.3, 1.55), 1.3
     blast = cell(ax, center, radius, COLORS["leukemia"], nucleus=False)
     label(ax, (1.25, 1.55), "B-ALL blast", weight="bold")
     # nucleus with DNA (a double helix; broken in the last step)
-    nuc_c = (3.8, 1.2)
+    nuc_c = _NUCLEUS
     ax.add_patch(
         Ellipse(
             nuc_c,
@@ -316,14 +356,17 @@ def _adc_scene(ax: Axes, step: int) -> None:
     xs = [nuc_c[0] - 0.4 + 0.04 * k for k in range(21)]
     for phase in (0.0, math.pi):
         ys = [nuc_c[1] + 0.02 + 0.07 * math.sin(10.2 * (x - xs[0]) + phase) for x in xs]
-        pieces = [(xs[:9], ys[:9]), (xs[12:], ys[12:])] if step == 3 else [(xs, ys)]
+        pieces = [(xs[:9], ys[:9]), (xs[12:], ys[12:])] if dna_broken else [(xs, ys)]
         for px, py in pieces:
             ax.plot(px, py, color=COLORS["ink"], lw=1.3, zorder=Z_MOLECULE)
 
-    bound_at = blast.point(112)
-    vesicle, lysosome = (3.05, 2.2), (2.55, 1.2)
-    # 1: the ADC bound to CD22 at the membrane
-    a = 1.0 if step == 0 else _FADED
+    return blast
+
+
+def _bound(ax: Axes, blast: Cell, active: bool) -> None:
+    """Station 1: the ADC bound to CD22 at the membrane."""
+    bound_at = blast.point(_BOUND_AT_DEG)
+    a = 1.0 if active else _FADED
     tip = receptor(ax, bound_at, 112, COLORS["antigen"], length=0.1, head="round", head_size=0.06, alpha=a)
     _adc_drug(ax, tip, 112, alpha=a)
     annotate(ax, "CD22", bound_at, (1.75, 2.75), ha="right", alpha=max(a, 0.6))
@@ -335,65 +378,80 @@ def _adc_scene(ax: Axes, step: int) -> None:
         ha="center",
         alpha=max(a, 0.6),
     )
-    # 2: internalised in a vesicle
-    if step >= 1:
-        a = 1.0 if step == 1 else _FADED
-        ax.add_patch(
-            Circle(
-                vesicle,
-                0.3,
-                facecolor="white",
-                edgecolor=COLORS["leukemia"],
-                lw=1.6,
-                alpha=a,
-                zorder=Z_MEMBRANE,
-            )
+
+
+def _internalised(ax: Axes, blast: Cell, active: bool) -> None:
+    """Station 2: the ADC internalised in a vesicle."""
+    bound_at, vesicle = blast.point(_BOUND_AT_DEG), _VESICLE
+    a = 1.0 if active else _FADED
+    ax.add_patch(
+        Circle(
+            vesicle,
+            0.3,
+            facecolor="white",
+            edgecolor=COLORS["leukemia"],
+            lw=1.6,
+            alpha=a,
+            zorder=Z_MEMBRANE,
         )
-        _adc_drug(ax, (vesicle[0] + 0.02, vesicle[1] - 0.12), 112, alpha=a)
-        annotate(
-            ax, "vesicle", (vesicle[0] + 0.28, vesicle[1] + 0.08), (4.1, 2.45), ha="left", alpha=max(a, 0.6)
+    )
+    _adc_drug(ax, (vesicle[0] + 0.02, vesicle[1] - 0.12), 112, alpha=a)
+    annotate(ax, "vesicle", (vesicle[0] + 0.28, vesicle[1] + 0.08), (4.1, 2.45), ha="left", alpha=max(a, 0.6))
+    arrow(
+        ax,
+        (bound_at[0] + 0.06, bound_at[1] - 0.06),
+        (vesicle[0] - 0.02, vesicle[1] + 0.3),
+        lw=1.2,
+        alpha=max(a, 0.5),
+    )
+
+
+def _in_lysosome(ax: Axes, blast: Cell, active: bool) -> None:
+    """Station 3: the antibody degraded in a lysosome, the payload set free."""
+    vesicle, lysosome = _VESICLE, _LYSOSOME
+    a = 1.0 if active else _FADED
+    ax.add_patch(
+        Circle(
+            lysosome,
+            0.3,
+            facecolor=tint(OKABE_ITO["reddish_purple"], 0.15),
+            edgecolor=OKABE_ITO["reddish_purple"],
+            lw=1.6,
+            alpha=a,
+            zorder=Z_MEMBRANE,
         )
-        arrow(
-            ax,
-            (bound_at[0] + 0.06, bound_at[1] - 0.06),
-            (vesicle[0] - 0.02, vesicle[1] + 0.3),
-            lw=1.2,
-            alpha=max(a, 0.5),
-        )
-    # 3: lysosome, free payload
-    if step >= 2:
-        a = 1.0 if step == 2 else _FADED
-        ax.add_patch(
-            Circle(
-                lysosome,
-                0.3,
-                facecolor=tint(OKABE_ITO["reddish_purple"], 0.15),
-                edgecolor=OKABE_ITO["reddish_purple"],
-                lw=1.6,
-                alpha=a,
-                zorder=Z_MEMBRANE,
-            )
-        )
-        antibody(ax, (lysosome[0] + 0.02, lysosome[1] + 0.12), 270, size=0.3, alpha=a)
-        label(ax, (lysosome[0], lysosome[1] - 0.45), "lysosome", size=SMALL_SIZE, alpha=max(a, 0.6))
-        for p in ((2.95, 1.35), (3.0, 1.05)):
-            ligand(ax, p, COLORS["payload"], size=0.06, shape="diamond", alpha=a)
-        arrow(
-            ax,
-            (vesicle[0] - 0.12, vesicle[1] - 0.3),
-            (lysosome[0] + 0.1, lysosome[1] + 0.3),
-            lw=1.2,
-            alpha=max(a, 0.5),
-        )
-        if step == 2:
-            annotate(ax, "free calicheamicin", (2.97, 1.02), (1.4, 0.45), ha="center")
-    # 4: in the nucleus, DNA double-strand breaks
-    if step == 3:
-        for p in ((3.65, 1.42), (3.9, 1.44)):
-            ligand(ax, p, COLORS["payload"], size=0.06, shape="diamond")
-        annotate(ax, "double-strand break", (nuc_c[0] + 0.02, nuc_c[1] - 0.06), (5.0, 1.55), ha="left")
-        label(ax, (5.0, 1.15), "the blast dies", ha="left", weight="bold")
-    # numbered markers: the order is in the numbers, not the colour
+    )
+    antibody(ax, (lysosome[0] + 0.02, lysosome[1] + 0.12), 270, size=0.3, alpha=a)
+    label(ax, (lysosome[0], lysosome[1] - 0.45), "lysosome", size=SMALL_SIZE, alpha=max(a, 0.6))
+    for p in ((2.95, 1.35), (3.0, 1.05)):
+        ligand(ax, p, COLORS["payload"], size=0.06, shape="diamond", alpha=a)
+    arrow(
+        ax,
+        (vesicle[0] - 0.12, vesicle[1] - 0.3),
+        (lysosome[0] + 0.1, lysosome[1] + 0.3),
+        lw=1.2,
+        alpha=max(a, 0.5),
+    )
+    if active:
+        annotate(ax, "free calicheamicin", (2.97, 1.02), (1.4, 0.45), ha="center")
+
+
+def _dna_broken(ax: Axes, blast: Cell, active: bool) -> None:
+    """Station 4: calicheamicin in the nucleus; DNA double-strand breaks kill the blast."""
+    nuc_c = _NUCLEUS
+    for p in ((3.65, 1.42), (3.9, 1.44)):
+        ligand(ax, p, COLORS["payload"], size=0.06, shape="diamond")
+    annotate(ax, "double-strand break", (nuc_c[0] + 0.02, nuc_c[1] - 0.06), (5.0, 1.55), ha="left")
+    label(ax, (5.0, 1.15), "the blast dies", ha="left", weight="bold")
+
+
+#: One function per step: step k draws stations 0..k, station k highlighted.
+_STATIONS: Final = (_bound, _internalised, _in_lysosome, _dna_broken)
+
+
+def _station_marks(ax: Axes, blast: Cell, step: int) -> None:
+    """Numbered markers of the stations reached so far (the order is in the numbers, not the colour)."""
+    bound_at, vesicle, lysosome, nuc_c = blast.point(_BOUND_AT_DEG), _VESICLE, _LYSOSOME, _NUCLEUS
     marks = (
         (bound_at[0] + 0.45, bound_at[1] + 0.12),
         (vesicle[0] - 0.45, vesicle[1] + 0.05),
@@ -419,12 +477,22 @@ def _adc_scene(ax: Axes, step: int) -> None:
             color="white" if k == step else COLORS["ink"],
             weight="bold",
         )
-    # legend of glyphs
+
+
+def _adc_legend(ax: Axes) -> None:
     lx, ly = 5.15, 3.2
     antibody(ax, (lx, ly + 0.18), 270, size=0.3)
     label(ax, (lx + 0.2, ly + 0.05), "antibody (anti-CD22)", ha="left", size=SMALL_SIZE)
     ligand(ax, (lx, ly - 0.33), COLORS["payload"], size=0.06, shape="diamond")
     label(ax, (lx + 0.2, ly - 0.33), "calicheamicin (payload)", ha="left", size=SMALL_SIZE)
+
+
+def _adc_scene(ax: Axes, step: int) -> None:
+    blast = _blast(ax, dna_broken=step == 3)
+    for k, station in enumerate(_STATIONS[: step + 1]):
+        station(ax, blast, active=k == step)
+    _station_marks(ax, blast, step)
+    _adc_legend(ax)
 
 
 @register_diagram(

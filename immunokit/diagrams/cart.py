@@ -199,9 +199,15 @@ _NAMES: Final[tuple[str, ...]] = (
 _WORKFLOW_SIZE: Final = (7.2, 3.5)
 
 
-def _workflow_scene(ax: Axes, step: int) -> None:
-    lab_color, clinic_color = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
-    # zones, each named in text
+_LAB_COLOR: Final = OKABE_ITO["blue"]
+_CLINIC_COLOR: Final = OKABE_ITO["vermillion"]
+#: Index of the infusion station: from that step on, the vein-to-vein time is bracketed.
+_INFUSION: Final = _NAMES.index("infusion")
+
+
+def _zones(ax: Axes) -> None:
+    """The manufacturing site and the treatment centre, each named in text."""
+    lab_color, clinic_color = _LAB_COLOR, _CLINIC_COLOR
     highlight(ax, (1.4, _ROW_LAB - 0.38), 5.75, 0.76, color=lab_color, alpha=0.08)
     label(
         ax,
@@ -222,7 +228,10 @@ def _workflow_scene(ax: Axes, step: int) -> None:
         weight="bold",
         color=clinic_color,
     )
-    # connections between stations
+
+
+def _flows(ax: Axes, step: int) -> None:
+    """Arrows between stations, dark once both ends are reached."""
     flows = (
         (0, 1, "", 0.0),
         (1, 2, "", 0.0),
@@ -251,7 +260,10 @@ def _workflow_scene(ax: Axes, step: int) -> None:
                 size=SMALL_SIZE,
                 alpha=1.0 if done else 0.6,
             )
-    # bridging therapy while the product is made
+
+
+def _bridging(ax: Axes, step: int) -> None:
+    """Bridging therapy while the product is made."""
     x0 = _STATIONS[0][0] + _BOX_W / 2
     x1 = _STATIONS[5][0] - _BOX_W / 2
     ax.plot([x0, x1], [_ROW_CLINIC, _ROW_CLINIC], color=COLORS["muted"], lw=1.2, ls=(0, (2, 2)))
@@ -263,7 +275,11 @@ def _workflow_scene(ax: Axes, step: int) -> None:
         va="bottom",
         alpha=1.0 if step >= 4 else 0.6,
     )
-    # stations: fixed-size boxes, numbered
+
+
+def _station_boxes(ax: Axes, step: int) -> None:
+    """Fixed-size numbered boxes: reached ones solid, the current one highlighted."""
+    lab_color, clinic_color = _LAB_COLOR, _CLINIC_COLOR
     for k, ((x, y), name) in enumerate(zip(_STATIONS, _NAMES, strict=True)):
         zone_color = lab_color if y == _ROW_LAB else clinic_color
         current = k == step
@@ -292,20 +308,31 @@ def _workflow_scene(ax: Axes, step: int) -> None:
         )
         label(ax, (x + 0.07, y - 0.01), name, weight="bold" if current else "normal", alpha=fade, size=8.0)
 
-    # vein-to-vein bracket once the infusion is reached
-    if step >= 6:
-        y = 0.22
-        x_start, x_end = _STATIONS[0][0], _STATIONS[6][0]
-        ax.plot([x_start, x_start, x_end, x_end], [y + 0.12, y, y, y + 0.12], color=COLORS["ink"], lw=1.2)
-        label(
-            ax,
-            ((x_start + x_end) / 2, y + 0.14),
-            "vein-to-vein time",
-            size=SMALL_SIZE,
-            weight="bold",
-            va="bottom",
-            box=True,
-        )
+
+def _vein_to_vein(ax: Axes) -> None:
+    """The vein-to-vein bracket, from leukapheresis to infusion."""
+    y = 0.22
+    x_start, x_end = _STATIONS[0][0], _STATIONS[_INFUSION][0]
+    ax.plot([x_start, x_start, x_end, x_end], [y + 0.12, y, y, y + 0.12], color=COLORS["ink"], lw=1.2)
+    label(
+        ax,
+        ((x_start + x_end) / 2, y + 0.14),
+        "vein-to-vein time",
+        size=SMALL_SIZE,
+        weight="bold",
+        va="bottom",
+        box=True,
+    )
+
+
+def _workflow_scene(ax: Axes, step: int) -> None:
+    """Step ``step`` of the workflow: every station so far solid, the current one highlighted."""
+    _zones(ax)
+    _flows(ax, step)
+    _bridging(ax, step)
+    _station_boxes(ax, step)
+    if step >= _INFUSION:
+        _vein_to_vein(ax)
 
 
 @register_diagram(

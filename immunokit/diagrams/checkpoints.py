@@ -78,6 +78,9 @@ _SIZE: Final = (7.2, 3.7)
 _FADED: Final[float] = 0.25
 
 
+_CY: Final = 1.7  # height of the cells' centres (in)
+
+
 def _membrane_x(c: Cell, y: float, side: int) -> float:
     """x of the membrane of ``c`` at height ``y`` on its right (side=1) or left (side=-1)."""
     dy = y - c.center[1]
@@ -134,14 +137,28 @@ def _pair(
     return tip_l, tip_r
 
 
-def _scene(ax: Axes, step: int) -> None:
-    cy = 1.7
-    # ---- left panel: priming in the lymph node
-    la = 1.0 if step <= 2 else _FADED
+_PRIMING: Final = ("costimulation", "ctla4-brake", "ipilimumab")
+_ATTACK: Final = ("pd1-brake", "anti-pd1")
+
+#: One row per step of CHECKPOINT_STEPS: what the priming panel and the attack panel show
+#: ("faded": the panel that step is not about).
+_FRAMES: Final[tuple[tuple[str, str], ...]] = (
+    ("costimulation", "faded"),
+    ("ctla4-brake", "faded"),
+    ("ipilimumab", "faded"),
+    ("faded", "pd1-brake"),
+    ("faded", "anti-pd1"),
+)
+
+
+def _priming_panel(ax: Axes, state: str) -> None:
+    """Left panel, priming in the lymph node: CD28 costimulation, the CTLA-4 brake, or ipilimumab."""
+    cy = _CY
+    la = _FADED if state == "faded" else 1.0
     label(ax, (1.75, 3.5), "priming (lymph node)", weight="bold", alpha=max(la, 0.6))
     apc = cell(ax, (0.65, cy), 0.62, OKABE_ITO["orange"], name="APC", name_offset=(-0.1, 0.15), alpha=la)
     t1 = cell(ax, (2.85, cy), 0.62, COLORS["tcell"], name="T cell", name_offset=(0.1, 0.15), alpha=la)
-    if step <= 2:
+    if state != "faded":
         highlight(ax, (0.0, 0.35), 3.5, 2.95, alpha=0.12)
     # signal 1: TCR on the T cell (right cell) meets antigen on HLA (APC)
     _pair(
@@ -155,7 +172,7 @@ def _scene(ax: Axes, step: int) -> None:
         right_head="fork",
         alpha=la,
     )
-    left_state = step if step <= 2 else 0  # the faded left panel rests in its first state
+    left_state = 0 if state == "faded" else _PRIMING.index(state)  # faded: rests in its first state
     cd28_bound = left_state in (0, 2)
     ctla4_present = left_state in (1, 2)
     ctla4_bound = left_state == 1
@@ -188,7 +205,7 @@ def _scene(ax: Axes, step: int) -> None:
             alpha=la,
         )
         annotate(ax, "CTLA-4", (ctla_tip[0] + 0.1, ctla_tip[1] - 0.04), (2.55, 0.45), alpha=max(la, 0.6))
-        if step == 1:
+        if state == "ctla4-brake":
             inhibit(
                 ax,
                 (ctla_tip[0] + 0.3, ctla_tip[1] + 0.02),
@@ -196,7 +213,7 @@ def _scene(ax: Axes, step: int) -> None:
                 color=OKABE_ITO["vermillion"],
                 lw=1.5,
             )
-        if step == 2:
+        if state == "ipilimumab":
             antibody(ax, (ctla_tip[0] - 0.02, ctla_tip[1]), 225, size=0.36)
             annotate(ax, "ipilimumab\n(anti-CTLA-4)", (ctla_tip[0] - 0.28, ctla_tip[1] - 0.25), (1.3, 0.5))
     annotate(ax, "TCR", (_membrane_x(t1, cy + 0.32, -1) - 0.1, cy + 0.34), (2.45, 2.85), alpha=max(la, 0.6))
@@ -213,14 +230,17 @@ def _scene(ax: Axes, step: int) -> None:
     )
     annotate(ax, "CD28", (_membrane_x(t1, cy - 0.05, -1) - 0.08, cy - 0.02), (3.3, 0.7), alpha=max(la, 0.6))
 
-    # ---- right panel: effector phase in the tissue
-    ra = 1.0 if step >= 3 else _FADED
+
+def _attack_panel(ax: Axes, state: str) -> None:
+    """Right panel, the attack in the tissue: the PD-1/PD-L1 brake, or an anti-PD-1 antibody releasing it."""
+    cy = _CY
+    ra = _FADED if state == "faded" else 1.0
     label(ax, (5.45, 3.5), "attack (tissue)", weight="bold", alpha=max(ra, 0.6))
     t2 = cell(ax, (4.45, cy), 0.62, COLORS["tcell"], name="T cell", name_offset=(-0.1, 0.15), alpha=ra)
     leuk = cell(
         ax, (6.5, cy), 0.62, COLORS["leukemia"], name="leukemia\ncell", name_offset=(0.08, 0.12), alpha=ra
     )
-    if step >= 3:
+    if state != "faded":
         highlight(ax, (3.7, 0.35), 3.45, 2.95, alpha=0.12)
     _pair(
         ax,
@@ -233,7 +253,7 @@ def _scene(ax: Axes, step: int) -> None:
         right_head="cup",
         alpha=ra,
     )
-    pd1_bound = step != 4
+    pd1_bound = state != "anti-pd1"
     pd1_tip, pdl1_tip = _pair(
         ax,
         t2,
@@ -256,7 +276,7 @@ def _scene(ax: Axes, step: int) -> None:
         (6.2, 2.9),
         alpha=max(ra, 0.6),
     )
-    if step == 3:
+    if state == "pd1-brake":
         inhibit(
             ax,
             (pd1_tip[0] - 0.05, pd1_tip[1] - 0.18),
@@ -265,11 +285,17 @@ def _scene(ax: Axes, step: int) -> None:
             lw=1.5,
         )
         label(ax, (5.45, 0.22), "attack dampened", size=SMALL_SIZE, weight="bold")
-    if step == 4:
+    if state == "anti-pd1":
         antibody(ax, (pd1_tip[0] + 0.02, pd1_tip[1] - 0.01), 300, size=0.34)
         annotate(ax, "anti-PD-1 antibody", (pd1_tip[0] + 0.15, pd1_tip[1] - 0.3), (5.45, 0.22))
         cytokines(ax, (5.48, cy + 0.02), OKABE_ITO["bluish_green"], n=6, spread=0.1, size=0.03)
         arrow(ax, (5.02, cy + 0.1), (5.36, cy + 0.05), color=OKABE_ITO["bluish_green"], lw=1.3)
+
+
+def _scene(ax: Axes, step: int) -> None:
+    priming, attack = _FRAMES[step]
+    _priming_panel(ax, priming)
+    _attack_panel(ax, attack)
 
 
 @register_diagram(

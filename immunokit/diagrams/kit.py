@@ -236,6 +236,21 @@ class Step:
     alt: str
 
 
+def scene(
+    frames: Sequence[Callable[[Axes], None]], common: Callable[[Axes], None] | None = None
+) -> Callable[[Axes, int], None]:
+    """A scene function from one small function per step: ``draw(ax, i)`` draws ``common`` (what every
+    step shows), then ``frames[i]`` (what step ``i`` adds or highlights)."""
+    table = tuple(frames)
+
+    def draw(ax: Axes, i: int) -> None:
+        if common is not None:
+            common(ax)
+        table[i](ax)
+
+    return draw
+
+
 def stepper(title: str, steps: Sequence[Step], draw: Callable[[Axes, int], None], size: Point) -> Stepper:
     """Build a :class:`immunokit.Stepper` from its steps and a scene function.
 

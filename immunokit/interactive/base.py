@@ -112,6 +112,19 @@ class LiveView:
         except KeyError:
             raise KeyError(f"this view has no control {name!r}; controls: {sorted(self.controls)}") from None
 
+    def text(self) -> str:
+        """Everything the view shows as text or HTML (its HTML and label widgets, top to bottom)."""
+        import ipywidgets as w
+
+        def walk(widget: Any) -> list[str]:
+            if isinstance(widget, w.Box):
+                return [part for child in widget.children for part in walk(child)]
+            if isinstance(widget, (w.HTML, w.Label)):
+                return [str(widget.value)]
+            return []
+
+        return "\n".join(walk(self.box))
+
     def close(self) -> None:
         """Close the widgets and forget the live figure."""
         if self.figure is not None:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, TypedDict
 
+from ..citations import BOOK_BIB, cite_html
 from ..display import stable_id
 from .base import Interactive, LiveView
 
@@ -96,9 +97,10 @@ class Calculator(Interactive):
         The inputs, and values computed from several of them.
     notice
         A sentence shown in bold on both renderings (empty: none).
-    source
-        The source line under the verdict (plain text, e.g. ``"ASTCT consensus grading (Lee et al.,
-        2019)."``; empty: none).
+    source, source_key
+        The line under the verdict: words naming the rules (plain text, e.g. ``"ASTCT consensus
+        grading."``) and the bibtex key of their publication, shown as "Source: Lee et al. (2019)."
+        from ``book/references.bib`` (empty: none).
     """
 
     title: ClassVar[str]
@@ -107,6 +109,7 @@ class Calculator(Interactive):
     derived: ClassVar[tuple[Derived, ...]] = ()
     notice: ClassVar[str] = ""
     source: ClassVar[str] = ""
+    source_key: ClassVar[str] = ""
 
     def evaluate(self, values: Mapping[str, str]) -> CalcVerdict:
         """The verdict for the key values (value ids, as the form sends them)."""
@@ -192,7 +195,9 @@ class Calculator(Interactive):
             if self.notice
             else ""
         )
-        source = f'<p class="ik-calc-source">Source: {html.escape(self.source)}</p>' if self.source else ""
+        cite = cite_html(self.source_key, BOOK_BIB) if self.source_key else ""
+        line = " ".join(part for part in (html.escape(self.source), cite) if part)
+        source = f'<p class="ik-calc-source">{line}</p>' if line else ""
         return (
             f'<section class="ik-calc" id="{uid}" data-ik="calculator" data-ik-calc="{self.kind}" '
             f'aria-labelledby="{uid}-title">'

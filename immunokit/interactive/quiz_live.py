@@ -4,13 +4,15 @@ Per question: the prompt, the input widgets of its type (radio buttons, checkbox
 the unit, or a list with *Move up* / *Move down*), *Show hint*, *Check* and *Try again*, and a
 feedback area with the verdict (icon and words), the feedback of each chosen option and the
 explanation. Every check goes through :meth:`immunokit.quiz.Quiz.check`, so ``quiz.score`` and
-``quiz.results()`` see it. Tests drive it without a browser: set ``.value``, call ``.click()``.
+``quiz.results()`` see it. Tests drive it without a browser through the :class:`LiveView`:
+``view.parts[qid].set("answer", 2)``, ``.click("check")``, then read ``.state``.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
@@ -102,7 +104,7 @@ class QuestionView:
     indices).
     """
 
-    def __init__(self, quiz: Quiz, q: Question, number: int, on_score: Any) -> None:
+    def __init__(self, quiz: Quiz, q: Question, number: int, on_score: Callable[[], None]) -> None:
         self.quiz, self.q, self._on_score = quiz, q, on_score
         self.radio: w.RadioButtons | None = None
         self.checkboxes: list[w.Checkbox] = []  # in display order
