@@ -116,4 +116,6 @@ def setup(app: Any) -> dict[str, Any]:
     app.setup_extension("immunokit.sphinx.reviewed")  # "Evidence reviewed: <month year>" on chapters
     app.setup_extension("immunokit.sphinx.launch")  # repository and launch buttons, clone command, bundle
     app.setup_extension("immunokit.sphinx.reading")  # plumbing cells collapsed, objective ids as anchors
+    app.setup_extension("immunokit.sphinx.assets")  # page weight: lazy image files, icons, deferred scripts
+    app.setup_extension("immunokit.sphinx.sitemeta")  # favicon, meta description, social cards, sitemap
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
