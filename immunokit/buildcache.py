@@ -16,21 +16,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 STAMP = ".immunokit-inputs.sha256"
+#: Parts of the toolkit that no notebook runs: the build's own Sphinx code, the page assets and the
+#: grader. A change there must not re-execute every notebook.
+NOT_RUN_BY_NOTEBOOKS = (
+    "immunokit/sphinx/",
+    "immunokit/sphinx_ext.py",
+    "immunokit/static/",
+    "immunokit/grader/",
+)
 
 
 def inputs_digest(root: Path = ROOT) -> str:
-    """SHA-256 over the toolkit's source and static files, the quiz banks and the bibliography."""
+    """SHA-256 over the toolkit's source the notebooks run, the quiz banks, the data layer and the bibliography."""
     digest = hashlib.sha256()
     files = sorted(
         [
             *root.glob("immunokit/**/*.py"),
             *root.glob("immunokit/**/*.json"),
-            *root.glob("immunokit/static/*"),
             *root.glob("book/**/*.yml"),
             root / "book" / "references.bib",
         ]
     )
     for path in files:
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith(NOT_RUN_BY_NOTEBOOKS):
+            continue
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())

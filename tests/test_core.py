@@ -125,3 +125,7 @@ def test_build_cache_is_cleared_when_the_toolkit_changes(tmp_path) -> None:  # t
     assert refresh(tmp_path, tmp_path) is False and cache.exists()  # nothing changed: cache kept
     module.write_text("K = 2\n")
     assert refresh(tmp_path, tmp_path) is True and not cache.exists()  # toolkit changed: cache cleared
+    cache.mkdir()
+    (tmp_path / "immunokit" / "sphinx").mkdir()
+    (tmp_path / "immunokit" / "sphinx" / "assets.py").write_text("X = 1\n")
+    assert refresh(tmp_path, tmp_path) is False and cache.exists()  # build-side code: notebooks unchanged
