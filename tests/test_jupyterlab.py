@@ -56,6 +56,32 @@ def jupyterlab(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     (settings / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
+    # JupyterLab 4 asks "Select Kernel" in a modal dialog when a notebook opens unless told to start the
+    # notebook's preferred kernel by itself (off by default); that dialog blocks every click of the test.
+    tracker = settings.parent / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"autoStartDefaultKernel": True}))
+    # The notebooks name the kernelspec "python3": provide it in the isolated data folder, running this
+    # interpreter (the one with immunokit and ipywidgets), so discovery does not depend on the host.
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ipykernel",
+            "install",
+            "--name",
+            "python3",
+            "--prefix",
+            str(tmp_path / "kernel"),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    shutil.copytree(
+        tmp_path / "kernel" / "share" / "jupyter" / "kernels",
+        tmp_path / "jupyter_data_dir" / "kernels",
+    )
     port = _free_port()
     proc = subprocess.Popen(
         [
@@ -106,7 +132,18 @@ def test_chapter_runs_in_jupyterlab_quiz_gives_python_feedback_and_explorer_redr
     page = new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(60_000)
     page.goto(f"{base}/lab/tree/book/{chapter.name}")
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    # The kernel named in the notebook starts by itself (no dialog) and reaches idle; bounded but generous
+    # for a loaded 2-core machine.
+    page.wait_for_function(
+        "() => document.querySelector('.jp-Dialog') !== null || "
+        "document.querySelector(\".jp-Notebook-ExecutionIndicator[data-status='idle']\") !== null "
+        "&& /Python 3/.test(document.querySelector('.jp-Toolbar-kernelName')?.textContent ?? '')",
+        timeout=120_000,
+    )
+    dialog = page.locator(".jp-Dialog")
+    assert dialog.count() == 0, (
+        f"JupyterLab opened a dialog instead of starting the kernel: {dialog.first.inner_text()[:300]}"
+    )
 
     # Run all cells from the menu; the first Run All after a cold start is sometimes ignored (recipe §3).
     for _attempt in range(3):
@@ -142,6 +179,7 @@ def test_chapter_runs_in_jupyterlab_quiz_gives_python_feedback_and_explorer_redr
     explorer = page.locator(".jp-OutputArea-output .widget-vbox", has=page.locator(".widget-slider")).last
     image = explorer.locator("img.ik-img").first
     image.scroll_into_view_if_needed()
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
     before = image.get_attribute("src")
     handle = explorer.locator(".widget-slider .noUi-handle").first
     readout = explorer.locator(".widget-slider .widget-readout").first
@@ -160,10 +198,13 @@ def test_chapter_runs_in_jupyterlab_quiz_gives_python_feedback_and_explorer_redr
         except Exception:  # a Playwright timeout: focus and press again
             continue
     assert readout.inner_text() != start_value, "the explorer's slider did not move with the keyboard"
+    # The redraw replaces the HTML widget's content, so the old <img> node keeps its old src: read the
+    # explorer's current image on every poll instead of holding on to the first node.
     page.wait_for_function(
-        "([el, before]) => el.getAttribute('src') !== before",
-        arg=[image.element_handle(), before],
-        timeout=30_000,
+        "([box, before]) => { const img = box.querySelector('img.ik-img');"
+        " return img !== null && img.getAttribute('src') !== before; }",
+        arg=[explorer.element_handle(), before],
+        timeout=120_000,  # the kernel redraws the figure; slow on a loaded machine, bounded
     )
     assert page.ik_console_errors == [] or all(
         "favicon" in e or "Failed to load resource" in e for e in page.ik_console_errors
