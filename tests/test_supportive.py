@@ -117,3 +117,20 @@ def test_the_chapter_11_bank_grades_its_new_patients_as_the_toolkit_does() -> No
         last_ig_month + facts.value("vaccine-inactivated-after-ig-months"),
     )
     assert vaccine.answer == earliest
+
+
+def test_the_chapter_11_paper_activity_answers_what_the_toolkit_computes() -> None:
+    """The no-code activity prints a course and its answers; the toolkit must agree with the answers."""
+    import json
+
+    notebook = json.loads((ROOT / "book" / "ch11_supportive_care.ipynb").read_text(encoding="utf-8"))
+    cell = next("".join(c["source"]) for c in notebook["cells"] if c.get("id") == "ch11-activity")
+    rows = dict(re.findall(r"^\| ([^|]+?) \| ([\d, ]+) \|$", cell, flags=re.MULTILINE))
+    daily = [float(n) for key in ("0–10", "11–20", "21–30") for n in rows[key].split(",")]
+    later = [float(n) for n in rows["after day +30"].split(",")]
+    literal = sum(value <= 500 for value in daily)
+    result = icaht_grade(daily, later)
+    answers = cell.split("<summary>Answers</summary>", 1)[1]
+    assert f"{literal} days, which is early grade 2" in answers and literal == 12
+    assert f"{result.days_anc_le_500} days, early grade {result.early_grade}" in answers
+    assert f"the late grade is {result.late_grade}" in answers
