@@ -2,7 +2,7 @@
 
 The registry lists, for each case, the chapters it appears in and its role there (``opens``,
 ``continues``, ``closes``). :func:`check_cases` checks it against the chapters themselves — every case
-opens once and closes once, in reading order; every listed chapter names the patient; every chapter
+opens once and closes once, in reading order (``_toc.yml``); every listed chapter names the patient; every chapter
 cell that introduces a case ("composite, fictional case", "invented") names a registered patient; and no
 chapter mentions a registered patient without being listed. :func:`journey` renders the registry as a
 table for the instructor guide::
@@ -62,6 +62,27 @@ def _chapters(book: Path) -> dict[str, Path]:
     return {p.name[:4]: p for p in sorted(book.glob("ch[0-9][0-9]_*.ipynb"))}
 
 
+def reading_order(root: Path | None = None) -> list[str]:
+    """Chapter ids in the order of ``_toc.yml`` (chapter 11 is read between 9 and 10).
+
+    A book folder without its own ``_toc.yml`` (a copy in a test) uses this repository's; chapters the
+    table of contents does not list follow in number order.
+    """
+    root = root or _root()
+    toc_path = root / "_toc.yml" if (root / "_toc.yml").exists() else _root() / "_toc.yml"
+    order: list[str] = []
+    try:
+        toc: Any = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        toc = None
+    for part in toc.get("parts", []) if isinstance(toc, dict) else []:
+        for entry in part.get("chapters", []) if isinstance(part, dict) else []:
+            name = Path(str(entry.get("file", ""))).name if isinstance(entry, dict) else ""
+            if re.match(r"ch\d{2}_", name) and name[:4] not in order:
+                order.append(name[:4])
+    return order + sorted(c for c in _chapters(root / "book") if c not in order)
+
+
 def load_cases(path: Path | None = None) -> tuple[list[Case], list[str]]:
     """Read the registry; return (cases, problems in its form, each naming file, case and field)."""
     path = path or _root() / "book" / "cases.yml"
@@ -102,6 +123,7 @@ def check_cases(root: Path | None = None) -> list[str]:
     cases, problems = load_cases(book / "cases.yml")
     chapters = _chapters(book)
     cells = {cid: _markdown_cells(p) for cid, p in chapters.items()}
+    rank = {cid: i for i, cid in enumerate(reading_order(root))}
     ids = [c.id for c in cases]
     problems += [
         f"cases.yml: case id {i!r} is used twice" for i in sorted({i for i in ids if ids.count(i) > 1})
@@ -110,7 +132,7 @@ def check_cases(root: Path | None = None) -> list[str]:
         label = f"cases.yml: case {case.id!r}"
         order = [a.chapter for a in case.appearances]
         roles = [a.role for a in case.appearances]
-        if order != sorted(order):
+        if order != sorted(order, key=lambda cid: (rank.get(cid, len(rank)), cid)):
             problems.append(f"{label}: appearances are not in reading order ({', '.join(order)})")
         if not roles or roles[0] != "opens" or roles.count("opens") != 1:
             problems.append(f"{label}: must open exactly once, in its first appearance")

@@ -7,9 +7,16 @@ boundary.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+from immunokit import facts
+from immunokit.quiz import load_bank
 from immunokit.supportive import EARLY_WINDOW_DAYS, early_icaht, icaht_grade, late_icaht, plot_icaht
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def course(days_le_500: int, days_le_100: int = 0) -> list[float]:
@@ -85,3 +92,45 @@ def test_figure_names_every_patient_and_grade_in_its_alt_text() -> None:
     for name in ("Quick recovery", "Biphasic", "Aplastic"):
         assert name in figure.alt
     assert "early ICAHT grade 4" in figure.alt and "invented" in figure.caption
+
+
+def _counts_in(prompt: str) -> list[float]:
+    """The neutrophil counts listed in a quiz prompt (the numbers after its last colon or 'are')."""
+    listed = re.split(r"day by day:|\(cells/µL\) are", prompt)[-1]
+    return [float(n) for n in re.findall(r"\d+", listed)]
+
+
+def test_the_chapter_11_bank_grades_its_new_patients_as_the_toolkit_does() -> None:
+    """The higher-order ICAHT and vaccine items: their answers are what the toolkit computes."""
+    bank = {q.id: q for q in load_bank(ROOT / "book" / "ch11_supportive_care.quiz.yml").questions}
+    early = bank["ch11-new-patient-early-icaht"]
+    daily = _counts_in(early.prompt)
+    assert len(daily) == EARLY_WINDOW_DAYS
+    assert early_icaht(daily)[0] == early.answer
+    late = bank["ch11-new-patient-late-icaht"]
+    assert late_icaht(_counts_in(late.prompt)) == late.answer
+    vaccine = bank["ch11-new-patient-vaccine-month"]
+    last_ig_month = 7
+    assert f"last dose was {last_ig_month} months after the infusion" in vaccine.prompt
+    earliest = max(
+        facts.value("vaccine-inactivated-after-cart-months"),
+        last_ig_month + facts.value("vaccine-inactivated-after-ig-months"),
+    )
+    assert vaccine.answer == earliest
+
+
+def test_the_chapter_11_paper_activity_answers_what_the_toolkit_computes() -> None:
+    """The no-code activity prints a course and its answers; the toolkit must agree with the answers."""
+    import json
+
+    notebook = json.loads((ROOT / "book" / "ch11_supportive_care.ipynb").read_text(encoding="utf-8"))
+    cell = next("".join(c["source"]) for c in notebook["cells"] if c.get("id") == "ch11-activity")
+    rows = dict(re.findall(r"^\| ([^|]+?) \| ([\d, ]+) \|$", cell, flags=re.MULTILINE))
+    daily = [float(n) for key in ("0–10", "11–20", "21–30") for n in rows[key].split(",")]
+    later = [float(n) for n in rows["after day +30"].split(",")]
+    literal = sum(value <= 500 for value in daily)
+    result = icaht_grade(daily, later)
+    answers = cell.split("<summary>Answers</summary>", 1)[1]
+    assert f"{literal} days, which is early grade 2" in answers and literal == 12
+    assert f"{result.days_anc_le_500} days, early grade {result.early_grade}" in answers
+    assert f"the late grade is {result.late_grade}" in answers
