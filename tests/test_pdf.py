@@ -8,7 +8,10 @@ it. The book links to the PDF from the how-to-use page.
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,7 @@ from typing import Any
 import pytest
 from harness import CHROMIUM, require
 
-from immunokit.pdfbook import PDF_NAME, build_pdf, toc_pages
+from immunokit.pdfbook import PDF_NAME, toc_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -78,7 +81,17 @@ def pdf(built_book: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any
     from pypdf import PdfReader
 
     out = tmp_path_factory.mktemp("pdf") / PDF_NAME
-    titles = build_pdf(built_book, out)
+    # In its own process, as `make pdf` runs it: Playwright's sync API cannot start inside the asyncio
+    # loop that the browser fixtures of the same test session already run.
+    script = (
+        "import json, sys; from pathlib import Path; from immunokit.pdfbook import build_pdf; "
+        "print(json.dumps(build_pdf(Path(sys.argv[1]), Path(sys.argv[2]))))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(built_book), str(out)], capture_output=True, text=True, timeout=600
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    titles = json.loads(proc.stdout.strip().splitlines()[-1])
     return PdfReader(out), titles
 
 
