@@ -157,6 +157,8 @@ _STITCH = r"""async ([paths, answers, title]) => {
   });
   window.ImmunoKit.init(document);
   if (answers) document.querySelectorAll('.ik-quiz').forEach(q => q.setAttribute('data-ik-print-answers', ''));
+  // Lazy images off screen never load (and decode() never settles): load every one for print.
+  document.querySelectorAll('img[loading="lazy"]').forEach(img => { img.loading = 'eager'; });
   await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
   return titles.map(clean);
 }"""
