@@ -25,6 +25,8 @@ from typing import Any
 
 import yaml
 
+from .chapters import toc_files
+
 ROLES = ("opens", "continues", "closes")
 #: Words that mark a cell introducing a case; such a cell must name a registered patient.
 CASE_MARKERS = re.compile(r"composite, fictional case|invented (?:for teaching|but typical)", re.IGNORECASE)
@@ -72,14 +74,12 @@ def reading_order(root: Path | None = None) -> list[str]:
     toc_path = root / "_toc.yml" if (root / "_toc.yml").exists() else _root() / "_toc.yml"
     order: list[str] = []
     try:
-        toc: Any = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        toc = None
-    for part in toc.get("parts", []) if isinstance(toc, dict) else []:
-        for entry in part.get("chapters", []) if isinstance(part, dict) else []:
-            name = Path(str(entry.get("file", ""))).name if isinstance(entry, dict) else ""
-            if re.match(r"ch\d{2}_", name) and name[:4] not in order:
-                order.append(name[:4])
+        files = toc_files(toc_path)
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError):
+        files = []
+    for name in (Path(f).name for f in files):
+        if re.match(r"ch\d{2}_", name) and name[:4] not in order:
+            order.append(name[:4])
     return order + sorted(c for c in _chapters(root / "book") if c not in order)
 
 

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 #: An objective bullet under ``## What you will learn``: ``- `ch04-o2` Compute …``.
 OBJECTIVE_LINE = re.compile(r"^\s*[-*]\s+`(ch\d{2}-o\d+)`\s+(\S.*?)\s*$", re.MULTILINE)
 #: The time in the *Prerequisites and time* line: ``About 75 minutes`` or ``About 60–75 minutes``.
@@ -243,3 +245,24 @@ def _check_bank(ch: Chapter, load_bank: Callable[[Path], object] | None) -> list
             f"{bank.name}: questions test objectives the chapter does not define: {sorted(tested - defined)}"
         )
     return problems
+
+
+def toc_files(toc_path: Path) -> list[str]:
+    """Every file of a Jupyter Book ``_toc.yml`` (root first, then parts and sections), in reading order,
+    as written there (no suffix). The one reader of the table of contents."""
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(str(node["file"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc.get("parts", []))
+    walk(toc.get("chapters", []))
+    return list(dict.fromkeys(files))

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
+from .chapters import toc_files
 
 if TYPE_CHECKING:
     from playwright.sync_api import PdfMargins
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 PDF_NAME = "leukemia-immunotherapy.pdf"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-#: Headless, offline, no first-run or update traffic (the same flags as tests/harness.py).
+#: Headless, offline, no first-run or update traffic (the tests and benchmarks use these too).
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -57,22 +57,7 @@ class PdfError(RuntimeError):
 
 def toc_pages(root: Path = ROOT) -> list[str]:
     """HTML paths of the pages of ``_toc.yml``, in reading order."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc.get("parts", []))
-    walk(toc.get("chapters", []))
-    return list(dict.fromkeys(f"{Path(f).with_suffix('')}.html" for f in files))
+    return [f"{Path(f).with_suffix('')}.html" for f in toc_files(root / "_toc.yml")]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

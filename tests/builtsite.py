@@ -7,30 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
-import yaml
+from immunokit import pdfbook
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def toc_pages() -> list[str]:
     """HTML paths (relative to the build root) of every page in ``_toc.yml``, plus search and index."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc.get("parts", []))
-    walk(toc.get("chapters", []))
-    pages = [f"{Path(f).with_suffix('')}.html" for f in files]
-    return [*dict.fromkeys(pages), "genindex.html", "search.html"]
+    return [*pdfbook.toc_pages(ROOT), "genindex.html", "search.html"]
 
 
 @dataclass

@@ -20,17 +20,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() == "true"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# The browser's path and flags have one home, shared with `make pdf` and the benchmarks.
+from immunokit.pdfbook import CHROMIUM as CHROMIUM  # noqa: E402
+from immunokit.pdfbook import CHROMIUM_ARGS as CHROMIUM_ARGS  # noqa: E402
+
 #: Where the test session builds the book (the browser tests reuse it). ``make book`` uses the same folder,
 #: so its execution cache makes the test build fast.
 BUILD_ROOT = Path(os.environ.get("BOOK_BUILD_DIR", ROOT))
