@@ -49,6 +49,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from . import bookfiles
+from .yamlstrict import StrictLoader
 
 __all__ = [
     "Fact",
@@ -120,23 +121,8 @@ def format_value(v: float | int | str | bool, unit: str = "") -> str:
 # --------------------------------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate keys and leaves dates as text (the schema checks them)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, yaml.Node] = {}
-        for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.MarkedYAMLError(
-                    None,
-                    None,
-                    f"key {key!r} appears twice in one mapping (first on line {seen[key].start_mark.line + 1})",
-                    key_node.start_mark,
-                )
-            seen[key] = key_node
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
-        return mapping
+class _Loader(StrictLoader):
+    """The strict loader (no key written twice), leaving dates as text (the schema checks them)."""
 
 
 _Loader.yaml_implicit_resolvers = {

@@ -49,6 +49,7 @@ from ..citations import bib_keys
 from ..facts import expand_data
 from ..markup import _SUB as _SUB_MARKUP  # the renderer's own patterns, so the check matches what shows
 from ..markup import _SUP as _SUP_MARKUP
+from ..yamlstrict import StrictLoader
 
 QuestionType = Literal["single", "multiple", "numeric", "ordering", "written"]
 QUESTION_TYPES: tuple[str, ...] = ("single", "multiple", "numeric", "ordering", "written")
@@ -224,29 +225,6 @@ class Bank:
 # --------------------------------------------------------------------------------------------
 
 
-class _DuplicateKey(yaml.MarkedYAMLError):
-    pass
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that rejects a key written twice in one mapping."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, yaml.Node] = {}
-        for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise _DuplicateKey(
-                    None,
-                    None,
-                    f"key {key!r} appears twice in one mapping (first on line {seen[key].start_mark.line + 1})",
-                    key_node.start_mark,
-                )
-            seen[key] = key_node
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
-        return mapping
-
-
 def _read_yaml(path: Path) -> tuple[Any, list[str]]:
     """Parse ``path``; return (data, messages)."""
     try:
@@ -256,7 +234,7 @@ def _read_yaml(path: Path) -> tuple[Any, list[str]]:
     except UnicodeDecodeError as exc:
         return None, [f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]
     try:
-        return yaml.load(text, Loader=_StrictLoader), []
+        return yaml.load(text, Loader=StrictLoader), []
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "unknown position"
