@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -48,10 +49,18 @@ class BookBuild:
     @property
     def warnings(self) -> list[str]:
         """Sphinx's warnings and errors (``WARNING:``/``ERROR:``), not the kernels' own log lines."""
-        return [line for line in self.log.splitlines() if "WARNING:" in line or "ERROR:" in line]
+        return [
+            line
+            for line in self.log.splitlines()
+            if ("WARNING:" in line or "ERROR:" in line) and not _KERNEL_LOG.match(line.strip())
+        ]
 
 
 @functools.cache
+#: A kernel's or its client's own Python log line (``ERROR:tornado.general:…``), not a Sphinx message.
+_KERNEL_LOG = re.compile(r"^(?:ERROR|WARNING):(?:tornado|asyncio|traitlets|jupyter_client)[\w.]*:")
+
+
 def build_book() -> BookBuild:
     if os.environ.get("BOOK_PREBUILT") == "1" and (HTML_DIR / "index.html").exists():
         return BookBuild(0, "reused prebuilt book (BOOK_PREBUILT=1)", HTML_DIR)
