@@ -56,11 +56,11 @@ class BookBuild:
         ]
 
 
-@functools.cache
 #: A kernel's or its client's own Python log line (``ERROR:tornado.general:…``), not a Sphinx message.
 _KERNEL_LOG = re.compile(r"^(?:ERROR|WARNING):(?:tornado|asyncio|traitlets|jupyter_client)[\w.]*:")
 
 
+@functools.cache
 def build_book() -> BookBuild:
     if os.environ.get("BOOK_PREBUILT") == "1" and (HTML_DIR / "index.html").exists():
         return BookBuild(0, "reused prebuilt book (BOOK_PREBUILT=1)", HTML_DIR)
