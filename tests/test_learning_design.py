@@ -68,3 +68,12 @@ def test_the_course_map_lists_each_chapters_activity_from_the_chapter() -> None:
     classroom = (BOOK / "instructors" / "classroom.md").read_text(encoding="utf-8")
     pointer = re.search(r"[^.]*no-code activit[^.]*\{doc\}`course_map`[^.]*\.", classroom)
     assert pointer, "classroom.md does not send the reader to the course map's list of no-code activities"
+
+
+def test_every_chapter_bank_has_at_least_40_percent_of_items_at_apply_or_above() -> None:
+    from immunokit.exercises.course_map import bloom_rows
+
+    rows = [r for r in bloom_rows(ROOT) if re.fullmatch(r"ch\d{2}", r.label)]
+    assert [r.label for r in rows] == [p.name[:4] for p in CHAPTERS]
+    low = [f"{r.label}: {r.higher} of {r.total}" for r in rows if r.higher < 0.40 * r.total]
+    assert not low, f"chapter banks under 40 % at apply or above: {low}"
