@@ -16,7 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from immunokit.chapters import check_activities, read_chapter
+from immunokit.chapters import (
+    WORDS_PER_MINUTE,
+    check_activities,
+    check_time,
+    estimate_time,
+    read_chapter,
+    stated_range,
+    time_model,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -77,3 +85,41 @@ def test_every_chapter_bank_has_at_least_40_percent_of_items_at_apply_or_above()
     assert [r.label for r in rows] == [p.name[:4] for p in CHAPTERS]
     low = [f"{r.label}: {r.higher} of {r.total}" for r in rows if r.higher < 0.40 * r.total]
     assert not low, f"chapter banks under 40 % at apply or above: {low}"
+
+
+@each_chapter
+def test_stated_time_brackets_the_estimate_of_the_time_model(path: Path) -> None:
+    assert check_time(path) == []
+
+
+def test_a_stated_time_far_from_the_estimate_is_named(tmp_path: Path) -> None:
+    source = json.loads(CHAPTERS[0].read_text(encoding="utf-8"))
+    stated = read_chapter(CHAPTERS[0]).minutes
+    for cell in source["cells"]:
+        text = "".join(cell["source"])
+        cell["source"] = text.replace(f"About {stated} minutes", "About 150 minutes")
+    broken = tmp_path / CHAPTERS[0].name
+    broken.write_text(json.dumps(source), encoding="utf-8")
+    [problem] = check_time(broken)
+    assert CHAPTERS[0].name in problem and "150" in problem and str(estimate_time(broken).total) in problem
+
+
+def test_the_course_map_shows_stated_and_estimated_time_and_the_model() -> None:
+    from immunokit.exercises.course_map import course_map, to_markdown
+
+    markdown = to_markdown(course_map(ROOT).rows)
+    assert "| Stated time | Estimated time (min) |" in markdown
+    for path in CHAPTERS:
+        row = f"| about {read_chapter(path).minutes} min | {estimate_time(path).describe()} |"
+        assert row in markdown, row
+    assert str(WORDS_PER_MINUTE) in time_model() and "quiz item" in time_model()
+
+
+def test_the_introduction_gives_a_range_that_holds_every_chapter() -> None:
+    intro = (BOOK / "intro.md").read_text(encoding="utf-8")
+    match = re.search(r"one sitting of (\d+)–(\d+) minutes", intro)
+    assert match, "book/intro.md no longer states the length of a sitting"
+    low, high = int(match.group(1)), int(match.group(2))
+    for path in CHAPTERS:
+        first, last = stated_range(read_chapter(path).minutes) or (0, 0)
+        assert low <= first and last <= high, f"{path.name}: {first}–{last} minutes, intro says {low}–{high}"
