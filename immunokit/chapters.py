@@ -394,11 +394,14 @@ class TimeEstimate:
         return round(self.reading + self.quiz + self.interactive + self.activity_minutes)
 
     def describe(self) -> str:
-        """``"62: 18 reading, 21 quiz, 10 interactive, 15 activity"``."""
-        return (
-            f"{self.total}: {self.reading:.0f} reading, {self.quiz:.0f} quiz, "
-            f"{self.interactive:.0f} interactive, {self.activity_minutes} activity"
-        )
+        """``"62: 18 reading, 21 quiz, 8 interactive, 15 activity"`` (parts of 0 minutes left out)."""
+        parts = [
+            (self.reading, "reading"),
+            (self.quiz, "quiz"),
+            (self.interactive, "interactive"),
+            (self.activity_minutes, "activity"),
+        ]
+        return f"{self.total}: " + ", ".join(f"{m:.0f} {what}" for m, what in parts if round(m))
 
 
 def prose_words(markdown: str) -> int:

@@ -108,9 +108,9 @@ def test_the_course_map_shows_stated_and_estimated_time_and_the_model() -> None:
     from immunokit.exercises.course_map import course_map, to_markdown
 
     markdown = to_markdown(course_map(ROOT).rows)
-    assert "| Stated time | Estimated time (min) |" in markdown
+    assert "| Time: stated (estimate) |" in markdown
     for path in CHAPTERS:
-        row = f"| about {read_chapter(path).minutes} min | {estimate_time(path).describe()} |"
+        row = f"| about {read_chapter(path).minutes} min ({estimate_time(path).describe()}) |"
         assert row in markdown, row
     assert str(WORDS_PER_MINUTE) in time_model() and "quiz item" in time_model()
 

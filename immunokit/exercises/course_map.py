@@ -115,6 +115,7 @@ def _exercise_cell(row: ChapterRow) -> list[str]:
 
 
 def _estimate_cell(row: ChapterRow) -> str:
+    """The estimate in minutes and its parts: ``"49: 16 reading, 18 quiz, 15 activity"``."""
     return row.estimate.describe() if row.estimate else "?"
 
 
@@ -125,13 +126,12 @@ def _activity_cell(row: ChapterRow) -> list[str]:
 def to_markdown(rows: Sequence[ChapterRow]) -> str:
     """The map as two Markdown tables: chapters, then objectives."""
     out = [
-        "| Chapter | Stated time | Estimated time (min) | Objectives | Quiz questions | No-code activity "
-        "| Exercise |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| Chapter | Time: stated (estimate) | Objectives | Quiz questions | No-code activity | Exercise |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for row in rows:
         out.append(
-            f"| {row.number}. {plain_text(row.title)} | about {row.minutes} min | {_estimate_cell(row)} "
+            f"| {row.number}. {plain_text(row.title)} | about {row.minutes} min ({_estimate_cell(row)}) "
             f"| {len(row.objectives)} | {row.quiz_questions} | {'; '.join(_activity_cell(row)) or '—'} "
             f"| {'; '.join(_exercise_cell(row)) or '—'} |"
         )
@@ -154,14 +154,14 @@ def to_html(rows: Sequence[ChapterRow]) -> str:
     esc = html.escape
     head = (
         '<table class="ik-course-map table"><caption>Chapters: time, objectives, quiz, no-code activity and '
-        'exercise</caption><thead><tr><th scope="col">Chapter</th><th scope="col">Stated time</th>'
-        '<th scope="col">Estimated time (min)</th><th scope="col">Objectives</th>'
+        'exercise</caption><thead><tr><th scope="col">Chapter</th>'
+        '<th scope="col">Time: stated (estimate)</th><th scope="col">Objectives</th>'
         '<th scope="col">Quiz questions</th><th scope="col">No-code activity</th>'
         '<th scope="col">Exercise</th></tr></thead><tbody>'
     )
     body = "".join(
         f'<tr><th scope="row">{row.number}. {inline_html(row.title)}</th>'
-        f"<td>about {esc(row.minutes)} min</td><td>{esc(_estimate_cell(row))}</td>"
+        f"<td>about {esc(row.minutes)} min<br>(estimate {esc(_estimate_cell(row))})</td>"
         f"<td>{len(row.objectives)}</td><td>{row.quiz_questions}</td>"
         f"<td>{'<br>'.join(inline_html(c) for c in _activity_cell(row)) or '—'}</td>"
         f"<td>{'<br>'.join(esc(c) for c in _exercise_cell(row)) or '—'}</td></tr>"
