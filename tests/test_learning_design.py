@@ -123,3 +123,17 @@ def test_the_introduction_gives_a_range_that_holds_every_chapter() -> None:
     for path in CHAPTERS:
         first, last = stated_range(read_chapter(path).minutes) or (0, 0)
         assert low <= first and last <= high, f"{path.name}: {first}–{last} minutes, intro says {low}–{high}"
+
+
+@pytest.mark.build
+@each_chapter
+def test_built_page_shows_the_activity_with_its_answers_folded(path: Path, built_book: Path) -> None:
+    """Online, the activity is a section of its own and the model answer stays closed until the reader
+    opens it (a native <details>, reachable by keyboard and announced as a disclosure)."""
+    html = (built_book / "book" / f"{path.stem}.html").read_text(encoding="utf-8")
+    starts = [m.start() for m in re.finditer(r'<section id="activity-without-code', html)]
+    assert len(starts) == len(read_chapter(path).activities()), f"{path.stem}: activity sections built"
+    for start in starts:
+        section = html[start : html.find("</section>", start)]
+        assert re.search(r"<details>\s*<summary>Answers</summary>", section), section[:200]
+        assert "<details open" not in section
