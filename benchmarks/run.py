@@ -19,8 +19,8 @@ Targets (2-core machine): cold build ≤ 120 s; no-change rebuild ≤ 10 % of co
 explorer median ≤ 50 ms; chapter page ≤ 400 KiB transferred (gzip); quizzes lighter and faster than
 jupyterquiz; every page Lighthouse performance ≥ 95, LCP ≤ 2.5 s, TBT ≤ 100 ms, CLS ≤ 0.05,
 accessibility, best practices and SEO 100. A missed target is reported as MISSED, never hidden. Writes
-``benchmarks/report.json`` and ``benchmarks/report.md``. Usage:
-``python benchmarks/run.py [--skip-build] [--quick] [--lighthouse-only] [--runs N]``.
+``benchmarks/report.json``, ``benchmarks/report.md`` and the summary table in ``README.md``. Usage:
+``python benchmarks/run.py [--skip-build] [--quick] [--lighthouse-only] [--runs N] [--readme-only]``.
 """
 
 from __future__ import annotations
@@ -39,6 +39,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "benchmarks" / "report.json"
 REPORT_MD = ROOT / "benchmarks" / "report.md"
+README = ROOT / "README.md"
+#: The README's copy of the latest summary sits between these two lines, rewritten by every run.
+README_START = "<!-- benchmark summary: written by benchmarks/run.py from benchmarks/report.json -->"
+README_END = "<!-- end of benchmark summary -->"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 # Debian's Chromium and the flags this machine needs: one definition, shared with the browser tests.
 sys.path.insert(0, str(ROOT / "tests"))
@@ -230,6 +234,33 @@ def markdown(report: dict[str, Any], rows: list[tuple[str, str, str, str]]) -> s
     return "\n".join(lines) + "\n"
 
 
+def readme_summary(report: dict[str, Any]) -> str:
+    """The README's summary of a report: when, where, and the measure/value/target/verdict table."""
+    lines = [f"Latest run: {report['when']}, {report['machine']['cpus']} cores."]
+    if "lighthouse" in report:
+        lh = report["lighthouse"]
+        lines[0] += (
+            f" Page weight and Lighthouse measured again {report.get('when_lighthouse', report['when'])}"
+            f" (median of {lh['runs_per_page']} runs per chapter, "
+            f"{lh.get('runs_per_other_page', lh['runs_per_page'])} per other page; load average "
+            f"{lh['load_average_before']:.1f} before, {lh['load_average_after']:.1f} after)."
+        )
+    lines += ["", "| measure | value | target | verdict |", "| --- | --- | --- | --- |"]
+    lines += [f"| {' | '.join(row.values())} |" for row in report["summary"]]
+    return "\n".join(lines)
+
+
+def with_readme_summary(readme: str, summary: str) -> str:
+    """``readme`` with the text between :data:`README_START` and :data:`README_END` replaced."""
+    start, end = readme.find(README_START), readme.find(README_END)
+    if start < 0 or end < start:
+        raise SystemExit(
+            f"README.md: the benchmark summary needs the lines {README_START!r} and {README_END!r}, "
+            "in that order"
+        )
+    return readme[: start + len(README_START)] + "\n" + summary + "\n" + readme[end:]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-build", action="store_true", help="reuse _build/html; no build timing")
@@ -241,7 +272,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--other-runs", type=int, help="Lighthouse runs per non-chapter page (default: --runs)"
     )
+    parser.add_argument(
+        "--readme-only", action="store_true", help="only copy the last report's summary into README.md"
+    )
     args = parser.parse_args(argv)
+    if args.readme_only:
+        last = json.loads(REPORT.read_text(encoding="utf-8"))
+        README.write_text(
+            with_readme_summary(README.read_text(encoding="utf-8"), readme_summary(last)), encoding="utf-8"
+        )
+        return 0
     if args.lighthouse_only:
         args.skip_build = True
 
@@ -383,6 +423,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     REPORT_MD.write_text(markdown(report, rows), encoding="utf-8")
+    README.write_text(
+        with_readme_summary(README.read_text(encoding="utf-8"), readme_summary(report)), encoding="utf-8"
+    )
     width = max((len(r[0]) for r in rows), default=10)
     print(f"\n{'measure'.ljust(width)} | value | target | verdict")
     for row in rows:

@@ -129,3 +129,29 @@ def test_build_cache_is_cleared_when_the_toolkit_changes(tmp_path) -> None:  # t
     (tmp_path / "immunokit" / "sphinx").mkdir()
     (tmp_path / "immunokit" / "sphinx" / "assets.py").write_text("X = 1\n")
     assert refresh(tmp_path, tmp_path) is False and cache.exists()  # build-side code: notebooks unchanged
+
+
+def test_a_changed_toolkit_or_build_code_rebuilds_every_page(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Clearing the execution cache alone leaves Sphinx's saved pages: the environment must go too."""
+    from immunokit.buildcache import refresh
+
+    (tmp_path / "immunokit" / "sphinx").mkdir(parents=True)
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "references.bib").write_text("")
+    model = tmp_path / "immunokit" / "model.py"
+    model.write_text("K = 1\n")
+    extension = tmp_path / "immunokit" / "sphinx" / "assets.py"
+    extension.write_text("X = 1\n")
+    build = tmp_path / "_build"
+    cache, environment = build / ".jupyter_cache", build / ".doctrees"
+    refresh(tmp_path, tmp_path)
+    cache.mkdir(), environment.mkdir()
+    refresh(tmp_path, tmp_path)
+    assert cache.exists() and environment.exists()  # nothing changed: both kept
+    model.write_text("K = 2\n")
+    refresh(tmp_path, tmp_path)
+    assert not cache.exists() and not environment.exists()  # notebooks' code changed: re-read and re-run
+    cache.mkdir(), environment.mkdir()
+    extension.write_text("X = 2\n")
+    refresh(tmp_path, tmp_path)
+    assert cache.exists() and not environment.exists()  # build code changed: re-read, outputs from cache

@@ -104,13 +104,28 @@ def page_description(doctree: Any, limit: int = DESCRIPTION_LENGTH) -> str:
     return text
 
 
+#: Descriptions of the pages Sphinx generates without a source (no doctree to take one from);
+#: ``{project}`` is the book's title.
+GENERATED_PAGE_DESCRIPTIONS = {
+    "genindex": "Index of {project}: every glossary term, drug and concept, with links to the "
+    "chapters that define and use it.",
+    "search": "Search {project}: find a drug, trial, side effect or concept across every chapter, "
+    "review quiz and instructor page.",
+}
+
+
 def _add_description(
     app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    if doctree is None:
-        return
     meta = context.get("meta") or {}
-    description = str(meta.get("description") or page_description(doctree))
+    if doctree is None:
+        generated = GENERATED_PAGE_DESCRIPTIONS.get(pagename)
+        if generated is None:
+            return
+        title = app.config.html_title or context.get("docstitle") or app.config.project
+        description = generated.format(project=title)
+    else:
+        description = str(meta.get("description") or page_description(doctree))
     if not description:
         return
     context["meta"] = {**meta, "og:description": description}
