@@ -147,7 +147,7 @@ def rewrite(text: str, terms: dict[str, str], where: str = "") -> str:
         wanted = (match["target"] or shown).strip()
         term = terms.get(wanted.lower())
         if term is None:
-            raise ValueError(f"{where}: {{term}}`{match[0]}` names no term of {GLOSSARY.name}")
+            raise ValueError(f"{where}: {match[0]} names no term of {GLOSSARY.name}")
         return f"[{shown}](glossary.md#{term_anchor(term)})"
 
     return TERM_ROLE.sub(link, text)
