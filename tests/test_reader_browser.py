@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from builtsite import toc_pages
 from harness import ROOT, require
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -92,8 +93,8 @@ def test_trial_table_on_a_375px_phone_shows_its_warning_and_cards(
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     first = page.locator(".ik-table-block tbody tr").first
     assert first.evaluate("e => getComputedStyle(e).display") == "block"
-    cell = first.locator("td").first
-    assert cell.evaluate("e => getComputedStyle(e, '::before').content") == '"Year: "'
+    cell = first.locator("td:not(.ik-col-extra)").first
+    assert cell.evaluate("e => getComputedStyle(e, '::before').content") == '"Disease: "'
     _guarded(page)
 
 
@@ -101,6 +102,7 @@ def test_trial_table_on_a_desktop_keeps_the_trial_column_and_its_scrollbar_in_vi
     new_page: Callable[..., Any], book_url: str
 ) -> None:
     page = _open(new_page, f"{book_url}/{CH07}", viewport={"width": 1280, "height": 800})
+    page.get_by_role("button", name="Show all 11 columns").click()  # the wide view
     scroller = page.locator('.ik-table-block [data-ik="sortable"]')
     scroller.scroll_into_view_if_needed()
     assert scroller.evaluate("e => e.scrollWidth > e.clientWidth"), "expected a wide table at 1280 px"
@@ -113,6 +115,57 @@ def test_trial_table_on_a_desktop_keeps_the_trial_column_and_its_scrollbar_in_vi
     page.wait_for_timeout(50)
     assert abs(row_header.evaluate("e => e.getBoundingClientRect().left") - left) <= 2
     assert row_header.is_visible()
+    _guarded(page)
+
+
+def _visible_headers(page: Any) -> list[str]:
+    return page.evaluate(
+        "[...document.querySelectorAll('.ik-table-block thead th')]"
+        ".filter(h => h.getBoundingClientRect().width > 0).map(h => h.textContent.trim())"
+    )
+
+
+def test_trial_table_shows_key_columns_by_default_and_all_on_request(
+    new_page: Callable[..., Any], book_url: str
+) -> None:
+    page = _open(new_page, f"{book_url}/{CH07}", viewport={"width": 1280, "height": 800})
+    toggle = page.get_by_role("button", name="Show all 11 columns")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    key = _visible_headers(page)
+    assert key[0] == "Trial" and len(key) == 6, key
+    assert "Key toxicity" not in key and "Headline efficacy" in key
+    # The key view fits the text column: no sideways scrolling needed.
+    scroller = page.locator('.ik-table-block [data-ik="sortable"]')
+    assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    # Keyboard: Tab to the toggle, Enter shows every column and says which were added.
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-pressed") == "true"
+    every = _visible_headers(page)
+    assert len(every) == 11 and every[0] == "Trial", every
+    live = page.locator(".ik-table-block .ik-live")
+    expect(live).to_have_text(
+        "Showing all 11 columns; added: Year, Setting, Comparison, Key toxicity, Source."
+    )
+    page.keyboard.press("Space")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    assert _visible_headers(page) == key
+    expect(live).to_have_text("Showing the 6 key columns: " + ", ".join(key) + ".")
+    # Paper shows every column (as cards) and no toggle.
+    page.emulate_media(media="print")
+    assert not toggle.is_visible()
+    assert page.locator(".ik-table-block tbody tr").first.locator("td.ik-col-extra").first.is_visible()
+    _guarded(page)
+
+
+def test_trial_table_without_javascript_shows_every_column(
+    new_page: Callable[..., Any], book_url: str
+) -> None:
+    page = _open(
+        new_page, f"{book_url}/{CH07}", viewport={"width": 1280, "height": 800}, java_script_enabled=False
+    )
+    assert len(_visible_headers(page)) == 11
+    assert page.locator(".ik-cols-toggle").count() == 0
     _guarded(page)
 
 
