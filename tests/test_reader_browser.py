@@ -303,3 +303,51 @@ def test_glossary_anchor_lands_below_the_sticky_header(new_page: Callable[..., A
     term = page.evaluate("document.getElementById('term-CRS').getBoundingClientRect().top")
     assert term >= header, f"the term is under the header: top {term} < header bottom {header}"
     _guarded(page)
+
+
+# ---- 8. header icons in the cut-down icon fonts ---------------------------------------------------
+
+#: Every visible Font Awesome icon: its classes, the codepoint its ::before draws and the font weight.
+VISIBLE_ICONS = """() => [...document.querySelectorAll('[class*="fa-"]')]
+  .filter(e => e.getBoundingClientRect().width > 0 && getComputedStyle(e).visibility !== 'hidden')
+  .map(e => { const s = getComputedStyle(e, '::before');
+    return {cls: e.className, content: s.content, family: s.fontFamily, weight: s.fontWeight}; })
+  .filter(i => /Font Awesome/.test(i.family) && i.content && i.content !== 'none')"""
+
+
+@pytest.mark.parametrize("mode", ["light", "dark", "auto"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_header_icons_have_glyphs_in_light_and_dark_on_desktop_and_phone(
+    new_page: Callable[..., Any], book_url: str, built_book: Any, mode: str, width: int
+) -> None:
+    """Search, colour mode (sun, moon, half circle), menu, contents and download buttons draw real glyphs:
+    each icon's codepoint is in the cut-down font its weight selects, and that glyph is not empty."""
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    fonts = built_book / "_static" / "vendor" / "fontawesome" / "webfonts"
+    by_weight = {"900": "fa-solid-900.woff2", "400": "fa-regular-400.woff2"}
+    page = _open(
+        new_page,
+        f"{book_url}/book/ch05_car_t_cells.html",
+        dark=mode == "dark",
+        viewport={"width": width, "height": 800},
+    )
+    page.evaluate(f"document.documentElement.dataset.mode = '{mode}'")
+    page.locator(".dropdown-download-buttons button").first.click()  # its menu's file icons too
+    icons = page.evaluate(VISIBLE_ICONS)
+    classes = " ".join(i["cls"] for i in icons)
+    for needed in ("fa-download", "fa-bars" if width == 375 else "fa-list", "fa-file"):
+        assert needed in classes, f"{needed} not visible at {width} px in {mode} mode: {classes}"
+    assert {"light": "fa-sun", "dark": "fa-moon", "auto": "fa-circle-half-stroke"}[mode] in classes
+    if width == 375:
+        assert "fa-magnifying-glass" in classes
+    missing = []
+    for icon in icons:
+        family = "fa-brands-400.woff2" if "Brands" in icon["family"] else by_weight[icon["weight"]]
+        font = TTFont(str(fonts / family))
+        codepoint = ord(icon["content"].strip("\"'"))
+        glyph = font.getBestCmap().get(codepoint)
+        if glyph is None or font["glyf"][glyph].numberOfContours == 0:
+            missing.append(f"{icon['cls'].split()} U+{codepoint:04X} in {family}")
+    assert missing == [], f"icons drawn without a glyph: {missing}"
+    _guarded(page)
