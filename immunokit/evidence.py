@@ -343,7 +343,9 @@ COLUMNS: Final[tuple[tuple[str, str, Literal["text", "number"]], ...]] = (
     ("citation", "Source", "text"),
 )
 #: Columns the book shows by default (a *Show all columns* toggle adds the rest; print shows all).
-KEY_COLUMNS: Final[frozenset[str]] = frozenset({"name", "disease", "modality", "design", "patients", "efficacy"})
+KEY_COLUMNS: Final[frozenset[str]] = frozenset(
+    {"name", "disease", "modality", "design", "patients", "efficacy"}
+)
 
 
 def _cell(trial: Trial, attr: str) -> Cell:
