@@ -141,6 +141,8 @@ def test_trial_table_shows_key_columns_by_default_and_all_on_request(
     toggle.focus()
     page.keyboard.press("Enter")
     assert toggle.get_attribute("aria-pressed") == "true"
+    # The pressed look (a check mark) is not read out: the name stays, the state says "pressed".
+    assert page.get_by_role("button", name="Show all 11 columns", exact=True).count() == 1
     every = _visible_headers(page)
     assert len(every) == 11 and every[0] == "Trial", every
     live = page.locator(".ik-table-block .ik-live")
