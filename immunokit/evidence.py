@@ -342,6 +342,10 @@ COLUMNS: Final[tuple[tuple[str, str, Literal["text", "number"]], ...]] = (
     ("toxicity", "Key toxicity", "text"),
     ("citation", "Source", "text"),
 )
+#: Columns the book shows by default (a *Show all columns* toggle adds the rest; print shows all).
+KEY_COLUMNS: Final[frozenset[str]] = frozenset(
+    {"name", "disease", "modality", "design", "patients", "efficacy"}
+)
 
 
 def _cell(trial: Trial, attr: str) -> Cell:
@@ -361,7 +365,7 @@ class TrialTable(SortableTable):
         self.trials = tuple(trials)
         super().__init__(
             caption,
-            [Column(header, kind) for _, header, kind in COLUMNS],
+            [Column(header, kind, key=attr in KEY_COLUMNS) for attr, header, kind in COLUMNS],
             [[_cell(t, attr) for attr, _, _ in COLUMNS] for t in self.trials],
         )
 

@@ -118,4 +118,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.setup_extension("immunokit.sphinx.reading")  # plumbing cells collapsed, objective ids as anchors
     app.setup_extension("immunokit.sphinx.assets")  # page weight: lazy image files, icons, deferred scripts
     app.setup_extension("immunokit.sphinx.sitemeta")  # favicon, meta description, social cards, sitemap
+    app.setup_extension("immunokit.sphinx.notebookmarkup")  # glossary links as terms; notebook-only notes
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

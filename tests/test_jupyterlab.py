@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -209,3 +210,60 @@ def test_chapter_runs_in_jupyterlab_quiz_gives_python_feedback_and_explorer_redr
     assert page.ik_console_errors == [] or all(
         "favicon" in e or "Failed to load resource" in e for e in page.ik_console_errors
     )
+
+
+def _chapter_with_citation_and_glossary_link() -> Path:
+    for path in sorted((ROOT / "book").glob("ch*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        if "{cite:p}" in text and "glossary.md#term-" in text and "{bibliography}" in text:
+            return path
+    pytest.fail("no chapter notebook cites a source, links a glossary term and lists its references")
+
+
+def test_chapter_markup_reads_well_in_jupyterlab(
+    new_page: Callable[..., object], jupyterlab: tuple[str, Path]
+) -> None:
+    """Citations, glossary terms and the References cell render (jupyterlab-myst), with no console error."""
+    base, _root = jupyterlab
+    chapter = _chapter_with_citation_and_glossary_link()
+    keys = set(re.findall(r"^@\w+\{([^,]+),", (ROOT / "book" / "references.bib").read_text(), re.M))
+    page = new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/lab/tree/book/{chapter.name}")
+    # jupyterlab-myst renders each Markdown cell into a ".myst" widget (JupyterLab's own would be
+    # .jp-RenderedMarkdown: seeing that means the extension is not active).
+    rendered = page.locator(".jp-MarkdownCell .myst")
+    rendered.first.wait_for(state="visible")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-MarkdownCell')].every("
+        "c => c.querySelector('.myst') !== null)"
+    )
+    page.wait_for_timeout(1_500)  # jupyterlab-myst renders each cell asynchronously after the first paint
+    text = "\n".join(rendered.all_inner_texts())
+    for raw in ("{cite", "{term}", "{bibliography}", ":filter:", "docname in docnames", ":class:"):
+        assert raw not in text, f"{chapter.name} shows raw MyST markup {raw!r} in JupyterLab"
+
+    # A citation renders as its bibliography key (jupyterlab-myst has no .bib support), never as a role.
+    cites = page.locator(".jp-MarkdownCell .myst .cite-group")
+    assert cites.count() > 0, "no citation was rendered by jupyterlab-myst"
+    shown = [t.strip() for t in cites.first.locator(":scope > span").all_inner_texts()]
+    assert shown and all(key in keys for key in shown), (
+        f"citation renders as {shown!r}, not references.bib keys"
+    )
+
+    # A glossary term is a link to its entry in glossary.md; clicking it opens the glossary.
+    term = page.locator('.jp-MarkdownCell .myst a[href*="glossary.md"][href*="#term-"]').first
+    assert term.inner_text().strip(), "a glossary link without text"
+    term.scroll_into_view_if_needed()
+    term.click()
+    page.locator(".lm-TabBar-tab", has_text="glossary.md").first.wait_for(state="visible", timeout=30_000)
+
+    # The References cell: the note for notebook readers instead of a raw directive or an error box.
+    references = page.locator(".jp-MarkdownCell", has=page.locator("h2", has_text="References")).last
+    body = references.inner_text()
+    assert "Reading this in JupyterLab?" in body and "references.bib" in body, body[:500]
+    assert references.locator('a[href*="references.bib"]').count() == 1
+    assert references.locator("[class*=error], [class*=danger]").count() == 0, (
+        "the References cell shows an error box"
+    )
+    assert page.ik_console_errors == [], f"console errors in JupyterLab: {page.ik_console_errors[:5]}"

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from builtsite import toc_pages
 from harness import ROOT, require
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -92,8 +93,8 @@ def test_trial_table_on_a_375px_phone_shows_its_warning_and_cards(
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     first = page.locator(".ik-table-block tbody tr").first
     assert first.evaluate("e => getComputedStyle(e).display") == "block"
-    cell = first.locator("td").first
-    assert cell.evaluate("e => getComputedStyle(e, '::before').content") == '"Year: "'
+    cell = first.locator("td:not(.ik-col-extra)").first
+    assert cell.evaluate("e => getComputedStyle(e, '::before').content") == '"Disease: "'
     _guarded(page)
 
 
@@ -101,6 +102,7 @@ def test_trial_table_on_a_desktop_keeps_the_trial_column_and_its_scrollbar_in_vi
     new_page: Callable[..., Any], book_url: str
 ) -> None:
     page = _open(new_page, f"{book_url}/{CH07}", viewport={"width": 1280, "height": 800})
+    page.get_by_role("button", name="Show all 11 columns").click()  # the wide view
     scroller = page.locator('.ik-table-block [data-ik="sortable"]')
     scroller.scroll_into_view_if_needed()
     assert scroller.evaluate("e => e.scrollWidth > e.clientWidth"), "expected a wide table at 1280 px"
@@ -113,6 +115,59 @@ def test_trial_table_on_a_desktop_keeps_the_trial_column_and_its_scrollbar_in_vi
     page.wait_for_timeout(50)
     assert abs(row_header.evaluate("e => e.getBoundingClientRect().left") - left) <= 2
     assert row_header.is_visible()
+    _guarded(page)
+
+
+def _visible_headers(page: Any) -> list[str]:
+    return page.evaluate(
+        "[...document.querySelectorAll('.ik-table-block thead th')]"
+        ".filter(h => h.getBoundingClientRect().width > 0).map(h => h.textContent.trim())"
+    )
+
+
+def test_trial_table_shows_key_columns_by_default_and_all_on_request(
+    new_page: Callable[..., Any], book_url: str
+) -> None:
+    page = _open(new_page, f"{book_url}/{CH07}", viewport={"width": 1280, "height": 800})
+    toggle = page.get_by_role("button", name="Show all 11 columns")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    key = _visible_headers(page)
+    assert key[0] == "Trial" and len(key) == 6, key
+    assert "Key toxicity" not in key and "Headline efficacy" in key
+    # The key view fits the text column: no sideways scrolling needed.
+    scroller = page.locator('.ik-table-block [data-ik="sortable"]')
+    assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    # Keyboard: Tab to the toggle, Enter shows every column and says which were added.
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-pressed") == "true"
+    # The pressed look (a check mark) is not read out: the name stays, the state says "pressed".
+    assert page.get_by_role("button", name="Show all 11 columns", exact=True).count() == 1
+    every = _visible_headers(page)
+    assert len(every) == 11 and every[0] == "Trial", every
+    live = page.locator(".ik-table-block .ik-live")
+    expect(live).to_have_text(
+        "Showing all 11 columns; added: Year, Setting, Comparison, Key toxicity, Source."
+    )
+    page.keyboard.press("Space")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    assert _visible_headers(page) == key
+    expect(live).to_have_text("Showing the 6 key columns: " + ", ".join(key) + ".")
+    # Paper shows every column (as cards) and no toggle.
+    page.emulate_media(media="print")
+    assert not toggle.is_visible()
+    assert page.locator(".ik-table-block tbody tr").first.locator("td.ik-col-extra").first.is_visible()
+    _guarded(page)
+
+
+def test_trial_table_without_javascript_shows_every_column(
+    new_page: Callable[..., Any], book_url: str
+) -> None:
+    page = _open(
+        new_page, f"{book_url}/{CH07}", viewport={"width": 1280, "height": 800}, java_script_enabled=False
+    )
+    assert len(_visible_headers(page)) == 11
+    assert page.locator(".ik-cols-toggle").count() == 0
     _guarded(page)
 
 
@@ -249,4 +304,52 @@ def test_glossary_anchor_lands_below_the_sticky_header(new_page: Callable[..., A
     )
     term = page.evaluate("document.getElementById('term-CRS').getBoundingClientRect().top")
     assert term >= header, f"the term is under the header: top {term} < header bottom {header}"
+    _guarded(page)
+
+
+# ---- 8. header icons in the cut-down icon fonts ---------------------------------------------------
+
+#: Every visible Font Awesome icon: its classes, the codepoint its ::before draws and the font weight.
+VISIBLE_ICONS = """() => [...document.querySelectorAll('[class*="fa-"]')]
+  .filter(e => e.getBoundingClientRect().width > 0 && getComputedStyle(e).visibility !== 'hidden')
+  .map(e => { const s = getComputedStyle(e, '::before');
+    return {cls: e.className, content: s.content, family: s.fontFamily, weight: s.fontWeight}; })
+  .filter(i => /Font Awesome/.test(i.family) && i.content && i.content !== 'none')"""
+
+
+@pytest.mark.parametrize("mode", ["light", "dark", "auto"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_header_icons_have_glyphs_in_light_and_dark_on_desktop_and_phone(
+    new_page: Callable[..., Any], book_url: str, built_book: Any, mode: str, width: int
+) -> None:
+    """Search, colour mode (sun, moon, half circle), menu, contents and download buttons draw real glyphs:
+    each icon's codepoint is in the cut-down font its weight selects, and that glyph is not empty."""
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    fonts = built_book / "_static" / "vendor" / "fontawesome" / "webfonts"
+    by_weight = {"900": "fa-solid-900.woff2", "400": "fa-regular-400.woff2"}
+    page = _open(
+        new_page,
+        f"{book_url}/book/ch05_car_t_cells.html",
+        dark=mode == "dark",
+        viewport={"width": width, "height": 800},
+    )
+    page.evaluate(f"document.documentElement.dataset.mode = '{mode}'")
+    page.locator(".dropdown-download-buttons button").first.click()  # its menu's file icons too
+    icons = page.evaluate(VISIBLE_ICONS)
+    classes = " ".join(i["cls"] for i in icons)
+    for needed in ("fa-download", "fa-bars" if width == 375 else "fa-list", "fa-file"):
+        assert needed in classes, f"{needed} not visible at {width} px in {mode} mode: {classes}"
+    assert {"light": "fa-sun", "dark": "fa-moon", "auto": "fa-circle-half-stroke"}[mode] in classes
+    if width == 375:
+        assert "fa-magnifying-glass" in classes
+    missing = []
+    for icon in icons:
+        family = "fa-brands-400.woff2" if "Brands" in icon["family"] else by_weight[icon["weight"]]
+        font = TTFont(str(fonts / family))
+        codepoint = ord(icon["content"].strip("\"'"))
+        glyph = font.getBestCmap().get(codepoint)
+        if glyph is None or font["glyf"][glyph].numberOfContours == 0:
+            missing.append(f"{icon['cls'].split()} U+{codepoint:04X} in {family}")
+    assert missing == [], f"icons drawn without a glyph: {missing}"
     _guarded(page)

@@ -25,7 +25,10 @@ def test_every_trial_cites_an_entry_of_the_bibliography_and_shows_its_author_and
 def test_table_has_a_row_per_trial_with_column_and_row_headers() -> None:
     page = trial_table().to_html()
     assert 'data-ik="sortable"' in page
-    assert page.count('<th scope="col">') == 11
+    assert page.count('<th scope="col"') == 11
+    # Key columns first on screen; the trial (row header) column is always a key column.
+    assert page.count('<th scope="col" class="ik-col-extra">') == 5
+    assert page.index('<th scope="col">Trial</th>') < page.index('<th scope="col" class="ik-col-extra">')
     assert page.count('<th scope="row">') == len(PIVOTAL_TRIALS)
     for trial in PIVOTAL_TRIALS:
         assert f">{trial.name}</th>" in page

@@ -1,15 +1,23 @@
-"""Screenshots of the reader views changed by issue 14 (light, dark, 375 px phone, print, no JavaScript).
+"""Screenshots of the reader views changed by issue 14 (light, dark, 375 px phone, print, no JavaScript,
+JupyterLab).
 
 Run after a build: ``.venv/bin/python docs/screenshots/shoot.py`` (Debian's Chromium via Playwright, the
-book served on 127.0.0.1). Each PNG is cropped to the element shown and kept under 250 KB.
+book served on 127.0.0.1; JupyterLab started on 127.0.0.1 for the notebook view). Each PNG is cropped to
+the element shown and kept under 250 KB.
 """
 
 from __future__ import annotations
 
 import io
+import json
+import os
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 from PIL import Image
@@ -63,6 +71,8 @@ def main() -> None:
         )
         p = page(ch07)
         save(p.locator(".ik-table-block").screenshot(), "ch07-table-light.png")
+        p.get_by_role("button", name="Show all 11 columns").click()
+        save(p.locator(".ik-table-block").screenshot(), "ch07-table-all-columns.png")
         p = page(ch07, dark=True)
         save(p.locator(".ik-table-block").screenshot(), "ch07-table-dark.png")
         p = page(ch07, width=375, height=740)
@@ -101,6 +111,36 @@ def main() -> None:
             p.screenshot(clip={"x": 0, "y": max(0, box["y"] - 60), "width": 1280, "height": 260}),
             "ch05-glossary-tooltip.png",
         )
+        # Header icons (search, colour mode, menu, contents, download) in light and dark, desktop and phone.
+        strips = []
+        for dark in (False, True):
+            for width in (1280, 375):
+                p = page(ch05, dark=dark, width=width, height=700)
+                strips.append(
+                    Image.open(
+                        io.BytesIO(
+                            p.screenshot(
+                                clip={"x": 0, "y": 0, "width": width, "height": 120 if width > 400 else 60}
+                            )
+                        )
+                    )
+                )
+        sheet = Image.new("RGB", (1280, sum(i.height for i in strips) + 8 * len(strips)), "white")
+        y = 0
+        for im in strips:
+            sheet.paste(im, (0, y))
+            y += im.height + 8
+        buf = io.BytesIO()
+        sheet.save(buf, "PNG")
+        save(buf.getvalue(), "header-icons.png", width=1280)
+        p = page("book/ch11_supportive_care.html", width=375, height=740)
+        save(
+            p.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": 375, "height": 2400}),
+            "ch11-phone-375.png",
+            width=375,
+        )
+        p = page("book/ch04_bispecific_engagers.html", dark=True, width=960, height=1650)
+        save(p.screenshot(), "ch04-desktop-dark.png", width=960)
         # Print: the chapter printed by Chromium, pages 4-5 side by side.
         p = page(ch05)
         p.emulate_media(media="print")
@@ -120,8 +160,68 @@ def main() -> None:
             buf = io.BytesIO()
             sheet.save(buf, "PNG")
             save(buf.getvalue(), "ch05-print-stepper-frames.png", width=1000)
+        jupyterlab_shots(browser)
         browser.close()
     server.shutdown()
+
+
+def jupyterlab_shots(browser: object) -> None:
+    """Chapter 5 in JupyterLab (jupyterlab-myst): citations, glossary links and the References cell."""
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        shutil.copytree(ROOT / "book", tmp / "root" / "book", ignore=shutil.ignore_patterns("_build"))
+        env = dict(os.environ)
+        for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
+            env[name] = str(tmp / name.lower())
+        settings = tmp / "jupyter_config_dir" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+        settings.mkdir(parents=True)
+        (settings / "notification.jupyterlab-settings").write_text(
+            json.dumps({"fetchNews": "false", "checkForUpdates": False})
+        )
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        lab = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.token=",
+             "--ServerApp.password=", "--ServerApp.ip=127.0.0.1", "--allow-root", "--ServerApp.port_retries=0",
+             f"--ServerApp.root_dir={tmp / 'root'}"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(200):
+                try:
+                    urllib.request.urlopen(f"{base}/api/status", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.3)
+            ctx = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)  # type: ignore[attr-defined]
+            p = ctx.new_page()
+            p.goto(f"{base}/lab/tree/book/ch05_car_t_cells.ipynb")
+            p.locator(".jp-MarkdownCell .myst").first.wait_for(state="visible", timeout=60_000)
+            p.wait_for_timeout(3_000)
+            if p.locator(".jp-Dialog").count():
+                p.keyboard.press("Escape")
+            cell = p.locator(".jp-MarkdownCell", has_text="From vein to vein").first
+            cell.scroll_into_view_if_needed()
+            save(cell.screenshot(), "jupyterlab-ch05-citations-terms.png")
+            refs = p.locator(".jp-MarkdownCell", has=p.locator("h2", has_text="References")).last
+            note = refs.locator("aside").first
+            note.scroll_into_view_if_needed()
+            p.wait_for_timeout(500)
+            top, bottom = refs.locator("h2", has_text="References").bounding_box(), note.bounding_box()
+            assert top is not None and bottom is not None
+            clip = {
+                "x": top["x"] - 20,
+                "y": top["y"] - 10,
+                "width": 900,
+                "height": bottom["y"] + bottom["height"] - top["y"] + 30,
+            }
+            save(p.screenshot(clip=clip), "jupyterlab-ch05-references.png")
+            ctx.close()
+        finally:
+            lab.terminate()
+            lab.wait(timeout=15)
 
 
 if __name__ == "__main__":

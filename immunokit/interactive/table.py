@@ -25,10 +25,14 @@ from .base import Interactive, LiveView
 
 @dataclass(frozen=True)
 class Column:
-    """A column: its header and how it sorts (``"number"`` by value, ``"text"`` alphabetically)."""
+    """A column: its header, how it sorts (``"number"`` by value, ``"text"`` alphabetically) and whether it
+    is a key column. When a table has columns that are not key columns, the book's script shows the key
+    columns only, with a *Show all columns* toggle; print and pages without JavaScript show every column.
+    The first column (the row header) is always shown."""
 
     header: str
     kind: Literal["text", "number"] = "text"
+    key: bool = True
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,8 @@ class SortableTable(Interactive):
         if first:
             return f'<th scope="row">{html.escape(cell.text)}{note}</th>'
         # data-label names the column on narrow screens, where each row becomes a card (immunokit.css).
-        td = f'<td data-label="{html.escape(column.header, quote=True)}"'
+        extra = "" if column.key else ' class="ik-col-extra"'
+        td = f'<td{extra} data-label="{html.escape(column.header, quote=True)}"'
         if column.kind == "number" and cell.sort_value is not None:
             return f'{td} data-sort-value="{cell.sort_value:g}">{html.escape(cell.text)}{note}</td>'
         return f"{td}>{html.escape(cell.text)}{note}</td>"
@@ -84,7 +89,11 @@ class SortableTable(Interactive):
 
         ``short_caption``: the caption is only the first sentence, for screen readers (the static page
         shows the whole caption above its scroller); otherwise the whole caption, visible."""
-        head = "".join(f'<th scope="col">{html.escape(c.header)}</th>' for c in self.columns)
+        extra = ' class="ik-col-extra"'
+        head = "".join(
+            f'<th scope="col"{"" if c.key or i == 0 else extra}>{html.escape(c.header)}</th>'
+            for i, c in enumerate(self.columns)
+        )
         body = "".join(
             "<tr>"
             + "".join(

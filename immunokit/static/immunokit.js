@@ -662,6 +662,38 @@
       th.appendChild(button);
       button.addEventListener("click", function () { sortBy(col, th, button); });
     });
+
+    /* Key columns by default: a table whose columns are not all key columns (class ik-col-extra on
+     * their cells) shows the key columns only, with a toggle button (aria-pressed) to show every column.
+     * The CSS hides ik-col-extra only under .ik-key-cols and only on screen, so print and pages without
+     * this script show all columns; the row header (the trial) is never an extra column. */
+    var extraHeads = Array.prototype.filter.call(headers, function (h) {
+      return h.classList.contains("ik-col-extra");
+    });
+    if (extraHeads.length) {
+      var names = function (list) {
+        return list.map(function (h) { return h.textContent.trim(); }).join(", ");
+      };
+      var keyHeads = Array.prototype.filter.call(headers, function (h) {
+        return !h.classList.contains("ik-col-extra");
+      });
+      var toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.className = "ik-btn ik-cols-toggle";
+      toggle.setAttribute("aria-pressed", "false");
+      toggle.setAttribute("aria-controls", root.id || "");
+      toggle.textContent = "Show all " + headers.length + " columns";
+      root.parentNode.insertBefore(toggle, root);
+      root.classList.add("ik-key-cols");
+      toggle.addEventListener("click", function () {
+        var all = toggle.getAttribute("aria-pressed") !== "true";
+        toggle.setAttribute("aria-pressed", all ? "true" : "false");
+        root.classList.toggle("ik-key-cols", !all);
+        IK.announce(root, all
+          ? "Showing all " + headers.length + " columns; added: " + names(extraHeads) + "."
+          : "Showing the " + keyHeads.length + " key columns: " + names(keyHeads) + ".");
+      });
+    }
     root.classList.add("ik-js");
   });
 
