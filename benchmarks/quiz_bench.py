@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from immunokit.markup import inline_html  # noqa: E402
 from immunokit.quiz import Quiz, load_bank  # noqa: E402
-from immunokit.quiz.bank import Question  # noqa: E402
+from immunokit.quiz.bank import QuizQuestion  # noqa: E402
 
 STATIC = ROOT / "immunokit" / "static"
 EXAMPLE = ROOT / "tests" / "fixtures" / "quiz" / "example.quiz.yml"
@@ -63,10 +63,10 @@ PEER_READY = (
 )
 
 
-def bench_questions() -> list[Question]:
+def bench_questions() -> list[QuizQuestion]:
     """Ten single-choice questions: the book's banks in file order, then the example bank."""
     banks = [*sorted((ROOT / "book").glob("*.quiz.yml")), EXAMPLE]
-    chosen: list[Question] = []
+    chosen: list[QuizQuestion] = []
     for path in banks:
         try:
             bank = load_bank(path)
@@ -78,7 +78,7 @@ def bench_questions() -> list[Question]:
     return chosen[:N_QUESTIONS]
 
 
-def jupyterquiz_output(questions: list[Question]) -> tuple[str, str]:
+def jupyterquiz_output(questions: list[QuizQuestion]) -> tuple[str, str]:
     """(HTML, JavaScript) that ``jupyterquiz.display_quiz`` outputs for these questions."""
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
