@@ -2,7 +2,8 @@
 
 Lighthouse 12.2.3 (npm, pinned in ``package.json``) runs against Debian's Chromium (``CHROME_PATH``) with
 its default mobile preset: simulated slow 4G and a 4x slower CPU. Both sites are served from 127.0.0.1 by
-one small static server that compresses text files with gzip, as a static host such as GitHub Pages does
+one small static server (:mod:`immunokit.localserver`, ``gzip=True``) that compresses text files with gzip,
+as a static host such as GitHub Pages does
 (``python -m http.server`` sends everything uncompressed, which costs 10-35 points).
 
 The stock page is ``markdown.html`` of ``jupyter-book create`` built with execution off, by the same
@@ -15,17 +16,11 @@ Usage: ``python benchmarks/lighthouse_bench.py [--html _build/html] [--pages boo
 from __future__ import annotations
 
 import argparse
-import functools
-import gzip
-import http.server
 import json
 import os
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +29,8 @@ LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 sys.path.insert(0, str(ROOT / "tests"))
 from harness import CHROMIUM  # noqa: E402
+
+from immunokit.localserver import serve  # noqa: E402
 
 KIB = 1024
 #: What every page must reach (issue 15). ``None`` bounds are "at least", others "at most".
@@ -48,59 +45,6 @@ TARGETS: dict[str, tuple[str, float]] = {
 }
 #: Bytes transferred by a chapter page on a first visit (gzip-served).
 CHAPTER_BUDGET_KIB = 400
-COMPRESSED = {".html", ".js", ".css", ".svg", ".json", ".txt", ".xml", ".map", ".inv"}
-
-
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files; text types gzip-compressed when the client accepts it; cached for 10 minutes.
-
-    HTTP/1.1 keeps connections alive, as a real host does (HTTP/1.0 would cost a new connection, and
-    in Lighthouse's simulation a round trip, per file)."""
-
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "max-age=600")
-        super().end_headers()
-
-    def send_head(self) -> Any:  # type: ignore[override]
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts and path.is_file() and path.suffix in COMPRESSED):
-            return super().send_head()
-        body = _gzipped(str(path), path.stat().st_mtime_ns)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Vary", "Accept-Encoding")
-        self.end_headers()
-        import io
-
-        return io.BytesIO(body)
-
-
-@functools.lru_cache(maxsize=512)
-def _gzipped(path: str, mtime_ns: int) -> bytes:
-    return gzip.compress(Path(path).read_bytes(), 6)
-
-
-@contextmanager
-def gzip_server(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 (a free port) with gzip; yields the base URL."""
-    handler = functools.partial(GzipHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def build_stock(workdir: Path) -> Path:
@@ -240,10 +184,10 @@ def measure(
         if stock:
             print("  building the stock Jupyter Book…", file=sys.stderr)
             stock_html = build_stock(work)
-            with gzip_server(stock_html) as base:
+            with serve(stock_html, gzip=True) as base:
                 results["stock"] = run(base, "markdown.html")
         rows: dict[str, Any] = {}
-        with gzip_server(html_dir) as base:
+        with serve(html_dir, gzip=True) as base:
             for page in pages or book_pages(html_dir):
                 chapter = Path(page).name.startswith("ch")
                 row = run(base, page, runs if chapter or other_runs is None else other_runs)

@@ -21,25 +21,23 @@ Usage: ``python benchmarks/quiz_bench.py [--loads N] [--json OUT]``.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import json
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from immunokit.localserver import start  # noqa: E402
 from immunokit.markup import inline_html  # noqa: E402
 from immunokit.quiz import Quiz, load_bank  # noqa: E402
-from immunokit.quiz.bank import Question  # noqa: E402
+from immunokit.quiz.bank import QuizQuestion  # noqa: E402
 
 STATIC = ROOT / "immunokit" / "static"
 EXAMPLE = ROOT / "tests" / "fixtures" / "quiz" / "example.quiz.yml"
@@ -63,10 +61,10 @@ PEER_READY = (
 )
 
 
-def bench_questions() -> list[Question]:
+def bench_questions() -> list[QuizQuestion]:
     """Ten single-choice questions: the book's banks in file order, then the example bank."""
     banks = [*sorted((ROOT / "book").glob("*.quiz.yml")), EXAMPLE]
-    chosen: list[Question] = []
+    chosen: list[QuizQuestion] = []
     for path in banks:
         try:
             bank = load_bank(path)
@@ -78,7 +76,7 @@ def bench_questions() -> list[Question]:
     return chosen[:N_QUESTIONS]
 
 
-def jupyterquiz_output(questions: list[Question]) -> tuple[str, str]:
+def jupyterquiz_output(questions: list[QuizQuestion]) -> tuple[str, str]:
     """(HTML, JavaScript) that ``jupyterquiz.display_quiz`` outputs for these questions."""
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
@@ -229,21 +227,14 @@ def measure(n_loads: int = 10, theme: bool = True) -> dict[str, Any]:
         )
         (folder / "peer.html").write_text(_shell("", body), encoding="utf-8")
 
-        class Quiet(http.server.SimpleHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
         theme_dir = build_theme_pages(folder, ours_html, peer_html, peer_js) if theme else None
         if theme_dir is not None:
             (theme_dir / "bare").mkdir()
             for name in ("ours.html", "peer.html", "immunokit.js", "immunokit.css"):
                 shutil.copy(folder / name, theme_dir / "bare" / name)
         root_dir = theme_dir or folder
-        server = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(Quiet, directory=str(root_dir))
-        )
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_address[1]}"
+        server = start(root_dir)
+        base = server.url
         pages = {"bare": (f"{base}/bare" if theme_dir else base)}
         if theme_dir is not None:
             pages["theme"] = base
@@ -263,8 +254,7 @@ def measure(n_loads: int = 10, theme: bool = True) -> dict[str, Any]:
                         )
                 browser.close()
         finally:
-            server.shutdown()
-            server.server_close()
+            server.stop()
         vnu_ours, vnu_peer = _vnu_errors(folder / "ours.html"), _vnu_errors(folder / "peer.html")
 
     def merge(runs: list[dict[str, Any]]) -> dict[str, Any]:

@@ -110,22 +110,15 @@ def page_bytes(html_dir: Path) -> dict[str, dict[str, int]]:
     Requests are recorded in headless Chromium; sizes are read from the built files (deterministic), raw
     and as gzip (what a static host such as GitHub Pages sends). ``page_html`` is the page's own HTML.
     """
-    import functools
     import gzip
-    import http.server
-    import threading
     from urllib.parse import unquote, urlparse
 
     from playwright.sync_api import sync_playwright
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
+    from immunokit.localserver import start
 
-    handler = functools.partial(Quiet, directory=str(html_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    server = start(html_dir)
+    base = server.url
     sizes: dict[str, dict[str, int]] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -148,7 +141,7 @@ def page_bytes(html_dir: Path) -> dict[str, dict[str, int]]:
             sizes[page_path.name] = {"raw": raw, "gzip": packed, "page_html": page_path.stat().st_size}
             context.close()
         browser.close()
-    server.shutdown()
+    server.stop()
     return sizes
 
 

@@ -17,19 +17,15 @@ be handed to students); ``--html DIR`` and ``--out FILE`` change the folders.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import shutil
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .chapters import toc_files
+from .localserver import serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import PdfMargins
@@ -58,24 +54,6 @@ class PdfError(RuntimeError):
 def toc_pages(root: Path = ROOT) -> list[str]:
     """HTML paths of the pages of ``_toc.yml``, in reading order."""
     return [f"{Path(f).with_suffix('')}.html" for f in toc_files(root / "_toc.yml")]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def _serve(folder: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 #: Runs in the first page: appends every other page's article, makes links between pages links inside
@@ -176,7 +154,7 @@ def build_pdf(
     if missing:
         raise PdfError(f"pages of _toc.yml missing from {html_dir}: {missing}; rebuild the book")
     footer = '<div style="font-size:8pt;width:100%;text-align:center;color:#555"><span class="pageNumber"></span></div>'
-    with _serve(html_dir) as base, sync_playwright() as pw:
+    with serve(html_dir) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(color_scheme="light")

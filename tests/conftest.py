@@ -8,7 +8,6 @@ errors (``page.ik_console_errors``).
 
 from __future__ import annotations
 
-import http.server
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,8 +22,9 @@ from harness import (  # noqa: F401
     build_book,
     is_local,
     require,
-    start_server,
 )
+
+from immunokit.localserver import LocalServer, start
 
 #: The notebooks under fixtures/ are test *inputs* (hostile submissions for the grader): never run them.
 collect_ignore_glob = ["fixtures/*"]
@@ -55,18 +55,17 @@ def built_book(book_build: BookBuild) -> Path:
 @pytest.fixture(scope="session")
 def serve_dir() -> Iterator[Callable[[Path], str]]:
     """Factory: ``serve_dir(path)`` serves a folder on 127.0.0.1 (a free port) and returns its base URL."""
-    servers: dict[Path, tuple[http.server.ThreadingHTTPServer, str]] = {}
+    servers: dict[Path, LocalServer] = {}
 
     def serve(path: Path) -> str:
         path = Path(path).resolve()
         if path not in servers:
-            servers[path] = start_server(path)
-        return servers[path][1]
+            servers[path] = start(path)
+        return servers[path].url
 
     yield serve
-    for server, _url in servers.values():
-        server.shutdown()
-        server.server_close()
+    for server in servers.values():
+        server.stop()
 
 
 @pytest.fixture(scope="session")

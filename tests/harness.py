@@ -7,12 +7,10 @@ Tests import from here, never from ``conftest``: several conftest modules can ex
 from __future__ import annotations
 
 import functools
-import http.server
 import os
 import re
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -79,18 +77,6 @@ def build_book() -> BookBuild:
         command += ["--path-output", str(BUILD_ROOT)]
     proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     return BookBuild(proc.returncode, proc.stdout + proc.stderr, HTML_DIR)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def start_server(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def is_local(url: str) -> bool:

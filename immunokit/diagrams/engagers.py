@@ -9,6 +9,7 @@ cytokine release syndrome.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from matplotlib.axes import Axes
@@ -21,6 +22,8 @@ from .kit import (
     COLORS,
     SMALL_SIZE,
     Z_MEMBRANE,
+    Cell,
+    Point,
     Step,
     annotate,
     arrow,
@@ -30,6 +33,7 @@ from .kit import (
     highlight,
     label,
     receptor,
+    scene,
     stepper,
 )
 
@@ -70,12 +74,26 @@ BITE_STEPS: Final[tuple[Step, ...]] = (
 _SIZE: Final = (7.2, 3.6)
 
 
-def _scene(ax: Axes, step: int) -> None:
-    apart = step == 0
+_ENGAGER_COLORS: Final = (OKABE_ITO["vermillion"], OKABE_ITO["blue"])
+#: The synapse between the two cells, where the engager bridges and perforin is released.
+_SYNAPSE_BOX: Final = ((3.05, 1.1), 1.1, 0.9)
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """What every step draws: the T cell and the blast, with the tips of their CD3ε and CD19."""
+
+    t_cell: Cell
+    blast: Cell
+    cd3_tips: tuple[Point, ...]
+    cd19_tips: tuple[Point, ...]
+
+
+def _cells(ax: Axes, *, apart: bool = False, lysed: bool = False) -> _Cells:
+    """The T cell and the B-ALL blast (apart, or in contact), with TCR, HLA, CD3ε and CD19."""
     t_center = (1.55, 1.55) if apart else (2.35, 1.55)
     b_center = (5.65, 1.55) if apart else (4.85, 1.55)
     t_cell = cell(ax, t_center, 0.8, COLORS["tcell"], name="T cell", name_offset=(-0.15, 0.12))
-    dead = step == 3
     blast = cell(
         ax,
         b_center,
@@ -83,9 +101,9 @@ def _scene(ax: Axes, step: int) -> None:
         COLORS["leukemia"],
         name="B-ALL blast\n(CD19+)",
         name_offset=(0.12, 0.12),
-        alpha=0.45 if dead else 1.0,
+        alpha=0.45 if lysed else 1.0,
     )
-    if dead:
+    if lysed:
         for angle in (25.0, 160.0, 250.0, 320.0):
             p = blast.point(angle, 0.2)
             ax.add_patch(
@@ -118,42 +136,56 @@ def _scene(ax: Axes, step: int) -> None:
         )
     annotate(ax, "CD3ε", cd3_tips[0], (t_center[0] + 0.55, 0.5))
     annotate(ax, "CD19", cd19_tips[0], (b_center[0] - 0.55, 0.5))
-    if apart:
-        c19, c3 = engager(
-            ax, (4.15, 2.55), (3.05, 2.55), colors=(OKABE_ITO["vermillion"], OKABE_ITO["blue"]), size=0.14
-        )
-        label(ax, (3.6, 3.3), "blinatumomab", weight="bold", color=COLORS["engager"])
-        annotate(ax, "anti-CD19 scFv", (c19[0], c19[1] - 0.14), (4.2, 1.8))
-        annotate(ax, "anti-CD3ε scFv", (c3[0], c3[1] - 0.14), (3.0, 2.1))
-        annotate(ax, "linker", (3.6, 2.56), (3.6, 3.0))
-        label(ax, (3.6, 1.2), "one chain,\nno Fc", size=SMALL_SIZE, style="italic")
-        return
-    for a, b in zip(cd19_tips, cd3_tips, strict=True):
-        engager(ax, a, b, colors=(OKABE_ITO["vermillion"], OKABE_ITO["blue"]), size=0.09)
+    return _Cells(t_cell, blast, tuple(cd3_tips), tuple(cd19_tips))
+
+
+def _bridge(ax: Axes, cells: _Cells) -> None:
+    """Blinatumomab molecules joining each CD19 to a CD3ε."""
+    for a, b in zip(cells.cd19_tips, cells.cd3_tips, strict=True):
+        engager(ax, a, b, colors=_ENGAGER_COLORS, size=0.09)
     label(ax, (3.6, 3.3), "blinatumomab bridges CD3ε to CD19", weight="bold", color=COLORS["engager"])
-    if step == 1:
-        highlight(ax, (3.05, 1.1), 1.1, 0.9)
-        label(ax, (3.6, 2.35), "no HLA needed", size=SMALL_SIZE, style="italic")
-    if step == 2:
-        highlight(ax, (3.05, 1.1), 1.1, 0.9)
-        cytokines(ax, (3.6, 1.55), OKABE_ITO["bluish_green"], n=8, spread=0.13, size=0.03)
-        for angle in (165.0, 195.0):
-            p = blast.point(angle)
-            ax.add_patch(
-                Circle(
-                    p,
-                    0.05,
-                    facecolor="white",
-                    edgecolor=OKABE_ITO["bluish_green"],
-                    lw=2,
-                    zorder=Z_MEMBRANE + 0.5,
-                )
+
+
+def _the_engager(ax: Axes) -> None:
+    _cells(ax, apart=True)
+    c19, c3 = engager(ax, (4.15, 2.55), (3.05, 2.55), colors=_ENGAGER_COLORS, size=0.14)
+    label(ax, (3.6, 3.3), "blinatumomab", weight="bold", color=COLORS["engager"])
+    annotate(ax, "anti-CD19 scFv", (c19[0], c19[1] - 0.14), (4.2, 1.8))
+    annotate(ax, "anti-CD3ε scFv", (c3[0], c3[1] - 0.14), (3.0, 2.1))
+    annotate(ax, "linker", (3.6, 2.56), (3.6, 3.0))
+    label(ax, (3.6, 1.2), "one chain,\nno Fc", size=SMALL_SIZE, style="italic")
+
+
+def _bridging(ax: Axes) -> None:
+    _bridge(ax, _cells(ax))
+    highlight(ax, *_SYNAPSE_BOX)
+    label(ax, (3.6, 2.35), "no HLA needed", size=SMALL_SIZE, style="italic")
+
+
+def _perforin_and_granzyme(ax: Axes) -> None:
+    cells = _cells(ax)
+    _bridge(ax, cells)
+    highlight(ax, *_SYNAPSE_BOX)
+    cytokines(ax, (3.6, 1.55), OKABE_ITO["bluish_green"], n=8, spread=0.13, size=0.03)
+    for angle in (165.0, 195.0):  # perforin pores in the blast's membrane
+        ax.add_patch(
+            Circle(
+                cells.blast.point(angle),
+                0.05,
+                facecolor="white",
+                edgecolor=OKABE_ITO["bluish_green"],
+                lw=2,
+                zorder=Z_MEMBRANE + 0.5,
             )
-        annotate(ax, "perforin and granzyme", (3.6, 1.5), (3.6, 0.17))
-        arrow(ax, t_cell.point(-35, -0.1), (3.45, 1.45), color=OKABE_ITO["bluish_green"], lw=1.4, rad=0.2)
-    if step == 3:
-        cytokines(ax, (0.85, 2.45), COLORS["cytokine"], n=9, spread=0.22, size=0.04, shape="triangle")
-        label(ax, (0.08, 2.95), "cytokines\n(IFN-γ, GM-CSF)", size=SMALL_SIZE, ha="left")
+        )
+    annotate(ax, "perforin and granzyme", (3.6, 1.5), (3.6, 0.17))
+    arrow(ax, cells.t_cell.point(-35, -0.1), (3.45, 1.45), color=OKABE_ITO["bluish_green"], lw=1.4, rad=0.2)
+
+
+def _lysis(ax: Axes) -> None:
+    _bridge(ax, _cells(ax, lysed=True))
+    cytokines(ax, (0.85, 2.45), COLORS["cytokine"], n=9, spread=0.22, size=0.04, shape="triangle")
+    label(ax, (0.08, 2.95), "cytokines\n(IFN-γ, GM-CSF)", size=SMALL_SIZE, ha="left")
 
 
 @register_diagram(
@@ -170,4 +202,5 @@ def bite_synapse() -> Stepper:
         Four steps on a 7.2 × 3.6 in canvas: the engager's format, the HLA-independent bridge,
         perforin and granzyme release into the synapse, and lysis with cytokine release.
     """
-    return stepper("How blinatumomab kills a B-ALL blast", BITE_STEPS, _scene, _SIZE)
+    scenes = scene((_the_engager, _bridging, _perforin_and_granzyme, _lysis))
+    return stepper("How blinatumomab kills a B-ALL blast", BITE_STEPS, scenes, _SIZE)

@@ -22,6 +22,7 @@ from .kit import (
     COLORS,
     SMALL_SIZE,
     Z_CELL,
+    Point,
     Step,
     annotate,
     antibody,
@@ -34,6 +35,7 @@ from .kit import (
     inhibit,
     label,
     receptor,
+    scene,
     stepper,
     tint,
 )
@@ -78,39 +80,69 @@ CRS_STEPS: Final[tuple[Step, ...]] = (
 )
 
 _SIZE: Final = (7.2, 3.7)
-_FADED: Final[float] = 0.3
 
 
-def _scene(ax: Axes, step: int) -> None:
-    cy = 2.15
-    a0 = 1.0 if step in (0, 4) else 0.6
-    t_cell = cell(ax, (0.95, cy), 0.55, COLORS["tcell"], name="T cell", name_offset=(-0.05, 0.12), alpha=a0)
-    blast = cell(ax, (0.55, cy - 0.98), 0.32, COLORS["leukemia"], nucleus=False, alpha=a0)
-    receptor(ax, t_cell.point(240), 240, COLORS["tcell"], length=0.1, head="fork", alpha=a0)
-    label(ax, (0.55, 0.55), "target\ncell", size=SMALL_SIZE, va="top", alpha=max(a0, 0.6))
-    _ = blast
+_CY: Final[float] = 2.15
+
+
+def _cascade(ax: Axes, lit: frozenset[str], *, leaky: bool = False) -> list[Point]:
+    """The whole cascade, left to right; the parts named in ``lit`` are in full colour, the rest faded.
+
+    Parts: ``"t cell"``, ``"first wave"`` (IFN-γ, GM-CSF, TNF), ``"macrophage"``, ``"second wave"``
+    (IL-6, IL-1) and ``"endothelium"``. ``leaky`` opens gaps in the vessel wall. Returns the tips of the
+    IL-6 receptors.
+    """
+
+    def alpha(part: str) -> float:
+        return 1.0 if part in lit else 0.6
+
+    _t_cell_and_first_wave(ax, alpha("t cell"), alpha("first wave"))
+    _macrophage_and_second_wave(ax, alpha("macrophage"), alpha("second wave"))
+    return _vessel_wall(ax, alpha("endothelium"), leaky=leaky)
+
+
+def _t_cell_and_first_wave(ax: Axes, cell_alpha: float, wave_alpha: float) -> None:
+    """The engaged T cell and its target, then the IFN-γ, GM-CSF and TNF it releases."""
+    cy = _CY
+    t_cell = cell(
+        ax, (0.95, cy), 0.55, COLORS["tcell"], name="T cell", name_offset=(-0.05, 0.12), alpha=cell_alpha
+    )
+    cell(ax, (0.55, cy - 0.98), 0.32, COLORS["leukemia"], nucleus=False, alpha=cell_alpha)
+    receptor(ax, t_cell.point(240), 240, COLORS["tcell"], length=0.1, head="fork", alpha=cell_alpha)
+    label(ax, (0.55, 0.55), "target\ncell", size=SMALL_SIZE, va="top", alpha=max(cell_alpha, 0.6))
     label(ax, (0.95, 3.45), "engaged T cell\n(CAR T or engager)", size=SMALL_SIZE, weight="bold")
     # first wave: IFN-γ, GM-CSF, TNF
-    a1 = 1.0 if step in (0, 1) else 0.6
-    arrow(ax, t_cell.point(0, 0.05), (1.95, cy), lw=1.5, alpha=a1)
-    cytokines(ax, (2.2, cy), OKABE_ITO["sky_blue"], n=8, spread=0.2, size=0.04, shape="diamond", alpha=a1)
+    arrow(ax, t_cell.point(0, 0.05), (1.95, cy), lw=1.5, alpha=wave_alpha)
+    cytokines(
+        ax, (2.2, cy), OKABE_ITO["sky_blue"], n=8, spread=0.2, size=0.04, shape="diamond", alpha=wave_alpha
+    )
     label(ax, (2.2, cy - 0.45), "IFN-γ\nGM-CSF\nTNF", size=SMALL_SIZE, va="top")
-    arrow(ax, (2.45, cy), (2.85, cy), lw=1.5, alpha=a1)
-    # macrophage
-    a2 = 1.0 if step in (1, 4) else 0.6
+    arrow(ax, (2.45, cy), (2.85, cy), lw=1.5, alpha=wave_alpha)
+
+
+def _macrophage_and_second_wave(ax: Axes, cell_alpha: float, wave_alpha: float) -> None:
+    """The macrophage, then the IL-6 and IL-1 it releases (more particles: amplification)."""
+    cy = _CY
     mac = cell(
-        ax, (3.45, cy), 0.58, COLORS["macrophage"], name="macrophage", name_offset=(0.02, 0.12), alpha=a2
+        ax,
+        (3.45, cy),
+        0.58,
+        COLORS["macrophage"],
+        name="macrophage",
+        name_offset=(0.02, 0.12),
+        alpha=cell_alpha,
     )
     label(ax, (3.45, 3.45), "monocyte /\nmacrophage", size=SMALL_SIZE, weight="bold")
-    # second wave: IL-6, IL-1 (more particles: amplification)
-    a3 = 1.0 if step in (1, 2) else 0.6
-    arrow(ax, mac.point(0, 0.05), (4.3, cy), lw=1.8, alpha=a3)
-    cytokines(ax, (4.6, cy), COLORS["cytokine"], n=16, spread=0.28, size=0.04, shape="triangle", alpha=a3)
+    arrow(ax, mac.point(0, 0.05), (4.3, cy), lw=1.8, alpha=wave_alpha)
+    cytokines(
+        ax, (4.6, cy), COLORS["cytokine"], n=16, spread=0.28, size=0.04, shape="triangle", alpha=wave_alpha
+    )
     label(ax, (4.6, cy - 0.5), "IL-6, IL-1", size=SMALL_SIZE, va="top", weight="bold")
-    # endothelium: a vessel wall with IL-6 receptors, gaps open from step 2 on
-    a4 = 1.0 if step >= 2 else 0.6
-    leaky = step == 2
-    x0, y_wall = 5.3, cy - 0.15
+
+
+def _vessel_wall(ax: Axes, alpha: float, *, leaky: bool) -> list[Point]:
+    """The endothelium with its IL-6 receptors (their tips are returned); ``leaky``: gaps and leak."""
+    x0, y_wall = 5.3, _CY - 0.15
     gap = 0.08 if leaky else 0.02
     for k in range(4):
         ax.add_patch(
@@ -121,7 +153,7 @@ def _scene(ax: Axes, step: int) -> None:
                 facecolor=tint(OKABE_ITO["reddish_purple"], 0.25),
                 edgecolor=OKABE_ITO["reddish_purple"],
                 lw=1.4,
-                alpha=a4,
+                alpha=alpha,
                 zorder=Z_CELL,
             )
         )
@@ -130,7 +162,7 @@ def _scene(ax: Axes, step: int) -> None:
     for k in range(3):
         base = (x0 + 0.2 + k * 0.64, y_wall + 0.18)
         il6r_tips.append(
-            receptor(ax, base, 90, OKABE_ITO["reddish_purple"], length=0.14, head="cup", alpha=a4)
+            receptor(ax, base, 90, OKABE_ITO["reddish_purple"], length=0.14, head="cup", alpha=alpha)
         )
     annotate(ax, "IL-6 receptor", (il6r_tips[2][0] + 0.06, il6r_tips[2][1] + 0.02), (6.75, 2.88))
     if leaky:
@@ -145,25 +177,38 @@ def _scene(ax: Axes, step: int) -> None:
             va="top",
             weight="bold",
         )
-    # treatments
-    if step == 3:
-        for tip in il6r_tips:
-            antibody(ax, (tip[0], tip[1] + 0.02), 90, size=0.3)
-        block_mark(ax, (5.05, cy + 0.05), size=0.09)
-        callout_box(
-            ax,
-            (5.2, 0.95),
-            "tocilizumab blocks\nthe IL-6 receptor",
-            color=COLORS["antibody"],
-            size=SMALL_SIZE,
-        )
-    if step == 4:
-        callout_box(ax, (2.2, 0.5), "corticosteroids", color=COLORS["ink"], size=SMALL_SIZE, weight="bold")
-        inhibit(ax, (1.8, 0.72), (1.18, 1.48), lw=1.6)
-        inhibit(ax, (2.6, 0.72), (3.15, 1.45), lw=1.6)
-    if step in (0, 1, 2):
-        focus = {0: (0.1, 1.4, 2.55, 1.55), 1: (1.9, 1.15, 3.05, 1.75), 2: (4.95, 0.15, 2.2, 2.6)}[step]
-        highlight(ax, focus[:2], focus[2], focus[3], alpha=0.2)
+    return il6r_tips
+
+
+def _engaged_t_cells(ax: Axes) -> None:
+    _cascade(ax, frozenset({"t cell", "first wave"}))
+    highlight(ax, (0.1, 1.4), 2.55, 1.55, alpha=0.2)
+
+
+def _macrophages_amplify(ax: Axes) -> None:
+    _cascade(ax, frozenset({"first wave", "macrophage", "second wave"}))
+    highlight(ax, (1.9, 1.15), 3.05, 1.75, alpha=0.2)
+
+
+def _endothelium_and_symptoms(ax: Axes) -> None:
+    _cascade(ax, frozenset({"second wave", "endothelium"}), leaky=True)
+    highlight(ax, (4.95, 0.15), 2.2, 2.6, alpha=0.2)
+
+
+def _tocilizumab(ax: Axes) -> None:
+    for tip in _cascade(ax, frozenset({"endothelium"})):
+        antibody(ax, (tip[0], tip[1] + 0.02), 90, size=0.3)
+    block_mark(ax, (5.05, _CY + 0.05), size=0.09)
+    callout_box(
+        ax, (5.2, 0.95), "tocilizumab blocks\nthe IL-6 receptor", color=COLORS["antibody"], size=SMALL_SIZE
+    )
+
+
+def _corticosteroids(ax: Axes) -> None:
+    _cascade(ax, frozenset({"t cell", "macrophage", "endothelium"}))
+    callout_box(ax, (2.2, 0.5), "corticosteroids", color=COLORS["ink"], size=SMALL_SIZE, weight="bold")
+    inhibit(ax, (1.8, 0.72), (1.18, 1.48), lw=1.6)
+    inhibit(ax, (2.6, 0.72), (3.15, 1.45), lw=1.6)
 
 
 @register_diagram(
@@ -181,4 +226,7 @@ def crs_cascade() -> Stepper:
         amplify with IL-6/IL-1, the endothelium leaks (fever, hypotension, hypoxia), tocilizumab blocks
         the IL-6 receptor, and corticosteroids damp T cells and macrophages.
     """
-    return stepper("The cytokine release syndrome cascade", CRS_STEPS, _scene, _SIZE)
+    scenes = scene(
+        (_engaged_t_cells, _macrophages_amplify, _endothelium_and_symptoms, _tocilizumab, _corticosteroids)
+    )
+    return stepper("The cytokine release syndrome cascade", CRS_STEPS, scenes, _SIZE)

@@ -21,7 +21,6 @@ function) is an empty file, so a function that only wraps it fails every case.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
@@ -38,16 +37,10 @@ def _alarm(signum: int, frame: Any) -> None:
 
 
 def main() -> int:
-    job = json.loads(sys.stdin.buffer.read())
-    from .kernel import private_output
-    from .sandbox import apply_limits
+    from .sandbox import start_inside
 
-    apply_limits(job["rlimits"])
-    log_fd = private_output()
-
-    def record(item: dict[str, Any]) -> None:
-        os.write(log_fd, (json.dumps(item) + "\n").encode("utf-8"))
-
+    job, output = start_inside()
+    record = output.record
     from ..exercises.answers import encode
 
     devnull = open(os.devnull, "w")

@@ -19,7 +19,6 @@ checks their type and size, and computes every verdict itself from its own catal
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
@@ -54,26 +53,11 @@ class _CountingSink:
         raise OSError("no file descriptor")
 
 
-def private_output() -> int:
-    """Keep the original standard output for the grader; send file descriptors 0-2 to ``/dev/null``."""
-    log_fd = os.dup(1)  # not inherited by programs the student's code starts
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
-    os.close(devnull)
-    return log_fd
-
-
 def main() -> int:
-    job = json.loads(sys.stdin.buffer.read())
-    from .sandbox import apply_limits
+    from .sandbox import start_inside
 
-    apply_limits(job["rlimits"])
-    log_fd = private_output()
-
-    def record(item: dict[str, Any]) -> None:
-        os.write(log_fd, (json.dumps(item) + "\n").encode("utf-8"))
-
+    job, output = start_inside()
+    record = output.record
     from IPython.core.interactiveshell import InteractiveShell
 
     from ..exercises.answers import encode
@@ -118,7 +102,7 @@ def main() -> int:
         answers = {name: encode(namespace[name]) for name in variables if name in namespace}
         record({"type": "answers", "cell": index, "answers": answers})
     record({"type": "done"})
-    os.close(log_fd)
+    output.close()
     sys.stdout.flush()
     os._exit(0)  # no interpreter shutdown: nothing the student registered (atexit, __del__) runs after this
 

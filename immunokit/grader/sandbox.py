@@ -264,6 +264,41 @@ def apply_limits(rlimits: dict[str, int]) -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large file raises OSError instead of killing
 
 
+def private_output() -> int:
+    """Keep the original standard output for the grader; send file descriptors 0-2 to ``/dev/null``."""
+    log_fd = os.dup(1)  # not inherited by programs the student's code starts
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    return log_fd
+
+
+@dataclass(frozen=True)
+class GraderOutput:
+    """The original standard output of a program run inside the sandbox: one JSON line per record."""
+
+    fd: int
+
+    def record(self, item: dict[str, Any]) -> None:
+        os.write(self.fd, (json.dumps(item) + "\n").encode("utf-8"))
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def start_inside() -> tuple[dict[str, Any], GraderOutput]:
+    """What every program run inside the sandbox does before any student code runs.
+
+    Reads its job (JSON on standard input), applies the job's rlimits to itself (:func:`apply_limits`),
+    keeps the original standard output for the grader (:func:`private_output`) and returns the job and
+    that output.
+    """
+    job: dict[str, Any] = json.loads(sys.stdin.buffer.read())
+    apply_limits(job["rlimits"])
+    return job, GraderOutput(private_output())
+
+
 @dataclass
 class Sandbox:
     """Runs programs in bubblewrap when it is available, else as plain child processes (with a warning)."""

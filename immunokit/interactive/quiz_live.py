@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..markup import inline_html, plain_text
-from ..quiz.bank import Question
-from ..quiz.grading import Verdict, format_value
+from ..quiz.bank import QuizQuestion
+from ..quiz.grading import QuizVerdict, format_value
 from .base import LiveView
 from .quiz_static import instructions
 
@@ -61,7 +61,7 @@ def widget_text(text: str) -> str:
     return plain_text(_SUB_RE.sub(sub, _SUP_RE.sub(sup, code_free)))
 
 
-def feedback_html(q: Question, verdict: Verdict) -> str:
+def feedback_html(q: QuizQuestion, verdict: QuizVerdict) -> str:
     """The feedback shown after a check: verdict, per-option feedback, explanation."""
     parts = [
         f'<p class="ik-verdict-head ik-{verdict.status}"><strong>{html.escape(verdict.headline)}</strong>'
@@ -104,7 +104,7 @@ class QuestionView:
     indices).
     """
 
-    def __init__(self, quiz: Quiz, q: Question, number: int, on_score: Callable[[], None]) -> None:
+    def __init__(self, quiz: Quiz, q: QuizQuestion, number: int, on_score: Callable[[], None]) -> None:
         self.quiz, self.q, self._on_score = quiz, q, on_score
         self.radio: w.RadioButtons | None = None
         self.checkboxes: list[w.Checkbox] = []  # in display order
@@ -112,7 +112,7 @@ class QuestionView:
         self.order: w.Select | None = None
         self.up: w.Button | None = None
         self.down: w.Button | None = None
-        self.verdict: Verdict | None = None
+        self.verdict: QuizVerdict | None = None
 
         header = w.HTML(
             f"<p><strong>Question {number} of {quiz.max_score}.</strong> {inline_html(q.prompt)}</p>"
@@ -216,7 +216,7 @@ class QuestionView:
                 widget.disabled = disabled
 
     # ---- actions ------------------------------------------------------------------------------
-    def do_check(self) -> Verdict:
+    def do_check(self) -> QuizVerdict:
         """Grade the current answer, show the feedback, update the score."""
         answer = self.answer()
         verdict = self.quiz.check(self.q.id, answer)

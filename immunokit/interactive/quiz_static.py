@@ -21,7 +21,7 @@ from pathlib import Path
 from ..citations import cite_html
 from ..display import stable_id
 from ..markup import inline_html
-from ..quiz.bank import Question
+from ..quiz.bank import QuizQuestion
 
 TYPE_INSTRUCTIONS = {
     "single": "Choose one answer.",
@@ -33,7 +33,7 @@ TYPE_INSTRUCTIONS = {
 ORDERING_BUTTONS = " Use the Move up and Move down buttons."
 
 
-def instructions(q: Question) -> str:
+def instructions(q: QuizQuestion) -> str:
     """The one-line instruction under a prompt, stating the scoring rule of multiple-select."""
     if q.type == "multiple":
         if q.scoring == "partial":
@@ -47,7 +47,7 @@ def instructions(q: Question) -> str:
     return TYPE_INSTRUCTIONS[q.type]
 
 
-def quiz_data(questions: Sequence[Question]) -> dict[str, object]:
+def quiz_data(questions: Sequence[QuizQuestion]) -> dict[str, object]:
     """What the browser needs to grade, per question, with options in display order."""
     out = []
     for q in questions:
@@ -83,7 +83,7 @@ def _attr(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _choice_body(q: Question, qid: str) -> str:
+def _choice_body(q: QuizQuestion, qid: str) -> str:
     kind = "radio" if q.type == "single" else "checkbox"
     rows = [
         f'<li class="ik-opt"><label><input type="{kind}" name="{qid}" value="{pos}"> '
@@ -94,7 +94,7 @@ def _choice_body(q: Question, qid: str) -> str:
     return f'<ul class="ik-options">{"".join(rows)}</ul>'
 
 
-def _numeric_body(q: Question, qid: str) -> str:
+def _numeric_body(q: QuizQuestion, qid: str) -> str:
     units = f' <span class="ik-units" id="{qid}u">{inline_html(q.units)}</span>' if q.units else ""
     described = f' aria-describedby="{qid}u"' if q.units else ""
     return (
@@ -104,7 +104,7 @@ def _numeric_body(q: Question, qid: str) -> str:
     )
 
 
-def _numeric_feedback(q: Question) -> str:
+def _numeric_feedback(q: QuizQuestion) -> str:
     """The numeric feedback paragraphs; the script moves them under the verdict and reveals one."""
     mistakes = "".join(
         f'<p class="ik-num-fb" data-ik-mistake="{i}" hidden>{inline_html(m.feedback)}</p>'
@@ -121,7 +121,7 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def answer_key_html(q: Question) -> str:
+def answer_key_html(q: QuizQuestion) -> str:
     """The right answer in words (a block element): the correct options, the number, or the order."""
     if q.type in ("single", "multiple"):
         right = [inline_html(o.text) for o in q.options if o.correct]
@@ -136,7 +136,7 @@ def answer_key_html(q: Question) -> str:
     return f'<div class="ik-key"><p><strong>Right order:</strong></p><ol>{steps}</ol></div>'
 
 
-def _ordering_body(q: Question) -> str:
+def _ordering_body(q: QuizQuestion) -> str:
     rows = [
         f'<li class="ik-item" data-ik-item="{i}"><span class="ik-item-text">{inline_html(q.items[i])}</span></li>'
         for i in q.display_order()
@@ -144,7 +144,7 @@ def _ordering_body(q: Question) -> str:
     return f'<ol class="ik-order" aria-label="Items in your order">{"".join(rows)}</ol>'
 
 
-def question_html(q: Question, number: int, total: int, qid: str, bibfile: Path | None) -> str:
+def question_html(q: QuizQuestion, number: int, total: int, qid: str, bibfile: Path | None) -> str:
     """One question as ``<li><fieldset>…</fieldset></li>``.
 
     Only content is written here: the script adds the Check / Try again buttons, the verdict line
@@ -182,7 +182,7 @@ def question_html(q: Question, number: int, total: int, qid: str, bibfile: Path 
 
 
 def quiz_html(
-    questions: Sequence[Question],
+    questions: Sequence[QuizQuestion],
     *,
     key: str,
     title: str | None = None,

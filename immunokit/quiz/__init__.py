@@ -5,9 +5,9 @@ Public API
 :class:`Quiz`
     ``Quiz.from_bank(path, ids=None)``; show it as the last line of a cell. ``quiz.score``,
     ``quiz.results()``, ``quiz.check(qid, answer)``.
-:func:`load_bank`, :func:`check_bank`, :func:`check_banks`, :class:`Bank`, :class:`Question`, :class:`BankError`
+:func:`load_bank`, :func:`check_bank`, :func:`check_banks`, :class:`Bank`, :class:`QuizQuestion`, :class:`BankError`
     Loading and validating banks (``quiz.schema.json`` + semantic checks).
-:func:`grade`, :class:`Verdict`, :func:`parse_number`
+:func:`grade`, :class:`QuizVerdict`, :func:`parse_number`
     The grading rules, shared with the browser script.
 :func:`to_gift`, :func:`answer_key`
     Export for instructors (Moodle GIFT, printable answer key).
@@ -16,20 +16,30 @@ Command line: ``python -m immunokit.quiz validate BANK...`` and
 ``python -m immunokit.quiz export BANK --gift OUT.gift --key OUT.md``.
 """
 
-from .bank import Bank, BankError, Mistake, Option, Question, check_bank, check_banks, load_bank, schema
+from .bank import (
+    Bank,
+    BankError,
+    Option,
+    QuizMistake,
+    QuizQuestion,
+    check_bank,
+    check_banks,
+    load_bank,
+    schema,
+)
 from .core import Quiz, ResultsTable
 from .export import answer_key, to_gift
-from .grading import Verdict, format_score, grade, parse_number
+from .grading import QuizVerdict, format_score, grade, parse_number
 
 __all__ = [
     "Bank",
     "BankError",
-    "Mistake",
     "Option",
-    "Question",
     "Quiz",
+    "QuizMistake",
+    "QuizQuestion",
+    "QuizVerdict",
     "ResultsTable",
-    "Verdict",
     "answer_key",
     "check_bank",
     "check_banks",

@@ -111,7 +111,7 @@ class Option:
 
 
 @dataclass(frozen=True)
-class Mistake:
+class QuizMistake:
     """A common wrong numeric answer with targeted feedback (``value`` ± ``tolerance``, in units)."""
 
     value: float
@@ -128,7 +128,7 @@ class Criterion:
 
 
 @dataclass(frozen=True)
-class Question:
+class QuizQuestion:
     """One question of a bank. Fields not used by a type keep their defaults.
 
     Option and item indices everywhere in the Python API refer to the order *in the bank*; the
@@ -150,7 +150,7 @@ class Question:
     units: str = ""
     feedback_correct: str = ""
     feedback_incorrect: str = ""
-    mistakes: tuple[Mistake, ...] = ()
+    mistakes: tuple[QuizMistake, ...] = ()
     items: tuple[str, ...] = ()
     level: str = "remember"
     cross_chapter: bool = False
@@ -208,9 +208,9 @@ class Bank:
 
     path: Path
     chapter: str
-    questions: tuple[Question, ...] = field(default_factory=tuple)
+    questions: tuple[QuizQuestion, ...] = field(default_factory=tuple)
 
-    def get(self, qid: str) -> Question:
+    def get(self, qid: str) -> QuizQuestion:
         """The question with id ``qid`` (``KeyError`` naming the ids available otherwise)."""
         for q in self.questions:
             if q.id == qid:
@@ -716,7 +716,7 @@ def check_bank(
 def _build(path: Path, data: dict[str, Any]) -> Bank:
     questions = []
     for raw in data["questions"]:
-        q = Question(
+        q = QuizQuestion(
             id=raw["id"],
             objective=raw["objective"],
             type=raw["type"],
@@ -735,7 +735,7 @@ def _build(path: Path, data: dict[str, Any]) -> Bank:
             feedback_correct=raw.get("feedback_correct", ""),
             feedback_incorrect=raw.get("feedback_incorrect", ""),
             mistakes=tuple(
-                Mistake(float(m["value"]), float(m.get("tolerance", 0.0)), m["feedback"])
+                QuizMistake(float(m["value"]), float(m.get("tolerance", 0.0)), m["feedback"])
                 for m in raw.get("mistakes", [])
             ),
             items=tuple(raw.get("items", [])),

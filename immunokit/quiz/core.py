@@ -20,8 +20,8 @@ from typing import Any
 
 from .. import bookfiles
 from ..interactive.base import Interactive, LiveView
-from .bank import Bank, BankError, Question, load_bank
-from .grading import Verdict, format_score, grade
+from .bank import Bank, BankError, QuizQuestion, load_bank
+from .grading import QuizVerdict, format_score, grade
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class Quiz(Interactive):
 
     def __init__(
         self,
-        questions: Sequence[Question],
+        questions: Sequence[QuizQuestion],
         *,
         source: str = "quiz",
         title: str | None = None,
@@ -90,8 +90,8 @@ class Quiz(Interactive):
         if not questions:
             raise ValueError("a quiz needs at least one question")
         # Written answers are not auto-scored: they are shown after the graded questions.
-        self.questions: tuple[Question, ...] = tuple(q for q in questions if q.auto_scored)
-        self.written: tuple[Question, ...] = tuple(q for q in questions if not q.auto_scored)
+        self.questions: tuple[QuizQuestion, ...] = tuple(q for q in questions if q.auto_scored)
+        self.written: tuple[QuizQuestion, ...] = tuple(q for q in questions if not q.auto_scored)
         self.written_views: list[Any] = []
         self.source = source
         self.title = title
@@ -135,7 +135,7 @@ class Quiz(Interactive):
         bib = path.with_name("references.bib")
         return cls(questions, source=path.name, title=title, bibfile=bib if bib.exists() else None, uid=uid)
 
-    def question(self, qid: str) -> Question:
+    def question(self, qid: str) -> QuizQuestion:
         """The question with id ``qid``."""
         for q in (*self.questions, *self.written):
             if q.id == qid:
@@ -143,7 +143,7 @@ class Quiz(Interactive):
         raise KeyError(f"no question {qid!r} in this quiz; ids: {', '.join(q.id for q in self.questions)}")
 
     # ---- grading and records ----------------------------------------------------------------
-    def check(self, qid: str, answer: Any) -> Verdict:
+    def check(self, qid: str, answer: Any) -> QuizVerdict:
         """Grade ``answer`` to question ``qid`` and record it (invalid answers are not recorded).
 
         Answers use bank indices (see :mod:`immunokit.quiz.grading`).
@@ -228,7 +228,7 @@ class Quiz(Interactive):
         return f"<Quiz {self.source}: {self.max_score} questions{written}, {self.score_text().lower()}>"
 
 
-def _describe_answer(q: Question, answer: Any) -> str:
+def _describe_answer(q: QuizQuestion, answer: Any) -> str:
     """The answer as readable text for the results table."""
     from ..markup import plain_text
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..markup import inline_html, plain_text
-from .bank import Bank, Question
+from .bank import Bank, QuizQuestion
 from .grading import answer_text
 
 GIFT_SPECIAL = "\\~=#{}:"
@@ -66,7 +66,7 @@ def _num(x: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def gift_question(q: Question) -> str:
+def gift_question(q: QuizQuestion) -> str:
     """One question in GIFT."""
     lines = [f"// {q.id} · objective {q.objective} · {q.type}"]
     prompt = q.prompt
@@ -107,7 +107,7 @@ def gift_question(q: Question) -> str:
     return "\n".join([*lines, head + "{", *body, f"\t{general}", "}"])
 
 
-def written_feedback(q: Question) -> str:
+def written_feedback(q: QuizQuestion) -> str:
     """A written question's model answer and rubric as one text (our inline markup)."""
     rubric = "; ".join(f"{c.criterion} ({c.points:g} points)" for c in q.rubric)
     return f"Model answer: {q.model_answer.strip()}\nRubric ({q.rubric_points:g} points): {rubric}"
@@ -148,7 +148,7 @@ _TYPE_NAMES = {
 }
 
 
-def key_question(q: Question, number: int) -> str:
+def key_question(q: QuizQuestion, number: int) -> str:
     """One question of the answer key."""
     meta = f"objective `{q.objective}` · {q.level} · {_TYPE_NAMES[q.type]}"
     if q.cross_chapter:

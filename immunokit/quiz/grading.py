@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .bank import TOLERANCE_SLACK, Question
+from .bank import TOLERANCE_SLACK, QuizQuestion
 
 Status = Literal["correct", "partial", "incorrect", "invalid"]
 
@@ -48,7 +48,7 @@ ICONS: dict[str, str] = {"correct": "\u2713", "partial": "\u25d0", "incorrect": 
 
 
 @dataclass(frozen=True)
-class Verdict:
+class QuizVerdict:
     """The outcome of grading one answer.
 
     Attributes
@@ -165,27 +165,27 @@ def within(value: float, target: float, tolerance: float) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def grade_single(q: Question, answer: int | None) -> Verdict:
+def grade_single(q: QuizQuestion, answer: int | None) -> QuizVerdict:
     """Single choice: ``answer`` is the bank index of the chosen option."""
     if answer is None:
-        return Verdict("invalid", 0.0, "Choose an option.")
+        return QuizVerdict("invalid", 0.0, "Choose an option.")
     _check_index(q, answer)
     ok = q.options[answer].correct
-    return Verdict("correct" if ok else "incorrect", 1.0 if ok else 0.0, "", (answer,))
+    return QuizVerdict("correct" if ok else "incorrect", 1.0 if ok else 0.0, "", (answer,))
 
 
-def grade_multiple(q: Question, answer: Iterable[int]) -> Verdict:
+def grade_multiple(q: QuizQuestion, answer: Iterable[int]) -> QuizVerdict:
     """Multiple select, scored by ``q.scoring`` (see the module docstring)."""
     chosen = tuple(sorted(set(answer)))
     if not chosen:
-        return Verdict("invalid", 0.0, "Choose at least one option.")
+        return QuizVerdict("invalid", 0.0, "Choose at least one option.")
     for i in chosen:
         _check_index(q, i)
     n_correct = sum(1 for o in q.options if o.correct)
     right = sum(1 for i in chosen if q.options[i].correct)
     wrong = len(chosen) - right
     if right == n_correct and wrong == 0:
-        return Verdict("correct", 1.0, "", chosen)
+        return QuizVerdict("correct", 1.0, "", chosen)
     summary = (
         f"You chose {right} of the {n_correct} correct options and {_plural(wrong, 'incorrect option')}."
     )
@@ -196,26 +196,26 @@ def grade_multiple(q: Question, answer: Iterable[int]) -> Verdict:
             f" Score {format_score(score)} of 1: correct picks minus incorrect picks, "
             f"divided by {n_correct}, and never below 0."
         )
-        return Verdict(status, score, summary + rule, chosen)
-    return Verdict("incorrect", 0.0, summary + " Only the exact set of correct options scores.", chosen)
+        return QuizVerdict(status, score, summary + rule, chosen)
+    return QuizVerdict("incorrect", 0.0, summary + " Only the exact set of correct options scores.", chosen)
 
 
-def grade_numeric(q: Question, answer: str | float | int | None) -> Verdict:
+def grade_numeric(q: QuizQuestion, answer: str | float | int | None) -> QuizVerdict:
     """Numeric: correct within the tolerance (inclusive); else the first matching mistake, if any."""
     if answer is None:
-        return Verdict("invalid", 0.0, MSG_EMPTY)
+        return QuizVerdict("invalid", 0.0, MSG_EMPTY)
     value = parse_number(answer, q.units)
     if isinstance(value, str):
-        return Verdict("invalid", 0.0, value)
+        return QuizVerdict("invalid", 0.0, value)
     if within(value, q.answer, q.absolute_tolerance):
-        return Verdict("correct", 1.0, "", value=value)
+        return QuizVerdict("correct", 1.0, "", value=value)
     for i, m in enumerate(q.mistakes):
         if within(value, m.value, m.tolerance):
-            return Verdict("incorrect", 0.0, "", mistake=i, value=value)
-    return Verdict("incorrect", 0.0, "", value=value)
+            return QuizVerdict("incorrect", 0.0, "", mistake=i, value=value)
+    return QuizVerdict("incorrect", 0.0, "", value=value)
 
 
-def grade_ordering(q: Question, answer: Sequence[int]) -> Verdict:
+def grade_ordering(q: QuizQuestion, answer: Sequence[int]) -> QuizVerdict:
     """Ordering: ``answer`` lists bank indices in the reader's order; correct is ``0, 1, …, n−1``."""
     order = list(answer)
     n = len(q.items)
@@ -226,11 +226,13 @@ def grade_ordering(q: Question, answer: Sequence[int]) -> Verdict:
         )
     in_place = sum(1 for pos, item in enumerate(order) if pos == item)
     if in_place == n:
-        return Verdict("correct", 1.0, "", in_place=n)
-    return Verdict("incorrect", 0.0, f"{in_place} of {n} items are in the right place.", in_place=in_place)
+        return QuizVerdict("correct", 1.0, "", in_place=n)
+    return QuizVerdict(
+        "incorrect", 0.0, f"{in_place} of {n} items are in the right place.", in_place=in_place
+    )
 
 
-def grade(q: Question, answer: Any) -> Verdict:
+def grade(q: QuizQuestion, answer: Any) -> QuizVerdict:
     """Grade ``answer`` to ``q`` with the rule of its type."""
     if q.type == "single":
         return grade_single(q, answer)
@@ -248,12 +250,12 @@ def grade(q: Question, answer: Any) -> Verdict:
     raise ValueError(f"question {q.id!r}: unknown type {q.type!r}")  # pragma: no cover - validated
 
 
-def _check_index(q: Question, i: Any) -> None:
+def _check_index(q: QuizQuestion, i: Any) -> None:
     if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(q.options):
         raise ValueError(f"question {q.id!r}: option index {i!r} is not one of 0..{len(q.options) - 1}")
 
 
-def format_value(q: Question, value: float) -> str:
+def format_value(q: QuizQuestion, value: float) -> str:
     """A number with the question's units for display (``525 pg/mL``; ``%`` without a space)."""
     number = f"{value:g}"
     if not q.units:
@@ -261,7 +263,7 @@ def format_value(q: Question, value: float) -> str:
     return f"{number}{q.units}" if q.units in ("%", "\u00b0") else f"{number} {q.units}"
 
 
-def answer_text(q: Question) -> str:
+def answer_text(q: QuizQuestion) -> str:
     """The expected numeric answer with its tolerance and units (``525 ± 25 pg/mL``)."""
     tol = f"{q.tolerance:g}" if q.tolerance is not None else f"{q.tolerance_percent:g}%"
     unit = "" if not q.units else (q.units if q.units in ("%",) else " " + q.units)

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from ..markup import inline_html
-from .bank import Bank, Question
+from .bank import Bank, QuizQuestion
 from .export import written_feedback
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -40,7 +40,7 @@ def _one_line(text: str) -> str:
     return out
 
 
-def _sequences(q: Question) -> list[tuple[str, bool]]:
+def _sequences(q: QuizQuestion) -> list[tuple[str, bool]]:
     """An ordering question as four sequences: the correct order and three fixed rearrangements."""
     items = list(q.items)
     n = len(items)
@@ -56,7 +56,7 @@ def _sequences(q: Question) -> list[tuple[str, bool]]:
     return order
 
 
-def question_text(q: Question, number: int) -> str:
+def question_text(q: QuizQuestion, number: int) -> str:
     """One question in text2qti's format."""
     lines = [f"Title: {q.id}", "Points: 1"]
     prompt = q.prompt

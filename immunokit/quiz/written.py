@@ -18,7 +18,7 @@ from typing import Any
 
 from ..display import stable_id
 from ..markup import inline_html
-from .bank import Question
+from .bank import QuizQuestion
 
 INSTRUCTION = (
     "Write a few sentences. Not scored automatically: compare your answer with the model answer and "
@@ -26,7 +26,7 @@ INSTRUCTION = (
 )
 
 
-def rubric_html(q: Question) -> str:
+def rubric_html(q: QuizQuestion) -> str:
     """The rubric as a small table: criterion and points, with the total."""
     rows = "".join(
         f'<tr><td>{inline_html(c.criterion)}</td><td class="ik-num">{c.points:g}</td></tr>' for c in q.rubric
@@ -38,12 +38,12 @@ def rubric_html(q: Question) -> str:
     )
 
 
-def model_html(q: Question) -> str:
+def model_html(q: QuizQuestion) -> str:
     """The model answer, then the rubric."""
     return f'<p class="ik-model-answer"><strong>Model answer.</strong> {inline_html(q.model_answer)}</p>{rubric_html(q)}'
 
 
-def written_html(questions: Sequence[Question], *, key: str) -> str:
+def written_html(questions: Sequence[QuizQuestion], *, key: str) -> str:
     """The written questions of a quiz as one ``<section>`` that needs no script."""
     if not questions:
         return ""
@@ -72,7 +72,7 @@ def written_html(questions: Sequence[Question], *, key: str) -> str:
 class WrittenView:
     """The live view of one written question: ``text`` (Textarea), ``reveal`` (Button), ``model`` (HTML)."""
 
-    def __init__(self, q: Question, number: int, total: int) -> None:
+    def __init__(self, q: QuizQuestion, number: int, total: int) -> None:
         import ipywidgets as w
 
         self.q = q
@@ -103,7 +103,7 @@ class WrittenView:
         self.hint_button.disabled = True
 
 
-def written_widget(questions: Sequence[Question]) -> tuple[Any, list[WrittenView]]:
+def written_widget(questions: Sequence[QuizQuestion]) -> tuple[Any, list[WrittenView]]:
     """A VBox of the written questions' live views, and the views."""
     import ipywidgets as w
 
