@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,7 +171,7 @@ def check_chapter(
     path: str | Path,
     *,
     bib_keys: set[str] | None = None,
-    glossary: set[str] | None = None,
+    glossary: Mapping[str, str] | None = None,
     load_bank: Callable[[Path], object] | None = None,
 ) -> list[str]:
     """Every rule a chapter breaks, as sentences naming the file (empty: the chapter passes).
@@ -181,7 +181,8 @@ def check_chapter(
     path
         The chapter notebook; its bank is the ``.quiz.yml`` beside it.
     bib_keys, glossary
-        Known bibliography keys and (lower-cased) glossary terms; their checks are skipped when None.
+        Known bibliography keys, and the glossary as lower-cased term → its anchor (``term-…``, what a
+        glossary link ``[text](glossary.md#term-…)`` points to); their checks are skipped when None.
     load_bank
         Validates the bank (e.g. :func:`immunokit.quiz.load_bank`), raising with every problem; the
         question count and objective coverage are checked here in any case.
@@ -241,9 +242,13 @@ def check_chapter(
         for raw in re.findall(r"\{term\}`([^`]+)`", ch.markdown):
             target = re.search(r"<([^<>]+)>\s*$", raw)
             used.add((target.group(1) if target else raw).strip().lower())
-        unknown = sorted(used - glossary)
+        unknown = sorted(used - set(glossary))
         if unknown:
             problems.append(f"{name}: {{term}} targets not in glossary.md: {unknown}")
+        anchors = set(re.findall(r"\]\(glossary\.md#([^)\s]+)\)", ch.markdown))
+        unknown = sorted(anchors - set(glossary.values()))
+        if unknown:
+            problems.append(f"{name}: glossary links to anchors no glossary term has: {unknown}")
     return problems
 
 

@@ -29,17 +29,11 @@ CHAPTERS = sorted(BOOK.glob("ch[0-9][0-9]_*.ipynb"))
 
 
 @cache
-def glossary_terms() -> frozenset[str]:
-    """Terms of the ``{glossary}`` directive in book/glossary.md, lower-cased (Sphinx matches them so)."""
-    text = (BOOK / "glossary.md").read_text(encoding="utf-8")
-    match = re.search(r"```\{glossary\}\n(.*?)\n```", text, re.DOTALL)
-    assert match, "book/glossary.md has no ```{glossary} directive"
-    body = match.group(1)
-    return frozenset(
-        line.strip().lower()
-        for line in body.splitlines()
-        if line.strip() and not line.startswith((" ", "\t", ":"))
-    )
+def glossary_anchors() -> dict[str, str]:
+    """Glossary terms of book/glossary.md, lower-cased (Sphinx matches them so) → their anchors."""
+    from immunokit.sphinx.notebookmarkup import glossary_terms, term_anchor
+
+    return {lower: term_anchor(term) for lower, term in glossary_terms(BOOK / "glossary.md").items()}
 
 
 def test_there_are_chapters_to_check() -> None:
@@ -52,7 +46,7 @@ chapters = pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTE
 @chapters
 def test_chapter_follows_the_anatomy_and_its_bank_covers_every_objective(path: Path) -> None:
     problems = check_chapter(
-        path, bib_keys=bib_keys(BOOK / "references.bib"), glossary=set(glossary_terms()), load_bank=load_bank
+        path, bib_keys=bib_keys(BOOK / "references.bib"), glossary=glossary_anchors(), load_bank=load_bank
     )
     assert problems == []
 
@@ -81,3 +75,19 @@ def test_built_chapter_page_has_an_image_with_alt_text(path: Path, built_book: P
     images = re.findall(r"<img\b[^>]*>", html)
     with_alt = [img for img in images if re.search(r'\balt="[^"]*\S[^"]*"', img)]
     assert with_alt, f"{page.name}: no <img> with non-empty alt text ({len(images)} images in total)"
+
+
+def test_a_glossary_link_to_no_term_is_reported(tmp_path: Path) -> None:
+    """Chapters link glossary terms as ``[text](glossary.md#term-…)``; a wrong anchor is named."""
+    source = CHAPTERS[0]
+    text = source.read_text(encoding="utf-8")
+    anchor = re.search(r"\]\(glossary\.md#(term-[^)\s]+)\)", text)
+    assert anchor, f"{source.name} has no glossary link to break"
+    chapter = tmp_path / source.name
+    chapter.write_text(text.replace(anchor.group(1), "term-no-such-thing", 1), encoding="utf-8")
+    bank = source.with_suffix(".quiz.yml")
+    (tmp_path / bank.name).write_text(bank.read_text(encoding="utf-8"), encoding="utf-8")
+    problems = check_chapter(chapter, glossary=glossary_anchors())
+    assert problems == [
+        f"{source.name}: glossary links to anchors no glossary term has: ['term-no-such-thing']"
+    ]
