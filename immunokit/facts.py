@@ -30,6 +30,7 @@ Command line::
     python -m immunokit.facts validate            # every problem, or "N facts OK"
     python -m immunokit.facts stale [--months 12] # facts not re-checked for more than 12 months
     python -m immunokit.facts check               # numbers in chapters and banks that contradict the data
+                                                  # (and fact links whose text is stale)
     python -m immunokit.facts list                # id, value, source, checked
 """
 
@@ -78,9 +79,10 @@ PLACEHOLDER = re.compile(r"\{fact:([a-z0-9]+(?:-[a-z0-9]+)*)(?::(value))?\}")
 ROLE = re.compile(r"\{fact\}`([a-z0-9]+(?:-[a-z0-9]+)*)(?::(value))?`")
 #: The same use as a Markdown link (chapter notebooks, which JupyterLab renders without the role): the
 #: link text is the rendered value, the target the fact's data file (relative to the page) with the id as
-#: fragment, ``:value`` appended for the bare value. ``[0.41](data/trials.yml#e1910-hr-nejm)``.
+#: fragment, ``:value`` appended for the bare value. ``[0.41](data/trials.yml#e1910-hr-nejm)``. (One written
+#: as code, right after a backtick, is an example, not a use.)
 LINK = re.compile(
-    r"\[(?P<text>(?:[^\[\]\\]|\\.)*)\]"
+    r"(?<!`)\[(?P<text>(?:[^\[\]\\]|\\.)*)\]"
     r"\((?P<path>(?:[\w.-]+/)*data/[\w.-]+\.yml)#(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)(?::(?P<fmt>value))?\)"
 )
 _MD_SPECIAL = re.compile(r"([\\\[\]*_`<])")
@@ -634,7 +636,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     st = sub.add_parser("stale", help="facts not re-checked for more than --months months")
     st.add_argument("--months", type=int, default=12)
     st.add_argument("--today", help="reference date YYYY-MM-DD (default: today)")
-    sub.add_parser("check", help="numbers in chapters and banks that contradict the data layer")
+    sub.add_parser(
+        "check", help="numbers in chapters and banks that contradict the data layer, stale fact links"
+    )
     sub.add_parser("list", help="every fact: id, value, source, checked")
     args = parser.parse_args(argv)
     try:

@@ -114,6 +114,7 @@ def test_fact_links_count_as_fact_uses_and_the_consistency_check_reads_them(tmp_
         f"HR [{hr.text}](data/{hr.file}#tower-hr), {{fact}}`tower-hr:value`, [0.5](data/{hr.file}#tower-hr)"
     )
     assert facts.uses(text) == [("tower-hr", False), ("tower-hr", True), ("tower-hr", False)]
+    assert facts.uses(f"`[0.5](data/{hr.file}#tower-hr)`") == []  # an example written as code
     assert facts.expand_roles(text) == f"HR {hr.text}, {facts.format_value(hr.value)}, {hr.text}"
     page = tmp_path / "ch99_fixture.md"
     page.write_text(text + "\n", encoding="utf-8")
