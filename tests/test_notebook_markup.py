@@ -197,6 +197,7 @@ def test_build_fails_on_a_fact_link_with_an_unknown_id(tmp_path: Path) -> None:
     from sphinx.errors import SphinxError
 
     with pytest.raises(
-        SphinxError, match=r"unknown fact ids in \{fact\} roles: book/ch99: book/ch99.ipynb cell 2"
+        SphinxError,
+        match=r"unknown fact ids in \{fact\} roles and fact links: book/ch99: book/ch99.ipynb cell 2",
     ):
         _fact_project(tmp_path, ["HR [0.71](data/trials.yml#tower-hx)."])

@@ -182,7 +182,10 @@ def _facts_from_links(app: Sphinx, docname: str, source: list[str]) -> None:
     if path.suffix != ".ipynb":
         source[0] = as_role(source[0], shown)
         return
-    nb = json.loads(source[0])
+    try:
+        nb = json.loads(source[0])
+    except json.JSONDecodeError:
+        return  # not a notebook: myst-nb reports it
     changed = False
     for index, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") != "markdown":
