@@ -9,7 +9,10 @@ the ``chapters`` that state it and ``patterns`` that find it written as a litera
 Everything that states a fact reads it from here:
 
 - chapter prose, with the Sphinx role ``{fact}`e1910-hr-nejm``` (``immunokit/sphinx/facts.py``), which
-  renders the value with its unit and fails the build on an unknown id;
+  renders the value with its unit and fails the build on an unknown id; chapter notebooks write the same
+  fact as a Markdown link JupyterLab can show, ``[0.41](data/trials.yml#e1910-hr-nejm)`` (bare value:
+  ``[85](data/trials.yml#e1910-os3-blina:value)``), which the build turns into the role's output
+  (:mod:`immunokit.sphinx.notebookmarkup`);
 - question banks, with the placeholder ``{fact:e1910-hr-nejm}`` (value and unit) or
   ``{fact:e1910-hr-nejm:value}`` (the bare value; a field that is only this placeholder becomes the
   number itself, e.g. a numeric ``answer``), expanded when the bank loads so the quiz, the GIFT export
@@ -27,6 +30,7 @@ Command line::
     python -m immunokit.facts validate            # every problem, or "N facts OK"
     python -m immunokit.facts stale [--months 12] # facts not re-checked for more than 12 months
     python -m immunokit.facts check               # numbers in chapters and banks that contradict the data
+                                                  # (and fact links whose text is stale)
     python -m immunokit.facts list                # id, value, source, checked
 """
 
@@ -59,6 +63,7 @@ __all__ = [
     "data_dir",
     "expand",
     "expand_data",
+    "fact_link",
     "format_value",
     "get",
     "load",
@@ -72,6 +77,15 @@ _ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER = re.compile(r"\{fact:([a-z0-9]+(?:-[a-z0-9]+)*)(?::(value))?\}")
 #: The Sphinx role as written in MyST source: ``{fact}`ID``` or ``{fact}`ID:value```.
 ROLE = re.compile(r"\{fact\}`([a-z0-9]+(?:-[a-z0-9]+)*)(?::(value))?`")
+#: The same use as a Markdown link (chapter notebooks, which JupyterLab renders without the role): the
+#: link text is the rendered value, the target the fact's data file (relative to the page) with the id as
+#: fragment, ``:value`` appended for the bare value. ``[0.41](data/trials.yml#e1910-hr-nejm)``. (One written
+#: as code, right after a backtick, is an example, not a use.)
+LINK = re.compile(
+    r"(?<!`)\[(?P<text>(?:[^\[\]\\]|\\.)*)\]"
+    r"\((?P<path>(?:[\w.-]+/)*data/[\w.-]+\.yml)#(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)(?::(?P<fmt>value))?\)"
+)
+_MD_SPECIAL = re.compile(r"([\\\[\]*_`<])")
 
 
 class FactsError(ValueError):
@@ -429,17 +443,68 @@ def expand_data(
     return walk(data, []), problems
 
 
+def shown(fact: Fact, bare: bool | str | None = False) -> str:
+    """What a use of ``fact`` renders: the value with its unit, or the bare value (``:value``)."""
+    return format_value(fact.value) if bare else fact.text
+
+
+def link_text(raw: str) -> str:
+    """A fact link's text as a reader sees it: Markdown backslash escapes removed, spaces collapsed."""
+    return " ".join(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", raw).split())
+
+
+def fact_link(fact: Fact, bare: bool | str | None, folder: str | Path) -> str:
+    """The Markdown link for a use of ``fact`` on a page in ``folder`` (its path relative to that folder)."""
+    path = Path(os.path.relpath(data_dir() / fact.file, folder)).as_posix()
+    text = _MD_SPECIAL.sub(r"\\\1", shown(fact, bare))
+    return f"[{text}]({path}#{fact.id}{':value' if bare else ''})"
+
+
+def link_problems(s: str, facts: Mapping[str, Fact] | None = None) -> list[str]:
+    """Every fact link in ``s`` whose id is unknown, whose text differs from what the data layer renders
+    (the data changed, or a number was typed) or whose path names another file than the fact's."""
+    table = current() if facts is None else facts
+    out: list[str] = []
+    for m in LINK.finditer(s):
+        fact = table.get(m["id"])
+        if fact is None:
+            out.append(
+                f"link {m[0]!r}: unknown fact id {m['id']!r} (python -m immunokit.facts list shows every id)"
+            )
+            continue
+        found, expected = link_text(m["text"]), shown(fact, m["fmt"])
+        if found != expected:
+            out.append(f"link to fact {fact.id!r} reads {found!r} but the data layer renders {expected!r}")
+        if Path(m["path"]).name != fact.file:
+            out.append(f"link to fact {fact.id!r} points to {m['path']!r} but the fact is in {fact.file!r}")
+    return out
+
+
+def uses(s: str) -> list[tuple[str, bool]]:
+    """Every fact ``s`` states through the data layer, in order: (id, bare value?) for each ``{fact}``
+    role, fact link and ``{fact:…}`` placeholder."""
+    found = [(m.start(), m.group(1), bool(m.group(2))) for m in ROLE.finditer(s)]
+    found += [(m.start(), m["id"], bool(m["fmt"])) for m in LINK.finditer(s)]
+    found += [(m.start(), m.group(1), bool(m.group(2))) for m in PLACEHOLDER.finditer(s)]
+    return [(fid, bare) for _, fid, bare in sorted(found)]
+
+
 def expand_roles(s: str, facts: Mapping[str, Fact] | None = None) -> str:
-    """Replace the MyST role ``{fact}`ID``` by what it renders (unknown ids are left as written)."""
+    """Replace the MyST role ``{fact}`ID``` and the fact link ``[…](data/FILE.yml#ID)`` by what the book
+    renders: the data layer's text, whatever the link's text says (unknown ids are left as written)."""
     table = current() if facts is None else facts
 
     def sub(m: re.Match[str]) -> str:
         fact = table.get(m.group(1))
         if fact is None:
             return m.group(0)
-        return format_value(fact.value) if m.group(2) else fact.text
+        return shown(fact, m.group(2))
 
-    return ROLE.sub(sub, s)
+    def sub_link(m: re.Match[str]) -> str:
+        fact = table.get(m["id"])
+        return m[0] if fact is None else shown(fact, m["fmt"])
+
+    return LINK.sub(sub_link, ROLE.sub(sub, s))
 
 
 def rendered(s: str, facts: Mapping[str, Fact] | None = None) -> str:
@@ -515,9 +580,10 @@ def _same(found: str, fact: Fact) -> bool:
 
 
 def contradictions(paths: Iterable[str | Path], facts: Mapping[str, Fact] | None = None) -> list[str]:
-    """Every place in ``paths`` where a fact's pattern finds a value other than the data layer's.
+    """Every place in ``paths`` where a fact's pattern finds a value other than the data layer's, and
+    every fact link whose text or file differs from the data layer's (or whose id is unknown).
 
-    Roles and placeholders are expanded first, so text that reads the value from the data layer is
+    Roles, links and placeholders are expanded first, so text that reads the value from the data layer is
     consistent by construction; a number typed by hand that differs is reported with the fact, its
     value and its source.
     """
@@ -526,6 +592,10 @@ def contradictions(paths: Iterable[str | Path], facts: Mapping[str, Fact] | None
     out: list[str] = []
     for p in paths:
         for where, raw in _texts(Path(p)):
+            out.extend(
+                f"{where}: {problem}; run python -m immunokit.sphinx.notebookmarkup"
+                for problem in link_problems(raw, table)
+            )
             body = rendered(raw, table)
             for fact, rx in compiled:
                 for m in rx.finditer(body):
@@ -566,7 +636,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     st = sub.add_parser("stale", help="facts not re-checked for more than --months months")
     st.add_argument("--months", type=int, default=12)
     st.add_argument("--today", help="reference date YYYY-MM-DD (default: today)")
-    sub.add_parser("check", help="numbers in chapters and banks that contradict the data layer")
+    sub.add_parser(
+        "check", help="numbers in chapters and banks that contradict the data layer, stale fact links"
+    )
     sub.add_parser("list", help="every fact: id, value, source, checked")
     args = parser.parse_args(argv)
     try:

@@ -19,8 +19,11 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import nbformat
 import pytest
 from harness import ROOT
+
+from immunokit import facts
 
 pytestmark = [pytest.mark.browser, pytest.mark.jupyterlab]
 
@@ -223,7 +226,8 @@ def _chapter_with_citation_and_glossary_link() -> Path:
 def test_chapter_markup_reads_well_in_jupyterlab(
     new_page: Callable[..., object], jupyterlab: tuple[str, Path]
 ) -> None:
-    """Citations, glossary terms and the References cell render (jupyterlab-myst), with no console error."""
+    """Citations, glossary terms, clinical numbers and the References cell render (jupyterlab-myst), with no
+    console error."""
     base, _root = jupyterlab
     chapter = _chapter_with_citation_and_glossary_link()
     keys = set(re.findall(r"^@\w+\{([^,]+),", (ROOT / "book" / "references.bib").read_text(), re.M))
@@ -240,7 +244,7 @@ def test_chapter_markup_reads_well_in_jupyterlab(
     )
     page.wait_for_timeout(1_500)  # jupyterlab-myst renders each cell asynchronously after the first paint
     text = "\n".join(rendered.all_inner_texts())
-    for raw in ("{cite", "{term}", "{bibliography}", ":filter:", "docname in docnames", ":class:"):
+    for raw in ("{cite", "{term}", "{fact}", "{bibliography}", ":filter:", "docname in docnames", ":class:"):
         assert raw not in text, f"{chapter.name} shows raw MyST markup {raw!r} in JupyterLab"
 
     # A citation renders as its bibliography key (jupyterlab-myst has no .bib support), never as a role.
@@ -250,6 +254,33 @@ def test_chapter_markup_reads_well_in_jupyterlab(
     assert shown and all(key in keys for key in shown), (
         f"citation renders as {shown!r}, not references.bib keys"
     )
+
+    # A clinical number reads as the data layer renders it (the book's text), as a link to its data file,
+    # and no fact id shows as text.
+    cells = nbformat.read(chapter, as_version=4).cells
+    links = [m for cell in cells if cell.cell_type == "markdown" for m in facts.LINK.finditer(cell.source)]
+    assert links, f"{chapter.name} states no clinical number from the data layer"
+    # (textContent: innerText is empty for cells scrolled out of view, which JupyterLab does not paint.)
+    every_cell = rendered.evaluate_all("cells => cells.map(c => c.textContent).join('\\n')")
+    assert "{fact}" not in every_cell, f"{chapter.name} shows a raw {{fact}} role in JupyterLab"
+    for fact_id in {m["id"] for m in links}:
+        assert fact_id not in every_cell, (
+            f"{chapter.name} shows the fact id {fact_id!r} as text in JupyterLab"
+        )
+    expected = sorted(
+        (f"{m['id']}{':value' if m['fmt'] else ''}", facts.shown(facts.get(m["id"]), m["fmt"])) for m in links
+    )
+    # (jupyterlab-myst resolves the href: /files/book/data/trials.yml?_xsrf=…#tower-hr.)
+    fact_links = page.locator('.jp-MarkdownCell .myst a[href*="/data/"][href*=".yml"][href*="#"]')
+    anchors = fact_links.evaluate_all(
+        "links => links.map(a => [a.getAttribute('href'), a.textContent.trim()])"
+    )
+    assert sorted((href.rpartition("#")[2], label) for href, label in anchors) == expected
+    first = facts.get(links[0]["id"])
+    fact_links.first.scroll_into_view_if_needed()
+    fact_links.first.click()  # opens the fact's data file in JupyterLab
+    page.locator(".lm-TabBar-tab", has_text=first.file).first.wait_for(state="visible", timeout=30_000)
+    page.locator(".lm-TabBar-tab", has_text=chapter.name).first.click()
 
     # A glossary term is a link to its entry in glossary.md; clicking it opens the glossary.
     term = page.locator('.jp-MarkdownCell .myst a[href*="glossary.md"][href*="#term-"]').first

@@ -3,6 +3,8 @@
 ``{fact}`e1910-hr-nejm``` renders the fact's value with its unit (``0.41``, ``9 mg/m²``);
 ``{fact}`e1910-hr-nejm:value``` renders the bare value. The rendered text is a
 ``<span class="ik-fact ik-fact--ID">`` so a page's numbers can be traced to the data layer.
+Chapter notebooks write the same use as a link JupyterLab can show,
+``[0.41](data/trials.yml#e1910-hr-nejm)``, which :mod:`immunokit.sphinx.notebookmarkup` reads as this role.
 
 The data layer is validated when the builder starts: an invalid data file stops the build with every
 problem listed (file, entry, field). An unknown id is an error at the role's line, which fails a
@@ -101,7 +103,7 @@ def _finish(app: Any, exception: Exception | None) -> None:
     if unknown:
         from sphinx.errors import SphinxError
 
-        raise SphinxError("unknown fact ids in {fact} roles: " + "; ".join(unknown))
+        raise SphinxError("unknown fact ids in {fact} roles and fact links: " + "; ".join(unknown))
 
 
 def setup(app: Any) -> dict[str, Any]:

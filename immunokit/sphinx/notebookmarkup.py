@@ -12,8 +12,24 @@ time, into exactly what ``{term}`` produces (a ``std:term`` cross-reference, so 
 definitions, the strict ``-n`` check and the link styling are unchanged). An anchor that names no glossary
 term is a build warning (``-W`` fails), as a mistyped ``{term}`` would be.
 
+Clinical numbers work the same way. The ``{fact}`` role (:mod:`immunokit.sphinx.facts`) would show
+its id (``tower-hr``) in JupyterLab, so chapters write a fact as a link whose text is the rendered value
+and whose target is the fact's entry in the data layer, relative to the page::
+
+    [0.71](data/trials.yml#tower-hr)            the value with its unit, as {fact}`tower-hr`
+    [4](data/trials.yml#tower-os-blina:value)   the bare value, as {fact}`tower-os-blina:value`
+
+JupyterLab shows ``0.71`` (a link that opens the data file); the build reads the link as the role, so
+the book has exactly the role's ``<span class="ik-fact ik-fact--ID">`` with the data layer's text.
+The data layer stays the one source: a link whose text is not what the data layer renders (the data
+changed, or a number was typed) is a warning naming the page, the cell, the id, both texts and the fix
+command; an unknown id is an error, as in the role. (This is done when the source is read, not on the
+doctree: myst-parser turns a link to an existing non-document file into a download reference and drops
+its ``#fragment``, the fact id.)
+
 ``python -m immunokit.sphinx.notebookmarkup [PATH ...]`` rewrites any ``{term}`` role left in a notebook
-(default: ``book/``) into this form, taking the anchors from ``book/glossary.md``.
+(default: ``book/``) into a glossary link, taking the anchors from ``book/glossary.md``, rewrites any
+``{fact}`` role into a fact link and refreshes every fact link's text and path from the data layer.
 
 Content meant only for notebook readers (say, where the References cell points JupyterLab readers to the
 bibliography) carries the class ``ik-notebook-only`` (``:class: ik-notebook-only`` on an admonition) and
@@ -22,9 +38,10 @@ is removed from the built book here, so it is neither shown, printed nor indexed
 
 from __future__ import annotations
 
+import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +53,9 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.nodes import _make_id  # Sphinx's own id rule; the build re-checks every anchor
+
+from .. import facts as _facts
+from .facts import _UNKNOWN_KEY as _UNKNOWN_FACTS
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +120,84 @@ class GlossaryLinksAsTerms(SphinxPostTransform):
             node.replace_self(xref)
 
 
+FIX_COMMAND = "python -m immunokit.sphinx.notebookmarkup"
+
+
+def _facts_from_links(app: Sphinx, docname: str, source: list[str]) -> None:
+    """``source-read``: each fact link becomes the ``{fact}`` role, checked against the data layer."""
+    if "data/" not in source[0]:
+        return
+    table = _facts.current()
+    path = Path(app.env.doc2path(docname))
+    shown = path.relative_to(app.srcdir).as_posix() if path.is_relative_to(app.srcdir) else str(path)
+
+    def as_role(text: str, where: str) -> str:
+        def sub(m: re.Match[str]) -> str:
+            fact = table.get(m["id"])
+            if fact is None:
+                unknown = getattr(app.env, _UNKNOWN_FACTS, None)
+                if unknown is None:
+                    unknown = []
+                    setattr(app.env, _UNKNOWN_FACTS, unknown)
+                unknown.append(f"{docname}: {where}: {m['id']!r}")
+                logger.error(
+                    "%s: unknown fact id %r in the fact link %s: not in book/data/*.yml "
+                    "(python -m immunokit.facts list shows every id)",
+                    where,
+                    m["id"],
+                    m[0],
+                    location=docname,
+                )
+                return m[0]
+            found, expected = _facts.link_text(m["text"]), _facts.shown(fact, m["fmt"])
+            if found != expected:
+                logger.warning(
+                    "%s: the link to fact %r reads %r but the data layer renders %r, which the book shows; "
+                    "run %s to refresh the notebook's fact links",
+                    where,
+                    fact.id,
+                    found,
+                    expected,
+                    FIX_COMMAND,
+                    location=docname,
+                    type="immunokit",
+                    subtype="fact-link",
+                )
+            if Path(m["path"]).name != fact.file:
+                logger.warning(
+                    "%s: the link to fact %r points to %r but the fact is in %r; run %s to refresh it",
+                    where,
+                    fact.id,
+                    m["path"],
+                    fact.file,
+                    FIX_COMMAND,
+                    location=docname,
+                    type="immunokit",
+                    subtype="fact-link",
+                )
+            return f"{{fact}}`{fact.id}{':value' if m['fmt'] else ''}`"
+
+        return _facts.LINK.sub(sub, text)
+
+    if path.suffix != ".ipynb":
+        source[0] = as_role(source[0], shown)
+        return
+    try:
+        nb = json.loads(source[0])
+    except json.JSONDecodeError:
+        return  # not a notebook: myst-nb reports it
+    changed = False
+    for index, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") != "markdown":
+            continue
+        text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        new = as_role(text, f"{shown} cell {index + 1}")
+        if new != text:
+            cell["source"], changed = new, True
+    if changed:
+        source[0] = json.dumps(nb, ensure_ascii=False)
+
+
 def _term_anchors(env: Any) -> dict[str, str]:
     """Anchor id → the (lower-case) term key Sphinx's standard domain files it under."""
     objects = env.get_domain("std").objects
@@ -153,16 +251,39 @@ def rewrite(text: str, terms: dict[str, str], where: str = "") -> str:
     return TERM_ROLE.sub(link, text)
 
 
+def rewrite_facts(
+    text: str, folder: Path, where: str = "", facts: Mapping[str, _facts.Fact] | None = None
+) -> str:
+    """Replace every ``{fact}`` role in ``text`` (a page in ``folder``) by a fact link, and refresh every
+    fact link's text and path from the data layer."""
+    table = _facts.current() if facts is None else facts
+
+    def fact(fact_id: str, written: str) -> _facts.Fact:
+        found: _facts.Fact | None = table.get(fact_id)
+        if found is None:
+            raise ValueError(
+                f"{where}: {written} names no fact of the data layer (python -m immunokit.facts list)"
+            )
+        return found
+
+    text = _facts.ROLE.sub(lambda m: _facts.fact_link(fact(m[1], m[0]), m[2], folder), text)
+    return _facts.LINK.sub(lambda m: _facts.fact_link(fact(m["id"], m[0]), m["fmt"], folder), text)
+
+
 def rewrite_notebook(path: Path) -> bool:
     """Rewrite the Markdown cells of one notebook in place; True if it changed."""
     terms = glossary_terms()
     nb = nbformat.read(path, as_version=4)
     changed = False
     for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "markdown" or "{term}" not in cell.source:
+        if cell.cell_type != "markdown":
             continue
-        cell.source = rewrite(cell.source, terms, where=f"{path} cell {index}")
-        changed = True
+        where = f"{path} cell {index}"
+        source = rewrite(cell.source, terms, where=where) if "{term}" in cell.source else cell.source
+        source = rewrite_facts(source, path.parent, where=where)
+        if source != cell.source:
+            cell.source = source
+            changed = True
     if changed:
         path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
     return changed
@@ -179,12 +300,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     for nb in changed:
-        print(f"glossary links in {nb}")
+        print(f"glossary and fact links in {nb}")
     print(f"{len(notebooks)} notebooks, {len(changed)} changed")
     return 0
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("immunokit.sphinx.facts")  # the {fact} role that fact links become
+    app.connect("source-read", _facts_from_links)
     app.add_transform(RemoveNotebookOnly)
     app.add_post_transform(GlossaryLinksAsTerms)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
