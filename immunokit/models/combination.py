@@ -214,7 +214,9 @@ def simulate(
             y = y + np.array(
                 [
                     -p.log_kill * math.log(10),
-                    math.log1p(-p.effector_depletion) if p.effector_depletion < 1 else -700.0,
+                    # all effectors lost: one cell is left, the floor the model starts from too (a log
+                    # count of about -700 made the supply term stiff enough to stall the solver)
+                    math.log1p(-p.effector_depletion) if p.effector_depletion < 1 else -y[1],
                 ]
             )
             if alive[0] and y[0] < math.log(EXTINCT_CELLS):
