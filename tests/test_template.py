@@ -58,7 +58,9 @@ def test_a_broken_copy_of_the_template_is_caught(book: Path) -> None:
     kept = re.sub(r"\n  - id: ch99-(steps|synapse)\n.*?(?=\n  # ----|\n  - id:)", "", text, flags=re.S)
     bank.write_text(kept, encoding="utf-8")
     nb = book / NOTEBOOK
-    nb.write_text(nb.read_text(encoding="utf-8").replace("About 45 minutes", "Three quarters of an hour"))
+    stated = re.search(r"About \d+(–\d+)? minutes", nb.read_text(encoding="utf-8"))
+    assert stated, "the template states no time to break"
+    nb.write_text(nb.read_text(encoding="utf-8").replace(stated.group(0), "Three quarters of an hour"))
     problems = "\n".join(_check(book))
     assert "4 questions; a chapter quiz has 6–14" in problems
     assert "no question tests ['ch99-o2']" in problems
