@@ -52,3 +52,27 @@ def test_code_toggle_summary_becomes_valid_and_named_by_its_text() -> None:
     after = fix_toggle_summaries(before)
     assert "<p" not in after and "aria-label" not in after
     assert '<span class="collapsed admonition-title">Show code cell source</span>' in after
+
+
+def test_objective_ids_become_anchors_and_running_text_names_them_by_number() -> None:
+    from docutils import nodes
+    from docutils.core import publish_doctree
+
+    from immunokit.sphinx.reading import _objective_ids
+
+    doctree = publish_doctree(
+        "- ``ch08-o2`` Grade CRS.\n- ``ch08-o3`` Grade ICANS.\n\n"
+        "It exercises objectives ``ch08-o2`` and ``ch08-o3``; ``ch05-o1`` is another chapter's.\n"
+    )
+    _objective_ids(None, doctree)
+    items = list(doctree.findall(nodes.list_item))
+    assert [i["ids"] for i in items] == [["ch08-o2"], ["ch08-o3"]]
+    assert [i.astext() for i in items] == ["Grade CRS.", "Grade ICANS."]
+    paragraph = list(doctree.findall(nodes.paragraph))[-1]
+    assert paragraph.astext() == "It exercises objectives 2 and 3; ch05-o1 is another chapter's."
+    links = list(paragraph.findall(nodes.reference))
+    assert [(r["refid"], r["reftitle"]) for r in links] == [
+        ("ch08-o2", "learning objective ch08-o2"),
+        ("ch08-o3", "learning objective ch08-o3"),
+    ]
+    assert [n.astext() for n in paragraph.findall(nodes.literal)] == ["ch05-o1"]  # not on this page: kept

@@ -13,7 +13,8 @@ Done centrally at build time, so no notebook carries presentation tags for it:
   visible words (axe label-content-name-mismatch), so the paragraphs become spans and the summary is
   named by its visible text (the matching styles are in ``immunokit.css``);
 - learning objectives written as ``- `ch05-o1` Name the parts…`` lose the leading id from the text;
-  the id stays, for instructors, as the list item's anchor (``#ch05-o1``) and in the notebook source.
+  the id stays, for instructors, as the list item's anchor (``#ch05-o1``) and in the notebook source;
+  elsewhere on the page such an id in running text reads as the objective's number, linked to it.
 
 The notebook's JSON is changed in memory only (Sphinx's ``source-read``): the execution cache keys
 cells by their code, which is unchanged.
@@ -95,6 +96,31 @@ def _objective_ids(app: Any, doctree: Any) -> None:
         if objective not in item["ids"]:
             item["ids"].append(objective)
         item["classes"].append("ik-objective")
+    _inline_objective_ids(doctree)
+
+
+def objective_number(objective: str) -> str:
+    """``"ch08-o2"`` → ``"2"``: how running text names one of the page's own objectives."""
+    return objective.rpartition("-o")[2]
+
+
+def _inline_objective_ids(doctree: Any) -> None:
+    """`` `ch08-o2` `` in running text, naming an objective of this page, reads "2" and links to it.
+
+    ("It exercises objectives `ch08-o2` and `ch08-o3`" becomes "objectives 2 and 3", each number a link
+    to the objective's list item, the id in its title for instructors.)"""
+    from docutils import nodes
+
+    anchors = {i for item in doctree.findall(nodes.list_item) for i in item["ids"] if OBJECTIVE_ID.match(i)}
+    for literal in list(doctree.findall(nodes.literal)):
+        objective = literal.astext()
+        if objective not in anchors or literal.parent is None:
+            continue
+        link = nodes.reference(
+            "", objective_number(objective), refid=objective, reftitle=f"learning objective {objective}"
+        )
+        link["classes"].append("ik-objective-ref")
+        literal.parent.replace(literal, link)
 
 
 _TOGGLE_SUMMARY = re.compile(
