@@ -253,6 +253,9 @@ def test_rewrite_turns_cite_roles_into_links_and_refreshes_stale_links() -> None
         "see [(Kantarjian et al., 2017)](references.bib#kantarjian2017tower); ``{cite:p}`x` `` is code and "
         "{cite:ps}`cox1972regression` is left."
     )
+    assert rewrite_citations("[(Cox, 1972)](refs.bib#cox1972regression:t)", book) == (
+        "[Cox (1972)](references.bib#cox1972regression:t)"
+    )
     # A page in another folder links the same file by its relative path.
     assert rewrite_citations("{cite:p}`cox1972regression`", book / "instructors") == (
         "[(Cox, 1972)](../references.bib#cox1972regression)"
@@ -332,7 +335,11 @@ def test_build_turns_citation_links_into_exactly_what_the_cite_roles_make(tmp_pa
 
 def test_build_warns_on_a_stale_citation_link_and_still_shows_the_bibliography(tmp_path: Path) -> None:
     page, warnings = _cite_project(
-        tmp_path, ["As shown [(Kantarjan, 2016)](references.bib#kantarjian2017tower)."]
+        tmp_path,
+        [
+            "As shown [(Kantarjan, 2016)](references.bib#kantarjian2017tower) and "
+            "[(Cox, 1972)](refs.bib#cox1972regression)."
+        ],
     )
     assert "Kantarjian and others, 2017" in _body(page) and "Kantarjan" not in _body(page)
     assert (
@@ -340,6 +347,11 @@ def test_build_warns_on_a_stale_citation_link_and_still_shows_the_bibliography(t
         "bibliography gives '(Kantarjian et al., 2017)' (the book shows the bibliography's citation); run "
         "python -m immunokit.sphinx.notebookmarkup" in warnings
     )
+    assert (
+        "book/ch99.ipynb cell 2: the citation link to cox1972regression points to 'refs.bib', which is not the "
+        "bibliography (references.bib); run python -m immunokit.sphinx.notebookmarkup" in warnings
+    )
+    assert "Cox, 1972" in _body(page) and "refs.bib" not in _body(page)
 
 
 def test_build_reports_a_citation_link_with_an_unknown_key(tmp_path: Path) -> None:

@@ -174,6 +174,20 @@ def _links_to_roles(app: Sphinx, docname: str, source: list[str]) -> None:
             expected = _citations.citation_text(keys, bool(m["kind"]), entries)
         except KeyError:
             return role  # an unknown key: sphinxcontrib-bibtex reports it, as for the role
+        bibfiles = {Path(name).name for name in getattr(app.config, "bibtex_bibfiles", None) or []}
+        if Path(m["path"]).name not in bibfiles:
+            logger.warning(
+                "%s: the citation link to %s points to %r, which is not the bibliography (%s); run %s to "
+                "refresh it",
+                where,
+                m["keys"],
+                m["path"],
+                ", ".join(sorted(bibfiles)),
+                FIX_COMMAND,
+                location=docname,
+                type="immunokit",
+                subtype="cite-link",
+            )
         found = _citations.link_text(m["text"])
         if found != expected:
             logger.warning(
