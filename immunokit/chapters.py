@@ -464,6 +464,16 @@ def stated_range(minutes: str | None) -> tuple[int, int] | None:
     return int(low), int(high or low)
 
 
+def sitting_minutes(book: str | Path) -> str:
+    """The span of the chapters' stated times in ``book`` (``"40–80"``): the introduction's length of a
+    sitting, computed so a new chapter cannot make it false."""
+    ranges = [stated_range(read_chapter(p).minutes) for p in sorted(Path(book).glob("ch[0-9][0-9]_*.ipynb"))]
+    known = [r for r in ranges if r]
+    if not known:
+        raise ValueError(f"{book}: no chapter states its time")
+    return f"{min(low for low, _ in known)}–{max(high for _, high in known)}"
+
+
 def check_time(path: str | Path) -> list[str]:
     """The stated time must bracket the estimate (a range), or be within :data:`TIME_TOLERANCE` of it."""
     ch = read_chapter(path)

@@ -79,6 +79,21 @@ def build_book() -> BookBuild:
     return BookBuild(proc.returncode, proc.stdout + proc.stderr, HTML_DIR)
 
 
+def component_page(folder: Path, name: str, body: str) -> Path:
+    """Write ``folder/<name>.html``: ``body`` in a page with the book's real script and style (linked)."""
+    for asset in ("immunokit.js", "immunokit.css"):
+        if not (folder / asset).exists():
+            (folder / asset).symlink_to(ROOT / "immunokit" / "static" / asset)
+    page = folder / f"{name}.html"
+    page.write_text(
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{name}</title>'
+        '<link rel="stylesheet" href="immunokit.css"></head><body><main>'
+        f'{body}<script src="immunokit.js"></script></main></body></html>',
+        encoding="utf-8",
+    )
+    return page
+
+
 def is_local(url: str) -> bool:
     parsed = urlparse(url)
     if parsed.scheme in {"data", "blob", "about"}:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from harness import component_page
 
 from immunokit import Stepper
 from immunokit.interactive import DIAGRAMS
@@ -20,8 +21,6 @@ from immunokit.markup import plain_text
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
-STATIC = ROOT / "immunokit" / "static"
 STEPPERS = [name for name, entry in DIAGRAMS.items() if entry.returns == "Stepper"]
 
 
@@ -34,15 +33,8 @@ def steppers() -> dict[str, Stepper]:
 def site(tmp_path_factory: pytest.TempPathFactory, steppers: dict[str, Stepper]) -> Path:
     """A folder with one page holding every stepper, linked to the real script and style."""
     folder = tmp_path_factory.mktemp("diagramsite")
-    for name in ("immunokit.js", "immunokit.css"):
-        (folder / name).symlink_to(STATIC / name)
     body = "".join(f'<h2 id="h-{name}">{name}</h2>{s.to_html()}' for name, s in steppers.items())
-    (folder / "steppers.html").write_text(
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>steppers</title>'
-        '<link rel="stylesheet" href="immunokit.css"></head><body><main>'
-        f'{body}<script src="immunokit.js"></script></main></body></html>',
-        encoding="utf-8",
-    )
+    component_page(folder, "steppers", body)
     return folder
 
 

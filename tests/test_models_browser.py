@@ -14,13 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from harness import component_page
 
 from immunokit.interactive import EXPLORERS, Explorer
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[1]
-STATIC = ROOT / "immunokit" / "static"
 
 
 @pytest.fixture(scope="module")
@@ -31,17 +29,10 @@ def explorers() -> dict[str, Explorer]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, explorers: dict[str, Explorer]) -> Path:
     folder = tmp_path_factory.mktemp("explorersite")
-    for name in ("immunokit.js", "immunokit.css"):
-        (folder / name).symlink_to(STATIC / name)
     body = "".join(
         f'<h2 id="h-{name}">{html.escape(ex.title)}</h2>{ex.to_html()}' for name, ex in explorers.items()
     )
-    (folder / "explorers.html").write_text(
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>explorers</title>'
-        '<link rel="stylesheet" href="immunokit.css"></head><body><main>'
-        f'{body}<script src="immunokit.js"></script></main></body></html>',
-        encoding="utf-8",
-    )
+    component_page(folder, "explorers", body)
     return folder
 
 

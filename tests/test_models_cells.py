@@ -180,6 +180,22 @@ def test_chemotherapy_alone_regrows_and_an_effector_clears_the_rest() -> None:
     assert both.cured and both.extinction_day is not None and both.extinction_day < 180
 
 
+def test_losing_every_effector_at_each_pulse_leaves_one_cell_and_the_supply_refills_it() -> None:
+    import signal
+
+    def too_slow(signum: int, frame: object) -> None:
+        raise TimeoutError("simulate() stalled with effector_depletion=1.0")
+
+    signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(60)
+    try:
+        res = combination.simulate(CombinationParams(effector_depletion=1.0))
+    finally:
+        signal.alarm(0)
+    assert res.effectors[0] == pytest.approx(1.0)  # right after the day-0 pulse
+    assert res.effectors[np.searchsorted(res.t_d, 20.0)] > 1e6  # refilled by the steady supply
+
+
 def test_combination_validation() -> None:
     with pytest.raises(ValueError, match=r"cycles must be a whole number ≥ 0, got 2\.5"):
         CombinationParams(cycles=2.5)  # type: ignore[arg-type]

@@ -58,7 +58,9 @@ def test_a_broken_copy_of_the_template_is_caught(book: Path) -> None:
     kept = re.sub(r"\n  - id: ch99-(steps|synapse)\n.*?(?=\n  # ----|\n  - id:)", "", text, flags=re.S)
     bank.write_text(kept, encoding="utf-8")
     nb = book / NOTEBOOK
-    nb.write_text(nb.read_text(encoding="utf-8").replace("About 45 minutes", "Three quarters of an hour"))
+    stated = re.search(r"About \d+(–\d+)? minutes", nb.read_text(encoding="utf-8"))
+    assert stated, "the template states no time to break"
+    nb.write_text(nb.read_text(encoding="utf-8").replace(stated.group(0), "Three quarters of an hour"))
     problems = "\n".join(_check(book))
     assert "4 questions; a chapter quiz has 6–14" in problems
     assert "no question tests ['ch99-o2']" in problems
@@ -207,3 +209,31 @@ def test_recipe_followed_literally_in_a_fresh_clone_adds_a_working_chapter(tmp_p
         text=True,
     )
     assert registered.stdout.split() == ["12", "12"], registered.stderr
+
+
+def test_newchapter_lists_the_chapter_after_its_entry_and_refuses_what_it_cannot_do(tmp_path: Path) -> None:
+    from immunokit.newchapter import NewChapterError, new_chapter
+
+    shutil.copytree(TEMPLATE, tmp_path / "templates" / "chapter")
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "ch11_taken.ipynb").write_text("{}", encoding="utf-8")
+    toc = tmp_path / "_toc.yml"
+    toc.write_text(
+        "root: book/intro\nparts:\n  - caption: Part\n    chapters:\n      - file: book/ch11_taken\n"
+        "        sections:\n          - file: book/ch11_more\n      - file: book/review\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(NewChapterError, match=r"ch11 exists already: book/ch11_taken\.ipynb"):
+        new_chapter(tmp_path, "ch11", "other", "book/ch11_taken")
+    with pytest.raises(NewChapterError, match="slug 'My-Topic'"):
+        new_chapter(tmp_path, "ch12", "My-Topic", "book/ch11_taken")
+    with pytest.raises(NewChapterError, match="no entry '- file: book/nowhere'"):
+        new_chapter(tmp_path, "ch12", "my_topic", "nowhere")
+    assert not list((tmp_path / "book").glob("ch12_*")), "a refused chapter leaves no files behind"
+    new_chapter(tmp_path, "ch12", "my_topic", "ch11_taken")
+    assert toc.read_text(encoding="utf-8").splitlines()[-2:] == [
+        "      - file: book/ch12_my_topic",
+        "      - file: book/review",
+    ]
+    bank = (tmp_path / "book" / "ch12_my_topic.quiz.yml").read_text(encoding="utf-8")
+    assert "ch99" not in bank and "chapter: ch12" in bank

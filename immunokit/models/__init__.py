@@ -27,5 +27,10 @@ import_package(__name__)  # every model module registers its explorer
 __doc__ = (__doc__ or "") + table(registered_in(__name__, "explorer")) + "\n"
 
 #: The model modules (derived: every module of this package but the unit helpers).
-MODULES = sorted(info.name for info in pkgutil.iter_modules(__path__) if info.name != "units")
+#: The model modules (each registers an explorer); `units` and private helpers (`_name`) are not models.
+MODULES = sorted(
+    info.name
+    for info in pkgutil.iter_modules(__path__)
+    if info.name != "units" and not info.name.startswith("_")
+)
 __all__ = ["MODULES", "Dose", "UnitError", *MODULES]

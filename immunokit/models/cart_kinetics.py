@@ -24,7 +24,6 @@ CAR T cells do not persist, surviving antigen-positive cells can return (antigen
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 
@@ -37,6 +36,8 @@ from ..interactive.explorer import Control, Explorer
 from ..interactive.plotspec import Note, Panel, PlotSpec, Series, power_of_ten, render
 from ..interactive.registry import register_explorer
 from ..style import CYCLE, OKABE_ITO
+from . import _populations as populations
+from ._populations import EXTINCT_CELLS, cells, gaps
 from .units import (
     check_at_most,
     check_fraction,
@@ -403,10 +404,6 @@ class LeukemiaResult:
         return float(self.t_d[idx[0]]) if idx.size else None
 
 
-#: A population below one cell is extinct (the model is continuous; cells are not).
-EXTINCT_CELLS = 1.0
-
-
 @lru_cache(maxsize=32)
 def simulate_leukemia(
     params: CarTLeukemiaParams = CarTLeukemiaParams(), t_end_d: float = 365.0, points_per_d: float = 2.0
@@ -426,13 +423,9 @@ def simulate_leukemia(
     check_positive("t_end_d", t_end_d)
     lp0 = p.leukemia_cells * (1 - p.antigen_negative_fraction)
     ln0 = p.leukemia_cells * p.antigen_negative_fraction
-    alive = np.array([lp0 >= EXTINCT_CELLS, ln0 >= EXTINCT_CELLS, True])
-
-    def counts(y: NDArray[np.float64], mask: NDArray[np.bool_]) -> NDArray[np.float64]:
-        return np.where(mask, np.exp(np.minimum(y, 700.0)), 0.0)
 
     def rhs(_t: float, y: NDArray[np.float64], mask: NDArray[np.bool_]) -> NDArray[np.float64]:
-        lp, ln, c = counts(y, mask)
+        lp, ln, c = cells(y, mask)
         room = 1.0 - (lp + ln) / p.carrying_capacity_cells
         kill = p.max_kill_per_d * c / (c + p.kill_half_sat_cells)
         return np.array(
@@ -443,51 +436,19 @@ def simulate_leukemia(
             ]
         )
 
-    def extinction(i: int) -> Callable[[float, NDArray[np.float64], NDArray[np.bool_]], float]:
-        def event(_t: float, y: NDArray[np.float64], mask: NDArray[np.bool_]) -> float:
-            return y[i] - math.log(EXTINCT_CELLS) if mask[i] else 1.0
-
-        event.terminal = True  # type: ignore[attr-defined]
-        event.direction = -1  # type: ignore[attr-defined]
-        return event
-
-    y = np.log(np.maximum([lp0, ln0, p.car_t_dose_cells], 1e-300))
-    t0 = 0.0
     grid = np.linspace(0.0, t_end_d, round(t_end_d * points_per_d) + 1)
-    ts, ys = [], []
-    while True:
-        t_eval = grid[(grid >= t0) & (grid <= t_end_d)]
-        sol = solve_ivp(
-            rhs,
-            (t0, t_end_d),
-            y,
-            t_eval=t_eval,
-            args=(alive.copy(),),
-            method="LSODA",
-            rtol=1e-7,
-            atol=1e-9,
-            events=[extinction(0), extinction(1), extinction(2)],
-        )
-        if not sol.success:  # pragma: no cover - smooth ODE
-            raise RuntimeError(f"solve_ivp failed: {sol.message}")
-        ts.append(sol.t)
-        ys.append(counts(sol.y, alive[:, None]))
-        if sol.status != 1:
-            break
-        hit = [i for i, ev in enumerate(sol.t_events) if ev.size]
-        t0 = float(sol.t_events[hit[0]][0])
-        y = sol.y_events[hit[0]][0].copy()
-        for i in hit:
-            alive[i] = False
-        grid = grid[grid > t0]
-    t = np.concatenate(ts)
-    counts_all = np.concatenate(ys, axis=1)
+    course = populations.solve(
+        rhs,
+        (0.0, t_end_d),
+        np.log(np.maximum([lp0, ln0, p.car_t_dose_cells], 1e-300)),
+        [lp0 >= EXTINCT_CELLS, ln0 >= EXTINCT_CELLS, True],
+        lambda start, end: grid[(grid >= start) & (grid <= end)],
+        mortal=(0, 1, 2),
+        rtol=1e-7,
+        atol=1e-9,
+    )
+    t, counts_all = course.t, course.counts
     return LeukemiaResult(t, counts_all[0], counts_all[1], counts_all[2], p)
-
-
-def _gaps(cells: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Counts with extinct (zero) stretches as NaN, so a log plot stops the line there."""
-    return np.where(cells > 0, cells, np.nan)
 
 
 def leukemia_spec(
@@ -507,15 +468,15 @@ def leukemia_spec(
     floor = 0.1
     detect = 1e9
     series = [
-        Series(res.t_d, _gaps(res.antigen_positive), label="antigen-positive leukemia", color=CYCLE[0]),
+        Series(res.t_d, gaps(res.antigen_positive), label="antigen-positive leukemia", color=CYCLE[0]),
         Series(
             res.t_d,
-            _gaps(res.antigen_negative),
+            gaps(res.antigen_negative),
             label="antigen-negative leukemia",
             color=CYCLE[1],
             linestyle="--",
         ),
-        Series(res.t_d, _gaps(res.car_t), label="CAR T cells", color=CYCLE[2], linestyle="-."),
+        Series(res.t_d, gaps(res.car_t), label="CAR T cells", color=CYCLE[2], linestyle="-."),
         Series([0], [detect], color="#555555", linestyle=":", linewidth=1.0, kind="hline"),
     ]
     relapse = res.relapse_day(detect)

@@ -33,13 +33,14 @@ from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.integrate import solve_ivp
 
 from ..display import Figure
 from ..interactive.explorer import Control, Explorer
 from ..interactive.plotspec import Note, Panel, PlotSpec, Series, power_of_ten, render
 from ..interactive.registry import register_explorer
 from ..style import CYCLE
+from . import _populations as populations
+from ._populations import EXTINCT_CELLS, gaps
 from .units import (
     check_at_most,
     check_fraction,
@@ -57,9 +58,6 @@ __all__ = [
     "plot_combination",
     "simulate",
 ]
-
-#: A population below one cell is extinct.
-EXTINCT_CELLS = 1.0
 
 
 @dataclass(frozen=True)
@@ -185,13 +183,12 @@ def simulate(
     p = params
     check_positive("t_end_d", t_end_d)
     pulses = np.array([c * p.cycle_days for c in range(p.cycles) if c * p.cycle_days < t_end_d])
-    leukemia_alive = True
 
-    def rhs(_t: float, y: NDArray[np.float64], alive: bool) -> list[float]:
-        n = math.exp(min(y[0], 700.0)) if alive else 0.0
+    def rhs(_t: float, y: NDArray[np.float64], alive: NDArray[np.bool_]) -> list[float]:
+        n = math.exp(min(y[0], 700.0)) if alive[0] else 0.0
         e = math.exp(min(y[1], 700.0))
         kill = p.max_kill_per_d * e / (e + p.kill_half_sat_cells)
-        d_log_n = p.growth_per_d * (1 - n / p.carrying_capacity_cells) - kill if alive else 0.0
+        d_log_n = p.growth_per_d * (1 - n / p.carrying_capacity_cells) - kill if alive[0] else 0.0
         d_log_e = (
             p.effector_supply_per_d / e
             - p.effector_loss_per_d
@@ -202,14 +199,9 @@ def simulate(
         )
         return [d_log_n, d_log_e]
 
-    def extinct(_t: float, y: NDArray[np.float64], alive: bool) -> float:
-        return y[0] - math.log(EXTINCT_CELLS) if alive else 1.0
-
-    extinct.terminal = True  # type: ignore[attr-defined]
-    extinct.direction = -1  # type: ignore[attr-defined]
-
     n0, e0 = p.leukemia_cells, max(p.effector_cells, 1.0)
     y = np.log([n0, e0])
+    alive = np.array([True, True])  # the effectors never go extinct (a steady supply)
     grid = np.linspace(0.0, t_end_d, round(t_end_d * points_per_d) + 1)
     bounds = (
         [*pulses.tolist(), t_end_d] if pulses.size and pulses[0] == 0 else [0.0, *pulses.tolist(), t_end_d]
@@ -222,38 +214,30 @@ def simulate(
             y = y + np.array(
                 [
                     -p.log_kill * math.log(10),
-                    math.log1p(-p.effector_depletion) if p.effector_depletion < 1 else -700.0,
+                    # all effectors lost: one cell is left, the floor the model starts from too (a log
+                    # count of about -700 made the supply term stiff enough to stall the solver)
+                    math.log1p(-p.effector_depletion) if p.effector_depletion < 1 else -y[1],
                 ]
             )
-            if leukemia_alive and y[0] < math.log(EXTINCT_CELLS):
-                leukemia_alive = False
-        start = lo
-        while True:
-            t_eval = np.unique(np.concatenate([[start], grid[(grid > start) & (grid < hi)], [hi]]))
-            sol = solve_ivp(
-                rhs,
-                (start, hi),
-                y,
-                t_eval=t_eval,
-                args=(leukemia_alive,),
-                method="LSODA",
-                rtol=1e-6,
-                atol=1e-8,
-                events=extinct if leukemia_alive else None,
-            )
-            if not sol.success:  # pragma: no cover - smooth ODE
-                raise RuntimeError(f"solve_ivp failed: {sol.message}")
-            keep = sol.t < hi if hi < t_end_d else np.ones_like(sol.t, dtype=bool)
-            ts.append(sol.t[keep])
-            ns.append(np.exp(sol.y[0][keep]) if leukemia_alive else np.zeros(keep.sum()))
-            es.append(np.exp(sol.y[1][keep]))
-            if sol.status == 1:
-                start = float(sol.t_events[0][0])
-                y = sol.y_events[0][0].copy()
-                leukemia_alive = False
-                continue
-            y = sol.y[:, -1]
-            break
+            if alive[0] and y[0] < math.log(EXTINCT_CELLS):
+                alive[0] = False
+        course = populations.solve(
+            rhs,
+            (lo, hi),
+            y,
+            alive,
+            lambda start, end: np.unique(
+                np.concatenate([[start], grid[(grid > start) & (grid < end)], [end]])
+            ),
+            mortal=(0,),
+            rtol=1e-6,
+            atol=1e-8,
+        )
+        keep = course.t < hi if hi < t_end_d else np.ones_like(course.t, dtype=bool)
+        ts.append(course.t[keep])
+        ns.append(course.counts[0][keep])
+        es.append(course.counts[1][keep])
+        y, alive = course.y_end, course.alive
     t = np.concatenate(ts)
     order = np.argsort(t, kind="stable")
     return CombinationResult(t[order], np.concatenate(ns)[order], np.concatenate(es)[order], pulses, p)
@@ -271,9 +255,6 @@ def combination_spec(
     )
     combined = simulate(params)
     chemo = simulate(CombinationParams(max_kill_per_d=0.0, log_kill=log_kill, cycles=int(cycles)))
-
-    def gaps(x: NDArray[np.float64]) -> NDArray[np.float64]:
-        return np.where(x > 0, x, np.nan)
 
     def outcome(res: CombinationResult) -> str:
         if res.cured:

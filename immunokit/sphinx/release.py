@@ -1,15 +1,18 @@
 """The course's version, licence and citation, shown on every page of the book.
 
 The version has one home, ``pyproject.toml``; the installed package's metadata carries it here. The
-footer names it with the licences, and pages can write ``{{ version }}`` (a MyST substitution).
+footer names it with the licences, and pages can write ``{{ version }}`` (a MyST substitution), and
+``{{ sitting_minutes }}``, the span of the chapters' stated times (:func:`immunokit.chapters.sitting_minutes`).
 """
 
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..chapters import sitting_minutes
 
 LICENCES = (
     ("text CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
@@ -30,6 +33,7 @@ def _configure(app: Any, config: Any) -> None:
     config.html_theme_options = options
     substitutions = dict(getattr(config, "myst_substitutions", None) or {})
     substitutions.setdefault("version", __version__)
+    substitutions.setdefault("sitting_minutes", sitting_minutes(Path(app.srcdir) / "book"))
     config.myst_substitutions = substitutions
 
 
