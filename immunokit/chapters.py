@@ -367,7 +367,9 @@ TIME_TOLERANCE = 0.25
 #: Code cells that put an interactive on the page: ``occupancy.explorer()``, ``response_ci_explorer()``,
 #: ``CrsCalculator()``.
 INTERACTIVE_CALL = re.compile(r"\b\w*(?:explorer|Calculator)\s*\(")
-_MARKUP = re.compile(r"<[^>]+>|\{[a-z:]+\}|```[^\n]*|\$\$?[^$]*\$\$?")
+#: Not read: HTML tags, role names, fences, maths, and a link's target (a glossary, fact or citation link
+#: reads as its text: ``[(Kantarjian et al., 2017)](references.bib#kantarjian2017tower)`` is four words).
+_MARKUP = re.compile(r"<[^>]+>|\{[a-z:]+\}|```[^\n]*|\$\$?[^$]*\$\$?|\]\([^()\s]*\)")
 
 
 @dataclass(frozen=True)
