@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from .citations import cited_keys
+
 #: An objective bullet under ``## What you will learn``: ``- `ch04-o2` Compute …``.
 OBJECTIVE_LINE = re.compile(r"^\s*[-*]\s+`(ch\d{2}-o\d+)`\s+(\S.*?)\s*$", re.MULTILINE)
 #: The time in the *Prerequisites and time* line: ``About 75 minutes`` or ``About 60–75 minutes``.
@@ -228,12 +230,10 @@ def check_chapter(
     if not _has_figure(ch):
         problems.append(f"{name}: no figure: call a diagram from immunokit.diagrams or a plot_* function")
     problems += _check_bank(ch, load_bank)
-    cited = {
-        k.strip() for g in re.findall(r"\{cite(?::[a-z]+)?\}`([^`]+)`", ch.markdown) for k in g.split(",")
-    }
+    cited = set(cited_keys(ch.markdown))  # {cite} roles and citation links
     if bib_keys is not None:
         if not cited:
-            problems.append(f"{name}: no {{cite}} citation")
+            problems.append(f"{name}: no citation ({{cite}} role or citation link to references.bib)")
         missing = sorted(cited - bib_keys)
         if missing:
             problems.append(f"{name}: cited keys missing from references.bib: {missing}")
@@ -367,7 +367,9 @@ TIME_TOLERANCE = 0.25
 #: Code cells that put an interactive on the page: ``occupancy.explorer()``, ``response_ci_explorer()``,
 #: ``CrsCalculator()``.
 INTERACTIVE_CALL = re.compile(r"\b\w*(?:explorer|Calculator)\s*\(")
-_MARKUP = re.compile(r"<[^>]+>|\{[a-z:]+\}|```[^\n]*|\$\$?[^$]*\$\$?")
+#: Not read: HTML tags, role names, fences, maths, and a link's target (a glossary, fact or citation link
+#: reads as its text: ``[(Kantarjian et al., 2017)](references.bib#kantarjian2017tower)`` is four words).
+_MARKUP = re.compile(r"<[^>]+>|\{[a-z:]+\}|```[^\n]*|\$\$?[^$]*\$\$?|\]\([^()\s]*\)")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ checks (:func:`bib_keys`). A key that is not in the file is shown as the key its
 from __future__ import annotations
 
 import html
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -110,3 +112,55 @@ def cite_html(key: str, bibfile: str | Path | None) -> str:
     if entry.doi:
         return f'Source: <a href="https://doi.org/{html.escape(entry.doi, quote=True)}">{label}</a>.'
     return f"Source: {label}."
+
+
+# ---------------------------------------------------------------------------------------------
+# Citations in chapter prose: the ``{cite:p}``/``{cite:t}`` role and the citation link
+# ---------------------------------------------------------------------------------------------
+
+#: A MyST citation role: ``{cite:p}`key1,key2``` (``{cite}`` alone is ``{cite:p}``).
+ROLE = re.compile(r"(?<!`)\{cite(?::(?P<kind>[a-z]+))?\}`(?P<keys>[^`]+)`")
+#: The same citation as a Markdown link (chapter notebooks, which JupyterLab renders without a
+#: bibliography): the text is the author–year citation, the target the bibliography file (relative to the
+#: page) with the key(s) as fragment, comma-separated, ``:t`` appended for a textual citation::
+#:
+#:     [(Kantarjian et al., 2017)](references.bib#kantarjian2017tower)                 {cite:p}
+#:     [(Kantarjian et al., 2017; Maude et al., 2018)](references.bib#kantarjian2017tower,maude2018eliana)
+#:     [Clopper and Pearson (1934)](references.bib#clopper1934use:t)                   {cite:t}
+#:
+#: (One written as code, right after a backtick, is an example, not a use.)
+LINK = re.compile(
+    r"(?<!`)\[(?P<text>(?:[^\[\]\\]|\\.)*)\]"
+    r"\((?P<path>(?:[\w.-]+/)*[\w.-]+\.bib)#(?P<keys>[\w-]+(?:,[\w-]+)*)(?::(?P<kind>t))?\)"
+)
+_MD_SPECIAL = re.compile(r"([\\\[\]*_`<])")
+
+
+def cited_keys(text: str) -> list[str]:
+    """Every key cited in ``text`` (MyST Markdown), by role or citation link, in order of appearance."""
+    found = [(m.start(), m["keys"]) for m in ROLE.finditer(text)]
+    found += [(m.start(), m["keys"]) for m in LINK.finditer(text)]
+    return [key.strip() for _, keys in sorted(found) for key in keys.split(",") if key.strip()]
+
+
+def citation_text(keys: Sequence[str], textual: bool, entries: Mapping[str, Citation]) -> str:
+    """What a citation link reads: ``(Kantarjian et al., 2017; Maude et al., 2018)`` for ``{cite:p}``,
+    ``Clopper and Pearson (1934)`` for ``{cite:t}``. ``KeyError`` names a key not in ``entries``."""
+    missing = [key for key in keys if key not in entries]
+    if missing:
+        raise KeyError(", ".join(missing))
+    cited = [entries[key] for key in keys]
+    if textual:
+        return "; ".join(c.parenthetical() for c in cited)
+    return "(" + "; ".join(f"{c.who()}, {c.year}" if c.year else c.who() for c in cited) + ")"
+
+
+def link_text(raw: str) -> str:
+    """A link's text as a reader sees it: Markdown backslash escapes removed, spaces collapsed."""
+    return " ".join(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", raw).split())
+
+
+def citation_link(keys: Sequence[str], textual: bool, path: str, entries: Mapping[str, Citation]) -> str:
+    """The Markdown link for a citation of ``keys`` (``path``: the bibliography relative to the page)."""
+    text = _MD_SPECIAL.sub(r"\\\1", citation_text(keys, textual, entries))
+    return f"[{text}]({path}#{','.join(keys)}{':t' if textual else ''})"

@@ -25,9 +25,12 @@ def bib_keys() -> set[str]:
 def cited_in_pages() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for path in [*ROOT.glob("book/**/*.md"), *ROOT.glob("book/**/*.ipynb")]:
-        for match in CITE.finditer(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        for match in CITE.finditer(text):
             for key in match.group(1).split(","):
                 found.setdefault(key.strip(), set()).add(str(path.relative_to(ROOT)))
+        for key in citations.cited_keys(text):  # citation links ([(Author, 2017)](references.bib#key))
+            found.setdefault(key, set()).add(str(path.relative_to(ROOT)))
     for path in ROOT.glob("book/**/*.quiz.yml"):
         for key in BANK_CITE.findall(path.read_text(encoding="utf-8")):
             found.setdefault(key, set()).add(str(path.relative_to(ROOT)))

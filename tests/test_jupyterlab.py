@@ -23,7 +23,7 @@ import nbformat
 import pytest
 from harness import ROOT
 
-from immunokit import facts
+from immunokit import citations, facts
 
 pytestmark = [pytest.mark.browser, pytest.mark.jupyterlab]
 
@@ -218,7 +218,7 @@ def test_chapter_runs_in_jupyterlab_quiz_gives_python_feedback_and_explorer_redr
 def _chapter_with_citation_and_glossary_link() -> Path:
     for path in sorted((ROOT / "book").glob("ch*.ipynb")):
         text = path.read_text(encoding="utf-8")
-        if "{cite:p}" in text and "glossary.md#term-" in text and "{bibliography}" in text:
+        if citations.LINK.search(text) and "glossary.md#term-" in text and "{bibliography}" in text:
             return path
     pytest.fail("no chapter notebook cites a source, links a glossary term and lists its references")
 
@@ -230,7 +230,6 @@ def test_chapter_markup_reads_well_in_jupyterlab(
     console error."""
     base, _root = jupyterlab
     chapter = _chapter_with_citation_and_glossary_link()
-    keys = set(re.findall(r"^@\w+\{([^,]+),", (ROOT / "book" / "references.bib").read_text(), re.M))
     page = new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(60_000)
     page.goto(f"{base}/lab/tree/book/{chapter.name}")
@@ -247,17 +246,36 @@ def test_chapter_markup_reads_well_in_jupyterlab(
     for raw in ("{cite", "{term}", "{fact}", "{bibliography}", ":filter:", "docname in docnames", ":class:"):
         assert raw not in text, f"{chapter.name} shows raw MyST markup {raw!r} in JupyterLab"
 
-    # A citation renders as its bibliography key (jupyterlab-myst has no .bib support), never as a role.
-    cites = page.locator(".jp-MarkdownCell .myst .cite-group")
-    assert cites.count() > 0, "no citation was rendered by jupyterlab-myst"
-    shown = [t.strip() for t in cites.first.locator(":scope > span").all_inner_texts()]
-    assert shown and all(key in keys for key in shown), (
-        f"citation renders as {shown!r}, not references.bib keys"
+    # A citation reads as the author–year citation the bibliography gives, as a link to references.bib: no
+    # role, no bare key, no "Citation Not Found" mark.
+    assert "Citation Not Found" not in text, f"{chapter.name} shows a citation jupyterlab-myst cannot find"
+    assert page.locator(".jp-MarkdownCell .myst .cite-group, .jp-MarkdownCell .myst cite").count() == 0
+    cells = nbformat.read(chapter, as_version=4).cells
+    entries = citations.load()
+    cited = [
+        m for cell in cells if cell.cell_type == "markdown" for m in citations.LINK.finditer(cell.source)
+    ]
+    expected_cites = sorted(
+        (m["keys"], citations.citation_text(m["keys"].split(","), bool(m["kind"]), entries)) for m in cited
     )
+    # (jupyterlab-myst resolves the href: /files/book/references.bib?_xsrf=…#key1,key2.)
+    cite_links = page.locator('.jp-MarkdownCell .myst a[href*="references.bib"][href*="#"]')
+    shown_cites = cite_links.evaluate_all(
+        "links => links.map(a => [a.getAttribute('href'), a.textContent.trim()])"
+    )
+    assert sorted((href.rpartition("#")[2].removesuffix(":t"), label) for href, label in shown_cites) == (
+        expected_cites
+    )
+    assert any(re.fullmatch(r"\(.+, \d{4}.*\)", label) for _, label in shown_cites), (
+        "no citation reads as (Author, year)"
+    )
+    cite_links.first.scroll_into_view_if_needed()
+    cite_links.first.click()  # opens the bibliography in JupyterLab
+    page.locator(".lm-TabBar-tab", has_text="references.bib").first.wait_for(state="visible", timeout=30_000)
+    page.locator(".lm-TabBar-tab", has_text=chapter.name).first.click()
 
     # A clinical number reads as the data layer renders it (the book's text), as a link to its data file,
     # and no fact id shows as text.
-    cells = nbformat.read(chapter, as_version=4).cells
     links = [m for cell in cells if cell.cell_type == "markdown" for m in facts.LINK.finditer(cell.source)]
     assert links, f"{chapter.name} states no clinical number from the data layer"
     # (textContent: innerText is empty for cells scrolled out of view, which JupyterLab does not paint.)

@@ -9,8 +9,14 @@ import nbformat
 import pytest
 from harness import ROOT
 
-from immunokit import facts
-from immunokit.sphinx.notebookmarkup import glossary_terms, rewrite, rewrite_facts, term_anchor
+from immunokit import citations, facts
+from immunokit.sphinx.notebookmarkup import (
+    glossary_terms,
+    rewrite,
+    rewrite_citations,
+    rewrite_facts,
+    term_anchor,
+)
 
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 
@@ -201,3 +207,153 @@ def test_build_fails_on_a_fact_link_with_an_unknown_id(tmp_path: Path) -> None:
         match=r"unknown fact ids in \{fact\} roles and fact links: book/ch99: book/ch99.ipynb cell 2",
     ):
         _fact_project(tmp_path, ["HR [0.71](data/trials.yml#tower-hx)."])
+
+
+# ---------------------------------------------------------------------------------------------
+# Citations: [(Author et al., 2017)](references.bib#key) links build as the {cite:p}/{cite:t} roles
+# ---------------------------------------------------------------------------------------------
+
+REFERENCES_CELL = "## References\n\n```{bibliography}\n:filter: docname in docnames\n```"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_cites_by_links_that_read_the_bibliography(path: Path) -> None:
+    """No ``{cite:p}``/``{cite:t}`` role (JupyterLab shows it as a bare key, "Citation Not Found"); every
+    citation link names keys of references.bib and reads what the bibliography gives."""
+    entries = citations.load()
+    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        if cell.cell_type != "markdown":
+            continue
+        roles = [m[0] for m in citations.ROLE.finditer(cell.source) if m["kind"] in (None, "p", "t")]
+        assert roles == [], (
+            f"{path.name} cell {index} uses {roles}, which JupyterLab cannot render: run "
+            "python -m immunokit.sphinx.notebookmarkup"
+        )
+        for m in citations.LINK.finditer(cell.source):
+            keys = m["keys"].split(",")
+            assert set(keys) <= set(entries), (
+                f"{path.name} cell {index}: {m[0]} cites a key not in references.bib"
+            )
+            assert citations.link_text(m["text"]) == citations.citation_text(
+                keys, bool(m["kind"]), entries
+            ), f"{path.name} cell {index}: {m[0]} is stale: run python -m immunokit.sphinx.notebookmarkup"
+
+
+def test_rewrite_turns_cite_roles_into_links_and_refreshes_stale_links() -> None:
+    book = ROOT / "book"
+    out = rewrite_citations(
+        "As {cite:t}`clopper1934use` showed {cite:p}`kantarjian2017tower, maude2018eliana`; "
+        "see [(Kantarjan, 2016)](references.bib#kantarjian2017tower); ``{cite:p}`x` `` is code and "
+        "{cite:ps}`cox1972regression` is left.",
+        book,
+    )
+    assert out == (
+        "As [Clopper and Pearson (1934)](references.bib#clopper1934use:t) showed "
+        "[(Kantarjian et al., 2017; Maude et al., 2018)](references.bib#kantarjian2017tower,maude2018eliana); "
+        "see [(Kantarjian et al., 2017)](references.bib#kantarjian2017tower); ``{cite:p}`x` `` is code and "
+        "{cite:ps}`cox1972regression` is left."
+    )
+    assert rewrite_citations("[(Cox, 1972)](refs.bib#cox1972regression:t)", book) == (
+        "[Cox (1972)](references.bib#cox1972regression:t)"
+    )
+    # A page in another folder links the same file by its relative path.
+    assert rewrite_citations("{cite:p}`cox1972regression`", book / "instructors") == (
+        "[(Cox, 1972)](../references.bib#cox1972regression)"
+    )
+    with pytest.raises(
+        ValueError, match=r"^ch99 cell 3: \{cite:p\}`nobody2020x` cites 'nobody2020x', not in "
+    ):
+        rewrite_citations("{cite:p}`nobody2020x`", book, where="ch99 cell 3")
+    with pytest.raises(ValueError, match=r"cites 'nobody2020x'"):
+        rewrite_citations("[(Nobody, 2020)](references.bib#nobody2020x)", book)
+
+
+def test_citation_links_count_as_citations_for_the_chapter_checks() -> None:
+    text = "[(Cox, 1972)](references.bib#cox1972regression:t) and {cite:p}`a2020x,b2021y` and `[x](r.bib#inc2020)`"
+    assert citations.cited_keys(text) == ["cox1972regression", "a2020x", "b2021y"]
+
+
+def _cite_project(tmp_path: Path, cells: list[str]) -> tuple[str, str]:
+    """A tiny Sphinx project with the book's citation setup (sphinxcontrib-bibtex, author–year, the book's
+    references.bib): one chapter notebook whose Markdown cells are ``cells`` and a filtered References cell;
+    returns the page's HTML and the build's warnings."""
+    from io import StringIO
+
+    from sphinx.application import Sphinx
+
+    src = tmp_path / "src"
+    (src / "book").mkdir(parents=True)
+    (src / "book" / "references.bib").write_text(
+        (ROOT / "book" / "references.bib").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (src / "conf.py").write_text(
+        'extensions = ["myst_nb", "sphinxcontrib.bibtex", "immunokit.sphinx.notebookmarkup"]\n'
+        'root_doc = "index"\nnb_execution_mode = "off"\nhtml_theme = "basic"\n'
+        'bibtex_bibfiles = ["book/references.bib"]\nbibtex_reference_style = "author_year"\n'
+        'bibtex_default_style = "plain"\nsource_suffix = {".md": "myst-nb", ".ipynb": "myst-nb"}\n'
+    )
+    (src / "index.md").write_text("# Home\n\n```{toctree}\nbook/ch99\n```\n")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Chapter"),
+        *map(nbformat.v4.new_markdown_cell, cells),
+        nbformat.v4.new_markdown_cell(REFERENCES_CELL),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, src / "book" / "ch99.ipynb")
+    warnings = StringIO()
+    app = Sphinx(str(src), str(src), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html",
+                 status=None, warning=warnings, freshenv=True)  # fmt: skip
+    app.build()
+    own = [line for line in warnings.getvalue().splitlines() if "while setting up extension" not in line]
+    return (tmp_path / "out" / "book" / "ch99.html").read_text(encoding="utf-8"), "\n".join(own)
+
+
+def test_build_turns_citation_links_into_exactly_what_the_cite_roles_make(tmp_path: Path) -> None:
+    links, warnings = _cite_project(
+        tmp_path / "links",
+        [
+            "Blinatumomab [(Kantarjian et al., 2017)](references.bib#kantarjian2017tower) and CAR T "
+            "[(Kantarjian et al., 2017; Maude et al., 2018)](references.bib#kantarjian2017tower,maude2018eliana).",
+            "The exact [Clopper and Pearson (1934)](references.bib#clopper1934use:t) interval.",
+        ],
+    )
+    assert warnings == ""
+    body = _body(links)
+    assert "references.bib" not in body and "download" not in body
+    assert "Kantarjian and others, 2017" in body and "Clopper and Pearson" in body
+    assert body.count('role="doc-biblioentry"') == 3  # the References cell lists the three works cited
+    roles, _ = _cite_project(
+        tmp_path / "roles",
+        [
+            "Blinatumomab {cite:p}`kantarjian2017tower` and CAR T {cite:p}`kantarjian2017tower,maude2018eliana`.",
+            "The exact {cite:t}`clopper1934use` interval.",
+        ],
+    )
+    assert body == _body(roles)  # the citations and the filtered bibliography list
+
+
+def test_build_warns_on_a_stale_citation_link_and_still_shows_the_bibliography(tmp_path: Path) -> None:
+    page, warnings = _cite_project(
+        tmp_path,
+        [
+            "As shown [(Kantarjan, 2016)](references.bib#kantarjian2017tower) and "
+            "[(Cox, 1972)](refs.bib#cox1972regression)."
+        ],
+    )
+    assert "Kantarjian and others, 2017" in _body(page) and "Kantarjan" not in _body(page)
+    assert (
+        "book/ch99.ipynb cell 2: the citation link to kantarjian2017tower reads '(Kantarjan, 2016)' but the "
+        "bibliography gives '(Kantarjian et al., 2017)' (the book shows the bibliography's citation); run "
+        "python -m immunokit.sphinx.notebookmarkup" in warnings
+    )
+    assert (
+        "book/ch99.ipynb cell 2: the citation link to cox1972regression points to 'refs.bib', which is not the "
+        "bibliography (references.bib); run python -m immunokit.sphinx.notebookmarkup" in warnings
+    )
+    assert "Cox, 1972" in _body(page) and "refs.bib" not in _body(page)
+
+
+def test_build_reports_a_citation_link_with_an_unknown_key(tmp_path: Path) -> None:
+    _, warnings = _cite_project(tmp_path, ["As shown [(Nobody, 2020)](references.bib#nobody2020x)."])
+    assert "could not find bibtex key" in warnings and "nobody2020x" in warnings

@@ -27,9 +27,25 @@ command; an unknown id is an error, as in the role. (This is done when the sourc
 doctree: myst-parser turns a link to an existing non-document file into a download reference and drops
 its ``#fragment``, the fact id.)
 
+Citations too: JupyterLab has no bibliography, so ``{cite:p}`kantarjian2017tower``` shows the bare key
+with a "Citation Not Found" mark. Chapters write a citation as a link whose text is the author–year
+citation and whose target is the key(s) in the bibliography file (:data:`immunokit.citations.LINK`)::
+
+    [(Kantarjian et al., 2017)](references.bib#kantarjian2017tower)        as {cite:p}`kantarjian2017tower`
+    [(Kantarjian et al., 2017; Maude et al., 2018)](references.bib#kantarjian2017tower,maude2018eliana)
+    [Clopper and Pearson (1934)](references.bib#clopper1934use:t)          as {cite:t}`clopper1934use`
+
+When the source is read, each such link becomes the role, so sphinxcontrib-bibtex renders exactly what it
+renders for the role (and the References cells' filtered bibliographies are unchanged). The link's text is
+never shown by the book; one that differs from what the bibliography gives (:mod:`immunokit.citations`) is
+a warning naming the page, the cell, the key(s), both texts and the fix command; an unknown key is
+reported by sphinxcontrib-bibtex, as for the role.
+
 ``python -m immunokit.sphinx.notebookmarkup [PATH ...]`` rewrites any ``{term}`` role left in a notebook
 (default: ``book/``) into a glossary link, taking the anchors from ``book/glossary.md``, rewrites any
-``{fact}`` role into a fact link and refreshes every fact link's text and path from the data layer.
+``{fact}`` role into a fact link and refreshes every fact link's text and path from the data layer, and
+rewrites any ``{cite:p}``/``{cite:t}`` role into a citation link and refreshes every citation link's text
+from ``book/references.bib``.
 
 Content meant only for notebook readers (say, where the References cell points JupyterLab readers to the
 bibliography) carries the class ``ik-notebook-only`` (``:class: ik-notebook-only`` on an admonition) and
@@ -39,6 +55,7 @@ is removed from the built book here, so it is neither shown, printed nor indexed
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -54,6 +71,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.nodes import _make_id  # Sphinx's own id rule; the build re-checks every anchor
 
+from .. import citations as _citations
 from .. import facts as _facts
 from .facts import _UNKNOWN_KEY as _UNKNOWN_FACTS
 
@@ -123,15 +141,70 @@ class GlossaryLinksAsTerms(SphinxPostTransform):
 FIX_COMMAND = "python -m immunokit.sphinx.notebookmarkup"
 
 
-def _facts_from_links(app: Sphinx, docname: str, source: list[str]) -> None:
-    """``source-read``: each fact link becomes the ``{fact}`` role, checked against the data layer."""
-    if "data/" not in source[0]:
+def _bibliography(app: Sphinx) -> dict[str, _citations.Citation]:
+    """Every entry of the project's ``bibtex_bibfiles`` by key (none if sphinxcontrib-bibtex is not set up)."""
+    entries: dict[str, _citations.Citation] = {}
+    for name in getattr(app.config, "bibtex_bibfiles", None) or []:
+        entries.update(_citations.load(Path(app.srcdir) / name))
+    return entries
+
+
+def _links_to_roles(app: Sphinx, docname: str, source: list[str]) -> None:
+    """``source-read``: each fact link becomes the ``{fact}`` role, checked against the data layer, and each
+    citation link the ``{cite:p}``/``{cite:t}`` role, its text checked against the bibliography."""
+    has_facts, has_cites = "data/" in source[0], ".bib#" in source[0]
+    if not (has_facts or has_cites):
         return
-    table = _facts.current()
+    table = _facts.current() if has_facts else {}
+    entries = _bibliography(app) if has_cites else {}
     path = Path(app.env.doc2path(docname))
     shown = path.relative_to(app.srcdir).as_posix() if path.is_relative_to(app.srcdir) else str(path)
 
     def as_role(text: str, where: str) -> str:
+        if has_cites:
+            text = _citations.LINK.sub(lambda m: cite_role(m, where), text)
+        if has_facts:
+            text = fact_roles(text, where)
+        return text
+
+    def cite_role(m: re.Match[str], where: str) -> str:
+        keys = m["keys"].split(",")
+        role = f"{{cite:{'t' if m['kind'] else 'p'}}}`{m['keys']}`"
+        try:
+            expected = _citations.citation_text(keys, bool(m["kind"]), entries)
+        except KeyError:
+            return role  # an unknown key: sphinxcontrib-bibtex reports it, as for the role
+        bibfiles = {Path(name).name for name in getattr(app.config, "bibtex_bibfiles", None) or []}
+        if Path(m["path"]).name not in bibfiles:
+            logger.warning(
+                "%s: the citation link to %s points to %r, which is not the bibliography (%s); run %s to "
+                "refresh it",
+                where,
+                m["keys"],
+                m["path"],
+                ", ".join(sorted(bibfiles)),
+                FIX_COMMAND,
+                location=docname,
+                type="immunokit",
+                subtype="cite-link",
+            )
+        found = _citations.link_text(m["text"])
+        if found != expected:
+            logger.warning(
+                "%s: the citation link to %s reads %r but the bibliography gives %r (the book shows the "
+                "bibliography's citation); run %s to refresh the notebook's citation links",
+                where,
+                m["keys"],
+                found,
+                expected,
+                FIX_COMMAND,
+                location=docname,
+                type="immunokit",
+                subtype="cite-link",
+            )
+        return role
+
+    def fact_roles(text: str, where: str) -> str:
         def sub(m: re.Match[str]) -> str:
             fact = table.get(m["id"])
             if fact is None:
@@ -270,6 +343,32 @@ def rewrite_facts(
     return _facts.LINK.sub(lambda m: _facts.fact_link(fact(m["id"], m[0]), m["fmt"], folder), text)
 
 
+def rewrite_citations(
+    text: str, folder: Path, where: str = "", entries: Mapping[str, _citations.Citation] | None = None
+) -> str:
+    """Replace every ``{cite:p}``/``{cite:t}`` role in ``text`` (a page in ``folder``) by a citation link to
+    ``book/references.bib``, and refresh every citation link's text from the bibliography."""
+    table = _citations.load() if entries is None else entries
+    bib = Path(os.path.relpath(_citations.BOOK_BIB, folder)).as_posix()
+
+    def link(keys: str, textual: bool, written: str) -> str:
+        names = [key.strip() for key in keys.split(",")]
+        unknown = [key for key in names if key not in table]
+        if unknown:
+            raise ValueError(
+                f"{where}: {written} cites {', '.join(map(repr, unknown))}, not in {_citations.BOOK_BIB.name}"
+            )
+        return _citations.citation_link(names, textual, bib, table)
+
+    def role(m: re.Match[str]) -> str:
+        if m["kind"] not in (None, "p", "t"):
+            return m[0]  # another citation style (cite:ps, cite:ts...): left as the role
+        return link(m["keys"], m["kind"] == "t", m[0])
+
+    text = _citations.ROLE.sub(role, text)
+    return _citations.LINK.sub(lambda m: link(m["keys"], bool(m["kind"]), m[0]), text)
+
+
 def rewrite_notebook(path: Path) -> bool:
     """Rewrite the Markdown cells of one notebook in place; True if it changed."""
     terms = glossary_terms()
@@ -281,6 +380,7 @@ def rewrite_notebook(path: Path) -> bool:
         where = f"{path} cell {index}"
         source = rewrite(cell.source, terms, where=where) if "{term}" in cell.source else cell.source
         source = rewrite_facts(source, path.parent, where=where)
+        source = rewrite_citations(source, path.parent, where=where)
         if source != cell.source:
             cell.source = source
             changed = True
@@ -300,14 +400,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     for nb in changed:
-        print(f"glossary and fact links in {nb}")
+        print(f"glossary, fact and citation links in {nb}")
     print(f"{len(notebooks)} notebooks, {len(changed)} changed")
     return 0
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("immunokit.sphinx.facts")  # the {fact} role that fact links become
-    app.connect("source-read", _facts_from_links)
+    app.connect("source-read", _links_to_roles)
     app.add_transform(RemoveNotebookOnly)
     app.add_post_transform(GlossaryLinksAsTerms)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
