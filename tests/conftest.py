@@ -119,7 +119,13 @@ def new_page(browser: object) -> Iterator[Callable[..., object]]:
             "console",
             lambda msg: page.ik_console_errors.append(msg.text) if msg.type == "error" else None,  # type: ignore[attr-defined]
         )
-        page.on("pageerror", lambda err: page.ik_console_errors.append(f"uncaught: {err}"))  # type: ignore[attr-defined]
+        page.ik_uncaught_stacks = []  # type: ignore[attr-defined]
+
+        def uncaught(err: object) -> None:
+            page.ik_console_errors.append(f"uncaught: {err}")  # type: ignore[attr-defined]
+            page.ik_uncaught_stacks.append(getattr(err, "stack", "") or "")  # type: ignore[attr-defined]
+
+        page.on("pageerror", uncaught)
         return page
 
     yield make

@@ -210,9 +210,22 @@ def test_chapter_runs_in_jupyterlab_quiz_gives_python_feedback_and_explorer_redr
         arg=[explorer.element_handle(), before],
         timeout=120_000,  # the kernel redraws the figure; slow on a loaded machine, bounded
     )
-    assert page.ik_console_errors == [] or all(
-        "favicon" in e or "Failed to load resource" in e for e in page.ik_console_errors
+    # JupyterLab's own cell toolbar measures a rendered Markdown cell through a renderer that
+    # jupyterlab-myst's Markdown cells do not have (``_markdownOverlapsToolbar`` reads ``.node`` of
+    # undefined) when running the cells moves the active cell: an upstream error in JupyterLab's code, not
+    # the course's, recognised by its stack and by nothing looser. Every other error fails the test.
+    upstream = sum("_markdownOverlapsToolbar" in stack for stack in page.ik_uncaught_stacks)
+    errors = [
+        e
+        for e in page.ik_console_errors
+        if not ("favicon" in e or "Failed to load resource" in e)
+        and e != "uncaught: Cannot read properties of undefined (reading 'node')"
+    ]
+    assert errors == [], f"console errors in JupyterLab: {errors[:5]}"
+    node_errors = page.ik_console_errors.count(
+        "uncaught: Cannot read properties of undefined (reading 'node')"
     )
+    assert node_errors == upstream, "an error reading 'node' came from somewhere other than the cell toolbar"
 
 
 def _chapter_with_citation_and_glossary_link() -> Path:
