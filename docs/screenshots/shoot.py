@@ -25,7 +25,9 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from harness import CHROMIUM, CHROMIUM_ARGS, HTML_DIR, start_server  # noqa: E402
+from harness import CHROMIUM, CHROMIUM_ARGS, HTML_DIR  # noqa: E402
+
+from immunokit.localserver import start  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 LIMIT = 250_000
@@ -45,7 +47,8 @@ def save(png: bytes, name: str, width: int = 900) -> None:
 
 
 def main() -> None:
-    server, url = start_server(HTML_DIR)
+    server = start(HTML_DIR)
+    url = server.url
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
@@ -162,7 +165,7 @@ def main() -> None:
             save(buf.getvalue(), "ch05-print-stepper-frames.png", width=1000)
         jupyterlab_shots(browser)
         browser.close()
-    server.shutdown()
+    server.stop()
 
 
 def jupyterlab_shots(browser: object) -> None:
