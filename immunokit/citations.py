@@ -7,10 +7,13 @@ checks (:func:`bib_keys`). A key that is not in the file is shown as the key its
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,10 +50,22 @@ class Citation:
         return f"{self.who()} ({self.year})" if self.year else self.who()
 
 
+@lru_cache(maxsize=1)
+def _plain_text_backend() -> object:
+    """pybtex's plain-text backend, looked up once.
+
+    ``Text.render_as("text")`` looks the backend up again on every call, and each look-up scans every
+    installed distribution's entry points: about 500 calls made loading the bibliography take 10–26 s.
+    """
+    from pybtex.plugin import find_plugin
+
+    return find_plugin("pybtex.backends", "text")()
+
+
 def _text(latex: str) -> str:
     from pybtex.richtext import Text
 
-    return str(Text.from_latex(latex).render_as("text")).strip()
+    return str(Text.from_latex(latex).render(_plain_text_backend())).strip()
 
 
 @lru_cache(maxsize=8)
@@ -77,12 +92,41 @@ def _load(path: Path, _mtime: float) -> dict[str, Citation]:
     return out
 
 
+def _index_file(digest: str) -> Path:
+    """Where the parsed index of a bibliography with this content hash is kept between processes."""
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "immunokit" / f"citations-{digest}.json"
+
+
+@lru_cache(maxsize=8)
+def _load_indexed(path: Path, _mtime: float) -> dict[str, Citation]:
+    """``_load`` through an on-disk index keyed by the file's content (a new process reads JSON, not
+    BibTeX: milliseconds instead of pybtex's parse). A missing, unreadable or unwritable index only
+    costs the parse."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+    index = _index_file(digest)
+    try:
+        rows = json.loads(index.read_text(encoding="utf-8"))
+        return {r["key"]: Citation(r["key"], tuple(r["surnames"]), r["et_al"], r["year"], r["doi"]) for r in rows}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    out = _load(path, _mtime)
+    try:
+        index.parent.mkdir(parents=True, exist_ok=True)
+        tmp = index.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps([asdict(c) for c in out.values()]), encoding="utf-8")
+        os.replace(tmp, index)
+    except OSError:
+        pass
+    return out
+
+
 def load(bibfile: str | Path = BOOK_BIB) -> dict[str, Citation]:
     """Every entry of ``bibfile`` by key (cached until the file changes)."""
     path = Path(bibfile).resolve()
     if not path.exists():
         raise FileNotFoundError(f"bibliography {path} not found")
-    return _load(path, path.stat().st_mtime)
+    return _load_indexed(path, path.stat().st_mtime)
 
 
 def bib_keys(bibfile: str | Path = BOOK_BIB) -> set[str]:
