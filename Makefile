@@ -23,13 +23,13 @@ node_modules/.installed: package.json package-lock.json
 setup: $(VENV)/.installed node_modules/.installed
 
 book: $(VENV)/.installed
-	$(PY) -m immunokit.buildcache
+	$(PY) -m immunokit_build.buildcache
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 	@echo "The book is in _build/html: open _build/html/index.html, or serve it with"
 	@echo "  $(PY) -m http.server --directory _build/html 8000   and visit http://127.0.0.1:8000"
 
 pdf: book
-	$(PY) -m immunokit.pdfbook
+	$(PY) -m immunokit_build.pdfbook
 
 test: setup
 	$(PY) -m pytest --nbval-lax --nbval-current-env $(PYTEST_ARGS)
@@ -37,18 +37,18 @@ test: setup
 # Every question bank as Moodle GIFT and IMS QTI, and one printable answer key for the whole course
 # (the book's build writes the same files into _build/html/export/).
 export: $(VENV)/.installed
-	$(PY) -m immunokit.quiz export-all _build/html/export
+	$(PY) -m immunokit_instructor.quiz export-all _build/html/export
 
 strip: $(VENV)/.installed
-	$(PY) -m immunokit.notebooks strip
+	$(PY) -m immunokit_build.notebooks strip
 
 exercises: $(VENV)/.installed
-	$(PY) -m immunokit.exercises.generate
+	$(PY) -m immunokit_build.generate_exercises
 
 # First code cell of every chapter and exercise: installs the toolkit outside this repository. Set
 # IMMUNOKIT_REPOSITORY_URL (and _BRANCH) to make notebooks opened in Colab install from the repository.
 bootstrap: $(VENV)/.installed
-	$(PY) -m immunokit.notebooks bootstrap
+	$(PY) -m immunokit_build.notebooks bootstrap
 
 benchmark: setup
 	$(PY) benchmarks/run.py

@@ -1,7 +1,7 @@
 """Grading throughput: honest submissions per minute on every core, with and without the sandbox.
 
 The folder: ``n`` copies of a correct ch04 submission (numbers and a choice) and ``n // 2`` of the
-ch08 solution (a function answer tested case by case), graded by :func:`immunokit.grader.folder.grade_folder`
+ch08 solution (a function answer tested case by case), graded by :func:`immunokit_instructor.grader.folder.grade_folder`
 with one job per core, in bubblewrap sandboxes and as plain processes, alternately, twice each after
 one warm-up run; each mode's best time counts. Reports submissions per minute and the sandbox's cost
 per submission (wall time × jobs ÷ submissions). Used by ``run.py``;
@@ -37,8 +37,8 @@ def _folder(tmp: Path, n: int) -> Path:
 
 def measure(n: int = 8, quick: bool = False, repeats: int = 2) -> dict[str, Any]:
     """Best-of-``repeats`` seconds and submissions per minute, sandboxed and not; ``quick`` halves the folder."""
-    from immunokit.grader.folder import grade_folder
-    from immunokit.grader.sandbox import Sandbox, find_bwrap
+    from immunokit_instructor.grader.folder import grade_folder
+    from immunokit_instructor.grader.sandbox import Sandbox, find_bwrap
 
     n = max(2, n // 2 if quick else n)
     jobs = os.cpu_count() or 1
@@ -81,7 +81,7 @@ def _start_cost_ms(repeats: int = 20) -> float:
     import statistics
     import subprocess
 
-    from immunokit.grader.sandbox import bwrap_command, find_bwrap
+    from immunokit_instructor.grader.sandbox import bwrap_command, find_bwrap
 
     bwrap = find_bwrap()
     assert bwrap is not None

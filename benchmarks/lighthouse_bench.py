@@ -2,7 +2,7 @@
 
 Lighthouse 12.2.3 (npm, pinned in ``package.json``) runs against Debian's Chromium (``CHROME_PATH``) with
 its default mobile preset: simulated slow 4G and a 4x slower CPU. Both sites are served from 127.0.0.1 by
-one small static server (:mod:`immunokit.localserver`, ``gzip=True``) that compresses text files with gzip,
+one small static server (:mod:`immunokit_build.localserver`, ``gzip=True``) that compresses text files with gzip,
 as a static host such as GitHub Pages does
 (``python -m http.server`` sends everything uncompressed, which costs 10-35 points).
 
@@ -30,7 +30,7 @@ JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 sys.path.insert(0, str(ROOT / "tests"))
 from harness import CHROMIUM  # noqa: E402
 
-from immunokit.localserver import serve  # noqa: E402
+from immunokit_build.localserver import serve  # noqa: E402
 
 KIB = 1024
 #: What every page must reach (issue 15). ``None`` bounds are "at least", others "at most".

@@ -34,10 +34,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from immunokit.localserver import start  # noqa: E402
 from immunokit.markup import inline_html  # noqa: E402
 from immunokit.quiz import Quiz, load_bank  # noqa: E402
 from immunokit.quiz.bank import QuizQuestion  # noqa: E402
+from immunokit_build.localserver import start  # noqa: E402
 
 STATIC = ROOT / "immunokit" / "static"
 EXAMPLE = ROOT / "tests" / "fixtures" / "quiz" / "example.quiz.yml"

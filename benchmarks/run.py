@@ -115,7 +115,7 @@ def page_bytes(html_dir: Path) -> dict[str, dict[str, int]]:
 
     from playwright.sync_api import sync_playwright
 
-    from immunokit.localserver import start
+    from immunokit_build.localserver import start
 
     server = start(html_dir)
     base = server.url

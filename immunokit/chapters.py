@@ -439,21 +439,29 @@ def estimate_time(path: str | Path) -> TimeEstimate:
     )
 
 
+def _stepper_diagrams() -> set[str]:
+    """Names of the diagram functions annotated to return a :class:`immunokit.Stepper`, read from the
+    diagrams' source (not imported: the chapter rules must not make every quiz depend on the drawings)."""
+    import ast
+
+    names: set[str] = set()
+    for path in sorted((Path(__file__).resolve().parent / "diagrams").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.returns is not None:
+                returns = ast.unparse(node.returns).strip("\"'")
+                if returns.split(".")[-1] == "Stepper" and not node.name.startswith("_"):
+                    names.add(node.name)
+    return names
+
+
 def _steppers_called(ch: Chapter) -> list[str]:
     """Diagram functions the chapter calls that return a :class:`immunokit.Stepper` (by annotation)."""
-    import inspect
-
-    from . import diagrams
-
     source = "\n".join(ch.code)
+    steppers = _stepper_diagrams()
     out = []
     for match in re.finditer(r"from\s+immunokit\.diagrams\s+import\s+\(?([^)\n]+)\)?", source):
         for name in (n.strip() for n in match.group(1).split(",")):
-            function = getattr(diagrams, name, None)
-            if function is None or not re.search(rf"\b{re.escape(name)}\s*\(", source):
-                continue
-            returns = inspect.signature(function).return_annotation
-            if getattr(returns, "__name__", returns) == "Stepper":
+            if name in steppers and re.search(rf"\b{re.escape(name)}\s*\(", source):
                 out.append(name)
     return out
 

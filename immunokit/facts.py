@@ -8,11 +8,11 @@ the ``chapters`` that state it and ``patterns`` that find it written as a litera
 
 Everything that states a fact reads it from here:
 
-- chapter prose, with the Sphinx role ``{fact}`e1910-hr-nejm``` (``immunokit/sphinx/facts.py``), which
+- chapter prose, with the Sphinx role ``{fact}`e1910-hr-nejm``` (``tooling/immunokit_build/sphinx/facts.py``), which
   renders the value with its unit and fails the build on an unknown id; chapter notebooks write the same
   fact as a Markdown link JupyterLab can show, ``[0.41](data/trials.yml#e1910-hr-nejm)`` (bare value:
   ``[85](data/trials.yml#e1910-os3-blina:value)``), which the build turns into the role's output
-  (:mod:`immunokit.sphinx.notebookmarkup`);
+  (:mod:`immunokit_build.sphinx.notebookmarkup`);
 - question banks, with the placeholder ``{fact:e1910-hr-nejm}`` (value and unit) or
   ``{fact:e1910-hr-nejm:value}`` (the bare value; a field that is only this placeholder becomes the
   number itself, e.g. a numeric ``answer``), expanded when the bank loads so the quiz, the GIFT export
@@ -593,7 +593,7 @@ def contradictions(paths: Iterable[str | Path], facts: Mapping[str, Fact] | None
     for p in paths:
         for where, raw in _texts(Path(p)):
             out.extend(
-                f"{where}: {problem}; run python -m immunokit.sphinx.notebookmarkup"
+                f"{where}: {problem}; run python -m immunokit_build.sphinx.notebookmarkup"
                 for problem in link_problems(raw, table)
             )
             body = rendered(raw, table)

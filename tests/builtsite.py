@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
-from immunokit import pdfbook
+from immunokit_build import pdfbook
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -24,7 +24,7 @@ from harness import (  # noqa: F401
     require,
 )
 
-from immunokit.localserver import LocalServer, start
+from immunokit_build.localserver import LocalServer, start
 
 #: The notebooks under fixtures/ are test *inputs* (hostile submissions for the grader): never run them.
 collect_ignore_glob = ["fixtures/*"]

@@ -20,8 +20,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # The browser's path and flags have one home, shared with `make pdf` and the benchmarks.
-from immunokit.pdfbook import CHROMIUM as CHROMIUM  # noqa: E402
-from immunokit.pdfbook import CHROMIUM_ARGS as CHROMIUM_ARGS  # noqa: E402
+from immunokit_build.pdfbook import CHROMIUM as CHROMIUM  # noqa: E402
+from immunokit_build.pdfbook import CHROMIUM_ARGS as CHROMIUM_ARGS  # noqa: E402
 
 #: Where the test session builds the book (the browser tests reuse it). ``make book`` uses the same folder,
 #: so its execution cache makes the test build fast.
@@ -62,7 +62,7 @@ _KERNEL_LOG = re.compile(r"^(?:ERROR|WARNING):(?:tornado|asyncio|traitlets|jupyt
 def build_book() -> BookBuild:
     if os.environ.get("BOOK_PREBUILT") == "1" and (HTML_DIR / "index.html").exists():
         return BookBuild(0, "reused prebuilt book (BOOK_PREBUILT=1)", HTML_DIR)
-    from immunokit.buildcache import refresh
+    from immunokit_build.buildcache import refresh
 
     refresh(BUILD_ROOT)  # a changed toolkit, bank or bibliography must re-execute the notebooks
     command = [

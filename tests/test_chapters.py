@@ -31,7 +31,7 @@ CHAPTERS = sorted(BOOK.glob("ch[0-9][0-9]_*.ipynb"))
 @cache
 def glossary_anchors() -> dict[str, str]:
     """Glossary terms of book/glossary.md, lower-cased (Sphinx matches them so) → their anchors."""
-    from immunokit.sphinx.notebookmarkup import glossary_terms, term_anchor
+    from immunokit_build.sphinx.notebookmarkup import glossary_terms, term_anchor
 
     return {lower: term_anchor(term) for lower, term in glossary_terms(BOOK / "glossary.md").items()}
 
@@ -53,8 +53,8 @@ def test_chapter_follows_the_anatomy_and_its_bank_covers_every_objective(path: P
 
 @chapters
 def test_time_and_objectives_are_read_the_same_way_everywhere(path: Path) -> None:
-    from immunokit.exercises.course_map import course_rows
     from immunokit.quiz.bank import chapter_objectives
+    from immunokit_instructor.course_map import course_rows
 
     chapter = read_chapter(path)
     assert chapter.minutes and re.fullmatch(r"\d+(–\d+)?", chapter.minutes)

@@ -1,7 +1,7 @@
 """Exercises: one source, generated student notebooks, checks that teach, hints, and the course map.
 
 The notebook-execution tests grade every solution and every generated exercise with the grader
-(:mod:`immunokit.grader`): each runs in its own sandbox, and the verdicts are computed outside it.
+(:mod:`immunokit_instructor.grader`): each runs in its own sandbox, and the verdicts are computed outside it.
 """
 
 from __future__ import annotations
@@ -20,18 +20,18 @@ from immunokit.exercises import (
     exercises,
     find_exercise,
     find_question,
-    generate,
     hint,
     mistakes,
     next_hint,
     reset_hints,
 )
 from immunokit.exercises.checks import Case, Function, Numeric
-from immunokit.exercises.course_map import course_map, read_chapter, to_markdown
 from immunokit.exercises.student import run_check
-from immunokit.grader.folder import grade_folder
-from immunokit.grader.report import SUBMISSION
-from immunokit.grader.sandbox import Limits
+from immunokit_build import generate_exercises as generate
+from immunokit_instructor.course_map import course_map, read_chapter, to_markdown
+from immunokit_instructor.grader.folder import grade_folder
+from immunokit_instructor.grader.report import SUBMISSION
+from immunokit_instructor.grader.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))

@@ -158,7 +158,7 @@ def test_bank_placeholders_are_expanded_for_text_answers_and_export(tmp_path: Pa
     assert q.prompt == "E1910's hazard ratio for death was 0.41; the 3-year survival 85 %."
     assert q.explanation == "The FDA's analysis gave 0.42."
     assert q.answer == pytest.approx(0.41)
-    from immunokit.quiz.export import to_gift
+    from immunokit_instructor.quiz.export import to_gift
 
     gift = to_gift(bank)
     assert "0.41" in gift and "{fact:" not in gift
@@ -181,7 +181,8 @@ def _sphinx(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
     src = tmp_path / "src"
     src.mkdir()
     (src / "conf.py").write_text(
-        "extensions = ['myst_parser', 'immunokit.sphinx.facts']\nhtml_theme = 'basic'\n", encoding="utf-8"
+        "extensions = ['myst_parser', 'immunokit_build.sphinx.facts']\nhtml_theme = 'basic'\n",
+        encoding="utf-8",
     )
     (src / "index.md").write_text(f"# Facts\n\n{body}\n", encoding="utf-8")
     return subprocess.run(
@@ -251,7 +252,7 @@ def test_every_pattern_finds_its_fact_somewhere_in_the_book() -> None:
 
 
 def test_every_chapter_has_an_evidence_reviewed_date_from_the_data_layer() -> None:
-    from immunokit.sphinx.reviewed import reviewed_text
+    from immunokit_build.sphinx.reviewed import reviewed_text
 
     chapters = sorted({p.name[:4] for p in (ROOT / "book").glob("ch[0-9][0-9]_*.ipynb")})
     assert chapters
@@ -267,7 +268,7 @@ def test_reviewed_line_is_rendered_under_a_chapter_title(tmp_path: Path) -> None
     src = tmp_path / "src"
     (src / "book").mkdir(parents=True)
     (src / "conf.py").write_text(
-        "extensions = ['myst_parser', 'immunokit.sphinx.facts', 'immunokit.sphinx.reviewed']\n"
+        "extensions = ['myst_parser', 'immunokit_build.sphinx.facts', 'immunokit_build.sphinx.reviewed']\n"
         "html_theme = 'basic'\n",
         encoding="utf-8",
     )
@@ -285,7 +286,7 @@ def test_reviewed_line_is_rendered_under_a_chapter_title(tmp_path: Path) -> None
     assert proc.returncode == 0, proc.stderr
     html = (tmp_path / "out" / "book" / "ch04_test.html").read_text(encoding="utf-8")
     text = " ".join(re.sub(r"<[^>]+>", " ", html).replace("¶", "").split())
-    from immunokit.sphinx.reviewed import reviewed_text
+    from immunokit_build.sphinx.reviewed import reviewed_text
 
     assert f"A chapter {reviewed_text('ch04')} · what changed" in text
     assert 'href="what-changed.html"' in html

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from immunokit.grader import cli, report
-from immunokit.grader.folder import grade_folder
-from immunokit.grader.report import COLUMNS, SUBMISSION, Row
-from immunokit.grader.sandbox import Limits
-from immunokit.grader.submissions import find_submissions
+from immunokit_instructor.grader import cli, report
+from immunokit_instructor.grader.folder import grade_folder
+from immunokit_instructor.grader.report import COLUMNS, SUBMISSION, Row
+from immunokit_instructor.grader.sandbox import Limits
+from immunokit_instructor.grader.submissions import find_submissions
 
 FIXTURES = Path(__file__).parent / "fixtures" / "submissions"
 QUESTIONS = ["pk-01", "pk-02", "pk-03", "pk-04", "pk-05"]
@@ -338,7 +338,7 @@ class _Recorder:
         import json
 
         from immunokit.exercises.answers import encode
-        from immunokit.grader.sandbox import RunResult
+        from immunokit_instructor.grader.sandbox import RunResult
 
         self.jobs.append(json.loads(json.dumps(job)))
         lines = [json.dumps({"case": n, "returned": encode(1)}) for n in range(len(job["cases"]))]
@@ -347,7 +347,7 @@ class _Recorder:
 
 def test_hidden_cases_reach_the_sandbox_as_inputs_only_and_are_judged_here():
     from immunokit.exercises.catalog import find_question
-    from immunokit.grader.folder import Grading, run_function_cases
+    from immunokit_instructor.grader.folder import Grading, run_function_cases
 
     question = find_question("crs-01")
     recorder = _Recorder()
@@ -377,8 +377,8 @@ def test_after_three_cases_run_out_of_time_the_rest_are_not_run():
     import json
     import time
 
-    from immunokit.grader.folder import _case_result
-    from immunokit.grader.sandbox import Sandbox, limits_for_child
+    from immunokit_instructor.grader.folder import _case_result
+    from immunokit_instructor.grader.sandbox import Sandbox, limits_for_child
 
     job = {
         "cells": ["def f(x):\n    while True:\n        pass"],
@@ -390,7 +390,7 @@ def test_after_three_cases_run_out_of_time_the_rest_are_not_run():
         "rlimits": limits_for_child(Limits(), 30),
     }
     start = time.monotonic()
-    run = Sandbox().run("immunokit.grader.case", job, 30, hide_files=("toxicity.py",))
+    run = Sandbox().run("immunokit_instructor.grader.case", job, 30, hide_files=("toxicity.py",))
     seconds = time.monotonic() - start
     items = {item["case"]: item for item in map(json.loads, run.output.splitlines())}
     assert [n for n, i in items.items() if i.get("timed_out")] == [0, 1, 2]
@@ -409,7 +409,7 @@ def test_a_hidden_reference_cannot_be_loaded_from_its_compiled_copy():
     import py_compile
     import sys
 
-    from immunokit.grader.sandbox import Sandbox, find_bwrap, limits_for_child, toolkit_dir
+    from immunokit_instructor.grader.sandbox import Sandbox, find_bwrap, limits_for_child, toolkit_dir
 
     if find_bwrap() is None:
         pytest.skip("bubblewrap (bwrap) is not installed")
@@ -443,7 +443,7 @@ def test_a_hidden_reference_cannot_be_loaded_from_its_compiled_copy():
             "max_timeouts": 3,
             "rlimits": limits_for_child(Limits(), 30),
         }
-        run = Sandbox().run("immunokit.grader.case", job, 60, hide_files=("toxicity.py",))
+        run = Sandbox().run("immunokit_instructor.grader.case", job, 60, hide_files=("toxicity.py",))
         item = json.loads(run.output.splitlines()[0])
         assert "raised" in item and "returned" not in item, item  # without the fix: returned 2
     finally:

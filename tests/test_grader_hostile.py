@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 from immunokit.exercises.catalog import find_exercise
-from immunokit.grader.report import COLUMNS, SUBMISSION, parse_statuses
-from immunokit.grader.sandbox import find_bwrap
-from immunokit.grader.submissions import find_submissions
+from immunokit_instructor.grader.report import COLUMNS, SUBMISSION, parse_statuses
+from immunokit_instructor.grader.sandbox import find_bwrap
+from immunokit_instructor.grader.submissions import find_submissions
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "tests" / "fixtures" / "submissions" / "hostile"
@@ -100,7 +100,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
         [
             sys.executable,
             "-m",
-            "immunokit.grader",
+            "immunokit_instructor.grader",
             str(HOSTILE),
             "--out",
             str(out),
@@ -269,7 +269,7 @@ def test_the_suite_is_fast_enough(run):
 
 
 def test_a_fork_flood_stops_at_the_process_limit(run):  # `run`: only where the sandbox exists
-    from immunokit.grader.sandbox import Limits, Sandbox, limits_for_child
+    from immunokit_instructor.grader.sandbox import Limits, Sandbox, limits_for_child
 
     flood = (
         "import os, time\nn = 0\nfor _ in range(1000):\n    try:\n        pid = os.fork()\n    except OSError:\n"
@@ -281,14 +281,17 @@ def test_a_fork_flood_stops_at_the_process_limit(run):  # `run`: only where the 
         "max_output_bytes": 1000,
         "rlimits": limits_for_child(Limits(), 30),
     }
-    result = Sandbox().run("immunokit.grader.kernel", job, 60, processes=64)
+    result = Sandbox().run("immunokit_instructor.grader.kernel", job, 60, processes=64)
     answers = [line for line in result.output.splitlines() if '"answers"' in line]
     forked = float(answers[-1].split('"value": ')[1].split("}")[0])
     assert 10 < forked <= 64, forked
     leftovers = []
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and b"immunokit.grader.kernel" in (entry / "cmdline").read_bytes():
+            if (
+                entry.name.isdigit()
+                and b"immunokit_instructor.grader.kernel" in (entry / "cmdline").read_bytes()
+            ):
                 leftovers.append(entry.name)
         except OSError:
             continue

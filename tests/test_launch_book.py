@@ -18,8 +18,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from immunokit import bootstrap
 from immunokit.exercises import catalog
+from immunokit_build import bootstrap
 
 ROOT = Path(__file__).resolve().parents[1]
 URL = "https://github.com/example-org/leukemia-immunotherapy"
@@ -38,7 +38,7 @@ PLACEHOLDERS = ["<this repository>", "&lt;this repository&gt;", "ORG/REPO", "exa
 
 def small_book(where: Path) -> Path:
     """A book of the how-to-use and exercises pages and every chapter and exercise notebook (not
-    executed), using immunokit.sphinx.launch."""
+    executed), using immunokit_build.sphinx.launch."""
     notebooks = [f"{page}.ipynb" for page in NOTEBOOK_PAGES]
     for rel in ["book/how-to-use.md", "book/exercises.md", "book/references.bib", *notebooks]:
         (where / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -62,7 +62,7 @@ def small_book(where: Path) -> Path:
         "html": real["html"],
         "launch_buttons": real["launch_buttons"],
         "sphinx": {
-            "extra_extensions": ["immunokit.sphinx.launch"],
+            "extra_extensions": ["immunokit_build.sphinx.launch"],
             "config": {
                 "immunokit_course_root": str(ROOT),
                 "html_theme_options": real["sphinx"]["config"]["html_theme_options"],

@@ -12,8 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from immunokit import bookfiles, bootstrap
+from immunokit import bookfiles
 from immunokit.quiz import Quiz
+from immunokit_build import bootstrap
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = "ch04_bispecific_engagers.quiz.yml"
@@ -93,7 +94,7 @@ def test_the_repository_is_a_binder_environment_that_installs_the_toolkit() -> N
 
 
 def test_the_repository_setting_is_read_checked_and_never_invented() -> None:
-    from immunokit import course
+    from immunokit_build import course
 
     assert course.repository({}) is None
     repo = course.repository({"IMMUNOKIT_REPOSITORY_URL": " https://github.com/org/course.git/ "})
@@ -131,7 +132,7 @@ def test_the_repository_setting_is_read_checked_and_never_invented() -> None:
 def test_a_bad_setting_stops_the_build_with_a_message_naming_it(monkeypatch) -> None:
     from sphinx.errors import ConfigError
 
-    from immunokit.sphinx import launch
+    from immunokit_build.sphinx import launch
 
     class Config:
         def __init__(self) -> None:

@@ -6,7 +6,7 @@ through a ``.pth`` file pointing at a folder of links, only what a Jupyter elsew
 would fetch: the distributions the toolkit *declares* (``pyproject.toml``) with their own dependencies,
 plus ipykernel, nbclient and pip to run the notebook; pip runs with ``PIP_NO_INDEX=1``. A module the
 toolkit imports without declaring it fails here as it would in Colab. The
-notebook's first cell (``immunokit.bootstrap``) must install the toolkit's wheel into that environment
+notebook's first cell (``immunokit_build.bootstrap``) must install the toolkit's wheel into that environment
 and the notebook must then run to the end, quiz banks and bibliography coming from the wheel.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 import email.parser
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from immunokit import bundle
+from immunokit_build import bundle
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "book" / "ch04_bispecific_engagers.ipynb"
@@ -159,6 +160,23 @@ def test_wheel_carries_the_question_banks_and_the_bibliography(wheel: Path) -> N
     assert "immunokit/_book/references.bib" in names
     if (ROOT / "book" / "data").is_dir():
         assert any(n.startswith("immunokit/_book/data/") for n in names)
+
+
+def test_a_students_wheel_carries_no_build_or_instructor_code(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert tops == {"immunokit"}, tops
+    tooling = [
+        n
+        for n in names
+        if re.search(r"(sphinx|grader|buildcache|pdfbook|bundle|newchapter|qti|gift|course_map)", n)
+    ]
+    assert tooling == [], tooling
+    meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
+    assert "License-Expression: CC-BY-4.0 AND MIT" in meta
+    requires = [line for line in meta.splitlines() if line.startswith("Requires-Dist:")]
+    assert requires and all(">=" in line or "extra ==" in line for line in requires), requires
+    assert not any(re.search(r"text2qti|sphinx|jupyter-book|pypdf", line) for line in requires), requires
 
 
 @pytest.mark.slow

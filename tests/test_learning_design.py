@@ -65,7 +65,7 @@ def test_a_chapter_without_an_activity_or_without_a_model_answer_is_named(tmp_pa
 
 
 def test_the_course_map_lists_each_chapters_activity_from_the_chapter() -> None:
-    from immunokit.exercises.course_map import course_map, to_markdown
+    from immunokit_instructor.course_map import course_map, to_markdown
 
     cmap = course_map(ROOT)
     markdown, html = to_markdown(cmap.rows), cmap._repr_html_()
@@ -80,7 +80,7 @@ def test_the_course_map_lists_each_chapters_activity_from_the_chapter() -> None:
 
 
 def test_every_chapter_bank_has_at_least_40_percent_of_items_at_apply_or_above() -> None:
-    from immunokit.exercises.course_map import bloom_rows
+    from immunokit_instructor.course_map import bloom_rows
 
     rows = [r for r in bloom_rows(ROOT) if re.fullmatch(r"ch\d{2}", r.label)]
     assert [r.label for r in rows] == [p.name[:4] for p in CHAPTERS]
@@ -106,7 +106,7 @@ def test_a_stated_time_far_from_the_estimate_is_named(tmp_path: Path) -> None:
 
 
 def test_the_course_map_shows_stated_and_estimated_time_and_the_model() -> None:
-    from immunokit.exercises.course_map import course_map, to_markdown
+    from immunokit_instructor.course_map import course_map, to_markdown
 
     markdown = to_markdown(course_map(ROOT).rows)
     assert "| Time: stated (estimate) |" in markdown

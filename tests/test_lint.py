@@ -17,7 +17,7 @@ def test_ruff_finds_nothing_in_the_toolkit_tests_benchmarks_and_notebooks() -> N
 
 def test_python_sources_are_formatted() -> None:
     proc = subprocess.run(
-        [str(RUFF), "format", "--check", "--no-cache", "immunokit", "tests", "benchmarks"],
+        [str(RUFF), "format", "--check", "--no-cache", "immunokit", "tooling", "tests", "benchmarks"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from immunokit.notebooks import DEFAULT_FOLDERS, find_notebooks, main, problems, strip
+from immunokit_build.notebooks import DEFAULT_FOLDERS, find_notebooks, main, problems, strip
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = find_notebooks(ROOT / folder for folder in DEFAULT_FOLDERS)

@@ -10,7 +10,7 @@ import pytest
 from harness import ROOT
 
 from immunokit import citations, facts
-from immunokit.sphinx.notebookmarkup import (
+from immunokit_build.sphinx.notebookmarkup import (
     glossary_terms,
     rewrite,
     rewrite_citations,
@@ -26,7 +26,7 @@ def test_notebook_links_glossary_terms_instead_of_the_term_role(path: Path) -> N
     text = path.read_text(encoding="utf-8")
     assert "{term}`" not in text, (
         f"{path.name} uses the {{term}} role, which JupyterLab cannot render: run "
-        "python -m immunokit.sphinx.notebookmarkup"
+        "python -m immunokit_build.sphinx.notebookmarkup"
     )
     anchors = {term_anchor(t) for t in glossary_terms().values()}
     for anchor in re.findall(r"\]\(glossary\.md#(term-[\w-]+)\)", text):
@@ -56,7 +56,7 @@ def test_build_turns_glossary_links_into_term_references_and_warns_on_unknown_an
     src = tmp_path / "src"
     (src / "book").mkdir(parents=True)
     (src / "conf.py").write_text(
-        'extensions = ["myst_parser", "immunokit.sphinx.notebookmarkup"]\nroot_doc = "index"\n'
+        'extensions = ["myst_parser", "immunokit_build.sphinx.notebookmarkup"]\nroot_doc = "index"\n'
     )
     (src / "index.md").write_text("# Home\n\n```{toctree}\nbook/glossary\nbook/page\n```\n")
     (src / "book" / "glossary.md").write_text(
@@ -87,7 +87,7 @@ def test_notebook_links_facts_instead_of_the_fact_role_and_every_link_reads_the_
     text = path.read_text(encoding="utf-8")
     assert "{fact}`" not in text, (
         f"{path.name} uses the {{fact}} role, which JupyterLab shows as the fact id: run "
-        "python -m immunokit.sphinx.notebookmarkup"
+        "python -m immunokit_build.sphinx.notebookmarkup"
     )
     nb = nbformat.read(path, as_version=4)
     for index, cell in enumerate(nb.cells):
@@ -126,7 +126,7 @@ def test_fact_links_count_as_fact_uses_and_the_consistency_check_reads_them(tmp_
     page.write_text(text + "\n", encoding="utf-8")
     assert facts.contradictions([page]) == [
         f"ch99_fixture.md: link to fact 'tower-hr' reads '0.5' but the data layer renders {hr.text!r}; "
-        "run python -m immunokit.sphinx.notebookmarkup"
+        "run python -m immunokit_build.sphinx.notebookmarkup"
     ]
 
 
@@ -141,7 +141,7 @@ def _fact_project(tmp_path: Path, cells: list[str]) -> tuple[str, str, str]:
     src = tmp_path / "src"
     (src / "book").mkdir(parents=True)
     (src / "conf.py").write_text(
-        'extensions = ["myst_nb", "immunokit.sphinx.notebookmarkup"]\nroot_doc = "index"\n'
+        'extensions = ["myst_nb", "immunokit_build.sphinx.notebookmarkup"]\nroot_doc = "index"\n'
         'nb_execution_mode = "off"\nhtml_theme = "basic"\nsource_suffix = {".md": "myst-nb", ".ipynb": "myst-nb"}\n'
     )
     (src / "index.md").write_text("# Home\n\n```{toctree}\nbook/ch99\nbook/page\n```\n")
@@ -194,7 +194,7 @@ def test_build_warns_on_a_stale_fact_link_and_still_shows_the_data_layer(tmp_pat
     assert f'<span class="ik-fact ik-fact--tower-hr">{hr.text}</span>' in page
     assert (
         f"book/ch99.ipynb cell 2: the link to fact 'tower-hr' reads '0.5' but the data layer renders "
-        f"{hr.text!r}, which the book shows; run python -m immunokit.sphinx.notebookmarkup" in warnings
+        f"{hr.text!r}, which the book shows; run python -m immunokit_build.sphinx.notebookmarkup" in warnings
     )
     assert "book/page.md: the link to fact 'tower-hr' reads '0.5'" in warnings
 
@@ -227,7 +227,7 @@ def test_notebook_cites_by_links_that_read_the_bibliography(path: Path) -> None:
         roles = [m[0] for m in citations.ROLE.finditer(cell.source) if m["kind"] in (None, "p", "t")]
         assert roles == [], (
             f"{path.name} cell {index} uses {roles}, which JupyterLab cannot render: run "
-            "python -m immunokit.sphinx.notebookmarkup"
+            "python -m immunokit_build.sphinx.notebookmarkup"
         )
         for m in citations.LINK.finditer(cell.source):
             keys = m["keys"].split(",")
@@ -236,7 +236,9 @@ def test_notebook_cites_by_links_that_read_the_bibliography(path: Path) -> None:
             )
             assert citations.link_text(m["text"]) == citations.citation_text(
                 keys, bool(m["kind"]), entries
-            ), f"{path.name} cell {index}: {m[0]} is stale: run python -m immunokit.sphinx.notebookmarkup"
+            ), (
+                f"{path.name} cell {index}: {m[0]} is stale: run python -m immunokit_build.sphinx.notebookmarkup"
+            )
 
 
 def test_rewrite_turns_cite_roles_into_links_and_refreshes_stale_links() -> None:
@@ -287,7 +289,7 @@ def _cite_project(tmp_path: Path, cells: list[str]) -> tuple[str, str]:
         (ROOT / "book" / "references.bib").read_text(encoding="utf-8"), encoding="utf-8"
     )
     (src / "conf.py").write_text(
-        'extensions = ["myst_nb", "sphinxcontrib.bibtex", "immunokit.sphinx.notebookmarkup"]\n'
+        'extensions = ["myst_nb", "sphinxcontrib.bibtex", "immunokit_build.sphinx.notebookmarkup"]\n'
         'root_doc = "index"\nnb_execution_mode = "off"\nhtml_theme = "basic"\n'
         'bibtex_bibfiles = ["book/references.bib"]\nbibtex_reference_style = "author_year"\n'
         'bibtex_default_style = "plain"\nsource_suffix = {".md": "myst-nb", ".ipynb": "myst-nb"}\n'
@@ -345,11 +347,11 @@ def test_build_warns_on_a_stale_citation_link_and_still_shows_the_bibliography(t
     assert (
         "book/ch99.ipynb cell 2: the citation link to kantarjian2017tower reads '(Kantarjan, 2016)' but the "
         "bibliography gives '(Kantarjian et al., 2017)' (the book shows the bibliography's citation); run "
-        "python -m immunokit.sphinx.notebookmarkup" in warnings
+        "python -m immunokit_build.sphinx.notebookmarkup" in warnings
     )
     assert (
         "book/ch99.ipynb cell 2: the citation link to cox1972regression points to 'refs.bib', which is not the "
-        "bibliography (references.bib); run python -m immunokit.sphinx.notebookmarkup" in warnings
+        "bibliography (references.bib); run python -m immunokit_build.sphinx.notebookmarkup" in warnings
     )
     assert "Cox, 1972" in _body(page) and "refs.bib" not in _body(page)
 

@@ -135,7 +135,7 @@ def test_descriptions_differ_between_pages(built_book: Path) -> None:
 def test_icon_fonts_cut_down_but_hold_every_icon_used(built_book: Path) -> None:
     from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
-    from immunokit.sphinx.assets import icon_names, used_icons
+    from immunokit_build.sphinx.assets import icon_names, used_icons
 
     static = built_book / "_static"
     pages = [(built_book / p).read_text(encoding="utf-8") for p in PAGES]
@@ -208,7 +208,7 @@ def test_lazy_frames_load_when_the_reader_steps_to_them(
 
 
 def test_sitemap_lists_every_page_when_the_site_url_is_known(tmp_path: Path) -> None:
-    from immunokit.sphinx.sitemeta import sitemap_xml
+    from immunokit_build.sphinx.sitemeta import sitemap_xml
 
     xml = sitemap_xml("https://example.org/course/", ["book/intro.html", "book/ch01_a&b.html"])
     locs = re.findall(r"<loc>([^<]*)</loc>", xml)

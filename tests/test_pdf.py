@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from harness import CHROMIUM, require
 
-from immunokit.pdfbook import PDF_NAME, toc_pages
+from immunokit_build.pdfbook import PDF_NAME, toc_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -84,7 +84,7 @@ def pdf(built_book: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any
     # In its own process, as `make pdf` runs it: Playwright's sync API cannot start inside the asyncio
     # loop that the browser fixtures of the same test session already run.
     script = (
-        "import json, sys; from pathlib import Path; from immunokit.pdfbook import build_pdf; "
+        "import json, sys; from pathlib import Path; from immunokit_build.pdfbook import build_pdf; "
         "print(json.dumps(build_pdf(Path(sys.argv[1]), Path(sys.argv[2]))))"
     )
     proc = subprocess.run(

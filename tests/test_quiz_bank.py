@@ -9,7 +9,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from immunokit.quiz import BankError, Quiz, check_bank, check_banks, load_bank, schema
-from immunokit.quiz.__main__ import main
+from immunokit_instructor.quiz.__main__ import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
 BAD = FIXTURES / "bad"

@@ -554,7 +554,7 @@ def test_built_chapter_quiz_answers_in_the_browser(
     page.wait_for_selector('section[data-ik="quiz"][data-ik-ready]')
     bank = load_bank(bank_path)
     data = json.loads(page.locator("section.ik-quiz script.ik-quiz-data").first.text_content() or "{}")
-    from immunokit.interactive.quiz_static import quiz_data
+    from immunokit.quiz.static import quiz_data
 
     graded = [q for q in bank.questions if q.auto_scored]  # written answers follow, ungraded
     assert data == json.loads(json.dumps(quiz_data(graded))), "the page shows an out-of-date bank"

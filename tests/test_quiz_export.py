@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from immunokit.markup import inline_html
-from immunokit.quiz import answer_key, load_bank, to_gift
-from immunokit.quiz.__main__ import main
-from immunokit.quiz.export import gift_escape
+from immunokit.quiz import load_bank
+from immunokit_instructor.quiz.__main__ import main
+from immunokit_instructor.quiz.export import answer_key, gift_escape, to_gift
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
 SPECIAL = FIXTURES / "gift_special.quiz.yml"

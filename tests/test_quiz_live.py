@@ -149,7 +149,7 @@ def test_from_bank_selects_ids_in_the_given_order() -> None:
 
 
 def test_widget_labels_keep_super_and_subscripts_readable() -> None:
-    from immunokit.interactive.quiz_live import widget_text
+    from immunokit.quiz.live import widget_text
 
     assert widget_text("MRD below 10^-4^") == "MRD below 10⁻⁴"  # never "10-4"
     assert widget_text("C~ss~ = R~0~ / CL") == "C_ss = R₀ / CL"

@@ -17,9 +17,9 @@ import pytest
 
 from immunokit.markup import inline_html
 from immunokit.quiz import load_bank
-from immunokit.quiz.__main__ import main
-from immunokit.quiz.course_export import course_banks, export_course
-from immunokit.quiz.qti import write_qti
+from immunokit_instructor.quiz.__main__ import main
+from immunokit_instructor.quiz.course_export import course_banks, export_course
+from immunokit_instructor.quiz.qti import write_qti
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from immunokit.citations import cite_html
-from immunokit.interactive.quiz_static import quiz_data
 from immunokit.quiz import Quiz, load_bank
+from immunokit.quiz.static import quiz_data
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"

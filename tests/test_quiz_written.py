@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from immunokit.quiz import Quiz, answer_key, check_bank, grade, load_bank, to_gift
+from immunokit.quiz import Quiz, check_bank, grade, load_bank
 from immunokit.quiz.bank import LEVELS
+from immunokit_instructor.quiz.export import answer_key, to_gift
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
 REVIEW = FIXTURES / "review.quiz.yml"
@@ -103,7 +104,7 @@ def test_written_answer_exports_as_gift_essay_and_in_the_answer_key() -> None:
 
 
 def test_course_map_counts_items_per_bloom_level_for_every_bank() -> None:
-    from immunokit.exercises.course_map import bloom_markdown, bloom_rows, course_map
+    from immunokit_instructor.course_map import bloom_markdown, bloom_rows, course_map
 
     rows = bloom_rows()
     banks = sorted(BOOK.glob("*.quiz.yml"))
@@ -120,7 +121,7 @@ def test_course_map_counts_items_per_bloom_level_for_every_bank() -> None:
 
 
 def test_at_least_40_percent_of_the_course_items_ask_for_apply_or_above() -> None:
-    from immunokit.exercises.course_map import bloom_rows, higher_order_share
+    from immunokit_instructor.course_map import bloom_rows, higher_order_share
 
     rows = bloom_rows()
     share = higher_order_share(rows)

@@ -1,10 +1,10 @@
-"""The reading-flow transform of the built book (immunokit/sphinx/reading.py), without a build."""
+"""The reading-flow transform of the built book (tooling/immunokit_build/sphinx/reading.py), without a build."""
 
 from __future__ import annotations
 
 import json
 
-from immunokit.sphinx.reading import is_import_only, reading_tags, retag_notebook
+from immunokit_build.sphinx.reading import is_import_only, reading_tags, retag_notebook
 
 
 def test_import_only_cells_are_recognised() -> None:
@@ -42,7 +42,7 @@ def test_notebook_retagged_in_memory_and_broken_json_left_alone() -> None:
 
 
 def test_code_toggle_summary_becomes_valid_and_named_by_its_text() -> None:
-    from immunokit.sphinx.reading import fix_toggle_summaries
+    from immunokit_build.sphinx.reading import fix_toggle_summaries
 
     before = (
         '<details class="admonition hide above-input">\n<summary aria-label="Toggle hidden content">\n'
@@ -58,7 +58,7 @@ def test_objective_ids_become_anchors_and_running_text_names_them_by_number() ->
     from docutils import nodes
     from docutils.core import publish_doctree
 
-    from immunokit.sphinx.reading import _objective_ids
+    from immunokit_build.sphinx.reading import _objective_ids
 
     doctree = publish_doctree(
         "- ``ch08-o2`` Grade CRS.\n- ``ch08-o3`` Grade ICANS.\n\n"

@@ -212,7 +212,7 @@ def test_recipe_followed_literally_in_a_fresh_clone_adds_a_working_chapter(tmp_p
 
 
 def test_newchapter_lists_the_chapter_after_its_entry_and_refuses_what_it_cannot_do(tmp_path: Path) -> None:
-    from immunokit.newchapter import NewChapterError, new_chapter
+    from immunokit_build.newchapter import NewChapterError, new_chapter
 
     shutil.copytree(TEMPLATE, tmp_path / "templates" / "chapter")
     (tmp_path / "book").mkdir()

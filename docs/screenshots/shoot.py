@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 from harness import CHROMIUM, CHROMIUM_ARGS, HTML_DIR  # noqa: E402
 
-from immunokit.localserver import start  # noqa: E402
+from immunokit_build.localserver import start  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 LIMIT = 250_000

@@ -11,13 +11,13 @@ Modules: :mod:`.catalog` (exercises and questions, with their points and checker
 (the checkers), :mod:`.mistakes` (detectors of common numerical slips), :mod:`.verdict` (what a check
 returns), :mod:`.answers` (the one format in which answers leave the grader's sandbox),
 :mod:`.student` (what runs in the student's kernel), :mod:`.generate` (``exercises/`` from
-``solutions/``). The instructor's grader is :mod:`immunokit.grader`.
+``solutions/``). The instructor's grader is :mod:`immunokit_instructor.grader`.
 
 Commands::
 
-    python -m immunokit.exercises.generate [--check]      # exercises/ from solutions/
-    python -m immunokit.grader SUBMISSIONS --out grades.csv
-    python -m immunokit.exercises.course_map [--check]    # the instructor guide's course map
+    python -m immunokit_build.generate_exercises [--check]      # exercises/ from solutions/
+    python -m immunokit_instructor.grader SUBMISSIONS --out grades.csv
+    python -m immunokit_instructor.course_map [--check]    # the instructor guide's course map
 
 Public API
 ----------

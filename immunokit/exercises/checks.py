@@ -1,7 +1,7 @@
 """Checkers that teach: each turns a student's answer into a status, a message and a share of the points.
 
 Each exercise question owns a :class:`Checker` (:mod:`immunokit.exercises.catalog`); the student's
-``check`` (:mod:`immunokit.exercises.student`) and the grader (:mod:`immunokit.grader`) both judge an
+``check`` (:mod:`immunokit.exercises.student`) and the grader (:mod:`immunokit_instructor.grader`) both judge an
 answer with :meth:`Question.judge <immunokit.exercises.catalog.Question.judge>`, which asks the checker:
 
 * ``...`` (the stub the exercise notebook ships with) or ``None`` → *not attempted yet*;

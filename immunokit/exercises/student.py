@@ -7,7 +7,7 @@ In an exercise notebook::
     check("pk-01", css_pg_ml)  # a Verdict: correct / incorrect (with a targeted message) /
                                # not-attempted / wrong-type — never a traceback
 
-``check`` is for learning only: the grader (:mod:`immunokit.grader`) never runs it and never reads what
+``check`` is for learning only: the grader (:mod:`immunokit_instructor.grader`) never runs it and never reads what
 it printed; it computes every verdict itself, outside the student's process.
 
 In IPython (Jupyter, VS Code) importing this module installs two small helpers on the running shell:

@@ -12,25 +12,29 @@ without its unit, or of the wrong kind, raises :class:`UnitError` (a ``ValueErro
 Each ``explorer()`` is registered with :func:`immunokit.interactive.register_explorer`; the list of
 explorers (:data:`immunokit.interactive.EXPLORERS`, used by the tests and the benchmark) is derived
 from the registry. The rendering (plot specs, live figures, sliders, static frames) lives in
-:mod:`immunokit.interactive`; these modules hold the science. Registered explorers of this package
-(generated):
+:mod:`immunokit.interactive`; these modules hold the science (see :data:`MODULES`).
 
 """
 
+import importlib
 import pkgutil
+from types import ModuleType
 
-from ..interactive.registry import import_package, registered_in, table
 from .units import Dose, UnitError
 
-import_package(__name__)  # every model module registers its explorer
-
-__doc__ = (__doc__ or "") + table(registered_in(__name__, "explorer")) + "\n"
-
-#: The model modules (derived: every module of this package but the unit helpers).
-#: The model modules (each registers an explorer); `units` and private helpers (`_name`) are not models.
+#: The model modules (derived: every module of this package but `units` and private helpers). Each is
+#: imported when first used (``from immunokit.models import occupancy``), not all at once, so a chapter
+#: depends only on the models it runs (the book's execution key follows imports); the registry of
+#: explorers imports them all when it is first read.
 MODULES = sorted(
     info.name
     for info in pkgutil.iter_modules(__path__)
     if info.name != "units" and not info.name.startswith("_")
 )
 __all__ = ["MODULES", "Dose", "UnitError", *MODULES]
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

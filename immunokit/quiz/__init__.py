@@ -9,11 +9,10 @@ Public API
     Loading and validating banks (``quiz.schema.json`` + semantic checks).
 :func:`grade`, :class:`QuizVerdict`, :func:`parse_number`
     The grading rules, shared with the browser script.
-:func:`to_gift`, :func:`answer_key`
-    Export for instructors (Moodle GIFT, printable answer key).
 
-Command line: ``python -m immunokit.quiz validate BANK...`` and
-``python -m immunokit.quiz export BANK --gift OUT.gift --key OUT.md``.
+Exports for instructors (Moodle GIFT, QTI, answer keys) are instructor tooling, not part of this package:
+:mod:`immunokit_instructor.quiz` (``python -m immunokit_instructor.quiz validate BANK...``,
+``python -m immunokit_instructor.quiz export BANK --gift OUT.gift --key OUT.md``).
 """
 
 from .bank import (
@@ -28,7 +27,6 @@ from .bank import (
     schema,
 )
 from .core import Quiz, ResultsTable
-from .export import answer_key, to_gift
 from .grading import QuizVerdict, format_score, grade, parse_number
 
 __all__ = [
@@ -40,7 +38,6 @@ __all__ = [
     "QuizQuestion",
     "QuizVerdict",
     "ResultsTable",
-    "answer_key",
     "check_bank",
     "check_banks",
     "format_score",
@@ -48,5 +45,4 @@ __all__ = [
     "load_bank",
     "parse_number",
     "schema",
-    "to_gift",
 ]

@@ -203,7 +203,7 @@ class Quiz(Interactive):
         written, self.written_views = written_widget(self.written)
         if not self.questions:
             return LiveView([written])
-        from ..interactive.quiz_live import quiz_widget
+        from .live import quiz_widget
 
         view = quiz_widget(self)
         if self.written:  # written answers are not scored: they follow the graded questions
@@ -216,7 +216,7 @@ class Quiz(Interactive):
         written = written_html(self.written, key=self.uid or self.source)
         if not self.questions:
             return written
-        from ..interactive.quiz_static import quiz_html
+        from .static import quiz_html
 
         return (
             quiz_html(self.questions, key=self.source, title=self.title, bibfile=self.bibfile, uid=self.uid)

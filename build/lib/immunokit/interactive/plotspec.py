@@ -1,0 +1,357 @@
+"""Plots described as data, drawn two ways: a fresh figure, or an update of a live one.
+
+A model's picture is a :class:`PlotSpec` (panels of :class:`Series` and :class:`Note`), computed by
+one plain function of the model's parameters. Both renderings read the same spec, so the static and
+the live picture cannot drift apart:
+
+* :func:`render` draws a spec as a new :class:`immunokit.Figure` (vector SVG; used by the ``plot_*``
+  functions and by the static frames of an explorer);
+* :class:`LiveFigure` keeps one figure for a live explorer. The axes, ticks and labels are drawn once
+  into a raster background; an update moves the lines, notes and legend labels, draws only those over
+  the background (blitting) and sends a PNG. A full redraw happens only when the axis limits or the
+  layout change. This keeps an update (re-solve + redraw) within tens of milliseconds.
+
+Figures are created without pyplot, so a kept live figure is never shown a second time by a notebook's
+inline backend.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from matplotlib import rc_context
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter, NullLocator
+from PIL import Image
+
+from ..display import Figure, svg_bytes
+from ..markup import inline_html, plain_text
+from ..style import MAX_WIDTH_IN, RC_PARAMS
+
+LineStyle = str | tuple[int, tuple[int, ...]]
+
+#: The book's rc parameters (typed loosely: matplotlib's stubs want its own literal keys).
+_RC: Any = RC_PARAMS
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line (or set of markers) in a panel.
+
+    ``kind="line"`` plots ``y`` against ``x``; ``kind="hline"`` / ``"vline"`` draw a reference line
+    across the panel at ``y[0]`` / ``x[0]`` (the other coordinate is ignored).
+    """
+
+    x: Any
+    y: Any
+    label: str | None = None
+    color: str = "#000000"
+    linestyle: LineStyle = "-"
+    marker: str | None = None
+    drawstyle: str = "default"
+    linewidth: float = 2.0
+    kind: Literal["line", "hline", "vline"] = "line"
+    markersize: float = 6.0
+
+
+@dataclass(frozen=True)
+class Note:
+    """A text label at (x, y) in data coordinates (``coords="data"``) or axes fractions (``"axes"``)."""
+
+    x: float
+    y: float
+    text: str
+    coords: Literal["data", "axes"] = "data"
+    ha: str = "left"
+    va: str = "bottom"
+    color: str = "#000000"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One axes: its series, notes, labels (lowercase, with units), scales and fixed limits."""
+
+    series: Sequence[Series]
+    xlabel: str
+    ylabel: str
+    xscale: str = "linear"
+    yscale: str = "linear"
+    xlim: tuple[float, float] | None = None
+    ylim: tuple[float, float] | None = None
+    notes: Sequence[Note] = ()
+    legend_loc: str | None = "upper right"
+
+
+@dataclass(frozen=True)
+class PlotSpec:
+    """A whole figure: panels side by side (``ncols``) or stacked, plus its alt text and caption."""
+
+    panels: Sequence[Panel]
+    alt: str
+    caption: str
+    width_in: float = 6.4
+    height_in: float = 3.8
+    ncols: int = 1
+    sharex: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def structure(self) -> tuple[object, ...]:
+        """What must be equal for a live figure to be updated in place rather than rebuilt."""
+        return (
+            len(self.panels),
+            self.ncols,
+            self.sharex,
+            self.width_in,
+            self.height_in,
+            tuple(
+                (
+                    p.xscale,
+                    p.yscale,
+                    p.legend_loc,
+                    tuple((s.kind, s.label is None) for s in p.series),
+                    len(p.notes),
+                )
+                for p in self.panels
+            ),
+        )
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def log_tick_label(value: float, _pos: object = None) -> str:
+    """Label of a log-axis tick as plain text: ``0.01`` … ``10000`` as numbers, else ``10⁵``, ``10⁻⁴``.
+
+    Plain Unicode rather than mathtext keeps SVG labels readable text and makes redraws much faster.
+    """
+    if value <= 0:
+        return ""
+    exponent = round(np.log10(value))
+    if not np.isclose(value, 10.0**exponent, rtol=1e-6):
+        return ""
+    if -2 <= exponent <= 4:
+        return f"{value:,.{max(0, -exponent)}f}"
+    return "10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def power_of_ten(value: float) -> str:
+    """``value`` as plain text in powers of ten: ``1e-5`` → ``"10⁻⁵"``, ``3e8`` → ``"3×10⁸"``, ``0`` → ``"0"``."""
+    if value == 0:
+        return "0"
+    exponent = int(np.floor(np.log10(abs(value)) + 1e-9))
+    mantissa = round(value / 10.0**exponent, 1)
+    if mantissa == 10:
+        mantissa, exponent = 1.0, exponent + 1
+    power = "10" + str(exponent).translate(_SUPERSCRIPT)
+    return power if mantissa == 1 else f"{mantissa:g}×{power}"
+
+
+def _grid(n: int, ncols: int) -> tuple[int, int]:
+    ncols = max(1, min(ncols, n))
+    return (n + ncols - 1) // ncols, ncols
+
+
+def _draw_series(ax: Axes, s: Series) -> Line2D:
+    style: dict[str, Any] = {
+        "color": s.color,
+        "linestyle": s.linestyle,
+        "linewidth": s.linewidth,
+        "label": s.label,
+    }
+    if s.kind == "hline":
+        return ax.axhline(float(np.asarray(s.y).ravel()[0]), zorder=1, **style)
+    if s.kind == "vline":
+        return ax.axvline(float(np.asarray(s.x).ravel()[0]), zorder=1, **style)
+    (line,) = ax.plot(
+        s.x, s.y, marker=s.marker, drawstyle=s.drawstyle, markersize=s.markersize, zorder=2, **style
+    )
+    return line
+
+
+def _draw_note(ax: Axes, n: Note) -> Text:
+    transform = ax.transAxes if n.coords == "axes" else ax.transData
+    return ax.text(
+        n.x,
+        n.y,
+        n.text,
+        transform=transform,
+        ha=n.ha,
+        va=n.va,
+        color=n.color,
+        fontsize=RC_PARAMS["legend.fontsize"],
+        zorder=3,
+    )
+
+
+def _apply_limits(ax: Axes, panel: Panel) -> None:
+    if panel.xlim is not None:
+        ax.set_xlim(*panel.xlim)
+    if panel.ylim is not None:
+        ax.set_ylim(*panel.ylim)
+    if panel.xlim is None or panel.ylim is None:
+        ax.relim()
+        ax.autoscale_view(scalex=panel.xlim is None, scaley=panel.ylim is None)
+
+
+def _build(spec: PlotSpec) -> tuple[MplFigure, list[Axes], list[list[Line2D]], list[list[Text]]]:
+    if spec.width_in > MAX_WIDTH_IN:
+        raise ValueError(f"width_in={spec.width_in} exceeds the book's {MAX_WIDTH_IN} in")
+    nrows, ncols = _grid(len(spec.panels), spec.ncols)
+    with rc_context(_RC):
+        fig = MplFigure(figsize=(spec.width_in, spec.height_in))
+        FigureCanvasAgg(fig)
+        axes_grid = fig.subplots(nrows, ncols, sharex=spec.sharex, squeeze=False)
+        axes = list(axes_grid.ravel())
+        for extra_ax in axes[len(spec.panels) :]:
+            extra_ax.set_visible(False)
+        lines: list[list[Line2D]] = []
+        texts: list[list[Text]] = []
+        for ax, panel in zip(axes, spec.panels, strict=False):
+            ax.set_xscale(panel.xscale)
+            ax.set_yscale(panel.yscale)
+            for axis, scale in ((ax.xaxis, panel.xscale), (ax.yaxis, panel.yscale)):
+                if scale == "log":
+                    # Labelled decades only: minor ticks on a log axis cost most of a redraw.
+                    axis.set_major_formatter(FuncFormatter(log_tick_label))
+                    axis.set_minor_locator(NullLocator())
+            lines.append([_draw_series(ax, s) for s in panel.series])
+            texts.append([_draw_note(ax, n) for n in panel.notes])
+            ax.set_xlabel(panel.xlabel)
+            ax.set_ylabel(panel.ylabel)
+            _apply_limits(ax, panel)
+            if panel.legend_loc and any(s.label for s in panel.series):
+                ax.legend(loc=panel.legend_loc)
+    return fig, axes[: len(spec.panels)], lines, texts
+
+
+def book_svg(fig: MplFigure) -> bytes:
+    """SVG of ``fig`` written under the book's rc parameters.
+
+    matplotlib reads ``svg.fonttype`` (text as text) and ``svg.hashsalt`` (deterministic ids) when it
+    *saves*, not when it draws, so the book style must be active at that moment too.
+    """
+    with rc_context(_RC):
+        return svg_bytes(fig)
+
+
+def render(spec: PlotSpec) -> Figure:
+    """Draw ``spec`` as a new :class:`immunokit.Figure` (book style, constrained layout, SVG rendered now)."""
+    fig, _axes, _lines, _texts = _build(spec)
+    # Lay the figure out once, then freeze it: otherwise savefig lays it out again on its own.
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    return Figure(fig, spec.alt, spec.caption, _svg=book_svg(fig))
+
+
+def _limits(spec: PlotSpec) -> tuple[object, ...] | None:
+    """The fixed limits of every panel, or ``None`` if a panel autoscales (then every update redraws all)."""
+    out: list[object] = []
+    for panel in spec.panels:
+        if panel.xlim is None or panel.ylim is None:
+            return None
+        out.append((tuple(panel.xlim), tuple(panel.ylim)))
+    return tuple(out)
+
+
+class LiveFigure:
+    """One figure kept alive and updated in place from successive specs (see the module docstring).
+
+    :meth:`update` returns the HTML of the updated figure: a ``<figure>`` with a PNG ``<img>`` whose
+    ``alt`` is the spec's alt text, and the spec's caption.
+    """
+
+    def __init__(self) -> None:
+        self._structure: tuple[object, ...] | None = None
+        self._limits: tuple[object, ...] | None = None
+        self._fig: MplFigure | None = None
+        self._axes: list[Axes] = []
+        self._lines: list[list[Line2D]] = []
+        self._texts: list[list[Text]] = []
+        self._background: Any = None
+        self.full_redraws = 0  #: how many updates redrew the whole figure (the others blitted)
+        self.rebuilds = 0  #: how many updates built a new figure (the layout changed)
+
+    def close(self) -> None:
+        """Forget the figure."""
+        self._fig = None
+        self._structure = None
+        self._background = None
+
+    def _dynamic(self) -> list[tuple[Axes, Artist]]:
+        pairs: list[tuple[Axes, Artist]] = []
+        for ax, lines, texts in zip(self._axes, self._lines, self._texts, strict=True):
+            pairs += [(ax, a) for a in (*lines, *texts)]
+            legend = ax.get_legend()
+            if legend is not None:
+                pairs.append((ax, legend))
+        return pairs
+
+    def _set_data(self, spec: PlotSpec) -> None:
+        for ax, panel, lines, texts in zip(self._axes, spec.panels, self._lines, self._texts, strict=True):
+            for line, s in zip(lines, panel.series, strict=True):
+                if s.kind == "hline":
+                    value = float(np.asarray(s.y).ravel()[0])
+                    line.set_ydata([value, value])
+                elif s.kind == "vline":
+                    value = float(np.asarray(s.x).ravel()[0])
+                    line.set_xdata([value, value])
+                else:
+                    line.set_data(s.x, s.y)
+                line.set_label(s.label)
+            for text, n in zip(texts, panel.notes, strict=True):
+                text.set_text(n.text)
+                text.set_position((n.x, n.y))
+            legend = ax.get_legend()
+            if legend is not None:
+                labelled = [s.label for s in panel.series if s.label]
+                for entry, label in zip(legend.get_texts(), labelled, strict=False):
+                    entry.set_text(label)
+
+    def update(self, spec: PlotSpec) -> str:
+        """Show ``spec``; return the figure's HTML (PNG image with alt text, and caption)."""
+        limits = _limits(spec)
+        with rc_context(_RC):
+            if self._fig is None or spec.structure() != self._structure:
+                self._fig, self._axes, self._lines, self._texts = _build(spec)
+                self.rebuilds += 1
+                self._structure = spec.structure()
+                for _ax, artist in self._dynamic():
+                    artist.set_animated(True)
+                self._fig.canvas.draw()  # fixes the constrained layout once ...
+                self._fig.set_layout_engine("none")  # ... and keeps it: updates only move data
+                self._limits = None
+            self._set_data(spec)
+            canvas = self._fig.canvas
+            if limits is None or limits != self._limits or self._background is None:
+                for ax, panel in zip(self._axes, spec.panels, strict=True):
+                    _apply_limits(ax, panel)
+                canvas.draw()  # axes, ticks and labels; the animated artists are left out
+                self._background = canvas.copy_from_bbox(self._fig.bbox)  # type: ignore[attr-defined]
+                self._limits = limits
+                self.full_redraws += 1
+            else:
+                canvas.restore_region(self._background)  # type: ignore[attr-defined]
+            for ax, artist in self._dynamic():
+                ax.draw_artist(artist)
+            rgba = np.asarray(canvas.buffer_rgba())  # type: ignore[attr-defined]
+        buffer = io.BytesIO()
+        Image.fromarray(rgba[..., :3]).save(buffer, format="png", compress_level=1)
+        src = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+        width = round(spec.width_in * 96)
+        return (
+            '<figure class="ik-figure">'
+            f'<img class="ik-img" src="{src}" alt="{html.escape(plain_text(spec.alt), quote=True)}" '
+            f'style="max-width:min(100%, {width}px)">'
+            f"<figcaption>{inline_html(spec.caption)}</figcaption></figure>"
+        )

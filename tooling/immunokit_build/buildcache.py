@@ -1,0 +1,243 @@
+"""Incremental builds that are never stale: an execution key per notebook.
+
+jupyter-cache keys a notebook on its code cells only, and Sphinx re-reads a page only when its source
+changed. A notebook's output also depends on the toolkit modules it imports, its question banks, the data
+layer and the bibliography; so before each build this module computes, for every notebook of the book,
+a key over its own file and everything it runs:
+
+- the ``immunokit`` modules its code cells import, with every module those import in turn (grimp's import
+  graph, so a new import is followed without a list kept by hand) and the packages that contain them;
+- the question banks its cells name (``*.quiz.yml``) and, when it imports the data layer or the
+  bibliography (directly or not), ``book/data/*.yml``, ``book/cases.yml`` and ``book/references.bib``.
+
+A notebook whose key changed loses its jupyter-cache record (so it is executed again) and has its file's
+modification time bumped (so Sphinx reads it again); every other notebook keeps its outputs and its saved
+page. A change to the build's own code (``immunokit_build/sphinx*``), which Sphinx does not track, clears
+Sphinx's environment only: every page is read again, outputs still come from the cache.
+
+``make book`` runs this first; so does the test suite's build. Usage::
+
+    python -m immunokit_build.buildcache [BUILD_ROOT]     # prints which notebooks will run again
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from immunokit_build import ROOT
+
+KEYS = ".immunokit-notebook-keys.json"
+BUILD_CODE_STAMP = ".immunokit-build-code.sha256"
+#: The data layer's readers: a notebook that imports either (directly or not) depends on the data files.
+DATA_READERS = ("immunokit.facts", "immunokit.citations", "immunokit.bookfiles", "immunokit.cases")
+#: The course's own packages (the student toolkit and the tooling, whose modules some instructor pages run).
+PACKAGES = ("immunokit", "immunokit_build", "immunokit_instructor")
+_BANK = re.compile(r"""["']([^"']+\.quiz\.yml)["']""")
+
+
+def _code_cells(notebook: Path) -> list[str]:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    out = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            out.append("".join(source) if isinstance(source, list) else source)
+    return out
+
+
+def imported_modules(code: Iterable[str]) -> set[str]:
+    """The course's modules named by import statements in ``code`` (IPython magics and shell lines skipped)."""
+    found: set[str] = set()
+    for source in code:
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        try:
+            tree = ast.parse("\n".join(lines))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found.update(a.name for a in node.names if a.name.split(".")[0] in PACKAGES)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in PACKAGES:
+                found.add(node.module)
+                found.update(f"{node.module}.{a.name}" for a in node.names)
+    return found
+
+
+@cache
+def _graph(source_root: Path) -> object:
+    import grimp
+
+    folders = [str(source_root), str(source_root / "tooling")]
+    sys.path[:0] = folders
+    try:
+        return grimp.build_graph(*PACKAGES, cache_dir=None)
+    finally:
+        for folder in folders:
+            sys.path.remove(folder)
+
+
+def module_closure(modules: Iterable[str], source_root: Path = ROOT) -> set[str]:
+    """``modules`` with every module they import, directly or not, and every package containing one."""
+    graph = _graph(source_root)
+    known = graph.modules  # type: ignore[attr-defined]
+    start = {m for m in modules if m in known}
+    closure = set(start)
+    for module in start:
+        closure |= graph.find_upstream_modules(module)  # type: ignore[attr-defined]
+    while True:
+        before = len(closure)
+        for module in list(closure):
+            parts = module.split(".")
+            closure.update(".".join(parts[:i]) for i in range(1, len(parts)))
+            # a package that imports all its modules at run time (``import_package(__name__)``, which
+            # the import graph cannot see) depends on every one of them
+            init = module_file(module, source_root)
+            if (
+                init is not None
+                and init.name == "__init__.py"
+                and "import_package(__name__)" in init.read_text(encoding="utf-8")
+            ):
+                for child in graph.find_children(module):  # type: ignore[attr-defined]
+                    closure |= {child} | graph.find_upstream_modules(child)  # type: ignore[attr-defined]
+        if len(closure) == before:
+            return closure
+
+
+def module_file(module: str, source_root: Path) -> Path | None:
+    top = source_root if module.split(".")[0] == "immunokit" else source_root / "tooling"
+    base = top.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def notebook_inputs(notebook: Path, source_root: Path = ROOT) -> list[Path]:
+    """Every file whose content the notebook's executed output depends on (the notebook itself first)."""
+    code = _code_cells(notebook)
+    modules = module_closure(imported_modules(code), source_root)
+    files = [notebook]
+    files += sorted(p for m in modules if (p := module_file(m, source_root)) is not None)
+    static_data = source_root / "immunokit"
+    files += sorted(p for p in static_data.rglob("*.json") if "__pycache__" not in p.parts) if modules else []
+    for name in sorted({m for source in code for m in _BANK.findall(source)}):
+        for candidate in (notebook.parent / name, source_root / "book" / Path(name).name):
+            if candidate.is_file():
+                files.append(candidate)
+                break
+    if modules & set(DATA_READERS):
+        book = source_root / "book"
+        files += [*sorted((book / "data").glob("*.yml")), book / "cases.yml", book / "references.bib"]
+        if any(m == "immunokit.quiz" or m.startswith("immunokit.quiz.") for m in modules):
+            files += sorted(book.glob("*.quiz.yml"))  # banks cross-reference each other's items
+    return [p for p in dict.fromkeys(files) if p.is_file()]
+
+
+def notebook_key(notebook: Path, source_root: Path = ROOT) -> str:
+    digest = hashlib.sha256()
+    for path in notebook_inputs(notebook, source_root):
+        digest.update(path.relative_to(source_root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def book_notebooks(source_root: Path = ROOT) -> list[Path]:
+    """The notebooks the book executes (those of ``_toc.yml``)."""
+    import yaml
+
+    toc = yaml.safe_load((source_root / "_toc.yml").read_text(encoding="utf-8"))
+    files: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(str(node["file"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return [p for f in files if (p := source_root / f"{f}.ipynb").is_file()]
+
+
+def build_code_digest(source_root: Path = ROOT) -> str:
+    """SHA-256 over the book build's own Sphinx code (which Sphinx does not track)."""
+    digest = hashlib.sha256()
+    package = source_root / "tooling" / "immunokit_build"
+    for path in sorted([*package.glob("sphinx/*.py"), package / "sphinx_ext.py"]):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _forget_execution(cache_dir: Path, notebook: Path) -> None:
+    """Drop the cached outputs jupyter-cache holds for ``notebook`` (matched by its code, as myst-nb does)."""
+    if not cache_dir.exists():
+        return
+    from jupyter_cache import get_cache
+
+    store = get_cache(str(cache_dir))
+    try:
+        record = store.match_cache_file(str(notebook))
+    except KeyError:
+        return
+    store.remove_cache(record.pk)
+
+
+def refresh(build_root: Path = ROOT, source_root: Path = ROOT) -> list[Path]:
+    """Make the next build re-execute exactly the notebooks whose key changed; return them."""
+    build = build_root / "_build"
+    keys_file = build / KEYS
+    try:
+        previous = json.loads(keys_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    current = {
+        nb.relative_to(source_root).as_posix(): notebook_key(nb, source_root)
+        for nb in book_notebooks(source_root)
+    }
+    stale = [source_root / name for name, key in current.items() if previous.get(name) != key]
+    if not previous:  # outputs of unknown provenance (no keys yet): start clean
+        shutil.rmtree(build / ".jupyter_cache", ignore_errors=True)
+        shutil.rmtree(build / ".doctrees", ignore_errors=True)
+    else:
+        for notebook in stale:
+            _forget_execution(build / ".jupyter_cache", notebook)
+            os.utime(notebook)  # Sphinx reads a page again when its source is newer than the saved one
+    build.mkdir(parents=True, exist_ok=True)
+    tmp = keys_file.with_suffix(".tmp")
+    tmp.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, keys_file)
+
+    stamp = build / BUILD_CODE_STAMP
+    code = build_code_digest(source_root)
+    if (stamp.read_text().strip() if stamp.exists() else None) != code:
+        shutil.rmtree(build / ".doctrees", ignore_errors=True)
+        stamp.write_text(code + "\n")
+    return stale if previous else []
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    build_root = Path(args[0]) if args else ROOT
+    stale = refresh(build_root)
+    for notebook in stale:
+        print(f"inputs changed, will run again: {notebook.relative_to(ROOT).as_posix()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
