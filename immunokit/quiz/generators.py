@@ -201,7 +201,17 @@ def generate_fields(name: str, qid: str, options: Mapping[str, Any] | None = Non
 
 
 def finish(fields: Fields) -> Fields:
-    """Drop mistakes the correct range accepts or that repeat an earlier mistake (they could never show)."""
+    """Drop mistakes the correct range accepts or that repeat an earlier mistake (they could never show),
+    and wrong options whose text repeats another option's."""
+    if "options" in fields:
+        shown: set[str] = set()
+        opts = []
+        for o in sorted(fields["options"], key=lambda o: not o["correct"]):
+            if o["text"] not in shown:
+                shown.add(o["text"])
+                opts.append(o)
+        order = [o["text"] for o in fields["options"]]
+        return {**fields, "options": sorted(opts, key=lambda o: order.index(o["text"]))}
     if "mistakes" not in fields:
         return fields
     answer, tol = float(fields["answer"]), float(fields["tolerance"])
@@ -536,8 +546,8 @@ def exact_ci_choice(params: Params, options: Mapping[str, Any]) -> Fields:
 
     k, n = params["k"], params["n"]
     p, low, high = exact_proportion_ci(k, n)
-    big = 20 * n
-    _, blow, bhigh = exact_proportion_ci(20 * k, big)
+    big = 100 * n
+    _, blow, bhigh = exact_proportion_ci(100 * k, big)
     pct = round(100 * p)
     return {
         "prompt": (
@@ -567,9 +577,9 @@ def exact_ci_choice(params: Params, options: Mapping[str, Any]) -> Fields:
                 "feedback": "The interval is not one-sided: it reaches below the observed rate as far as above it, roughly.",
             },
             {
-                "text": f"{max(0, pct - 5)} % to {min(100, pct + 5)} %",
+                "text": f"{max(0, pct - 10)} % to {min(100, pct + 10)} %",
                 "correct": False,
-                "feedback": "Five points either side is far too narrow for so few patients; width shrinks with √n.",
+                "feedback": "Ten points either side is too narrow for so few patients; width shrinks with √n.",
             },
         ],
     }
