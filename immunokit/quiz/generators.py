@@ -47,7 +47,7 @@ Fields = dict[str, Any]
 Params = dict[str, Any]
 
 #: How many distinct public practice variants the static book carries per generated item.
-STATIC_VARIANTS: int = 6
+STATIC_VARIANTS: int = 5
 _MAX_DRAWS = 400
 
 
