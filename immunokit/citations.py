@@ -107,7 +107,9 @@ def _load_indexed(path: Path, _mtime: float) -> dict[str, Citation]:
     index = _index_file(digest)
     try:
         rows = json.loads(index.read_text(encoding="utf-8"))
-        return {r["key"]: Citation(r["key"], tuple(r["surnames"]), r["et_al"], r["year"], r["doi"]) for r in rows}
+        return {
+            r["key"]: Citation(r["key"], tuple(r["surnames"]), r["et_al"], r["year"], r["doi"]) for r in rows
+        }
     except (OSError, ValueError, KeyError, TypeError):
         pass
     out = _load(path, _mtime)

@@ -72,7 +72,9 @@ def test_new_numbers_cycles_through_the_baked_variants_and_grades_each(open_page
             li.get_by_role("button", name="New numbers").click()
         assert li.locator(".ik-variant-note").inner_text() == f"Practice variant {k + 1} of {len(vs)}."
         legend = li.locator("legend").inner_text()
-        assert str(v.prompt.split("after CAR T cells, ")[1][:40]) in legend  # the shown stem is this variant's
+        assert (
+            str(v.prompt.split("after CAR T cells, ")[1][:40]) in legend
+        )  # the shown stem is this variant's
         # a wrong answer first (the mistake's own feedback when it has one), then the right one
         wrong = v.mistakes[0].value if v.mistakes else v.answer + 3
         li.locator("input.ik-num-in").fill(f"{wrong:g}")
@@ -110,7 +112,9 @@ def test_progress_keeps_the_first_try_and_the_variant_across_a_reload(open_page:
     li.get_by_role("button", name="Check").click()
     li.get_by_role("button", name="New numbers").click()
     score = page.locator(".ik-quiz-score")
-    assert score.inner_text().startswith("Score on first tries: 0 of 3. Eventually correct: 0 of 3 (questions answered: 1)")
+    assert score.inner_text().startswith(
+        "Score on first tries: 0 of 3. Eventually correct: 0 of 3 (questions answered: 1)"
+    )
     li.locator("input.ik-num-in").fill(f"{vs[1].answer:g}")
     li.get_by_role("button", name="Check").click()
     assert li.get_attribute("data-ik-verdict") == "correct"
@@ -121,6 +125,8 @@ def test_progress_keeps_the_first_try_and_the_variant_across_a_reload(open_page:
     assert li.locator(".ik-variant-note").inner_text().startswith("Practice variant 2 of")
     assert li.get_attribute("data-ik-verdict") == "correct"
     assert li.locator("input.ik-num-in").input_value() == f"{vs[1].answer:g}"
-    assert page.locator(".ik-quiz-score").inner_text().startswith(
-        "Score on first tries: 0 of 3. Eventually correct: 1 of 3"
+    assert (
+        page.locator(".ik-quiz-score")
+        .inner_text()
+        .startswith("Score on first tries: 0 of 3. Eventually correct: 1 of 3")
     )

@@ -205,7 +205,9 @@ def practice_variants(q: QuizQuestion) -> list[QuizQuestion]:
     return [variant_question(q, v) for v in drawn]
 
 
-def variant_item_html(vs: Sequence[QuizQuestion], number: int, total: int, qid: str, bibfile: Path | None) -> str:
+def variant_item_html(
+    vs: Sequence[QuizQuestion], number: int, total: int, qid: str, bibfile: Path | None
+) -> str:
     """A generated question: the first variant shown, every variant's fieldset in a ``<template>``.
 
     The script's "New numbers" button swaps in the next template's fieldset and its grading data; without
