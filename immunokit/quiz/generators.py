@@ -253,6 +253,11 @@ def fixed(x: float, places: int) -> str:
     return f"{x:.{places}f}"
 
 
+def _member(kind: Any, value: str) -> Any:
+    """The member of a toxicity level enum (Hypotension, Oxygen, …) whose id is ``value``."""
+    return next(m for m in kind if m.value == value)
+
+
 def mistake(value: float, feedback: str, tolerance: float = 0.0) -> dict[str, Any]:
     return {"value": float(value), "tolerance": float(tolerance), "feedback": feedback}
 
@@ -1049,7 +1054,7 @@ def crs_grade_item(params: Params, options: Mapping[str, Any]) -> Fields:
 
     fever = params["temp_c"] >= 38.0
     result = crs_grade(fever, params["hypotension"], params["oxygen"])
-    hypo, oxy = Hypotension(params["hypotension"]), Oxygen(params["oxygen"])
+    hypo, oxy = _member(Hypotension, params["hypotension"]), _member(Oxygen, params["oxygen"])
     why = {
         0: "Without fever ≥ 38 °C (and no earlier CRS treated with antipyretics or anti-cytokine drugs) the ASTCT criteria for CRS are not met."
         if fever
@@ -1192,9 +1197,9 @@ def icans_grade_item(params: Params, options: Mapping[str, Any]) -> Fields:
     text, score, _ = _ice_story(params)
     result = icans_grade(score, params["consciousness"], params["seizure"], "none", params["edema"])
     cons, seiz, ede = (
-        Consciousness(params["consciousness"]),
-        Seizure(params["seizure"]),
-        Edema(params["edema"]),
+        _member(Consciousness, params["consciousness"]),
+        _member(Seizure, params["seizure"]),
+        _member(Edema, params["edema"]),
     )
     findings = [f"her level of consciousness: {cons.label}"]
     findings.append("she has had " + seiz.label if seiz.grade else "she has had no seizure")
