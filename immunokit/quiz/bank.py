@@ -156,6 +156,17 @@ class QuizQuestion:
     cross_chapter: bool = False
     model_answer: str = ""
     rubric: tuple[Criterion, ...] = ()
+    #: Name of the item generator (:mod:`immunokit.quiz.generators`) when the numbers are generated.
+    generator: str | None = None
+    #: The bank's options for the generator, as sorted (key, value) pairs.
+    generator_options: tuple[tuple[str, str], ...] = ()
+    #: Identity of the variant shown (its canonical parameters); empty for a fixed item.
+    variant: str = ""
+
+    @property
+    def generated(self) -> bool:
+        """True when the item's numbers come from a generator (see :mod:`immunokit.quiz.generators`)."""
+        return self.generator is not None
 
     @property
     def auto_scored(self) -> bool:
@@ -632,6 +643,11 @@ def check_bank(
     data, fact_problems = expand_data(data)  # {fact:ID} placeholders read the data layer (immunokit/facts.py)
     raw_questions: list[Any] = data["questions"] if isinstance(data.get("questions"), list) else []
     problems: list[tuple[list[Any], str]] = list(fact_problems)
+    for qi, raw_q in enumerate(raw_questions):  # generated items: variant 0 fills in the computed fields
+        if isinstance(raw_q, dict) and "generator" in raw_q:
+            filled, gen_problems = _expand_generator(raw_q)
+            raw_questions[qi] = filled
+            problems.extend((["questions", qi, *sub], msg) for sub, msg in gen_problems)
     skip_prefixes: list[list[Any]] = []
     for qi, raw_q in enumerate(raw_questions):
         for sub, msg in _ordering_marked_correct(raw_q):
@@ -713,37 +729,122 @@ def check_bank(
     return data, unique
 
 
+#: Fields a generator computes; a generated item must not fix them in the bank.
+GENERATED_FIELDS: frozenset[str] = frozenset(
+    {
+        "prompt",
+        "explanation",
+        "answer",
+        "tolerance",
+        "tolerance_percent",
+        "units",
+        "feedback_correct",
+        "feedback_incorrect",
+        "mistakes",
+        "options",
+    }
+)
+
+
+def _expand_generator(raw_q: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[list[Any], str]]]:
+    """A generated item with its public variant 0 filled in, and the problems found (path, message)."""
+    from .generators import GENERATORS, check_options, generate_fields
+
+    name = raw_q.get("generator")
+    options = raw_q.get("params", {})
+    if not isinstance(name, str):
+        return raw_q, [(["generator"], f"must be the name of a generator, not {_what(name)}")]
+    if not isinstance(options, dict):
+        return raw_q, [(["params"], f"must be a mapping of the generator's options, not {_what(options)}")]
+    problems = [(["params"] if "option" in m else ["generator"], m) for m in check_options(name, options)]
+    if problems:
+        return raw_q, problems
+    spec = GENERATORS[name]
+    if raw_q.get("type") != spec.type:
+        problems.append(
+            (["type"], f"generator {name!r} makes {spec.type} items; the bank says {raw_q.get('type')!r}")
+        )
+    for key in sorted(GENERATED_FIELDS & set(raw_q)):
+        problems.append(([key], f"is computed by generator {name!r}: remove it from the bank"))
+    if problems:
+        return raw_q, problems
+    qid = raw_q.get("id") if isinstance(raw_q.get("id"), str) else "item"
+    try:
+        fields = generate_fields(name, str(qid), options)
+    except Exception as exc:  # a generator bug must name the item, not crash the whole validation
+        return raw_q, [(["generator"], f"generator {name!r} failed: {type(exc).__name__}: {exc}")]
+    return {**fields, **raw_q}, []
+
+
+def variant_question(question: QuizQuestion, variant: Any) -> QuizQuestion:
+    """``question`` with the fields of ``variant`` (a :class:`immunokit.quiz.generators.Variant`)."""
+    return question_fields(question, variant.fields, variant=variant.key)
+
+
+def question_fields(q: QuizQuestion, fields: dict[str, Any], variant: str = "") -> QuizQuestion:
+    """``q`` with generated bank fields (raw YAML-shaped values) in place of its own."""
+    from dataclasses import replace
+
+    raw = {**fields, "id": q.id, "objective": q.objective, "type": q.type, "level": q.level, "hint": q.hint}
+    built = _question(raw)
+    return replace(
+        q,
+        prompt=built.prompt,
+        explanation=built.explanation,
+        options=built.options,
+        answer=built.answer,
+        tolerance=built.tolerance,
+        tolerance_percent=built.tolerance_percent,
+        units=built.units,
+        feedback_correct=built.feedback_correct,
+        feedback_incorrect=built.feedback_incorrect,
+        mistakes=built.mistakes,
+        variant=variant,
+    )
+
+
+def _question(raw: dict[str, Any]) -> QuizQuestion:
+    """A typed question from validated raw fields."""
+    options = raw.get("params") or {}
+    return QuizQuestion(
+        id=raw["id"],
+        objective=raw["objective"],
+        type=raw["type"],
+        prompt=raw["prompt"],
+        explanation=raw["explanation"],
+        hint=raw.get("hint"),
+        cite=raw.get("cite"),
+        options=tuple(Option(o["text"], bool(o["correct"]), o["feedback"]) for o in raw.get("options", [])),
+        scoring=raw.get("scoring", "all-or-nothing"),
+        answer=float(raw.get("answer", 0.0)),
+        tolerance=float(raw["tolerance"]) if "tolerance" in raw else None,
+        tolerance_percent=float(raw["tolerance_percent"]) if "tolerance_percent" in raw else None,
+        units=raw.get("units", "") or "",
+        feedback_correct=raw.get("feedback_correct", ""),
+        feedback_incorrect=raw.get("feedback_incorrect", ""),
+        mistakes=tuple(
+            QuizMistake(float(m["value"]), float(m.get("tolerance", 0.0)), m["feedback"])
+            for m in raw.get("mistakes", [])
+        ),
+        items=tuple(raw.get("items", [])),
+        level=raw["level"],
+        cross_chapter=bool(raw.get("cross_chapter", False)),
+        model_answer=raw.get("model_answer", ""),
+        rubric=tuple(Criterion(float(c["points"]), c["criterion"]) for c in raw.get("rubric", [])),
+        generator=raw.get("generator"),
+        generator_options=tuple(sorted((str(k), str(v)) for k, v in options.items())),
+    )
+
+
 def _build(path: Path, data: dict[str, Any]) -> Bank:
     questions = []
     for raw in data["questions"]:
-        q = QuizQuestion(
-            id=raw["id"],
-            objective=raw["objective"],
-            type=raw["type"],
-            prompt=raw["prompt"],
-            explanation=raw["explanation"],
-            hint=raw.get("hint"),
-            cite=raw.get("cite"),
-            options=tuple(
-                Option(o["text"], bool(o["correct"]), o["feedback"]) for o in raw.get("options", [])
-            ),
-            scoring=raw.get("scoring", "all-or-nothing"),
-            answer=float(raw.get("answer", 0.0)),
-            tolerance=float(raw["tolerance"]) if "tolerance" in raw else None,
-            tolerance_percent=float(raw["tolerance_percent"]) if "tolerance_percent" in raw else None,
-            units=raw.get("units", "") or "",
-            feedback_correct=raw.get("feedback_correct", ""),
-            feedback_incorrect=raw.get("feedback_incorrect", ""),
-            mistakes=tuple(
-                QuizMistake(float(m["value"]), float(m.get("tolerance", 0.0)), m["feedback"])
-                for m in raw.get("mistakes", [])
-            ),
-            items=tuple(raw.get("items", [])),
-            level=raw["level"],
-            cross_chapter=bool(raw.get("cross_chapter", False)),
-            model_answer=raw.get("model_answer", ""),
-            rubric=tuple(Criterion(float(c["points"]), c["criterion"]) for c in raw.get("rubric", [])),
-        )
+        q = _question(raw)
+        if q.generator is not None:
+            from .generators import canonical, variants
+
+            first = next(variants(q.generator, q.id, options=dict(q.generator_options)))
+            q = question_fields(q, first.fields, variant=canonical(first.params))
         questions.append(q)
     return Bank(path=path, chapter=data["chapter"], questions=tuple(questions))
 

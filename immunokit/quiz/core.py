@@ -99,6 +99,8 @@ class Quiz(Interactive):
         self.uid = uid
         self._attempts: list[Attempt] = []
         self._latest: dict[str, float] = {}
+        self._current: dict[str, QuizQuestion] = {}  # the variant shown of each generated question
+        self._drawn: dict[str, Any] = {}
 
     # ---- construction -----------------------------------------------------------------------
     @classmethod
@@ -135,8 +137,30 @@ class Quiz(Interactive):
         bib = path.with_name("references.bib")
         return cls(questions, source=path.name, title=title, bibfile=bib if bib.exists() else None, uid=uid)
 
+    def new_variant(self, qid: str) -> QuizQuestion:
+        """Draw the next public variant of generated question ``qid`` ("New numbers"); it is then the one
+        :meth:`check` grades. Raises ``ValueError`` for a question with fixed numbers."""
+        from .bank import variant_question
+        from .generators import variants
+
+        q = self.question(qid)
+        if q.generator is None:
+            raise ValueError(f"question {qid!r} has fixed numbers: only generated questions have new numbers")
+        if qid not in self._drawn:
+            self._drawn[qid] = variants(q.generator, q.id, options=dict(q.generator_options))
+            next(self._drawn[qid])  # variant 0 is the one the bank shows
+        try:
+            v = next(self._drawn[qid])
+        except StopIteration:  # the space is used up: start again
+            self._drawn[qid] = variants(q.generator, q.id, options=dict(q.generator_options))
+            v = next(self._drawn[qid])
+        self._current[qid] = variant_question(q, v)
+        return self._current[qid]
+
     def question(self, qid: str) -> QuizQuestion:
-        """The question with id ``qid``."""
+        """The question with id ``qid`` (for a generated one, the variant now shown)."""
+        if qid in self._current:
+            return self._current[qid]
         for q in (*self.questions, *self.written):
             if q.id == qid:
                 return q

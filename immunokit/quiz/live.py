@@ -44,6 +44,8 @@ class Quiz(Protocol):
 
     def score_text(self) -> str: ...
 
+    def new_variant(self, qid: str) -> QuizQuestion: ...
+
     def results(self) -> Any: ...
 
 
@@ -147,10 +149,20 @@ class QuestionView:
         )
         self.hint = w.HTML("", layout=w.Layout(display=_HIDE))
         self.feedback = w.HTML("")
+        self.header = header
+        self.number = number
+        self.new_numbers = w.Button(
+            description="New numbers",
+            icon="refresh",
+            layout=w.Layout(display=_SHOW if q.generated else _HIDE),
+        )
+        self.new_numbers.on_click(lambda _b: self.draw_new_numbers())
         self.check.on_click(lambda _b: self.do_check())
         self.retry.on_click(lambda _b: self.do_retry())
         self.hint_button.on_click(lambda _b: self.show_hint())
         controls: dict[str, Any] = {"check": self.check, "retry": self.retry, "hint": self.hint_button}
+        if q.generated:
+            controls["new"] = self.new_numbers
         answer = self.radio or self.text or self.order
         if answer is not None:
             controls["answer"] = answer
@@ -158,7 +170,13 @@ class QuestionView:
         if self.up is not None and self.down is not None:
             controls.update(up=self.up, down=self.down)
         self.view = LiveView(
-            [header, inputs, w.HBox([self.check, self.retry, self.hint_button]), self.hint, self.feedback],
+            [
+                header,
+                inputs,
+                w.HBox([self.check, self.retry, self.hint_button, self.new_numbers]),
+                self.hint,
+                self.feedback,
+            ],
             controls=controls,
             layout=w.Layout(border="1px solid #ccc", padding="0.5em", margin="0 0 0.75em 0"),
         )
@@ -261,6 +279,23 @@ class QuestionView:
         self.view.state.verdict = self.view.state.html = ""
         self.check.layout.display = _SHOW
         self.retry.layout.display = _HIDE
+
+    def draw_new_numbers(self) -> QuizQuestion:
+        """Draw a fresh public variant of a generated question and show it, inputs cleared."""
+        q = self.quiz.new_variant(self.q.id)
+        self.q = q
+        self.header.value = (
+            f"<p><strong>Question {self.number} of {self.quiz.max_score}.</strong> {inline_html(q.prompt)}</p>"
+            f"<p><em>{html.escape(instructions(q))}</em></p>"
+        )
+        if self.radio is not None:
+            self.radio.options = [(widget_text(q.options[i].text), i) for i in q.display_order()]
+            self.radio.value = None
+        if self.text is not None:
+            self.text.value = ""
+        self.do_retry()
+        self.view.state.values = {}
+        return q
 
     def show_hint(self) -> None:
         """Reveal the hint."""

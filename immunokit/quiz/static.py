@@ -47,25 +47,38 @@ def instructions(q: QuizQuestion) -> str:
     return TYPE_INSTRUCTIONS[q.type]
 
 
-def quiz_data(questions: Sequence[QuizQuestion]) -> dict[str, object]:
-    """What the browser needs to grade, per question, with options in display order."""
+def quiz_data(
+    questions: Sequence[QuizQuestion], practice: dict[str, list[QuizQuestion]] | None = None
+) -> dict[str, object]:
+    """What the browser needs to grade, per question, with options in display order.
+
+    A generated question also lists the grading data of each of its practice variants (``variants``),
+    in the order of the page's ``<template class="ik-variant">`` elements.
+    """
     out = []
     for q in questions:
-        order = q.display_order()
-        entry: dict[str, object] = {"id": q.id, "type": q.type, "order": order}
-        if q.type in ("single", "multiple"):
-            entry["correct"] = [q.options[i].correct for i in order]
-            if q.type == "multiple":
-                entry["scoring"] = q.scoring
-        elif q.type == "numeric":
-            entry.update(
-                answer=q.answer,
-                tol=q.absolute_tolerance,
-                units=q.units,
-                mistakes=[[m.value, m.tolerance] for m in q.mistakes],
-            )
+        entry = _grading_entry(q)
+        if practice and q.id in practice:
+            entry["variants"] = [_grading_entry(v) for v in practice[q.id]]
         out.append(entry)
     return {"v": 1, "questions": out}
+
+
+def _grading_entry(q: QuizQuestion) -> dict[str, object]:
+    order = q.display_order()
+    entry: dict[str, object] = {"id": q.id, "type": q.type, "order": order}
+    if q.type in ("single", "multiple"):
+        entry["correct"] = [q.options[i].correct for i in order]
+        if q.type == "multiple":
+            entry["scoring"] = q.scoring
+    elif q.type == "numeric":
+        entry.update(
+            answer=q.answer,
+            tol=q.absolute_tolerance,
+            units=q.units,
+            mistakes=[[m.value, m.tolerance] for m in q.mistakes],
+        )
+    return entry
 
 
 def _json_for_script(data: object) -> str:
@@ -181,6 +194,39 @@ def question_html(q: QuizQuestion, number: int, total: int, qid: str, bibfile: P
     )
 
 
+def practice_variants(q: QuizQuestion) -> list[QuizQuestion]:
+    """The public practice variants of a generated question baked into the page (the first is ``q``)."""
+    import itertools
+
+    from .bank import variant_question
+    from .generators import STATIC_VARIANTS, variants
+
+    assert q.generator is not None
+    drawn = itertools.islice(variants(q.generator, q.id, options=dict(q.generator_options)), STATIC_VARIANTS)
+    return [variant_question(q, v) for v in drawn]
+
+
+def variant_item_html(
+    vs: Sequence[QuizQuestion], number: int, total: int, qid: str, bibfile: Path | None
+) -> str:
+    """A generated question: the first variant shown, every variant's fieldset in a ``<template>``.
+
+    The script's "New numbers" button swaps in the next template's fieldset and its grading data; without
+    the script the first variant reads like any other question.
+    """
+    first = question_html(vs[0], number, total, qid, bibfile)
+    head, rest = first.split(">", 1)
+    body = rest.removesuffix("</li>")
+    templates = "".join(
+        f'<template class="ik-variant" data-ik-variant="{k}">'
+        + question_html(v, number, total, qid, bibfile).split(">", 1)[1].removesuffix("</li>")
+        + "</template>"
+        for k, v in enumerate(vs)
+        if k  # the first variant is the one shown; the script keeps a pristine copy of it
+    )
+    return f'{head} data-ik-variants="{len(vs)}">{body}{templates}</li>'
+
+
 def quiz_html(
     questions: Sequence[QuizQuestion],
     *,
@@ -207,8 +253,12 @@ def quiz_html(
     """
     root = uid or stable_id("ikq", key, *(q.id for q in questions))
     total = len(questions)
+    practice = {q.id: practice_variants(q) for q in questions if q.generated}
     items = "".join(
-        question_html(q, n + 1, total, f"{root}-{n + 1}", bibfile) for n, q in enumerate(questions)
+        question_html(q, n + 1, total, f"{root}-{n + 1}", bibfile)
+        if q.id not in practice
+        else variant_item_html(practice[q.id], n + 1, total, f"{root}-{n + 1}", bibfile)
+        for n, q in enumerate(questions)
     )
     heading = f'<p class="ik-quiz-title" id="{root}-title">{inline_html(title)}</p>' if title else ""
     label = f'aria-labelledby="{root}-title"' if title else f'aria-label="Quiz, {total} questions"'
@@ -222,7 +272,7 @@ def quiz_html(
         # The script writes the score line (first tries, eventually correct, reset) here.
         f'<p class="ik-quiz-score" hidden></p>'
         f'<p class="ik-sr-only ik-live" aria-live="polite"></p>'
-        f'<script type="application/json" class="ik-quiz-data">{_json_for_script(quiz_data(questions))}</script>'
+        f'<script type="application/json" class="ik-quiz-data">{_json_for_script(quiz_data(questions, practice))}</script>'
         f"</section>"
     )
 

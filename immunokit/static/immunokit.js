@@ -457,6 +457,71 @@
       };
     }
 
+    /* ---- generated variants: "New numbers" (issue 23) --------------------------------------------
+     * A generated question (immunokit.quiz.generators) carries its public practice variants: the first
+     * shown, the others as <template class="ik-variant"> fieldsets, their grading data in q.variants.
+     * "New numbers" swaps in the next variant and sets it up like any question. The score carries over:
+     * the first try of the first variant stays the first-try score, the best over all variants the best;
+     * the variant shown is saved with the question's progress. */
+    function variantQuestion(root, li, q, number, quiz, inner, pristine) {
+      var fieldsets = [pristine];
+      each(li.querySelectorAll("template.ik-variant"), function (t) { fieldsets.push(t.content.querySelector("fieldset")); });
+      var count = Math.min(fieldsets.length, q.variants.length);
+      var k = 0, carried = null;
+      var newBtn = button("new-numbers", ["New numbers"], "ik-btn-small");
+      var note = el("span", { "class": "ik-variant-note" }, []);
+      li.appendChild(el("p", { "class": "ik-variant-bar" }, [newBtn, " ", note]));
+      function label() { note.textContent = "Practice variant " + (k + 1) + " of " + count + "."; }
+      function show(j) {
+        var fresh = fieldsets[j].cloneNode(true);
+        li.replaceChild(fresh, li.querySelector("fieldset"));
+        k = j;
+        inner = setupQuestion(root, li, q.variants[j], number, quiz);
+        var keyList = root.querySelector(".ik-quiz-key ol");
+        var keyItem = keyList ? keyList.children[number - 1] : null;
+        if (keyItem) {
+          keyItem.textContent = "";
+          each(fieldsets[j].querySelectorAll(".ik-key, .ik-expl"), function (part) { keyItem.appendChild(part.cloneNode(true)); });
+        }
+        label();
+      }
+      function state() {
+        var s = inner.state();
+        if (!carried) { s.variant = k; return s; }
+        if (s.attempts < 1) {
+          return { attempts: carried.attempts, first: carried.first, best: carried.best, explained: false,
+            answer: null, variant: k, fresh: true };
+        }
+        return { attempts: carried.attempts + s.attempts, first: carried.first, best: Math.max(carried.best, s.best),
+          explained: s.explained, answer: s.answer, variant: k };
+      }
+      newBtn.addEventListener("click", function () {
+        var s = state();
+        carried = s.attempts > 0 ? { attempts: s.attempts, first: s.first, best: s.best } : null;
+        show((k + 1) % count);
+        quiz.changed();
+        IK.announce(root, "Question " + number + ": new numbers, practice variant " + (k + 1) + " of " + count + ".");
+        var first = li.querySelector("fieldset input");
+        if (first) first.focus();
+      });
+      label();
+      return {
+        id: q.id,
+        state: state,
+        restore: function (saved) {
+          if (!saved) return;
+          if (typeof saved.variant === "number" && saved.variant > 0 && saved.variant < count) show(saved.variant);
+          if (saved.fresh) {
+            carried = { attempts: saved.attempts, first: saved.first, best: saved.best || 0 };
+            return;
+          }
+          carried = null;
+          inner.restore(saved);
+        },
+        reset: function () { carried = null; inner.reset(); }
+      };
+    }
+
     /** Saved progress: one localStorage entry per quiz and page; silently absent if storage is off. */
     var STORE_PREFIX = "immunokit:quiz:";
     function storeKey(root) { return STORE_PREFIX + window.location.pathname + "#" + root.id; }
@@ -531,7 +596,9 @@
       scoreBox.appendChild(document.createTextNode(" "));
       scoreBox.appendChild(el("span", { "class": "ik-print-choice" }, [printBox, el("label", { "for": printBox.id }, ["Print the answers"])]));
       each(root.querySelectorAll("li.ik-q"), function (li, n) {
-        questions.push(setupQuestion(root, li, data.questions[n], n + 1, quiz));
+        var pristine = li.hasAttribute("data-ik-variants") ? li.querySelector("fieldset").cloneNode(true) : null;
+        var handle = setupQuestion(root, li, data.questions[n], n + 1, quiz);
+        questions.push(pristine ? variantQuestion(root, li, data.questions[n], n + 1, quiz, handle, pristine) : handle);
       });
       root.insertBefore(key, scoreBox.nextSibling);
       var saved = load(root);

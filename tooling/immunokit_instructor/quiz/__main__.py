@@ -30,8 +30,18 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     val = sub.add_parser("validate", help="check banks; exit 1 listing every problem")
     val.add_argument("banks", nargs="+", help="question bank files (.quiz.yml)")
-    exp = sub.add_parser("export", help="write Moodle GIFT and/or a Markdown answer key")
-    exp.add_argument("bank", help="question bank file (.quiz.yml)")
+    exp = sub.add_parser(
+        "export",
+        help="write Moodle GIFT and/or a Markdown answer key; with --seed, the secure instructor pool",
+    )
+    exp.add_argument(
+        "bank", nargs="?", help="question bank file (.quiz.yml); with --seed: default every bank"
+    )
+    exp.add_argument("--seed", metavar="SECRET", help="secret seed of the secure pool of generated variants")
+    exp.add_argument("--variants", type=int, default=10, metavar="N", help="variants per generated item (10)")
+    exp.add_argument(
+        "--out", metavar="DIR", default="_build/instructor/pool", help="folder of the secure pool"
+    )
     exp.add_argument("--gift", metavar="OUT.gift", help="write Moodle GIFT here")
     exp.add_argument("--key", metavar="OUT.md", help="write the answer key (Markdown) here")
     exp.add_argument("--qti", metavar="OUT.zip", help="write an IMS QTI 1.2 package here (text2qti)")
@@ -62,6 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"wrote {len(paths)} files into {args.outdir}")
         return 0
+    if args.seed is not None:
+        return _export_pool(args)
+    if args.bank is None:
+        print("export: name a bank (.quiz.yml), or give --seed SECRET for the secure pool", file=sys.stderr)
+        return 2
     if not args.gift and not args.key and not args.qti:
         print("export: give --gift OUT.gift, --key OUT.md and/or --qti OUT.zip", file=sys.stderr)
         return 2
@@ -76,6 +91,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         from immunokit_instructor.quiz.qti import write_qti
 
         print(f"wrote {write_qti(bank, args.qti)}")
+    return 0
+
+
+def _export_pool(args: argparse.Namespace) -> int:
+    from immunokit.quiz.generators import GeneratorError
+    from immunokit_instructor.quiz.course_export import course_banks
+    from immunokit_instructor.quiz.pool import write_pool
+
+    if not args.seed.strip():
+        print("export: --seed needs a non-empty secret", file=sys.stderr)
+        return 2
+    if args.variants < 1:
+        print(f"export: --variants must be at least 1, not {args.variants}", file=sys.stderr)
+        return 2
+    from immunokit_build.generate_exercises import repo_root
+
+    paths = [args.bank] if args.bank else course_banks(repo_root())
+    try:
+        banks = [load_bank(p) for p in paths]
+        written = write_pool(banks, args.seed, args.variants, args.out)
+    except (BankError, GeneratorError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files into {args.out} ({args.variants} variants per generated item)")
     return 0
 
 

@@ -58,7 +58,8 @@ def _sequences(q: QuizQuestion) -> list[tuple[str, bool]]:
 
 def question_text(q: QuizQuestion, number: int) -> str:
     """One question in text2qti's format."""
-    lines = [f"Title: {q.id}", "Points: 1"]
+    points = f"{q.rubric_points:g}" if q.type == "written" else "1"  # essays: the rubric's points
+    lines = [f"Title: {q.id}", f"Points: {points}"]
     prompt = q.prompt
     if q.type == "numeric" and q.units:
         prompt = f"{prompt} (in {q.units})"
@@ -81,7 +82,8 @@ def question_text(q: QuizQuestion, number: int) -> str:
             lines.append(f"{'[*]' if o.correct else '[ ]'}  {_one_line(o.text)}")
             lines.append(f"...  {_one_line(o.feedback)}")
     elif q.type == "numeric":
-        tol = q.absolute_tolerance
+        # text2qti refuses a range whose ends are within 0.0001 of zero (an exact answer of 0, e.g. a grade)
+        tol = max(q.absolute_tolerance, 1e-4) if abs(q.answer) < 1e-3 else q.absolute_tolerance
         lines.append(f"+  {_one_line(q.feedback_correct)}")
         lines.append(f"-  {_one_line(q.feedback_incorrect)}")
         lines.append(f"=  [{q.answer - tol!r}, {q.answer + tol!r}]")
