@@ -2,12 +2,16 @@
 #   make book   installs everything into .venv and builds the book into _build/html
 #   make pdf    builds the book, then prints it into one PDF (_build/html/leukemia-immunotherapy.pdf)
 #   make test   runs every test (toolkit, notebooks, strict build, built book in Chromium, JupyterLab)
+#   make check  the fast lane for the edit loop (toolkit, banks, exercises, lint; no browser, no full build)
+SHELL  := bash
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# Test processes: one per core (pytest-xdist; a test file stays on one worker so its fixtures are shared).
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: book test setup strip exercises bootstrap export benchmark clean pdf
+.PHONY: book test check setup strip exercises bootstrap export benchmark clean pdf
 
 $(VENV)/.installed: requirements.txt requirements-nodeps.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,15 +28,21 @@ setup: $(VENV)/.installed node_modules/.installed
 
 book: $(VENV)/.installed
 	$(PY) -m immunokit_build.buildcache
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	@mkdir -p _build
+	set -o pipefail; $(VENV)/bin/jupyter-book build . -W -n --keep-going 2>&1 | tee _build/book-build.log
 	@echo "The book is in _build/html: open _build/html/index.html, or serve it with"
 	@echo "  $(PY) -m http.server --directory _build/html 8000   and visit http://127.0.0.1:8000"
 
 pdf: book
 	$(PY) -m immunokit_build.pdfbook
 
-test: setup
-	$(PY) -m pytest --nbval-lax --nbval-current-env $(PYTEST_ARGS)
+# The strict build runs first (it executes every chapter once, through the per-notebook cache, and fails on
+# any warning or cell error); the tests then read that build (BOOK_PREBUILT=1) instead of building again.
+test: setup book
+	BOOK_PREBUILT=1 $(PY) -m pytest -n $(JOBS) --dist loadfile --nbval-lax --nbval-current-env $(PYTEST_ARGS)
+
+check: $(VENV)/.installed
+	$(PY) -m pytest -n $(JOBS) --dist loadfile -m "not build and not browser and not jupyterlab and not slow" $(PYTEST_ARGS) tests
 
 # Every question bank as Moodle GIFT and IMS QTI, and one printable answer key for the whole course
 # (the book's build writes the same files into _build/html/export/).
