@@ -237,3 +237,15 @@ def test_newchapter_lists_the_chapter_after_its_entry_and_refuses_what_it_cannot
     ]
     bank = (tmp_path / "book" / "ch12_my_topic.quiz.yml").read_text(encoding="utf-8")
     assert "ch99" not in bank and "chapter: ch12" in bank
+
+
+def test_the_template_banks_stated_question_range_is_the_rule() -> None:
+    """The template tells authors how many questions a bank may have: the number the check enforces."""
+    import re as _re
+
+    from immunokit.chapters import QUESTIONS_PER_CHAPTER
+
+    text = (ROOT / "templates" / "chapter" / "ch99_template.quiz.yml").read_text(encoding="utf-8")
+    stated = _re.search(r"#\s+- (\d+) to (\d+) questions", text)
+    assert stated, "the template no longer states the question range"
+    assert range(int(stated[1]), int(stated[2]) + 1) == QUESTIONS_PER_CHAPTER

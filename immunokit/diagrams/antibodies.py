@@ -1,6 +1,6 @@
 """Diagrams of chapter 3: how a naked antibody kills (ADCC, CDC, ADCP) and how an ADC does.
 
-Sources (course fact sheet, ``shared/curriculum/facts.md`` §3): rituximab is a chimeric IgG1κ
+Sources (the chapter's references in ``book/references.bib``): rituximab is a chimeric IgG1κ
 anti-CD20 antibody with a functional Fc; it acts through CDC, ADCC, ADCP and some direct signalling.
 ADCC: NK cells kill antibody-coated cells through FcγRIIIa; ADCP: macrophages engulf them; CDC: C1q
 binds the antibody and the complement cascade builds membrane attack complexes. Inotuzumab

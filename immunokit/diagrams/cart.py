@@ -1,6 +1,6 @@
 """Diagrams of chapter 5: CAR anatomy by generation and the vein-to-vein workflow of CAR T cells.
 
-Sources (course fact sheet, ``shared/curriculum/facts.md`` §4.1–§4.4):
+Sources (the chapter's references in ``book/references.bib``):
 
 * CAR domains from outside to inside: scFv, hinge, transmembrane domain, costimulatory domain
   (CD28 or 4-1BB), CD3ζ. Generations: first CD3ζ only; second one costimulatory domain; third two;

@@ -1,6 +1,6 @@
 """Diagram of chapter 6: CTLA-4 and PD-1 signalling with and without checkpoint blockade.
 
-Sources (course fact sheet, ``shared/curriculum/facts.md`` §5): CTLA-4 competes with CD28 for
+Sources (the chapter's references in ``book/references.bib``): CTLA-4 competes with CD28 for
 CD80/CD86 and restrains T-cell priming, mainly in lymphoid organs; PD-1 on activated T cells binds
 PD-L1 on tumour and myeloid cells and dampens effector function in tissues; ipilimumab is an
 anti-CTLA-4 antibody; nivolumab and pembrolizumab are anti-PD-1 antibodies; no checkpoint inhibitor is

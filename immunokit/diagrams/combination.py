@@ -1,6 +1,6 @@
 """Diagram of chapter 9: the timeline of a combined course around a CAR T-cell infusion.
 
-Sources (course fact sheet, ``shared/curriculum/facts.md`` §4.2, §4.5, §7.1, §8): leukapheresis,
+Sources (the chapter's references in ``book/references.bib``): leukapheresis,
 manufacturing, bridging therapy if needed, lymphodepletion with fludarabine + cyclophosphamide before
 a single infusion; CAR T expansion peaks around days 7–14 (Stein et al. 2019; typical Tmax 9.3 days);
 CRS onset median day 4 (IQR 1–7) with liso-cel in CLL (TRANSCEND CLL 004, Table 4); response

@@ -1,6 +1,6 @@
 """Diagram of chapter 4: a bispecific T-cell engager (blinatumomab) making an artificial synapse.
 
-Sources (course fact sheet, ``shared/curriculum/facts.md`` §3.1, §3.4, §7.1): blinatumomab is a
+Sources (the chapter's references in ``book/references.bib``): blinatumomab is a
 single polypeptide chain of an anti-CD19 scFv joined to an anti-CD3 scFv (about 55 kDa), with no Fc;
 it bridges T cells (through CD3ε) to CD19-positive cells independently of HLA; the engaged T cell
 kills with perforin and granzyme; engaged T cells release IFN-γ, GM-CSF and TNF, which starts

@@ -1,6 +1,6 @@
 """Diagrams of Part I: antigen expression along hematopoiesis (chapter 1) and GvL vs GVHD (chapter 2).
 
-Sources (course fact sheet, ``shared/curriculum/facts.md``):
+Sources (the chapter's references in ``book/references.bib``):
 
 * §1.2: CD19 from pro-B to mature B cells, lost on plasma cells; CD20 on pre-B and mature B cells,
   absent on stem cells, pro-B and plasma cells; CD22 on the B lineage; CD33 on myeloid progenitors

@@ -1,6 +1,6 @@
 """Diagram of chapter 8: the cytokine release syndrome (CRS) cascade and where its treatments act.
 
-Sources (course fact sheet, ``shared/curriculum/facts.md`` §7.1 and §10): engaged T cells (CAR T or
+Sources (the chapter's references in ``book/references.bib``): engaged T cells (CAR T or
 engager-redirected) release IFN-γ, GM-CSF and TNF; these activate monocytes/macrophages and
 endothelium, which make large amounts of IL-6 (and IL-1), causing capillary leak, fever, hypotension
 and hypoxia; ASTCT grading uses fever, hypotension and hypoxia. Tocilizumab is an antibody against the

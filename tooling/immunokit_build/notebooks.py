@@ -67,17 +67,32 @@ def problems(path: Path) -> list[str]:
     return found
 
 
+#: What nbstripout removes besides outputs and execution counts (its own command line's default keys).
+STRIP_KEYS = [
+    "metadata.signature",
+    "metadata.widgets",
+    "cell.metadata.collapsed",
+    "cell.metadata.ExecuteTime",
+    "cell.metadata.execution",
+    "cell.metadata.heading_collapsed",
+    "cell.metadata.hidden",
+    "cell.metadata.scrolled",
+]
+
+
 def strip(path: Path) -> bool:
-    """Remove outputs and execution counts, set the kernelspec; return True if the file changed."""
+    """Remove outputs, execution counts and run metadata (nbstripout), set the kernelspec; True if changed."""
+    from nbstripout import strip_output
+
     before = path.read_text(encoding="utf-8")
-    nb = nbformat.reads(before, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-        cell.metadata.pop("execution", None)
+    nb = strip_output(
+        nbformat.reads(before, as_version=4),
+        keep_output=False,
+        keep_count=False,
+        keep_id=True,
+        extra_keys=STRIP_KEYS,
+    )
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    nb.metadata.pop("widgets", None)
     after = nbformat.writes(nb) + "\n"
     if after != before:
         path.write_text(after, encoding="utf-8")

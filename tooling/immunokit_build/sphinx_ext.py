@@ -1,4 +1,4 @@
-"""Sphinx extension of the book: fixes at the source two console errors of the stock theme stack.
+"""Sphinx extension of the book: five fixes, at the source, of what the stock theme stack gets wrong.
 
 - jupyter-book runs sphinx-thebe's set-up twice, so every page declared ``const THEBE_JS_URL`` twice
   (``Identifier 'THEBE_JS_URL' has already been declared``): identical script entries are kept once.
@@ -123,7 +123,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.setup_extension(
         "immunokit_build.sphinx.assets"
     )  # page weight: lazy image files, icons, deferred scripts
-    app.setup_extension("immunokit_build.sphinx.sitemeta")  # favicon, meta description, social cards, sitemap
+    app.setup_extension("immunokit_build.sphinx.sitemeta")  # meta description, social cards, sitemap
     app.setup_extension(
         "immunokit_build.sphinx.notebookmarkup"
     )  # glossary links as terms; notebook-only notes

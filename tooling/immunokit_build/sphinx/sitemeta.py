@@ -1,8 +1,7 @@
-"""Site basics: favicon, a description and social-card metadata on every page, a sitemap.
+"""Site basics: a description and social-card metadata on every page, a sitemap.
 
-- **Favicon.** Without one, every page's browser asks for ``/favicon.ico`` and logs a 404 in the console.
-  Unless the book sets ``html_favicon`` itself, the book's icon (an SVG written by this module, a
-  lymphocyte: a cell with its large nucleus) is linked from every page as ``_static/ik-favicon.svg``.
+- **Favicon**: not here; Sphinx's own ``html_favicon`` (``html.favicon: book/favicon.svg`` in ``_config.yml``,
+  a lymphocyte: a cell with its large nucleus).
 - **Description and social cards.** Each page gets ``<meta name="description">``: its front matter's
   ``description`` if it has one, else its first sentences of running text (a chapter's first learning
   objective, without the objective's id; admonitions, tables, code and outputs skipped), at most
@@ -12,7 +11,9 @@
   variable ``BOOK_BASE_URL``, which the GitHub Pages workflow sets); without it none of these is
   written, never a made-up address.
 - **Sitemap.** With a base URL, ``sitemap.xml`` lists every page of the book (all documents, not only
-  the pages an incremental build rewrote) and ``robots.txt`` points to it.
+  the pages an incremental build rewrote) and ``robots.txt`` points to it. Kept here rather than
+  sphinx-sitemap, whose sitemap lists only the pages an incremental build wrote (its open issue #13),
+  and the book's builds are incremental by design.
 """
 
 from __future__ import annotations
@@ -28,16 +29,6 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-FAVICON = "ik-favicon.svg"
-#: A lymphocyte: a round cell almost filled by its nucleus. Colours hold in light and dark tabs.
-FAVICON_SVG = (
-    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
-    '<circle cx="16" cy="16" r="15" fill="#7b2d8e"/>'
-    '<circle cx="16" cy="16" r="15" fill="none" stroke="#fff" stroke-width="1.5"/>'
-    '<circle cx="14.5" cy="15" r="9.5" fill="#f3d7f9"/>'
-    '<circle cx="11.5" cy="12" r="2.2" fill="#7b2d8e" opacity=".55"/>'
-    "</svg>\n"
-)
 #: Longest description (search engines show about 155-160 characters).
 DESCRIPTION_LENGTH = 200
 #: Pages that are not content: no sitemap entry.
@@ -136,15 +127,6 @@ def _add_description(
         )
 
 
-def _add_favicon(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    if app.config.html_favicon:
-        return
-    href = context["pathto"](f"_static/{FAVICON}", 1)
-    context["metatags"] = (
-        context.get("metatags", "") + f'<link rel="icon" href="{href}" type="image/svg+xml">\n'
-    )
-
-
 def sitemap_xml(base: str, uris: list[str]) -> str:
     """A sitemaps.org ``urlset`` of ``base`` + each of ``uris``."""
     rows = "".join(f"  <url><loc>{escape(base + uri)}</loc></url>\n" for uri in uris)
@@ -159,9 +141,6 @@ def _build_finished(app: Any, exception: BaseException | None) -> None:
     if exception is not None or getattr(app.builder, "format", "") != "html":
         return
     outdir = Path(app.outdir)
-    if not app.config.html_favicon:
-        (outdir / "_static").mkdir(exist_ok=True)
-        (outdir / "_static" / FAVICON).write_text(FAVICON_SVG, encoding="utf-8")
     base = site_url(app.config)
     if not base:
         logger.info("[immunokit.sitemeta] no html_baseurl or BOOK_BASE_URL: no sitemap.xml")
@@ -177,7 +156,6 @@ def _build_finished(app: Any, exception: BaseException | None) -> None:
 def setup(app: Any) -> dict[str, Any]:
     app.setup_extension("sphinxext.opengraph")
     app.connect("config-inited", _config_inited)
-    app.connect("html-page-context", _add_favicon)
     # Before sphinxext-opengraph (priority 500), which takes og:description from the page's fields.
     app.connect("html-page-context", _add_description, priority=400)
     app.connect("build-finished", _build_finished)
