@@ -26,14 +26,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import Rectangle
 
-from .display import Figure
-from .style import OKABE_ITO, figure_style
+if TYPE_CHECKING:
+    from .display import Figure
+
+# The plotting stack is imported by the two plot functions only: the computations (exact intervals,
+# risk differences, antigen scores) also serve bank checks and question generators, which draw nothing.
 
 __all__ = [
     "AntigenRow",
@@ -201,6 +202,12 @@ def plot_antigen_ranking(ranked: Sequence[RankedAntigen]) -> Figure:
     B-lineage and myeloid antigens differ in colour *and* hatching; each bar is labelled with its
     score, so the figure does not depend on colour.
     """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    from .display import Figure
+    from .style import OKABE_ITO, figure_style
+
     if len(ranked) == 0:
         raise ValueError("plot_antigen_ranking needs at least one ranked antigen")
     myeloid = {"AML", "CML"}
@@ -358,6 +365,11 @@ def plot_arm_comparison(estimates: Sequence[ArmEstimate], title_note: str = "") 
 
     Arms differ by colour *and* marker shape; values are printed beside the dots.
     """
+    import matplotlib.pyplot as plt
+
+    from .display import Figure
+    from .style import OKABE_ITO, figure_style
+
     if len(estimates) == 0:
         raise ValueError("plot_arm_comparison needs at least one estimate")
     endpoints = list(dict.fromkeys(e.endpoint for e in estimates))

@@ -50,9 +50,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator
 
 from . import bookfiles
+from .schemacheck import Draft202012Validator
 from .yamlstrict import StrictLoader
 
 __all__ = [

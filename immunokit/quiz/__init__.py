@@ -15,6 +15,8 @@ Exports for instructors (Moodle GIFT, QTI, answer keys) are instructor tooling, 
 ``python -m immunokit_instructor.quiz export BANK --gift OUT.gift --key OUT.md``).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .bank import (
     Bank,
     BankError,
@@ -26,8 +28,21 @@ from .bank import (
     load_bank,
     schema,
 )
-from .core import Quiz, ResultsTable
 from .grading import QuizVerdict, format_score, grade, parse_number
+
+if TYPE_CHECKING:
+    from .core import Quiz, ResultsTable
+
+
+def __getattr__(name: str) -> Any:
+    # The quiz's views (widgets, static HTML) load the plotting stack: only when a Quiz is asked for, so
+    # checking a bank (``python -m immunokit_instructor.quiz validate``) stays fast.
+    if name in {"Quiz", "ResultsTable"}:
+        from . import core
+
+        return getattr(core, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Bank",

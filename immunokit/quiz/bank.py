@@ -41,14 +41,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from ..chapters import read_chapter
 from ..citations import bib_keys
 from ..facts import expand_data
 from ..markup import _SUB as _SUB_MARKUP  # the renderer's own patterns, so the check matches what shows
 from ..markup import _SUP as _SUP_MARKUP
+from ..schemacheck import Draft202012Validator, ValidationError
 from ..yamlstrict import StrictLoader
 
 QuestionType = Literal["single", "multiple", "numeric", "ordering", "written"]
