@@ -65,14 +65,15 @@ class BundleError(RuntimeError):
 
 def _sources(root: Path) -> list[Path]:
     """Every file the wheel is built from, relative to ``root``."""
-    files = [root / name for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md")]
+    names = ("pyproject.toml", "MANIFEST.in", "README.md", "LICENSE.md", "LICENSE-CODE", "LICENSE-TEXT")
+    files = [root / name for name in names]
     files += [
         p
         for p in (root / "immunokit").rglob("*")
         if p.is_file() and "__pycache__" not in p.parts and "_book" not in p.parts
     ]
     book = root / "book"
-    files += [*book.glob("*.quiz.yml"), book / "references.bib"]
+    files += [*book.glob("*.quiz.yml"), book / "references.bib", book / "cases.yml"]
     if (book / "data").is_dir():
         files += [p for p in (book / "data").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     missing = [str(p) for p in files if not p.is_file()]
