@@ -309,7 +309,7 @@ PIVOTAL_TRIALS: Final[tuple[Trial, ...]] = (
         "treated",
         "Ipilimumab",
         "Complete response in 5 of 22 at 10 mg/kg",
-        "GVHD precluding further doses in 3; one death from pneumonitis",
+        "GVHD precluding further doses in 4 (14%); one death from pneumonitis",
     ),
     Trial(
         "Ding 2017",

@@ -30,7 +30,8 @@ Command line::
     python -m immunokit.facts validate            # every problem, or "N facts OK"
     python -m immunokit.facts stale [--months 12] # facts not re-checked for more than 12 months
     python -m immunokit.facts check               # numbers in chapters and banks that contradict the data
-                                                  # (and fact links whose text is stale)
+                                                  # (and fact links whose text is stale), and facts whose
+                                                  # source has no DOI, PMID or URL in references.bib
     python -m immunokit.facts list                # id, value, source, checked
 """
 
@@ -69,6 +70,7 @@ __all__ = [
     "load",
     "stale",
     "text",
+    "unresolvable_sources",
     "value",
 ]
 
@@ -172,6 +174,47 @@ def _bib_keys(bibfile: Path) -> set[str] | None:
     if not bibfile.exists():
         return None
     return set(_BIB_KEY.findall(bibfile.read_text(encoding="utf-8")))
+
+
+_BIB_ENTRY = re.compile(r"^\s*@\s*\w+\s*\{\s*([^,\s]+)\s*,(.*?)(?=^\s*@|\Z)", re.MULTILINE | re.DOTALL)
+#: Fields that make a bibliography entry resolvable: a DOI, a PubMed id or the URL of the document.
+_IDENTIFIER = re.compile(r"^\s*(doi|pmid|url)\s*=\s*[{\"]\s*\S", re.MULTILINE | re.IGNORECASE)
+
+
+def _bib_identifiers(bibfile: Path) -> dict[str, list[str]] | None:
+    """Each entry's identifying fields (``doi``, ``pmid``, ``url``) that are present and not empty."""
+    if not bibfile.exists():
+        return None
+    text = bibfile.read_text(encoding="utf-8")
+    return {
+        m.group(1): sorted({f.lower() for f in _IDENTIFIER.findall(m.group(2))})
+        for m in _BIB_ENTRY.finditer(text)
+    }
+
+
+def unresolvable_sources(
+    facts: Mapping[str, Fact] | None = None, *, bibfile: str | Path | None = None
+) -> list[str]:
+    """Every fact whose source entry in ``references.bib`` carries no DOI, PMID or URL.
+
+    A reader (or a reviewer) must be able to open the document a number rests on; an entry with only
+    an author and a title cannot be checked, so a fact resting on it is refused by ``check``.
+    """
+    table = current() if facts is None else facts
+    path = Path(bibfile) if bibfile is not None else _default_bib()
+    ids = _bib_identifiers(path)
+    if ids is None:
+        return [f"{path}: the bibliography does not exist"]
+    out: list[str] = []
+    for f in table.values():
+        if f.source not in ids:
+            out.append(f"{f.file}: fact {f.id!r}: source {f.source!r} is not in {path.name}")
+        elif not ids[f.source]:
+            out.append(
+                f"{f.file}: fact {f.id!r}: source {f.source!r} has no DOI, PMID or URL in {path.name}; "
+                "add the identifier of the document the number comes from (or change the source)"
+            )
+    return out
 
 
 def _entry_label(entries: Any, index: int) -> str:
@@ -631,18 +674,23 @@ def reviewed(chapter: str, facts: Mapping[str, Fact] | None = None) -> _dt.date 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m immunokit.facts", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", help="data folder (default: book/data)")
+    parser.add_argument(
+        "--bib", help="bibliography the sources are checked against (default: book/references.bib)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("validate", help="validate the data layer; list every problem")
     st = sub.add_parser("stale", help="facts not re-checked for more than --months months")
     st.add_argument("--months", type=int, default=12)
     st.add_argument("--today", help="reference date YYYY-MM-DD (default: today)")
     sub.add_parser(
-        "check", help="numbers in chapters and banks that contradict the data layer, stale fact links"
+        "check",
+        help="numbers in chapters and banks that contradict the data layer, stale fact links, and facts "
+        "whose source has no DOI, PMID or URL",
     )
     sub.add_parser("list", help="every fact: id, value, source, checked")
     args = parser.parse_args(argv)
     try:
-        table = load(args.data) if args.data else current()
+        table = load(args.data, bibfile=args.bib) if args.data or args.bib else current()
     except FactsError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -662,10 +710,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1 if old else 0
     if args.command == "check":
         problems = contradictions(book_sources(), table)
-        for line in problems:
+        unresolved = unresolvable_sources(table, bibfile=args.bib)
+        for line in [*problems, *unresolved]:
             print(line)
         print(f"{len(problems)} contradiction(s) with the data layer")
-        return 1 if problems else 0
+        print(f"{len(unresolved)} fact(s) whose source cannot be opened (no DOI, PMID or URL)")
+        return 1 if problems or unresolved else 0
     for f in table.values():
         print(f"{f.id}\t{f.text}\t{f.source}\t{f.checked}")
     return 0

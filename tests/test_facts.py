@@ -305,3 +305,40 @@ def test_every_chapter_page_of_the_built_book_shows_its_review_date(built_book: 
         )
         assert 'href="what-changed.html"' in html, page.name
     assert (built_book / "book" / "what-changed.html").exists()
+
+
+# ---- every fact rests on a document that can be opened ------------------------------------------------
+
+
+def test_every_fact_source_carries_a_doi_pmid_or_url() -> None:
+    assert facts.unresolvable_sources(facts.load(), bibfile=BIB) == []
+
+
+def test_check_refuses_a_fact_whose_source_cannot_be_opened(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{good2020x,\n  author = {A, B},\n  title = {T},\n  year = {2020},\n  doi = {10.1/x}\n}\n"
+        "@misc{bare2020y,\n  author = {C, D},\n  title = {Only a title},\n  year = {2020},\n  note = {no link}\n}\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "trials.yml").write_text(
+        "version: 1\nkind: trials\nfacts:\n"
+        "  - {id: fine, label: A fact with an openable source, value: 1, source: good2020x, checked: 2026-11-01}\n"
+        "  - {id: unopenable, label: A fact whose source has no link, value: 2, source: bare2020y, checked: 2026-11-01}\n",
+        encoding="utf-8",
+    )
+    table = facts.load(data, bibfile=bib, today=TODAY)
+    found = facts.unresolvable_sources(table, bibfile=bib)
+    assert len(found) == 1, found
+    assert found[0].startswith("trials.yml: fact 'unopenable': source 'bare2020y' has no DOI, PMID or URL")
+    proc = subprocess.run(
+        [sys.executable, "-m", "immunokit.facts", "--data", str(data), "--bib", str(bib), "check"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "fact 'unopenable': source 'bare2020y' has no DOI, PMID or URL" in proc.stdout
+    assert "1 fact(s) whose source cannot be opened" in proc.stdout
