@@ -198,8 +198,8 @@ def practice_variants(q: QuizQuestion) -> list[QuizQuestion]:
     """The public practice variants of a generated question baked into the page (the first is ``q``)."""
     import itertools
 
-    from immunokit.interactive.bank import variant_question
-    from immunokit.interactive.generators import STATIC_VARIANTS, variants
+    from .bank import variant_question
+    from .generators import STATIC_VARIANTS, variants
 
     assert q.generator is not None
     drawn = itertools.islice(variants(q.generator, q.id, options=dict(q.generator_options)), STATIC_VARIANTS)
