@@ -127,6 +127,49 @@ class Criterion:
     criterion: str
 
 
+#: The score levels of an analytic rubric, lowest first (a criterion's ``levels`` has one descriptor each).
+RUBRIC_LEVELS: tuple[int, ...] = (0, 1, 2, 3)
+
+
+@dataclass(frozen=True)
+class RubricCriterion:
+    """One criterion of an analytic rubric: its name, weight and a descriptor per level 0–3."""
+
+    name: str
+    levels: tuple[str, ...]
+    weight: float = 1.0
+
+    @property
+    def points(self) -> float:
+        """The most this criterion can earn (top level × weight)."""
+        return RUBRIC_LEVELS[-1] * self.weight
+
+
+@dataclass(frozen=True)
+class AnalyticRubric:
+    """Criteria × levels 0–3 with descriptors, and one anchor answer per level.
+
+    ``anchors[k]`` is a complete answer an instructor would score at level ``k`` on every criterion, so a
+    grader can calibrate against real prose rather than a checklist.
+    """
+
+    criteria: tuple[RubricCriterion, ...]
+    anchors: tuple[str, ...]
+
+    @property
+    def points(self) -> float:
+        return sum(c.points for c in self.criteria)
+
+    def score(self, levels: Sequence[int]) -> float:
+        """Points for one level per criterion (in the criteria's order)."""
+        if len(levels) != len(self.criteria):
+            raise ValueError(f"give one level per criterion ({len(self.criteria)}), not {len(levels)}")
+        bad = [lv for lv in levels if lv not in RUBRIC_LEVELS]
+        if bad:
+            raise ValueError(f"levels are {RUBRIC_LEVELS[0]}–{RUBRIC_LEVELS[-1]}, not {bad}")
+        return sum(lv * c.weight for lv, c in zip(levels, self.criteria, strict=True))
+
+
 @dataclass(frozen=True)
 class QuizQuestion:
     """One question of a bank. Fields not used by a type keep their defaults.
@@ -156,6 +199,10 @@ class QuizQuestion:
     cross_chapter: bool = False
     model_answer: str = ""
     rubric: tuple[Criterion, ...] = ()
+    #: Written answers: the analytic rubric (criteria × levels, anchors), or None for a checklist rubric.
+    #: ``rubric`` then lists each criterion once with its top points and top-level descriptor.
+    analytic: AnalyticRubric | None = None
+    needs_notebook: bool = False
 
     @property
     def auto_scored(self) -> bool:
@@ -713,6 +760,25 @@ def check_bank(
     return data, unique
 
 
+def _analytic(raw: Any) -> AnalyticRubric | None:
+    if not isinstance(raw, dict):
+        return None
+    return AnalyticRubric(
+        criteria=tuple(
+            RubricCriterion(c["name"], tuple(c["levels"]), float(c.get("weight", 1.0)))
+            for c in raw["criteria"]
+        ),
+        anchors=tuple(raw["anchors"]),
+    )
+
+
+def _checklist(raw: Any) -> tuple[Criterion, ...]:
+    analytic = _analytic(raw)
+    if analytic is not None:
+        return tuple(Criterion(c.points, f"{c.name}: {c.levels[-1]}") for c in analytic.criteria)
+    return tuple(Criterion(float(c["points"]), c["criterion"]) for c in raw or [])
+
+
 def _build(path: Path, data: dict[str, Any]) -> Bank:
     questions = []
     for raw in data["questions"]:
@@ -742,7 +808,9 @@ def _build(path: Path, data: dict[str, Any]) -> Bank:
             level=raw["level"],
             cross_chapter=bool(raw.get("cross_chapter", False)),
             model_answer=raw.get("model_answer", ""),
-            rubric=tuple(Criterion(float(c["points"]), c["criterion"]) for c in raw.get("rubric", [])),
+            rubric=_checklist(raw.get("rubric")),
+            analytic=_analytic(raw.get("rubric")),
+            needs_notebook=bool(raw.get("needs_notebook", False)),
         )
         questions.append(q)
     return Bank(path=path, chapter=data["chapter"], questions=tuple(questions))

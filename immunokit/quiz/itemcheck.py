@@ -235,7 +235,9 @@ def _tolerance(raw: dict[str, Any]) -> float:
 
 
 def _keys(raw: dict[str, Any]) -> list[str]:
-    return [str(o.get("text", "")) for o in raw.get("options") or [] if isinstance(o, dict) and o.get("correct")]
+    return [
+        str(o.get("text", "")) for o in raw.get("options") or [] if isinstance(o, dict) and o.get("correct")
+    ]
 
 
 def printed(raw: dict[str, Any], corpus: Corpus) -> str | None:
@@ -387,12 +389,16 @@ def lint_bank(path: Path) -> list[str]:
         if q.get("type") == "numeric":
             answer = float(q.get("answer", 0.0))
             if answer in seen:
-                out.append(f"{name}: questions {seen[answer]!r} and {q.get('id')!r} have the same answer {answer:g}")
+                out.append(
+                    f"{name}: questions {seen[answer]!r} and {q.get('id')!r} have the same answer {answer:g}"
+                )
             seen.setdefault(answer, str(q.get("id")))
     for q in questions:
         for o in q.get("options") or []:
             if isinstance(o, dict) and _ALL_NONE.search(str(o.get("text", ""))):
-                out.append(f"{name}: question {q.get('id')!r} has the option {o.get('text')!r}: no all/none of the above")
+                out.append(
+                    f"{name}: question {q.get('id')!r} has the option {o.get('text')!r}: no all/none of the above"
+                )
     for q in questions:
         explanation = str(q.get("explanation", ""))
         for other in questions:
@@ -400,7 +406,9 @@ def lint_bank(path: Path) -> list[str]:
                 continue
             why = gives_away(explanation, other)
             if why:
-                out.append(f"{name}: the explanation of {q.get('id')!r} gives away the key of {other.get('id')!r} ({why})")
+                out.append(
+                    f"{name}: the explanation of {q.get('id')!r} gives away the key of {other.get('id')!r} ({why})"
+                )
     return out
 
 
@@ -484,7 +492,9 @@ def _parts(root: Path) -> list[tuple[str, list[str], str | None]]:
 def review_problems(root: Path) -> list[str]:
     """Spacing of the Part reviews and near-copies of chapter items (each problem a sentence)."""
     parts = _parts(root)
-    chapter_items = [q for path in _banks(root) if path.name.startswith("ch") for q in _raw_questions(path)[1]]
+    chapter_items = [
+        q for path in _banks(root) if path.name.startswith("ch") for q in _raw_questions(path)[1]
+    ]
     out: list[str] = []
     earlier: set[str] = set()
     for index, (caption, chapters, review) in enumerate(parts):
@@ -533,8 +543,8 @@ def all_problems(root: Path, corpus: Corpus | None = None) -> list[str]:
 
 
 __all__ = [
-    "Corpus",
     "CheckedRow",
+    "Corpus",
     "all_problems",
     "checked_rows",
     "content_words",
