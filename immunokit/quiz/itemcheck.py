@@ -120,10 +120,10 @@ class Passage:
 class Corpus:
     """The course's text, split into passages; ``outputs`` says whether code outputs are in it."""
 
-    passages: list[Passage] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list, repr=False)
     outputs: bool = False
     sources: list[str] = field(default_factory=list)
-    _frequency: Counter[str] | None = None
+    _frequency: Counter[str] | None = field(default=None, repr=False)
 
     def distinctive(self, words: set[str]) -> set[str]:
         """The words of ``words`` that fewer than ``COMMON_SHARE`` of the passages hold."""
