@@ -45,8 +45,9 @@ from typing import Any
 from .bank import HIGHER_ORDER, check_bank
 
 #: Distinctive content words a passage must share with a numeric item's prompt for a number in it to
-#: be "its" answer; a word is distinctive when fewer than :data:`COMMON_SHARE` of all passages hold it.
-CONTEXT_WORDS = 2
+#: be "its" answer (two for a passage of up to eight words); a word is distinctive when fewer than
+#: :data:`COMMON_SHARE` of all passages hold it.
+CONTEXT_WORDS = 3
 COMMON_SHARE = 0.03
 #: Share of a phrase's content words one corpus sentence must hold for the phrase to count as printed.
 PHRASE_COVER = 0.75
@@ -73,7 +74,15 @@ _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _NUMBER = re.compile(r"(?<![\w.])[-−–]?\d[\d,]*(?:\.\d+)?(?![\w])")
 _ALL_NONE = re.compile(r"\b(all|none|both|neither) of the (above|options|answers)\b", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
-_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n|\n[-*|]")
+#: Ends of HTML blocks (a table row, a paragraph): an HTML output is read row by row, like printed text.
+_BLOCK_END = re.compile(r"</(?:tr|p|li|h[1-6]|caption|div|figcaption)>|<br\s*/?>", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n|\n\s*[-*|]")
+
+
+def _places(x: float) -> int:
+    """Decimal places of ``x`` as a bank writes it (0.375 → 3, 41.0 → 0)."""
+    text = f"{x:.10f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
 
 
 def _stem(word: str) -> str:
@@ -132,9 +141,11 @@ class Corpus:
         limit = max(2.0, COMMON_SHARE * len(self.passages))
         return {w for w in words if self._frequency[w] < limit}
 
-    def add(self, source: str, text: str) -> None:
+    def add(self, source: str, text: str, *, lines: bool = False) -> None:
+        """Add ``text`` split into sentences (``lines``: into lines, for printed code output)."""
         self.sources.append(source)
-        for piece in _SENTENCE.split(_TAG.sub(" ", text)):
+        text = _TAG.sub(" ", _BLOCK_END.sub("\n", text))
+        for piece in text.splitlines() if lines else _SENTENCE.split(text):
             piece = piece.strip()
             if piece:
                 self._frequency = None
@@ -143,13 +154,29 @@ class Corpus:
                 )
 
     def printed_number(self, answer: float, tolerance: float, context: set[str]) -> Passage | None:
-        """A passage that holds an accepted value of ``answer`` beside ``CONTEXT_WORDS`` distinctive prompt words."""
+        """A passage holding ``answer`` (as written, more precisely or rounded, within the tolerance) beside
+        ``CONTEXT_WORDS`` distinctive words of the prompt, in it or in the sentence before it."""
         slack = max(tolerance, 1e-9 * max(1.0, abs(answer)))
+        places = _places(answer)
+
+        def shown(n: float) -> bool:
+            """``n`` is the answer as written, more precisely (40.6 for 41) or rounded (55 for 54.8)."""
+            eps = 1e-9 * max(1.0, abs(answer))
+            if abs(round(n, places) - answer) <= eps or abs(round(answer, _places(n)) - n) <= eps:
+                return abs(n - answer) <= max(slack, 1e-9)
+            return False
+
         context = self.distinctive(context)
-        # a small whole number stands in many passages: it needs twice the context to be "the" answer
-        need = CONTEXT_WORDS * (2 if answer == int(answer) and abs(answer) < 10 else 1)
-        for p in self.passages:
-            if any(abs(n - answer) <= slack for n in p.numbers) and len(p.words & context) >= need:
+        small = answer == int(answer) and abs(answer) < 10
+        for i, p in enumerate(self.passages):
+            if not any(shown(n) for n in p.numbers):
+                continue
+            before = self.passages[i - 1] if i and self.passages[i - 1].source == p.source else None
+            words = p.words | (before.words if before else frozenset())
+            # a short output line ("90% occupancy needs 72 nM") holds few words: it needs fewer, but never
+            # fewer than two; a small whole number stands in many passages, so it needs twice the context
+            need = min(CONTEXT_WORDS, max(2, math.ceil(len(p.words) / 4))) * (2 if small else 1)
+            if len(words & context) >= need:
                 return p
         return None
 
@@ -211,7 +238,7 @@ def course_corpus(root: Path, *, executed: Path | None = None) -> Corpus:
                 for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
                     text = _output_text(output)
                     if text:
-                        corpus.add(f"{nb.name} (output)", text)
+                        corpus.add(f"{nb.name} (output)", text, lines=True)
                         corpus.outputs = True
     for page in sorted(book.glob("*.md")):
         corpus.add(page.name, page.read_text(encoding="utf-8"))
