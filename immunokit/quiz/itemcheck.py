@@ -169,13 +169,17 @@ class Corpus:
         context = self.distinctive(context)
         small = answer == int(answer) and abs(answer) < 10
         for i, p in enumerate(self.passages):
-            if not any(shown(n) for n in p.numbers):
+            exact = any(abs(n - answer) <= 1e-9 * max(1.0, abs(answer)) for n in p.numbers)
+            if not (exact or any(shown(n) for n in p.numbers)):
                 continue
+            if small and len({n for n in p.numbers if n == int(n) and abs(n) < 10}) >= 3:
+                continue  # a scale or a list ("Grade 1 | Grade 2 | Grade 3"), not an answer
             before = self.passages[i - 1] if i and self.passages[i - 1].source == p.source else None
             words = p.words | (before.words if before else frozenset())
             # a short output line ("90% occupancy needs 72 nM") holds few words: it needs fewer, but never
             # fewer than two; a small whole number stands in many passages, so it needs twice the context
-            need = min(CONTEXT_WORDS, max(2, math.ceil(len(p.words) / 4))) * (2 if small else 1)
+            # a value that is only close to the answer (55 for 54.8) needs twice the context, too
+            need = min(CONTEXT_WORDS, max(2, math.ceil(len(p.words) / 4))) * (2 if small or not exact else 1)
             if len(words & context) >= need:
                 return p
         return None
