@@ -299,10 +299,11 @@ def printed(raw: dict[str, Any], corpus: Corpus) -> str | None:
             return f"{len(found)} of {len(sentences)} sentences of its model answer are printed ({found[0].source})"
         return None
     for phrase in phrases:
-        for n in numbers_in(phrase):
-            hit_n = corpus.printed_number(n, 0.0, context)
-            if hit_n and (abs(n) >= 10 or n != int(n)):
-                return f"the number {n:g} of its key is printed in {hit_n.source}: {hit_n.text[:120]!r}"
+        telling = [n for n in numbers_in(phrase) if abs(n) >= 10 or n != int(n)]
+        hit_n = corpus.printed_number(telling[0], 0.0, context) if telling else None
+        # a key with several numbers ("20 % to 70 %") is printed when one passage holds them all
+        if hit_n and all(any(abs(m - n) < 1e-9 for m in hit_n.numbers) for n in telling):
+            return f"the numbers of its key are printed in {hit_n.source}: {hit_n.text[:120]!r}"
         hit = corpus.printed_phrase(phrase)
         if hit:
             return f"its key {phrase[:60]!r} is printed in {hit.source}: {hit.text[:120]!r}"
