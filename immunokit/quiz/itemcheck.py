@@ -53,6 +53,9 @@ COMMON_SHARE = 0.03
 PHRASE_COVER = 0.75
 #: A phrase needs at least this many content words to be checked at all (shorter keys say too little).
 MIN_PHRASE_WORDS = 3
+#: A keyed option gives itself away in another item's explanation when one sentence there holds all of
+#: its content words, and it has at least this many.
+GIVEAWAY_WORDS = 4
 #: Most single-answer items of a bank whose keyed option may be the uniquely longest.
 MAX_LONGEST_SHARE = 0.35
 #: Two items this similar (0–1, :func:`similarity`) are near-copies.
@@ -459,7 +462,10 @@ def gives_away(text: str, item: dict[str, Any]) -> str | None:
         corpus = Corpus()
         corpus.add("explanation", text)
         for key in _keys(item):
-            hit = corpus.printed_phrase(key)
+            words = set(content_words(key))
+            if len(words) < GIVEAWAY_WORDS:
+                continue  # a short key ("Hematopoietic stem cells") is a topic, not an answer given away
+            hit = next((p for p in corpus.passages if words <= p.words), None)
             if hit:
                 return f"{key[:50]!r} in {hit.text[:60]!r}"
     return None
