@@ -76,9 +76,14 @@ def _item(**fields: Any) -> dict[str, Any]:
 
 def test_a_printed_answer_or_phrase_is_found_and_a_new_one_or_a_generator_is_not() -> None:
     corpus = Corpus()
-    corpus.add("chapter", "A patient with an ICE score: orientation, naming, commands, writing and attention add up to 7.")
+    corpus.add(
+        "chapter",
+        "A patient with an ICE score: orientation, naming, commands, writing and attention add up to 7.",
+    )
     corpus.add("chapter", "Obinutuzumab was glycoengineered to bind Fc gamma receptor IIIa more strongly.")
-    numeric = _item(prompt="Add orientation, naming, commands, writing and attention: what is the ICE score?", answer=7)
+    numeric = _item(
+        prompt="Add orientation, naming, commands, writing and attention: what is the ICE score?", answer=7
+    )
     assert printed(numeric, corpus) and "7" in str(printed(numeric, corpus))
     assert printed(numeric | {"answer": 5}, corpus) is None
     assert printed(numeric | {"generator": "ice_score"}, corpus) is None
@@ -101,22 +106,35 @@ def test_a_planted_printed_item_labelled_apply_fails_the_rule(tmp_path: Path, co
     shutil.copy(ROOT / "_toc.yml", root / "_toc.yml")
     path = root / "book" / "ch08_side_effects.quiz.yml"
     text = path.read_text(encoding="utf-8")
-    # relabel a recall item 'apply': it is printed, so the rule names it
-    text = text.replace("id: ch08-crs-worse-of\n    objective: ch08-o2\n    level: understand", "id: ch08-crs-worse-of\n    objective: ch08-o2\n    level: apply", 1)
-    path.write_text(text, encoding="utf-8")
-    data = yaml.safe_load(text)
-    assert any(q["id"] == "ch08-crs-worse-of" and q["level"] == "apply" for q in data["questions"]), "plant failed"
+    # label the chapter's own worked ICE example 'apply': its answer is printed, so the rule names it
+    planted = text.replace(
+        "id: ch08-ice-score\n    objective: ch08-o3\n    level: understand",
+        "id: ch08-ice-score\n    objective: ch08-o3\n    level: apply",
+        1,
+    )
+    assert planted != text, "plant failed"
+    path.write_text(planted, encoding="utf-8")
     problems = level_problems(checked_rows(root, corpus))
-    assert any("'ch08-crs-worse-of' is labelled 'apply'" in p for p in problems), problems
+    assert any(
+        "'ch08-ice-score' is labelled 'apply'" in p and "ch08_side_effects.ipynb" in p for p in problems
+    ), problems
+    # the same item with a generator is new material: its numbers are drawn for each variant
+    data = yaml.safe_load(planted)
+    item = next(q for q in data["questions"] if q["id"] == "ch08-ice-score")
+    assert printed(item, corpus) and printed(item | {"generator": "ice_score"}, corpus) is None
 
 
 def test_a_bank_under_40_percent_is_named(tmp_path: Path, corpus: Corpus) -> None:
     shutil.copytree(BOOK, tmp_path / "book", ignore=shutil.ignore_patterns("*.ipynb"))
     path = tmp_path / "book" / "ch07_reading_trials.quiz.yml"
-    text = re.sub(r"level: (apply|analyse|evaluate|create)", "level: understand", path.read_text(encoding="utf-8"))
+    text = re.sub(
+        r"level: (apply|analyse|evaluate|create)", "level: understand", path.read_text(encoding="utf-8")
+    )
     path.write_text(text, encoding="utf-8")
     problems = level_problems(checked_rows(tmp_path, corpus))
-    assert any(p.startswith("ch07_reading_trials.quiz.yml: 0 of") and "at least 40%" in p for p in problems), problems
+    assert any(
+        p.startswith("ch07_reading_trials.quiz.yml: 0 of") and "at least 40%" in p for p in problems
+    ), problems
 
 
 # ---- item-writing lint ---------------------------------------------------------------------------
@@ -140,9 +158,15 @@ def test_a_keyed_option_made_longest_everywhere_is_named(tmp_path: Path) -> None
             if q["type"] == "single":
                 for o in q["options"]:
                     if o["correct"]:
-                        o["text"] += " — and this is stated with every qualification a careful writer would add"
+                        o["text"] += (
+                            " — and this is stated with every qualification a careful writer would add"
+                        )
 
-    [problem] = [p for p in lint_bank(_planted(tmp_path, "ch08_side_effects.quiz.yml", edit)) if "uniquely longest" in p]
+    [problem] = [
+        p
+        for p in lint_bank(_planted(tmp_path, "ch08_side_effects.quiz.yml", edit))
+        if "uniquely longest" in p
+    ]
     assert "ch08_side_effects.quiz.yml" in problem
 
 
@@ -178,9 +202,13 @@ def test_a_review_without_earlier_parts_or_with_a_copied_item_is_named(tmp_path:
     shutil.copy(ROOT / "_toc.yml", tmp_path / "_toc.yml")
     review = tmp_path / "book" / "review4_together.quiz.yml"
     data = yaml.safe_load(review.read_text(encoding="utf-8"))
-    chapter_item = yaml.safe_load((BOOK / "ch10_road_ahead.quiz.yml").read_text(encoding="utf-8"))["questions"][0]
+    chapter_item = yaml.safe_load((BOOK / "ch10_road_ahead.quiz.yml").read_text(encoding="utf-8"))[
+        "questions"
+    ][0]
     copied = dict(chapter_item, id="review4-copied", cross_chapter=True)
-    data["questions"] = [q | {"objective": "ch10-o1"} for q in data["questions"] if q["type"] != "written"] + [copied]
+    data["questions"] = [
+        q | {"objective": "ch10-o1"} for q in data["questions"] if q["type"] != "written"
+    ] + [copied]
     review.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     problems = review_problems(tmp_path)
     assert any("review4_together.quiz.yml" in p and "revisit earlier Parts" in p for p in problems), problems
@@ -230,6 +258,8 @@ def test_every_written_item_and_the_capstone_have_an_analytic_rubric_with_anchor
         html = written_html([q], key=q.id)
         assert html.count('<th scope="row">') == len(rubric.criteria) and html.count("data-ik-level=") == 4
     capstone = next(q for q in written if q.id == "ch09-capstone-maya")
-    assert capstone.analytic is not None and capstone.analytic.score([3] * len(capstone.analytic.criteria)) == 18
+    assert (
+        capstone.analytic is not None and capstone.analytic.score([3] * len(capstone.analytic.criteria)) == 18
+    )
     with pytest.raises(ValueError, match="levels are 0–3"):
         capstone.analytic.score([4] * len(capstone.analytic.criteria))

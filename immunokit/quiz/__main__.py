@@ -11,6 +11,11 @@ Export a bank for an LMS and a printable answer key::
 Export every bank of the course (GIFT + QTI) and one printable answer key (``make export``)::
 
     python -m immunokit.quiz export-all _build/html/export
+
+Check the course's items against its text — levels a test can fail, the item-writing lint, spaced
+reviews (``immunokit.quiz.itemcheck``; exit 1 naming every problem)::
+
+    python -m immunokit.quiz lint
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--qti", metavar="OUT.zip", help="write an IMS QTI 1.2 package here (text2qti)")
     allp = sub.add_parser("export-all", help="export every bank (GIFT + QTI) and the course answer key")
     allp.add_argument("outdir", help="folder to write gift/, qti/, answer-key.md and answer-key.html into")
+    lint = sub.add_parser("lint", help="levels by the text, item-writing cues, spaced reviews; exit 1 if any")
+    lint.add_argument("--root", default=None, help="the course folder (default: this checkout)")
     return parser
 
 
@@ -50,6 +57,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"{len(args.banks)} bank(s) valid")
         return 0
+    if args.command == "lint":
+        from pathlib import Path
+
+        from ..exercises.generate import repo_root
+        from .itemcheck import all_problems, checked_rows, course_corpus, levels_markdown
+
+        root = Path(args.root) if args.root else repo_root()
+        corpus = course_corpus(root)
+        problems = all_problems(root, corpus)
+        print(levels_markdown(checked_rows(root, corpus)))
+        if not corpus.outputs:
+            print(
+                "(no executed chapters in _build/jupyter_execute: code outputs were not checked; build the book)"
+            )
+        for m in problems:
+            print(m, file=sys.stderr)
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1 if problems else 0
     if args.command == "export-all":
         from .course_export import export_course
 

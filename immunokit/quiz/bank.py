@@ -357,6 +357,18 @@ def _describe(error: ValidationError, qtype: str | None) -> tuple[list[Any], str
     """Return (path of the field, message) for one schema error."""
     path = list(error.absolute_path)
     v, inst = error.validator, error.instance
+    if v in ("oneOf", "anyOf") and error.context:
+        # a field with two forms (a rubric: a checklist list or an analytic mapping): report the problem
+        # of the form the value is written in
+        want = "array" if isinstance(inst, list) else "object" if isinstance(inst, dict) else None
+        same = [e for e in error.context if e.validator != "type" and _form(e) == want]
+        if same:
+            return _describe(min(same, key=lambda e: len(list(e.relative_schema_path))), qtype)
+        if path and path[-1] == "rubric":
+            return path, (
+                f"must be a list of {{points, criterion}} lines or an analytic rubric "
+                f"{{criteria, anchors}}, not {_what(inst)}"
+            )
     if v == "required":
         missing = re.search(r"'([^']+)' is a required property", error.message)
         name = missing.group(1) if missing else "?"
@@ -403,6 +415,13 @@ def _describe(error: ValidationError, qtype: str | None) -> tuple[list[Any], str
         rel = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<="}[str(v)]
         return path, f"must be {rel} {error.validator_value}, not {inst!r}"
     return path, error.message
+
+
+def _form(error: ValidationError) -> str | None:
+    """Which form of a ``oneOf`` an error belongs to ("array" or "object"), from its schema path."""
+    schema_path = list(error.relative_schema_path)
+    branch = schema_path[0] if schema_path else None
+    return {0: "array", 1: "object"}.get(branch) if isinstance(branch, int) else None
 
 
 def _question_label(raw: Any, index: int) -> str:
