@@ -31,7 +31,7 @@ def analytic_html(q: QuizQuestion) -> str:
     rubric = q.analytic
     if rubric is None:
         return ""
-    head = "".join(f'<th scope="col">{lv}</th>' for lv in RUBRIC_LEVELS)
+    head = "".join(f'<th scope="col">Level {lv}</th>' for lv in RUBRIC_LEVELS)
     rows = "".join(
         f'<tr><th scope="row">{inline_html(c.name)}'
         + (f" (× {c.weight:g})" if c.weight != 1 else "")
