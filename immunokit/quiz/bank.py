@@ -126,6 +126,49 @@ class Criterion:
     criterion: str
 
 
+#: The score levels of an analytic rubric, lowest first (a criterion's ``levels`` has one descriptor each).
+RUBRIC_LEVELS: tuple[int, ...] = (0, 1, 2, 3)
+
+
+@dataclass(frozen=True)
+class RubricCriterion:
+    """One criterion of an analytic rubric: its name, weight and a descriptor per level 0–3."""
+
+    name: str
+    levels: tuple[str, ...]
+    weight: float = 1.0
+
+    @property
+    def points(self) -> float:
+        """The most this criterion can earn (top level × weight)."""
+        return RUBRIC_LEVELS[-1] * self.weight
+
+
+@dataclass(frozen=True)
+class AnalyticRubric:
+    """Criteria × levels 0–3 with descriptors, and one anchor answer per level.
+
+    ``anchors[k]`` is a complete answer an instructor would score at level ``k`` on every criterion, so a
+    grader can calibrate against real prose rather than a checklist.
+    """
+
+    criteria: tuple[RubricCriterion, ...]
+    anchors: tuple[str, ...]
+
+    @property
+    def points(self) -> float:
+        return sum(c.points for c in self.criteria)
+
+    def score(self, levels: Sequence[int]) -> float:
+        """Points for one level per criterion (in the criteria's order)."""
+        if len(levels) != len(self.criteria):
+            raise ValueError(f"give one level per criterion ({len(self.criteria)}), not {len(levels)}")
+        bad = [lv for lv in levels if lv not in RUBRIC_LEVELS]
+        if bad:
+            raise ValueError(f"levels are {RUBRIC_LEVELS[0]}–{RUBRIC_LEVELS[-1]}, not {bad}")
+        return sum(lv * c.weight for lv, c in zip(levels, self.criteria, strict=True))
+
+
 @dataclass(frozen=True)
 class QuizQuestion:
     """One question of a bank. Fields not used by a type keep their defaults.
@@ -166,6 +209,11 @@ class QuizQuestion:
     def generated(self) -> bool:
         """True when the item's numbers come from a generator (see :mod:`immunokit.quiz.generators`)."""
         return self.generator is not None
+
+    #: Written answers: the analytic rubric (criteria × levels, anchors), or None for a checklist rubric.
+    #: ``rubric`` then lists each criterion once with its top points and top-level descriptor.
+    analytic: AnalyticRubric | None = None
+    needs_notebook: bool = False
 
     @property
     def auto_scored(self) -> bool:
@@ -320,6 +368,18 @@ def _describe(error: ValidationError, qtype: str | None) -> tuple[list[Any], str
     """Return (path of the field, message) for one schema error."""
     path = list(error.absolute_path)
     v, inst = error.validator, error.instance
+    if v in ("oneOf", "anyOf") and error.context:
+        # a field with two forms (a rubric: a checklist list or an analytic mapping): report the problem
+        # of the form the value is written in
+        want = "array" if isinstance(inst, list) else "object" if isinstance(inst, dict) else None
+        same = [e for e in error.context if e.validator != "type" and _form(e) == want]
+        if same:
+            return _describe(min(same, key=lambda e: len(list(e.relative_schema_path))), qtype)
+        if path and path[-1] == "rubric":
+            return path, (
+                f"must be a list of {{points, criterion}} lines or an analytic rubric "
+                f"{{criteria, anchors}}, not {_what(inst)}"
+            )
     if v == "required":
         missing = re.search(r"'([^']+)' is a required property", error.message)
         name = missing.group(1) if missing else "?"
@@ -366,6 +426,13 @@ def _describe(error: ValidationError, qtype: str | None) -> tuple[list[Any], str
         rel = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<="}[str(v)]
         return path, f"must be {rel} {error.validator_value}, not {inst!r}"
     return path, error.message
+
+
+def _form(error: ValidationError) -> str | None:
+    """Which form of a ``oneOf`` an error belongs to ("array" or "object"), from its schema path."""
+    schema_path = list(error.relative_schema_path)
+    branch = schema_path[0] if schema_path else None
+    return {0: "array", 1: "object"}.get(branch) if isinstance(branch, int) else None
 
 
 def _question_label(raw: Any, index: int) -> str:
@@ -728,6 +795,25 @@ def check_bank(
     return data, unique
 
 
+def _analytic(raw: Any) -> AnalyticRubric | None:
+    if not isinstance(raw, dict):
+        return None
+    return AnalyticRubric(
+        criteria=tuple(
+            RubricCriterion(c["name"], tuple(c["levels"]), float(c.get("weight", 1.0)))
+            for c in raw["criteria"]
+        ),
+        anchors=tuple(raw["anchors"]),
+    )
+
+
+def _checklist(raw: Any) -> tuple[Criterion, ...]:
+    analytic = _analytic(raw)
+    if analytic is not None:
+        return tuple(Criterion(c.points, f"{c.name}: {c.levels[-1]}") for c in analytic.criteria)
+    return tuple(Criterion(float(c["points"]), c["criterion"]) for c in raw or [])
+
+
 #: Fields a generator computes; a generated item must not fix them in the bank.
 GENERATED_FIELDS: frozenset[str] = frozenset(
     {
@@ -829,7 +915,9 @@ def _question(raw: dict[str, Any]) -> QuizQuestion:
         level=raw["level"],
         cross_chapter=bool(raw.get("cross_chapter", False)),
         model_answer=raw.get("model_answer", ""),
-        rubric=tuple(Criterion(float(c["points"]), c["criterion"]) for c in raw.get("rubric", [])),
+        rubric=_checklist(raw.get("rubric")),
+        analytic=_analytic(raw.get("rubric")),
+        needs_notebook=bool(raw.get("needs_notebook", False)),
         generator=raw.get("generator"),
         generator_options=tuple(sorted((str(k), str(v)) for k, v in options.items())),
     )

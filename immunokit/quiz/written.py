@@ -18,7 +18,7 @@ from typing import Any
 
 from ..display import stable_id
 from ..markup import inline_html
-from .bank import QuizQuestion
+from .bank import RUBRIC_LEVELS, QuizQuestion
 
 INSTRUCTION = (
     "Write a few sentences. Not scored automatically: compare your answer with the model answer and "
@@ -26,8 +26,36 @@ INSTRUCTION = (
 )
 
 
+def analytic_html(q: QuizQuestion) -> str:
+    """An analytic rubric: one row per criterion, one column per level (0–3), then the anchor answers."""
+    rubric = q.analytic
+    if rubric is None:
+        return ""
+    head = "".join(f'<th scope="col">Level {lv}</th>' for lv in RUBRIC_LEVELS)
+    rows = "".join(
+        f'<tr><th scope="row">{inline_html(c.name)}'
+        + (f" (× {c.weight:g})" if c.weight != 1 else "")
+        + "</th>"
+        + "".join(f"<td>{inline_html(text)}</td>" for text in c.levels)
+        + "</tr>"
+        for c in rubric.criteria
+    )
+    anchors = "".join(
+        f'<li data-ik-level="{lv}"><strong>An answer at level {lv}.</strong> {inline_html(text)}</li>'
+        for lv, text in zip(RUBRIC_LEVELS, rubric.anchors, strict=True)
+    )
+    return (
+        f'<table class="ik-rubric ik-rubric-analytic"><caption>Rubric ({rubric.points:g} points: each '
+        f"criterion scored {RUBRIC_LEVELS[0]}–{RUBRIC_LEVELS[-1]})</caption>"
+        f'<thead><tr><th scope="col">Criterion</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        f'<p class="ik-anchors-title"><strong>Anchor answers</strong></p><ul class="ik-anchors">{anchors}</ul>'
+    )
+
+
 def rubric_html(q: QuizQuestion) -> str:
-    """The rubric as a small table: criterion and points, with the total."""
+    """The rubric: the analytic grid with anchors, or (a checklist) criterion and points with the total."""
+    if q.analytic is not None:
+        return analytic_html(q)
     rows = "".join(
         f'<tr><td>{inline_html(c.criterion)}</td><td class="ik-num">{c.points:g}</td></tr>' for c in q.rubric
     )
@@ -111,4 +139,12 @@ def written_widget(questions: Sequence[QuizQuestion]) -> tuple[Any, list[Written
     return w.VBox([v.box for v in views]), views
 
 
-__all__ = ["INSTRUCTION", "WrittenView", "model_html", "rubric_html", "written_html", "written_widget"]
+__all__ = [
+    "INSTRUCTION",
+    "WrittenView",
+    "analytic_html",
+    "model_html",
+    "rubric_html",
+    "written_html",
+    "written_widget",
+]

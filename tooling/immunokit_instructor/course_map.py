@@ -24,6 +24,7 @@ from immunokit import chapters
 from immunokit.exercises.catalog import exercises
 from immunokit.markup import inline_html, plain_text
 from immunokit.quiz.bank import BankError, load_bank
+from immunokit.quiz.itemcheck import CheckedRow
 from immunokit_instructor import ROOT
 
 
@@ -223,6 +224,56 @@ def bloom_rows(root: Path | None = None) -> list[BloomRow]:
     return out
 
 
+def checked_level_rows(root: Path | None = None) -> list[CheckedRow]:
+    """Per bank, the items at apply or above **by the text** (:mod:`immunokit.quiz.itemcheck`): a label
+    of apply or above counts only when the item brings new material (a generator, or an answer printed
+    nowhere in the course's prose, pages, exercises or executed outputs)."""
+    from immunokit.quiz.itemcheck import checked_rows
+
+    return checked_rows(root or ROOT)
+
+
+def checked_markdown(rows: Sequence[CheckedRow]) -> str:
+    """The checked share per bank as a Markdown table, with the whole course."""
+    out = [
+        "| Bank | Items | Labelled apply or above | Apply or above, checked | Checked share |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        out.append(f"| {r.label} | {r.total} | {r.declared_higher} | {r.checked_higher} | {r.share:.0%} |")
+    total, checked = sum(r.total for r in rows), sum(r.checked_higher for r in rows)
+    declared = sum(r.declared_higher for r in rows)
+    share = f"{checked / total:.0%}" if total else "—"
+    out.append(f"| Whole course | {total} | {declared} | {checked} | {share} |")
+    return "\n".join(out) + "\n"
+
+
+def checked_html(rows: Sequence[CheckedRow]) -> str:
+    """The checked share per bank as an accessible HTML table."""
+    esc = html.escape
+    body = ""
+    for r in rows:
+        body += (
+            f'<tr><th scope="row">{esc(r.label)}</th><td>{r.total}</td><td>{r.declared_higher}</td>'
+            f"<td>{r.checked_higher}</td><td>{r.share:.0%}</td></tr>"
+        )
+    total, checked = sum(r.total for r in rows), sum(r.checked_higher for r in rows)
+    declared = sum(r.declared_higher for r in rows)
+    share = f"{checked / total:.0%}" if total else "—"
+    body += (
+        f'<tr><th scope="row">Whole course</th><td>{total}</td><td>{declared}</td><td>{checked}</td>'
+        f"<td>{share}</td></tr>"
+    )
+    return (
+        '<table class="ik-course-map table"><caption>Apply or above, checked against the course text: an '
+        "item counts when it brings new material (a generator, or an answer the chapters, primer, exercises "
+        "and code outputs do not print)</caption>"
+        '<thead><tr><th scope="col">Bank</th><th scope="col">Items</th><th scope="col">Labelled apply or '
+        'above</th><th scope="col">Apply or above, checked</th><th scope="col">Checked share</th></tr>'
+        f"</thead><tbody>{body}</tbody></table>"
+    )
+
+
 def higher_order_share(rows: Sequence[BloomRow]) -> float:
     """Share of all items at apply or above (0–1)."""
     total = sum(r.total for r in rows)
@@ -279,12 +330,21 @@ class CourseMap:
 
     rows: list[ChapterRow]
     bloom: list[BloomRow] = field(default_factory=list)
+    checked: list[CheckedRow] = field(default_factory=list)
 
     def _repr_html_(self) -> str:
-        return to_html(self.rows) + (bloom_html(self.bloom) if self.bloom else "")
+        return (
+            to_html(self.rows)
+            + (bloom_html(self.bloom) if self.bloom else "")
+            + (checked_html(self.checked) if self.checked else "")
+        )
 
     def _repr_markdown_(self) -> str:
-        return to_markdown(self.rows) + ("\n" + bloom_markdown(self.bloom) if self.bloom else "")
+        return (
+            to_markdown(self.rows)
+            + ("\n" + bloom_markdown(self.bloom) if self.bloom else "")
+            + ("\n" + checked_markdown(self.checked) if self.checked else "")
+        )
 
     def __repr__(self) -> str:
         return self._repr_markdown_()
@@ -296,7 +356,7 @@ class CourseMap:
 
 def course_map(root: Path | None = None) -> CourseMap:
     """The course map of the repository at ``root`` (default: this checkout)."""
-    return CourseMap(course_rows(root), bloom_rows(root))
+    return CourseMap(course_rows(root), bloom_rows(root), checked_level_rows(root))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

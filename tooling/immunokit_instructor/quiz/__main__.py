@@ -10,7 +10,12 @@ Export a bank for an LMS and a printable answer key::
 
 Export every bank of the course (GIFT + QTI) and one printable answer key (``make export``)::
 
-    python -m immunokit_instructor.quiz export-all _build/html/export
+    python -m immunokit_instructor.quiz export-all _build/instructor/export
+
+Check the course's items against its text — levels a test can fail, the item-writing lint, spaced
+reviews (``immunokit.quiz.itemcheck``; exit 1 naming every problem)::
+
+    python -m immunokit_instructor.quiz lint
 """
 
 from __future__ import annotations
@@ -47,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--qti", metavar="OUT.zip", help="write an IMS QTI 1.2 package here (text2qti)")
     allp = sub.add_parser("export-all", help="export every bank (GIFT + QTI) and the course answer key")
     allp.add_argument("outdir", help="folder to write gift/, qti/, answer-key.md and answer-key.html into")
+    lint = sub.add_parser("lint", help="levels by the text, item-writing cues, spaced reviews; exit 1 if any")
+    lint.add_argument("--root", default=None, help="the course folder (default: this checkout)")
     return parser
 
 
@@ -62,6 +69,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"{len(args.banks)} bank(s) valid")
         return 0
+    if args.command == "lint":
+        from pathlib import Path
+
+        from immunokit.quiz.itemcheck import all_problems, checked_rows, course_corpus, levels_markdown
+        from immunokit_build.generate_exercises import repo_root
+
+        root = Path(args.root) if args.root else repo_root()
+        corpus = course_corpus(root)
+        problems = all_problems(root, corpus)
+        print(levels_markdown(checked_rows(root, corpus)))
+        if not corpus.outputs:
+            print(
+                "(no executed chapters in _build/jupyter_execute: code outputs were not checked; build the book)"
+            )
+        for m in problems:
+            print(m, file=sys.stderr)
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1 if problems else 0
     if args.command == "export-all":
         from immunokit_instructor.quiz.course_export import export_course
 
