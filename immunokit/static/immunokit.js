@@ -73,6 +73,7 @@
       }
       if (prev) prev.disabled = i === 0;
       if (next) next.disabled = i === n - 1;
+      keepFocus();
       root.setAttribute("data-ik-current", String(i));
       if (announce) say(i);
     }
@@ -93,6 +94,15 @@
         var img = frame.querySelector("img");
         IK.announce(root, img && img.alt ? img.alt : frame.getAttribute("data-ik-label"));
       }, 400);
+    }
+
+    /* A button that disables itself (Next at the last step, Previous at the first) would drop keyboard
+     * focus to <body>: focus moves to the other button, inside the diagram, so arrow keys keep working. */
+    function keepFocus() {
+      var active = document.activeElement;
+      if (!active || !active.disabled || (active !== prev && active !== next)) return;
+      var other = active === next ? prev : next;
+      if (other && !other.disabled) other.focus();
     }
 
     if (prev) prev.addEventListener("click", function () { show(current - 1, true); });
@@ -200,7 +210,7 @@
       var n = answer.length, inPlace = 0;
       for (i = 0; i < n; i++) if (answer[i] === i) inPlace++;
       if (inPlace === n) return verdict("correct", 1, "", { in_place: n });
-      return verdict("incorrect", 0, inPlace + " of " + n + " items are in the right place.", { in_place: inPlace });
+      return verdict("incorrect", 0, inPlace + " of " + n + (inPlace === 1 ? " items is" : " items are") + " in the right place.", { in_place: inPlace });
     }
 
     /** Make an element: el("button", {type: "button", class: "ik-btn"}, ["Check"]). */
@@ -244,12 +254,18 @@
       disclosure.parentNode.removeChild(disclosure);
       expl.hidden = true;
       each(li.querySelectorAll(".ik-opt-fb"), function (p) {
+        // A bare "Correct." under the verdict's "Correct." says nothing new: the mark alone, then.
+        if (/^(correct|right)[.!]?$/i.test(p.textContent.trim())) {
+          p.textContent = "";
+          p.setAttribute("data-ik-bare", "");
+        }
         p.insertBefore(document.createTextNode(" "), p.firstChild);
         p.insertBefore(el("span", { "class": "ik-opt-mark" }), p.firstChild);
       });
       var list = li.querySelector("ol.ik-order");
       var numIn = li.querySelector("input.ik-num-in");
-      if (list) li.querySelector(".ik-q-instr").appendChild(document.createTextNode(ORDERING_BUTTONS));
+      // Screen only: paper has no buttons to move.
+      if (list) li.querySelector(".ik-q-instr").appendChild(el("span", { "class": "ik-screen-only" }, [ORDERING_BUTTONS]));
       var initialOrder = list ? Array.prototype.slice.call(list.querySelectorAll("li.ik-item")) : [];
       var state = { attempts: 0, first: null, best: 0, explained: false, answer: null };
 
@@ -358,7 +374,8 @@
             var right = q.correct[pos] === true;
             row.classList.add(right ? "ik-opt-right" : "ik-opt-wrong");
             var fb = row.querySelector(".ik-opt-fb");
-            fb.querySelector(".ik-opt-mark").textContent = right ? "\u2713 Right choice:" : "\u2717 Wrong choice:";
+            var bare = fb.hasAttribute("data-ik-bare");
+            fb.querySelector(".ik-opt-mark").textContent = (right ? "\u2713 Right choice" : "\u2717 Wrong choice") + (bare ? "." : ":");
             fb.hidden = false;
             said.push(fb.textContent);
           });
@@ -443,7 +460,11 @@
 
       checkBtn.addEventListener("click", check);
       retryBtn.addEventListener("click", retry);
-      explainBtn.addEventListener("click", function () { showExplanation(true); quiz.changed(); });
+      explainBtn.addEventListener("click", function () {
+        showExplanation(true);
+        quiz.changed();
+        retryBtn.focus(); // the button hid itself: focus stays in the question, on its neighbour
+      });
       if (numIn) {
         numIn.addEventListener("keydown", function (ev) {
           if (ev.key === "Enter") { ev.preventDefault(); check(); }
@@ -831,11 +852,56 @@
     };
   })();
 
+  /* ---- theme navigation: the buttons a reader sees open the drawers ---------------------------
+   * pydata-sphinx-theme binds its drawer handlers to the FIRST .primary-toggle / .secondary-toggle of
+   * the page, hidden copies in .bd-header; the copies sphinx-book-theme shows in .bd-header-article had
+   * only tooltips, so on phones and tablets the navigation could not be opened (on desktop the visible
+   * ☰ did not collapse the sidebar either). Each visible copy forwards its click to the bound one (the
+   * themes' own code then opens the drawer, or collapses the sidebar on wide screens); the open drawer
+   * gets a name and a Close button, and focus returns to the button that opened it. */
+  (function () {
+    var NAMES = { primary: "Site navigation", secondary: "On this page" };
+    function decorate(dialog, side, opener) {
+      if (!dialog || !dialog.open || dialog.querySelector(".ik-drawer-close")) return;
+      dialog.setAttribute("aria-label", NAMES[side]);
+      var close = document.createElement("button");
+      close.type = "button";
+      close.className = "ik-btn ik-drawer-close";
+      close.textContent = "Close";
+      close.setAttribute("aria-label", "Close " + NAMES[side].toLowerCase());
+      close.addEventListener("click", function () { dialog.close(); });
+      dialog.insertBefore(close, dialog.firstChild);
+      dialog.addEventListener("close", function () {
+        // The theme has moved the drawer's content back to the sidebar by now, this button with it.
+        if (close.parentNode) close.parentNode.removeChild(close);
+        if (opener && document.contains(opener)) opener.focus();
+      }, { once: true });
+    }
+    IK.initThemeToggles = function () {
+      ["primary", "secondary"].forEach(function (side) {
+        var all = document.querySelectorAll("." + side + "-toggle");
+        var bound = all[0];
+        var dialog = document.getElementById("pst-" + side + "-sidebar-modal");
+        Array.prototype.forEach.call(all, function (btn, k) {
+          if (k === 0 || btn.hasAttribute("data-ik-toggle")) return;
+          btn.setAttribute("data-ik-toggle", "");
+          btn.setAttribute("aria-label", NAMES[side]);
+          btn.addEventListener("click", function (ev) {
+            ev.preventDefault();
+            bound.click();
+            decorate(dialog, side, btn);
+          });
+        });
+      });
+    };
+  })();
+
   /* ---- start ------------------------------------------------------------------------------- */
   function start() {
     IK.init(document);
     IK.initTerms(document);
     IK.initZoom(document);
+    IK.initThemeToggles();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
