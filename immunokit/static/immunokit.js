@@ -896,12 +896,34 @@
     };
   })();
 
+  /* ---- written answers: kept in this browser, like the quiz's answers ----------------------
+   * A written question's text area (immunokit.quiz.written) keeps what the reader typed in
+   * localStorage, one entry per page and text area, restored when the page loads again. */
+  IK.initWritten = function (root) {
+    var areas = (root || document).querySelectorAll(".ik-written textarea[id]:not([data-ik-saved])");
+    Array.prototype.forEach.call(areas, function (area) {
+      var key = "immunokit:written:" + window.location.pathname + "#" + area.id;
+      area.setAttribute("data-ik-saved", "");
+      try {
+        var saved = window.localStorage.getItem(key);
+        if (saved !== null && !area.value) area.value = saved;
+      } catch (e) { /* storage off: the text lasts until the page closes */ }
+      area.addEventListener("input", function () {
+        try {
+          if (area.value) window.localStorage.setItem(key, area.value);
+          else window.localStorage.removeItem(key);
+        } catch (e) { /* storage full or off */ }
+      });
+    });
+  };
+
   /* ---- start ------------------------------------------------------------------------------- */
   function start() {
     IK.init(document);
     IK.initTerms(document);
     IK.initZoom(document);
     IK.initThemeToggles();
+    IK.initWritten(document);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
