@@ -37,7 +37,7 @@ invented counts); :data:`EARLY_WINDOW_DAYS`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -50,8 +50,8 @@ from .style import LINESTYLES, OKABE_ITO, figure_style
 
 __all__ = [
     "EARLY_WINDOW_DAYS",
-    "IcahtCalculator",
     "LATE_THRESHOLDS",
+    "IcahtCalculator",
     "IcahtResult",
     "course_from_counts",
     "early_icaht",
@@ -294,9 +294,7 @@ class IcahtCalculator(Calculator):
         ),
         Field("late", "After day +30", _late_options()),
     )
-    derived = (
-        Derived("early", ("severe", "profound"), ("0", "1", "2", "3", "4", "invalid"), _early_key),
-    )
+    derived = (Derived("early", ("severe", "profound"), ("0", "1", "2", "3", "4", "invalid"), _early_key),)
 
     def evaluate(self, values: Mapping[str, str]) -> CalcVerdict:
         if values["early"] == "invalid":
@@ -309,8 +307,16 @@ class IcahtCalculator(Calculator):
         severe, profound = _example_counts(int(values["early"]))
         result = icaht_grade(course_from_counts(severe, profound), _late_counts(values["late"]))
         early, late = result.early_grade, result.late_grade
-        headline = (f"Early ICAHT grade {early}" if early else "No early ICAHT") + "; " + (
-            "late ICAHT not assessable" if late is None else f"late ICAHT grade {late}" if late else "no late ICAHT"
+        headline = (
+            (f"Early ICAHT grade {early}" if early else "No early ICAHT")
+            + "; "
+            + (
+                "late ICAHT not assessable"
+                if late is None
+                else f"late ICAHT grade {late}"
+                if late
+                else "no late ICAHT"
+            )
         )
         text = _EARLY_RULES[early] + " " + _late_rule(late)
         return {"grade": max(early, late or 0), "headline": headline, "text": text}

@@ -67,11 +67,11 @@ class BindingParams:
 RITUXIMAB_CD20 = BindingParams()
 
 
-
 def _sig3(x: float) -> str:
     """Three significant digits without e-notation, which text (and screen readers) should not show:
     1150 → "1,150", 0.0123 → "0.0123"."""
     return f"{float(f'{x:.3g}'):,.15g}"
+
 
 def fraction_bound(c_nm: ArrayLike, kd_nm: float = RITUXIMAB_CD20.kd_nm) -> NDArray[np.float64]:
     """Fraction of receptors bound, C / (C + Kd).

@@ -31,7 +31,7 @@ _PRINT_EXTRA = (
 
 def theme_stylesheet() -> Path:
     """The installed pydata-sphinx-theme stylesheet."""
-    import pydata_sphinx_theme
+    import pydata_sphinx_theme  # type: ignore[import-untyped]
 
     path = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "styles"
     return path / "pydata-sphinx-theme.css"

@@ -798,9 +798,10 @@
   })();
 
   /* ---- figures full size ---------------------------------------------------------------------
-   * Figure text is small on a phone: each figure is a button that opens it in a dialog at twice its
-   * drawn size (or the screen's width), scrollable in both directions; Escape or Close shuts it and
-   * focus returns to the figure. */
+   * Figure text is small on a phone: each figure is a button that opens it in a dialog, first fitted to
+   * the screen's width (the whole figure in view), then on request ("Enlarge", aria-pressed) at twice
+   * its drawn size, scrollable in both directions; Escape or Close shuts it and focus returns to the
+   * figure. */
   (function () {
     var dialog = null;
     function open(img, opener) {
@@ -813,9 +814,23 @@
         close.className = "ik-btn ik-zoom-close";
         close.textContent = "Close";
         close.addEventListener("click", function () { dialog.close(); });
+        var enlarge = document.createElement("button");
+        enlarge.type = "button";
+        enlarge.className = "ik-btn ik-zoom-enlarge";
+        enlarge.textContent = "Enlarge";
+        enlarge.setAttribute("aria-pressed", "false");
+        enlarge.addEventListener("click", function () {
+          var big = enlarge.getAttribute("aria-pressed") !== "true";
+          enlarge.setAttribute("aria-pressed", big ? "true" : "false");
+          size(dialog.querySelector(".ik-zoom-img"), big);
+        });
+        var bar = document.createElement("div");
+        bar.className = "ik-zoom-bar";
+        bar.appendChild(close);
+        bar.appendChild(enlarge);
         var area = document.createElement("div");
         area.className = "ik-zoom-area";
-        dialog.appendChild(close);
+        dialog.appendChild(bar);
         dialog.appendChild(area);
         dialog.addEventListener("click", function (ev) { if (ev.target === dialog) dialog.close(); });
         dialog.addEventListener("close", function () {
@@ -829,12 +844,18 @@
       big.src = img.currentSrc || img.src;
       big.alt = img.alt;
       big.className = "ik-img ik-zoom-img";
-      var drawn = img.naturalWidth || img.getBoundingClientRect().width;
-      big.style.width = Math.max(drawn * 2, document.documentElement.clientWidth - 32) + "px";
+      big.ikDrawn = img.naturalWidth || img.getBoundingClientRect().width;
+      dialog.querySelector(".ik-zoom-enlarge").setAttribute("aria-pressed", "false");
       area2.appendChild(big);
       dialog.ikOpener = opener;
       dialog.showModal();
+      size(big, false); // the dialog's width is known once it is open
       dialog.querySelector(".ik-zoom-close").focus();
+    }
+    /** The figure fitted to the dialog's width, or (enlarged) at twice its drawn size. */
+    function size(big, enlarged) {
+      var fit = dialog.querySelector(".ik-zoom-area").clientWidth;
+      big.style.width = (enlarged ? Math.max(big.ikDrawn * 2, fit) : fit) + "px";
     }
     IK.initZoom = function (root) {
       var imgs = (root || document).querySelectorAll("img.ik-img:not([data-ik-zoom])");
@@ -845,8 +866,10 @@
         btn.type = "button";
         btn.className = "ik-zoom-btn";
         btn.title = "Show this figure full size";
-        img.parentNode.insertBefore(btn, img);
-        btn.appendChild(img); // the button's name is the figure's alt text
+        // A figure with a phone rendering is a <picture>: the button wraps it whole, sources and all.
+        var shown = img.parentNode.tagName === "PICTURE" ? img.parentNode : img;
+        shown.parentNode.insertBefore(btn, shown);
+        btn.appendChild(shown); // the button's name is the figure's alt text
         btn.addEventListener("click", function () { open(img, btn); });
       });
     };

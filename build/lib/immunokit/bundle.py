@@ -1,0 +1,191 @@
+"""The course bundle for students: exercise and chapter notebooks with the toolkit's wheel, in one zip.
+
+Usage::
+
+    python -m immunokit.bundle OUT.zip      # build the bundle (the book's build does it for you)
+    python -m immunokit.bundle --wheel DIR  # build only the toolkit's wheel into DIR
+
+The zip holds one folder::
+
+    leukemia-immunotherapy-course/
+        README.md                           how to start, in four lines
+        immunokit-<version>-py3-none-any.whl the toolkit, with the question banks and bibliography
+        exercises/<name>.ipynb              the student notebooks (no solutions)
+        chapters/chNN_<slug>.ipynb          the chapters, without outputs
+        LICENSE.md, LICENSE-TEXT, LICENSE-CODE  the terms of reuse (CC BY 4.0 text, MIT code)
+
+Every notebook starts with the bootstrap cell (:mod:`immunokit.bootstrap`), which finds the wheel one
+folder up and installs it when the toolkit is missing: unzip, open a notebook, run it. Nothing is
+downloaded except the toolkit's dependencies (numpy, scipy, matplotlib, ipywidgets, …) when the Python
+in use lacks them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import nbformat
+
+from . import bootstrap, course
+
+ROOT = Path(__file__).resolve().parents[1]
+FOLDER = f"{course.FOLDER}-course"
+FILENAME = f"{FOLDER}.zip"
+#: Fixed timestamp of every zip member: the same inputs give the same bytes.
+_EPOCH = (2026, 1, 1, 0, 0, 0)
+
+README = """\
+# Leukemia Immunotherapy — course notebooks
+
+1. Open a terminal (or Anaconda Prompt) in this folder and start Jupyter: `jupyter lab`
+   (any Jupyter with Python 3.11 or newer: JupyterLab, Notebook 7, VS Code).
+2. Open a notebook in `exercises/` or `chapters/` and run it from the top (Run → Run All Cells).
+3. Its first cell installs the course toolkit from `{wheel}` (in this folder) if your Python lacks
+   it; the toolkit's dependencies come from PyPI the first time. Or install it yourself first:
+   `pip install {wheel}`.
+
+Exercises check your answers cell by cell and give hints; hand in the `.ipynb` file your instructor asks for.
+For education only: this course is not medical advice.
+"""
+
+
+class BundleError(RuntimeError):
+    """The wheel or the bundle could not be built (the message says why)."""
+
+
+def _sources(root: Path) -> list[Path]:
+    """Every file the wheel is built from, relative to ``root``."""
+    files = [root / name for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md")]
+    files += [
+        p
+        for p in (root / "immunokit").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and "_book" not in p.parts
+    ]
+    book = root / "book"
+    files += [*book.glob("*.quiz.yml"), book / "references.bib"]
+    if (book / "data").is_dir():
+        files += [p for p in (book / "data").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    missing = [str(p) for p in files if not p.is_file()]
+    if missing:
+        raise BundleError(f"cannot build the toolkit's wheel, missing: {', '.join(missing)}")
+    return sorted(p.relative_to(root) for p in files)
+
+
+def build_wheel(out_dir: Path, root: Path = ROOT) -> Path:
+    """Build the toolkit's wheel into ``out_dir`` offline (setuptools in this Python) and return it.
+
+    The build runs on a clean copy of the sources, so the checkout gets no ``build/`` folder.
+    """
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="immunokit-wheel-") as tmp:
+        for rel in _sources(root):
+            (Path(tmp) / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / rel, Path(tmp) / rel)
+        code = "import sys; from setuptools import build_meta as b; print(b.build_wheel(sys.argv[1]), end='')"
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(out_dir)], cwd=tmp, capture_output=True, text=True
+        )
+    if proc.returncode != 0:
+        raise BundleError(f"building the toolkit's wheel failed:\n{proc.stderr[-2000:]}")
+    wheel = out_dir / proc.stdout.strip().splitlines()[-1]
+    if not wheel.is_file():
+        raise BundleError(f"the wheel build reported {wheel.name!r} but wrote no such file in {out_dir}")
+    return wheel
+
+
+def notebooks(root: Path = ROOT) -> dict[str, Path]:
+    """Bundle path → source notebook: every exercise and every chapter."""
+    found = {f"exercises/{p.name}": p for p in sorted((root / "exercises").glob("*.ipynb"))}
+    found.update({f"chapters/{p.name}": p for p in sorted((root / "book").glob("ch[0-9][0-9]_*.ipynb"))})
+    return found
+
+
+#: The licence texts travel with the bundle: whoever unzips it may reuse it on these terms.
+LICENCE_FILES = ("LICENSE.md", "LICENSE-TEXT", "LICENSE-CODE")
+
+
+def licences(root: Path = ROOT) -> dict[str, Path]:
+    """Bundle path → licence file of the repository (those that exist)."""
+    return {name: root / name for name in LICENCE_FILES if (root / name).is_file()}
+
+
+def fingerprint(root: Path = ROOT) -> str:
+    """Hash of everything the bundle is made of (sources, notebooks, the repository setting)."""
+    digest = hashlib.sha256()
+    repo = course.repository()
+    digest.update(repr(repo).encode())
+    extra = [*notebooks(root).values(), *licences(root).values()]
+    for rel in [*_sources(root), *(p.relative_to(root) for p in extra)]:
+        digest.update(str(rel).encode() + b"\0" + (root / rel).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _notebook_bytes(path: Path, version: str) -> bytes:
+    nb = nbformat.read(path, as_version=4)
+    bootstrap.apply(nb, version, bootstrap.wanted_repository(nb))
+    return (str(nbformat.writes(nb)) + "\n").encode("utf-8")
+
+
+def build_bundle(out_zip: Path, root: Path = ROOT) -> Path:
+    """Write the course bundle to ``out_zip`` unless it is already current (its zip comment is the
+    :func:`fingerprint`); return its path."""
+    out_zip = Path(out_zip)
+    stamp = fingerprint(root)
+    if out_zip.is_file():
+        try:
+            with zipfile.ZipFile(out_zip) as existing:
+                if existing.comment.decode() == stamp:
+                    return out_zip
+        except zipfile.BadZipFile:
+            pass
+    version = bootstrap.toolkit_version(root)
+    with tempfile.TemporaryDirectory(prefix="immunokit-bundle-") as tmp:
+        wheel = build_wheel(Path(tmp), root)
+        members: dict[str, bytes] = {
+            "README.md": README.format(wheel=wheel.name).encode("utf-8"),
+            wheel.name: wheel.read_bytes(),
+        }
+        for name, source in notebooks(root).items():
+            members[name] = _notebook_bytes(source, version)
+        for name, source in licences(root).items():
+            members[name] = source.read_bytes()
+        out_zip.parent.mkdir(parents=True, exist_ok=True)
+        partial = out_zip.with_suffix(".zip.part")
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            for name, data in members.items():
+                info = zipfile.ZipInfo(f"{FOLDER}/{name}", date_time=_EPOCH)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                bundle.writestr(info, data)
+            bundle.comment = stamp.encode()
+        partial.replace(out_zip)
+    return out_zip
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m immunokit.bundle", description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=Path("_build") / FILENAME)
+    parser.add_argument("--wheel", type=Path, metavar="DIR", help="build only the wheel, into DIR")
+    args = parser.parse_args(argv)
+    try:
+        if args.wheel:
+            print(build_wheel(args.wheel))
+        else:
+            print(build_bundle(args.out))
+    except (BundleError, course.SettingError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

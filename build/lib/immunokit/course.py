@@ -1,0 +1,142 @@
+"""Where the course lives: one setting, read from the environment, used by everything that links to it.
+
+``IMMUNOKIT_REPOSITORY_URL``
+    The web address of the course's git repository, e.g. ``https://github.com/ORG/leukemia-immunotherapy``.
+    The GitHub Pages workflow sets it to the repository it runs in; a fork or an institution sets its own.
+``IMMUNOKIT_REPOSITORY_BRANCH``
+    The branch launch links open and notebooks install the toolkit from (default ``main``).
+``IMMUNOKIT_BINDERHUB_URL``
+    The BinderHub that launch links use (default ``https://mybinder.org``).
+``IMMUNOKIT_JUPYTERHUB_URL``
+    An institution's JupyterHub with nbgitpuller; adds a JupyterHub launch link (no default).
+
+Unset, nothing is made up: the book shows no repository or launch button, and notebooks install the
+toolkit only from a wheel or checkout next to them (or from ``IMMUNOKIT_INSTALL_SOURCE``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode, urlparse
+
+URL_VARIABLE = "IMMUNOKIT_REPOSITORY_URL"
+BRANCH_VARIABLE = "IMMUNOKIT_REPOSITORY_BRANCH"
+BINDERHUB_VARIABLE = "IMMUNOKIT_BINDERHUB_URL"
+JUPYTERHUB_VARIABLE = "IMMUNOKIT_JUPYTERHUB_URL"
+#: Read by the first cell of every notebook: a wheel, a folder or a pip requirement to install from.
+INSTALL_SOURCE_VARIABLE = "IMMUNOKIT_INSTALL_SOURCE"
+
+DEFAULT_BRANCH = "main"
+DEFAULT_BINDERHUB = "https://mybinder.org"
+COLAB = "https://colab.research.google.com"
+#: Folder name of a clone (the how-to-use page's command) and stem of the course bundle.
+FOLDER = "leukemia-immunotherapy"
+
+_BRANCH = re.compile(r"^[A-Za-z0-9._/-]+$")
+
+
+class SettingError(ValueError):
+    """An environment variable of the setting holds something unusable (the message names it)."""
+
+
+def _web_url(name: str, value: str) -> str:
+    value = value.strip().rstrip("/")
+    parsed = urlparse(value)
+    if parsed.scheme != "https" or not parsed.hostname or " " in value:
+        raise SettingError(
+            f"{name} must be an https:// address, e.g. https://github.com/ORG/REPO; got {value!r}"
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Repository:
+    """The course's repository (web address without ``.git``) and branch."""
+
+    url: str
+    branch: str = DEFAULT_BRANCH
+
+    @property
+    def provider(self) -> str | None:
+        """``github`` or ``gitlab`` for an ``https://github.com/ORG/REPO`` (or gitlab.com) address."""
+        parsed = urlparse(self.url)
+        parts = [p for p in parsed.path.split("/") if p]
+        hosts = {"github.com": "github", "gitlab.com": "gitlab"}
+        return hosts.get(parsed.hostname or "") if len(parts) == 2 else None
+
+    @property
+    def name(self) -> str:
+        """The repository's name (the last part of its address)."""
+        return self.url.rsplit("/", 1)[-1]
+
+    @property
+    def clone_command(self) -> str:
+        return f"git clone --branch {self.branch} {self.url}.git {FOLDER} && cd {FOLDER}"
+
+    @property
+    def org_repo(self) -> tuple[str, str]:
+        parts = [p for p in urlparse(self.url).path.split("/") if p]
+        return parts[-2], parts[-1]
+
+    def binder_url(self, path: str, binderhub: str = DEFAULT_BINDERHUB) -> str | None:
+        """Binder link opening ``path`` (relative to the repository) in JupyterLab; the theme's format."""
+        org, repo = self.org_repo
+        if self.provider == "github":
+            base = f"{binderhub}/v2/gh/{org}/{repo}/{self.branch}"
+        elif self.provider == "gitlab":
+            base = f"{binderhub}/v2/gl/{org}%2F{repo}/{self.branch}"
+        else:
+            base = f"{binderhub}/v2/git/{quote(self.url, safe='')}/{self.branch}"
+        return f"{base}?urlpath=lab/tree/{path}"
+
+    def colab_url(self, path: str) -> str | None:
+        """Colab link opening ``path`` from GitHub (None for other hosts: Colab reads GitHub only)."""
+        if self.provider != "github":
+            return None
+        org, repo = self.org_repo
+        return f"{COLAB}/github/{org}/{repo}/blob/{self.branch}/{path}"
+
+    def jupyterhub_url(self, path: str, hub: str) -> str:
+        """nbgitpuller link: clone or update the repository on ``hub`` and open ``path``."""
+        query = urlencode(
+            {"repo": self.url, "urlpath": f"lab/tree/{self.name}/{path}", "branch": self.branch}, safe="/"
+        )
+        return f"{hub}/hub/user-redirect/git-pull?{query}"
+
+    @property
+    def install_source(self) -> str:
+        """The pip requirement that installs the toolkit of this branch."""
+        return f"immunokit @ git+{self.url}.git@{self.branch}"
+
+
+def repository(environ: Mapping[str, str] | None = None) -> Repository | None:
+    """The setting from ``environ`` (default: the process environment), or None when it is unset.
+
+    Raises :class:`SettingError` naming the variable when a value is unusable.
+    """
+    env = os.environ if environ is None else environ
+    raw = env.get(URL_VARIABLE, "").strip()
+    if not raw:
+        return None
+    url = _web_url(URL_VARIABLE, raw)
+    if url.endswith(".git"):
+        url = url[: -len(".git")]
+    branch = env.get(BRANCH_VARIABLE, "").strip() or DEFAULT_BRANCH
+    if not _BRANCH.match(branch) or ".." in branch:
+        raise SettingError(f"{BRANCH_VARIABLE} must be a git branch name; got {branch!r}")
+    return Repository(url, branch)
+
+
+def binderhub(environ: Mapping[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    raw = env.get(BINDERHUB_VARIABLE, "").strip()
+    return _web_url(BINDERHUB_VARIABLE, raw) if raw else DEFAULT_BINDERHUB
+
+
+def jupyterhub(environ: Mapping[str, str] | None = None) -> str | None:
+    env = os.environ if environ is None else environ
+    raw = env.get(JUPYTERHUB_VARIABLE, "").strip()
+    return _web_url(JUPYTERHUB_VARIABLE, raw) if raw else None

@@ -1,0 +1,139 @@
+"""Figures that carry their own alt text and caption, rendered as accessible HTML.
+
+Every figure in the book goes through :class:`Figure`: the notebook shows it as a ``<figure>`` with an
+``<img>`` whose ``alt`` names what the figure shows, and a ``<figcaption>``. The image is an SVG data
+URI, so the page needs no other file and no other host, and SVG ids cannot clash between figures.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+from dataclasses import dataclass, field
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure as MplFigure
+
+from .markup import inline_html, plain_text
+from .style import MAX_WIDTH_IN, PHONE_MAX_SCREEN_PX, PHONE_WIDTH_IN
+
+
+def svg_bytes(fig: MplFigure) -> bytes:
+    """Render ``fig`` to SVG (text kept as text, deterministic ids)."""
+    width = fig.get_figwidth()
+    if width > MAX_WIDTH_IN + 1e-9:
+        raise ValueError(f"figure is {width:.2f} in wide; the book's limit is {MAX_WIDTH_IN} in")
+    buffer = io.BytesIO()
+    # The book's SVG settings apply whatever style the figure was drawn in: text stays text, ids are stable.
+    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "immunokit"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def phone_rendering(fig: MplFigure) -> bytes | None:
+    """``fig`` laid out again :data:`~immunokit.style.PHONE_WIDTH_IN` wide, as SVG; None unless its
+    layout engine is matplotlib's constrained layout (a fixed drawing would only shrink) or it is
+    already that narrow. The figure's size is restored afterwards."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    width, height = fig.get_size_inches()
+    if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine) or width <= PHONE_WIDTH_IN + 1e-9:
+        return None
+    try:
+        # Narrower, and a little less tall than in proportion: the text takes its full size.
+        fig.set_size_inches(PHONE_WIDTH_IN, max(height * 0.8, PHONE_WIDTH_IN * 0.75))
+        return svg_bytes(fig)
+    finally:
+        fig.set_size_inches(width, height)
+
+
+def svg_data_uri(svg: bytes) -> str:
+    """Return an ``<img src>`` value for ``svg`` (base64 data URI)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def stable_id(prefix: str, *parts: str) -> str:
+    """Return an HTML id that is the same on every build for the same content."""
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:10]
+    return f"{prefix}-{digest}"
+
+
+@dataclass
+class Figure:
+    """A matplotlib figure with the alt text and caption the book shows with it.
+
+    Parameters
+    ----------
+    fig
+        The matplotlib figure (closed once rendered, so notebooks do not show it twice).
+    alt
+        Text alternative: what a reader who cannot see the image needs to know — the actors or
+        axes, and what happens or what the curves show. Plain text.
+    caption
+        Caption shown under the figure; may use :mod:`immunokit.markup` inline markup.
+    """
+
+    fig: MplFigure
+    alt: str
+    caption: str
+    _svg: bytes | None = field(default=None, repr=False)
+    #: The same drawing laid out for a phone (:data:`~immunokit.style.PHONE_WIDTH_IN` wide), or None.
+    phone_svg: bytes | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.alt.strip():
+            raise ValueError("a figure needs alt text that says what it shows")
+        if not self.caption.strip():
+            raise ValueError("a figure needs a caption")
+
+    @property
+    def svg(self) -> bytes:
+        """The figure as SVG bytes (rendered once, then the matplotlib figure is closed).
+
+        A chart laid out by matplotlib's constrained layout is also rendered at phone width
+        (:attr:`phone_svg`): the layout is redone for the narrower figure and the text keeps its size.
+        """
+        if self._svg is None:
+            self._svg = svg_bytes(self.fig)
+            if self.phone_svg is None:
+                self.phone_svg = phone_rendering(self.fig)
+            plt.close(self.fig)
+        return self._svg
+
+    def img_html(self) -> str:
+        """The ``<img>`` element alone, inside a ``<picture>`` that picks the phone rendering on a
+        narrow screen when the figure has one."""
+        width = round(self.fig.get_figwidth() * 96)
+        img = (
+            f'<img class="ik-img" src="{svg_data_uri(self.svg)}" '
+            f'alt="{html.escape(plain_text(self.alt), quote=True)}" style="max-width:min(100%, {width}px)">'
+        )
+        if self.phone_svg is None:
+            return img
+        return (
+            f'<picture class="ik-picture"><source media="(max-width: {PHONE_MAX_SCREEN_PX}px)" '
+            f'srcset="{svg_data_uri(self.phone_svg)}">{img}</picture>'
+        )
+
+    def to_html(self) -> str:
+        """``<figure>`` with image and caption."""
+        return (
+            '<figure class="ik-figure">'
+            f"{self.img_html()}"
+            f"<figcaption>{inline_html(self.caption)}</figcaption>"
+            "</figure>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        return {"text/html": self.to_html(), "text/plain": f"Figure: {plain_text(self.alt)}"}
+
+    def save(self, path: str) -> None:
+        """Write the SVG to ``path``."""
+        with open(path, "wb") as handle:
+            handle.write(self.svg)

@@ -1,0 +1,103 @@
+"""``python -m immunokit.grader SUBMISSIONS/ --out grades.csv`` — grade a folder of exercise notebooks.
+
+Options: ``--exercise ID`` (every notebook should be this exercise), ``--cell-timeout S``,
+``--notebook-timeout S``, ``--case-timeout S`` (one test case of a function answer), ``--memory-mb N``,
+``--max-output BYTES``, ``--jobs N`` (submissions in parallel; default: every core), ``--hidden-cases N``
+(hidden test cases per function question, at most; 0 for none), ``--hidden-seed S`` (reproduce a run's
+hidden cases; by default a fresh seed, written in the summary). Exit status 0 when
+the CSV was written, 2 on a usage error. See :mod:`immunokit.grader` and the instructor guide.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .folder import grade_folder
+from .report import csv_text, summary, summary_path, write_atomically
+from .sandbox import UNCONTAINED, Limits, Sandbox
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    defaults = Limits()
+    parser = argparse.ArgumentParser(
+        prog="python -m immunokit.grader", description="Grade a folder of exercise notebooks into a CSV."
+    )
+    parser.add_argument("submissions", type=Path, help="folder of submitted notebooks")
+    parser.add_argument(
+        "--out", type=Path, default=Path("grades.csv"), help="CSV to write (default grades.csv)"
+    )
+    parser.add_argument(
+        "--exercise", default=None, help="exercise every notebook should be (e.g. ch04-blinatumomab)"
+    )
+    parser.add_argument(
+        "--cell-timeout", type=float, default=defaults.cell_timeout_s, help="seconds per student cell"
+    )
+    parser.add_argument(
+        "--notebook-timeout", type=float, default=defaults.notebook_timeout_s, help="seconds per notebook"
+    )
+    parser.add_argument(
+        "--case-timeout", type=float, default=defaults.case_timeout_s, help="seconds per function test case"
+    )
+    parser.add_argument(
+        "--memory-mb", type=int, default=defaults.memory_mb, help="address space per submission (MB)"
+    )
+    parser.add_argument(
+        "--max-output", type=int, default=defaults.max_output_bytes, help="bytes a cell may print"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="submissions graded in parallel (default: cores)"
+    )
+    parser.add_argument(
+        "--hidden-cases",
+        type=int,
+        default=defaults.hidden_cases,
+        help=f"hidden test cases per function question, at most (default {defaults.hidden_cases}; 0: none)",
+    )
+    parser.add_argument(
+        "--hidden-seed", default=None, help="seed of the hidden cases (default: a fresh one, in the summary)"
+    )
+    args = parser.parse_args(argv)
+    if args.hidden_cases < 0:
+        print(f"error: --hidden-cases must be 0 or more, got {args.hidden_cases}", file=sys.stderr)
+        return 2
+    if not args.submissions.is_dir():
+        print(f"error: {args.submissions} is not a folder", file=sys.stderr)
+        return 2
+    if args.exercise:
+        from ..exercises.catalog import find_exercise
+
+        if find_exercise(args.exercise) is None:
+            print(f"error: unknown exercise {args.exercise!r}", file=sys.stderr)
+            return 2
+    out = args.out.resolve()
+    sandbox = Sandbox(hide=(out.parent, args.submissions.resolve()))
+    if not sandbox.contained:
+        print(f"WARNING: {UNCONTAINED}", file=sys.stderr)
+    limits = Limits(
+        cell_timeout_s=args.cell_timeout,
+        notebook_timeout_s=args.notebook_timeout,
+        case_timeout_s=args.case_timeout,
+        memory_mb=args.memory_mb,
+        max_output_bytes=args.max_output,
+        hidden_cases=args.hidden_cases,
+    )
+    run = grade_folder(
+        args.submissions,
+        exercise=args.exercise,
+        limits=limits,
+        jobs=args.jobs,
+        sandbox=sandbox,
+        seed=args.hidden_seed,
+    )
+    text = summary(run.rows, run.seconds, run.notebooks)
+    text += f"\nhidden cases: at most {limits.hidden_cases} per function question, seed {run.seed}"
+    if not run.contained:
+        text += "\nNOT SANDBOXED: " + UNCONTAINED
+    write_atomically(out, csv_text(run.rows))
+    write_atomically(summary_path(out), text + "\n")
+    print(text)
+    print(f"wrote {out} and {summary_path(out)}")
+    return 0

@@ -1,0 +1,123 @@
+"""The grade CSV and the run summary: rows, spreadsheet-safe cells, atomic writes.
+
+CSV columns: ``student, exercise, question, points, max_points, status, feedback``. Every question of
+every graded submission gets a row; a problem with a whole submission gets a row whose question is
+``*``. Every cell that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return) is prefixed with an apostrophe. The CSV and the summary are written once,
+at the end, each to a temporary file beside the target and then renamed over it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+COLUMNS = ("student", "exercise", "question", "points", "max_points", "status", "feedback")
+#: The ``question`` of a row about a whole submission.
+SUBMISSION = "*"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the grade CSV."""
+
+    student: str
+    exercise: str
+    question: str
+    points: float
+    max_points: float
+    status: str
+    feedback: str
+
+    def cells(self) -> list[str]:
+        """The row's CSV cells, numbers formatted and every text neutralised."""
+        return [
+            safe_cell(self.student),
+            safe_cell(self.exercise),
+            safe_cell(self.question),
+            f"{self.points:g}",
+            f"{self.max_points:g}",
+            safe_cell(self.status),
+            safe_cell(self.feedback),
+        ]
+
+
+def safe_cell(text: str) -> str:
+    """``text`` as a spreadsheet shows it literally: a leading ``= + - @``, tab or CR gets an apostrophe."""
+    text = str(text).replace("\x00", "")
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_text(rows: Sequence[Row]) -> str:
+    """The whole CSV as text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(row.cells())
+    return buffer.getvalue()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, flush it to disk, then rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def summary_path(out: Path) -> Path:
+    """Where the summary of a run that wrote ``out`` goes: ``grades.csv`` → ``grades.summary.txt``."""
+    return out.with_name(out.stem + ".summary.txt")
+
+
+def summary(rows: Sequence[Row], seconds: float | None = None, notebooks: int | None = None) -> str:
+    """The run summary: notebooks, students, rows, statuses, mean score per exercise, what to look at."""
+    by_submission: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for row in rows:
+        by_submission[(row.student, row.exercise)].append(row)
+    students = {row.student for row in rows}
+    lines = []
+    if notebooks is not None:
+        lines.append(f"notebooks: {notebooks}")
+    lines.append(f"students: {len(students)}")
+    lines.append(f"rows: {len(rows)}")
+    per_exercise: dict[str, list[float]] = defaultdict(list)
+    for (_, exercise), items in sorted(by_submission.items()):
+        got = sum(r.points for r in items if r.question != SUBMISSION)
+        total = sum(r.max_points for r in items if r.question != SUBMISSION)
+        if total:
+            per_exercise[exercise].append(100.0 * got / total)
+    for exercise, scores in sorted(per_exercise.items()):
+        lines.append(f"exercise {exercise}: {len(scores)} graded, mean {sum(scores) / len(scores):.0f}%")
+    counts = Counter(r.status for r in rows)
+    lines.append("statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    problems = sorted({f"{r.student} ({r.status})" for r in rows if r.question == SUBMISSION})
+    if problems:
+        lines.append("look at: " + "; ".join(problems))
+    if seconds is not None:
+        lines.append(f"time: {seconds:.1f} s")
+    return "\n".join(lines)
+
+
+def parse_statuses(summary_text: str) -> dict[str, int]:
+    """The status counts of a summary (for checking it against the CSV)."""
+    for line in summary_text.splitlines():
+        if line.startswith("statuses: "):
+            pairs = [p.rsplit(" ", 1) for p in line.removeprefix("statuses: ").split(", ") if p]
+            return {k: int(v) for k, v in pairs}
+    return {}

@@ -1,0 +1,283 @@
+"""Plots described as data, drawn two ways: a fresh figure, or an update of a live one.
+
+A model's picture is a :class:`PlotSpec` (panels of :class:`Series` and :class:`Note`), computed by
+one plain function of the model's parameters. Both renderings read the same spec, so the static and
+the live picture cannot drift apart:
+
+* :func:`render` draws a spec as a new :class:`immunokit.Figure` (vector SVG; used by the ``plot_*``
+  functions and by the static frames of an explorer);
+* :class:`LiveFigure` keeps one figure for a live explorer. The axes, ticks and labels are drawn once
+  into a raster background; an update moves the lines, notes and legend labels, draws only those over
+  the background (blitting) and sends a PNG. A full redraw happens only when the axis limits or the
+  layout change. This keeps an update (re-solve + redraw) within tens of milliseconds.
+
+Figures are created without pyplot, so a kept live figure is never shown a second time by a notebook's
+inline backend.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+from matplotlib import rc_context
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter, NullLocator
+from PIL import Image
+
+from ..display import Figure, svg_bytes
+from ..markup import inline_html, plain_text
+from ..style import MAX_WIDTH_IN, PHONE_WIDTH_IN, RC_PARAMS
+
+LineStyle = str | tuple[int, tuple[int, ...]]
+
+#: The book's rc parameters (typed loosely: matplotlib's stubs want its own literal keys).
+_RC: Any = RC_PARAMS
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line (or set of markers) in a panel.
+
+    ``kind="line"`` plots ``y`` against ``x``; ``kind="hline"`` / ``"vline"`` draw a reference line
+    across the panel at ``y[0]`` / ``x[0]`` (the other coordinate is ignored).
+    """
+
+    x: Any
+    y: Any
+    label: str | None = None
+    color: str = "#000000"
+    linestyle: LineStyle = "-"
+    marker: str | None = None
+    drawstyle: str = "default"
+    linewidth: float = 2.0
+    kind: Literal["line", "hline", "vline"] = "line"
+    markersize: float = 6.0
+
+
+@dataclass(frozen=True)
+class Note:
+    """A text label at (x, y) in data coordinates (``coords="data"``) or axes fractions (``"axes"``)."""
+
+    x: float
+    y: float
+    text: str
+    coords: Literal["data", "axes"] = "data"
+    ha: str = "left"
+    va: str = "bottom"
+    color: str = "#000000"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One axes: its series, notes, labels (lowercase, with units), scales and fixed limits."""
+
+    series: Sequence[Series]
+    xlabel: str
+    ylabel: str
+    xscale: str = "linear"
+    yscale: str = "linear"
+    xlim: tuple[float, float] | None = None
+    ylim: tuple[float, float] | None = None
+    notes: Sequence[Note] = ()
+    legend_loc: str | None = "upper right"
+
+
+@dataclass(frozen=True)
+class PlotSpec:
+    """A whole figure: panels side by side (``ncols``) or stacked, plus its alt text and caption."""
+
+    panels: Sequence[Panel]
+    alt: str
+    caption: str
+    width_in: float = 6.4
+    height_in: float = 3.8
+    ncols: int = 1
+    sharex: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def structure(self) -> tuple[object, ...]:
+        """What must be equal for a live figure to be updated in place rather than rebuilt."""
+        return (
+            len(self.panels),
+            self.ncols,
+            self.sharex,
+            self.width_in,
+            self.height_in,
+            tuple(
+                (
+                    p.xscale,
+                    p.yscale,
+                    p.legend_loc,
+                    tuple((s.kind, s.label is None) for s in p.series),
+                    len(p.notes),
+                )
+                for p in self.panels
+            ),
+        )
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def log_tick_label(value: float, _pos: object = None) -> str:
+    """Label of a log-axis tick as plain text: ``0.01`` … ``10000`` as numbers, else ``10⁵``, ``10⁻⁴``.
+
+    Plain Unicode rather than mathtext keeps SVG labels readable text and makes redraws much faster.
+    """
+    if value <= 0:
+        return ""
+    exponent = round(np.log10(value))
+    if not np.isclose(value, 10.0**exponent, rtol=1e-6):
+        return ""
+    if -2 <= exponent <= 4:
+        return f"{value:,.{max(0, -exponent)}f}"
+    return "10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def power_of_ten(value: float) -> str:
+    """``value`` as plain text in powers of ten: ``1e-5`` → ``"10⁻⁵"``, ``3e8`` → ``"3×10⁸"``, ``0`` → ``"0"``."""
+    if value == 0:
+        return "0"
+    exponent = int(np.floor(np.log10(abs(value)) + 1e-9))
+    mantissa = round(value / 10.0**exponent, 1)
+    if mantissa == 10:
+        mantissa, exponent = 1.0, exponent + 1
+    power = "10" + str(exponent).translate(_SUPERSCRIPT)
+    return power if mantissa == 1 else f"{mantissa:g}×{power}"
+
+
+def _grid(n: int, ncols: int) -> tuple[int, int]:
+    ncols = max(1, min(ncols, n))
+    return (n + ncols - 1) // ncols, ncols
+
+
+def _draw_series(ax: Axes, s: Series) -> Line2D:
+    style: dict[str, Any] = {
+        "color": s.color,
+        "linestyle": s.linestyle,
+        "linewidth": s.linewidth,
+        "label": s.label,
+    }
+    if s.kind == "hline":
+        return ax.axhline(float(np.asarray(s.y).ravel()[0]), zorder=1, **style)
+    if s.kind == "vline":
+        return ax.axvline(float(np.asarray(s.x).ravel()[0]), zorder=1, **style)
+    (line,) = ax.plot(
+        s.x, s.y, marker=s.marker, drawstyle=s.drawstyle, markersize=s.markersize, zorder=2, **style
+    )
+    return line
+
+
+def _draw_note(ax: Axes, n: Note) -> Text:
+    transform = ax.transAxes if n.coords == "axes" else ax.transData
+    return ax.text(
+        n.x,
+        n.y,
+        n.text,
+        transform=transform,
+        ha=n.ha,
+        va=n.va,
+        color=n.color,
+        fontsize=RC_PARAMS["legend.fontsize"],
+        zorder=3,
+    )
+
+
+def _apply_limits(ax: Axes, panel: Panel) -> None:
+    if panel.xlim is not None:
+        ax.set_xlim(*panel.xlim)
+    if panel.ylim is not None:
+        ax.set_ylim(*panel.ylim)
+    if panel.xlim is None or panel.ylim is None:
+        ax.relim()
+        ax.autoscale_view(scalex=panel.xlim is None, scaley=panel.ylim is None)
+
+
+def _build(spec: PlotSpec) -> tuple[MplFigure, list[Axes], list[list[Line2D]], list[list[Text]]]:
+    if spec.width_in > MAX_WIDTH_IN:
+        raise ValueError(f"width_in={spec.width_in} exceeds the book's {MAX_WIDTH_IN} in")
+    nrows, ncols = _grid(len(spec.panels), spec.ncols)
+    with rc_context(_RC):
+        fig = MplFigure(figsize=(spec.width_in, spec.height_in))
+        FigureCanvasAgg(fig)
+        axes_grid = fig.subplots(nrows, ncols, sharex=spec.sharex, squeeze=False)
+        axes = list(axes_grid.ravel())
+        for extra_ax in axes[len(spec.panels) :]:
+            extra_ax.set_visible(False)
+        lines: list[list[Line2D]] = []
+        texts: list[list[Text]] = []
+        for ax, panel in zip(axes, spec.panels, strict=False):
+            ax.set_xscale(panel.xscale)
+            ax.set_yscale(panel.yscale)
+            for axis, scale in ((ax.xaxis, panel.xscale), (ax.yaxis, panel.yscale)):
+                if scale == "log":
+                    # Labelled decades only: minor ticks on a log axis cost most of a redraw.
+                    axis.set_major_formatter(FuncFormatter(log_tick_label))
+                    axis.set_minor_locator(NullLocator())
+            lines.append([_draw_series(ax, s) for s in panel.series])
+            texts.append([_draw_note(ax, n) for n in panel.notes])
+            ax.set_xlabel(panel.xlabel)
+            ax.set_ylabel(panel.ylabel)
+            _apply_limits(ax, panel)
+            if panel.legend_loc and any(s.label for s in panel.series):
+                ax.legend(loc=panel.legend_loc)
+    return fig, axes[: len(spec.panels)], lines, texts
+
+
+def book_svg(fig: MplFigure) -> bytes:
+    """SVG of ``fig`` written under the book's rc parameters.
+
+    matplotlib reads ``svg.fonttype`` (text as text) and ``svg.hashsalt`` (deterministic ids) when it
+    *saves*, not when it draws, so the book style must be active at that moment too.
+    """
+    with rc_context(_RC):
+        return svg_bytes(fig)
+
+
+def phone_spec(spec: PlotSpec) -> PlotSpec:
+    """The same figure laid out for a phone: :data:`~immunokit.style.PHONE_WIDTH_IN` wide, panels
+    stacked, each a little less tall than in proportion (the text keeps its size, so it reads larger)."""
+    rows, _cols = _grid(len(spec.panels), spec.ncols)
+    panel_height = max(2.3, 0.8 * spec.height_in / rows)
+    return replace(spec, width_in=PHONE_WIDTH_IN, ncols=1, height_in=panel_height * len(spec.panels))
+
+
+def _frozen_svg(spec: PlotSpec) -> tuple[MplFigure, bytes]:
+    fig, _axes, _lines, _texts = _build(spec)
+    # Lay the figure out once, then freeze it: otherwise savefig lays it out again on its own.
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    return fig, book_svg(fig)
+
+
+def render(spec: PlotSpec) -> Figure:
+    """Draw ``spec`` as a new :class:`immunokit.Figure` (book style, constrained layout, SVG rendered now),
+    with its phone rendering (:func:`phone_spec`) when it is wider than a phone's."""
+    fig, svg = _frozen_svg(spec)
+    phone = None
+    if spec.width_in > PHONE_WIDTH_IN:
+        phone_fig, phone_svg = _frozen_svg(phone_spec(spec))
+        # A note placed for the wide figure may run off the narrow one: then phones get the wide one.
+        phone = phone_svg if not text_outside(phone_fig) else None
+        phone_fig.clear()
+    return Figure(fig, spec.alt, spec.caption, _svg=svg, phone_svg=phone)
+
+
+def text_outside(fig: MplFigure) -> bool:
+    """True when something drawn (a label, a note, a legend) reaches beyond the edges of ``fig``."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    tight = fig.get_tightbbox(renderer)  # in inches, of everything drawn
+    width, height = fig.get_size_inches()
+    slack = 0.01
+    return bool(tight.x0 < -slack or tight.y0 < -slack or tight.x1 > width + slack or tight.y1 > height + slack)

@@ -1,0 +1,232 @@
+"""From reading to running: repository and launch buttons, the clone command, the course bundle.
+
+Everything comes from one setting, :mod:`immunokit.course` (``IMMUNOKIT_REPOSITORY_URL`` and
+``IMMUNOKIT_REPOSITORY_BRANCH``, filled by the GitHub Pages workflow from the repository it runs in):
+
+- set, the theme shows its repository, issue and edit buttons for that repository, and every notebook
+  page (chapters and exercises) a launch menu: Binder (``IMMUNOKIT_BINDERHUB_URL``, default mybinder.org),
+  Colab (GitHub repositories) and JupyterHub (only when ``IMMUNOKIT_JUPYTERHUB_URL`` is set); the
+  notebooks offered for download install the toolkit from that repository;
+- unset, none of these buttons appears, whatever ``_config.yml`` says: nothing is made up.
+
+Markup for pages:
+
+``{course-commands}`` (directive)
+    Its content is shell commands run in a copy of the course; set, a ``git clone`` of the repository
+    comes first; unset, a sentence says to get the course's files from whoever published the book.
+``{if-repository}`` / ``{unless-repository}`` (directives)
+    Content shown only when the setting is set / unset.
+``{exercise-launchers}`` (directive)
+    A table of every exercise (from the catalog): its notebook to download and, when the setting is
+    set, links that open it in Binder, Colab and the JupyterHub.
+``{course-bundle}`` (role)
+    A link to the course bundle (:mod:`immunokit.bundle`), which the build writes to
+    ``downloads/leukemia-immunotherapy-course.zip``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.errors import ConfigError
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from .. import bootstrap, bundle, course
+
+LOGGER = logging.getLogger(__name__)
+#: Where the course bundle is written, relative to the HTML output folder.
+BUNDLE_PATH = f"downloads/{bundle.FILENAME}"
+
+
+def _setting() -> course.Repository | None:
+    try:
+        return course.repository()
+    except course.SettingError as err:
+        raise ConfigError(str(err)) from None
+
+
+def apply_setting(app: Any, config: Any) -> None:
+    """Fill the theme's repository and launch options from the setting (or switch them off)."""
+    repo = _setting()
+    config.immunokit_repository = f"{repo.url}@{repo.branch}" if repo else ""
+    options = dict(config.html_theme_options or {})
+    launch = dict(options.get("launch_buttons") or {})
+    for key in ("binderhub_url", "colab_url", "jupyterhub_url", "deepnote_url", "jupyterlite_url"):
+        launch[key] = ""
+    buttons = ("use_repository_button", "use_issues_button", "use_edit_page_button", "use_source_button")
+    for key in buttons:
+        options[key] = False
+    options.pop("repository_url", None)
+    if repo is not None and repo.provider is not None:
+        options.update(repository_url=repo.url, repository_branch=repo.branch, path_to_docs="")
+        options.update(dict.fromkeys(buttons[:3], True))
+        try:
+            launch["binderhub_url"] = course.binderhub()
+            launch["jupyterhub_url"] = course.jupyterhub() or ""
+        except course.SettingError as err:
+            raise ConfigError(str(err)) from None
+        if repo.provider == "github":
+            launch["colab_url"] = course.COLAB
+        launch.setdefault("notebook_interface", "jupyterlab")
+    elif repo is not None:
+        LOGGER.info(
+            f"[launch] {repo.url} is not on github.com or gitlab.com: the book shows its clone command "
+            "but no repository or launch buttons"
+        )
+    options["launch_buttons"] = launch
+    config.html_theme_options = options
+
+
+class CourseCommands(SphinxDirective):
+    """Shell commands for a copy of the course, preceded by the clone command when it is known."""
+
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        repo = _setting()
+        lines = list(self.content)
+        out: list[nodes.Node] = []
+        if repo is not None:
+            lines = [repo.clone_command, *lines]
+        else:
+            out.append(
+                nodes.paragraph(
+                    text="Get a copy of the course's files from whoever published this book (its source "
+                    "repository), open a terminal in that folder and run:"
+                )
+            )
+        text = "\n".join(lines)
+        block = nodes.literal_block(text, text, language="bash")
+        block["classes"].append("ik-course-commands")
+        out.append(block)
+        return out
+
+
+class IfRepository(SphinxDirective):
+    """Content parsed only when the setting is set (``unless`` = only when it is unset)."""
+
+    has_content = True
+    unless = False
+
+    def run(self) -> list[nodes.Node]:
+        if (_setting() is None) != self.unless:
+            return []
+        container = nodes.container()
+        self.state.nested_parse(self.content, self.content_offset, container)
+        return list(container.children)
+
+
+class UnlessRepository(IfRepository):
+    unless = True
+
+
+def _link(text: str, url: str) -> nodes.reference:
+    return nodes.reference("", text, refuri=url, classes=["ik-launch-link"])
+
+
+class ExerciseLaunchers(SphinxDirective):
+    """Every exercise of the catalog: download, and Binder / Colab / JupyterHub links when known.
+
+    A list, not a table: it reflows on a phone and reads in order with a screen reader.
+    """
+
+    def run(self) -> list[nodes.Node]:
+        from ..exercises.catalog import exercises
+
+        repo = _setting()
+        hub = course.jupyterhub() if repo is not None else None
+        binderhub = course.binderhub()
+        docname = self.env.docname
+        items = nodes.bullet_list(classes=["ik-exercise-launchers"])
+        for exercise in exercises():
+            path = f"exercises/{exercise.notebook}"
+            chapter = int(exercise.id[2:4])
+            item = nodes.list_item()
+            about = nodes.paragraph()
+            about += nodes.strong(text=exercise.title)
+            about += nodes.Text(f" — chapter {chapter}, about {exercise.minutes} minutes. ")
+            about += nodes.Text("Download ")
+            about += addnodes.download_reference(
+                "",
+                "",
+                nodes.literal(exercise.notebook, exercise.notebook, classes=["xref", "download"]),
+                reftarget=f"/{path}",
+                refdoc=docname,
+                refexplicit=True,
+                refdomain="",
+                reftype="download",
+            )
+            if repo is not None:
+                links = [("Binder", repo.binder_url(path, binderhub)), ("Colab", repo.colab_url(path))]
+                if hub:
+                    links.append(("JupyterHub", repo.jupyterhub_url(path, hub)))
+                about += nodes.Text(", or open it in ")
+                present = [(name, url) for name, url in links if url]
+                for index, (name, url) in enumerate(present):
+                    if index:
+                        about += nodes.Text(" or " if index == len(present) - 1 else ", ")
+                    about += _link(name, url)
+            about += nodes.Text(".")
+            item += about
+            items += item
+        return [items]
+
+
+def bundle_role(
+    name: str, rawtext: str, text: str, lineno: int, inliner: Any, options: Any = None, content: Any = None
+) -> tuple[list[nodes.Node], list[Any]]:
+    """``{course-bundle}`text``` — a link to the course bundle, relative to the page."""
+    docname = inliner.document.settings.env.docname
+    uri = posixpath.relpath(BUNDLE_PATH, posixpath.dirname(docname) or ".")
+    label = text or bundle.FILENAME
+    ref = nodes.reference(rawtext, label, refuri=uri, classes=["ik-course-bundle"])
+    return [ref], []
+
+
+def write_downloads(app: Any, exception: Exception | None) -> None:
+    """After an HTML build: the course bundle, and the downloadable notebooks' install source."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    root = Path(app.config.immunokit_course_root or app.srcdir)
+    try:
+        bundle.build_bundle(outdir / BUNDLE_PATH, root)
+    except bundle.BundleError as err:
+        LOGGER.warning(f"[launch] the course bundle was not built: {err}")
+    repo = _setting()
+    if repo is None:
+        return
+    version = bootstrap.toolkit_version(root)
+    notebooks = [*(outdir / "_sources").rglob("*.ipynb"), *(outdir / "_downloads").rglob("*.ipynb")]
+    for path in sorted(notebooks):
+        if _has_cell(path):
+            bootstrap.refresh_file(path, version, repo.install_source)
+
+
+def _has_cell(path: Path) -> bool:
+    import nbformat
+
+    try:
+        return bootstrap.find_cell(nbformat.read(path, as_version=4)) is not None
+    except Exception:  # a notebook Sphinx copied that we cannot read is left as it is
+        return False
+
+
+def setup(app: Any) -> dict[str, Any]:
+    # rebuild="env": a different repository re-reads the pages that show it (the clone command).
+    app.add_config_value("immunokit_repository", "", "env")
+    # The checkout the bundle is made from (default: the book's source folder, the repository root).
+    app.add_config_value("immunokit_course_root", "", "")
+    app.connect("config-inited", apply_setting, priority=400)
+    app.add_directive("course-commands", CourseCommands)
+    app.add_directive("if-repository", IfRepository)
+    app.add_directive("unless-repository", UnlessRepository)
+    app.add_directive("exercise-launchers", ExerciseLaunchers)
+    app.add_role("course-bundle", bundle_role)
+    app.connect("build-finished", write_downloads)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
