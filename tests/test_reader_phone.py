@@ -415,3 +415,43 @@ def test_the_full_size_view_fits_the_screen_first_then_enlarges(
     page.keyboard.press("Escape")
     assert figure.evaluate("b => b === document.activeElement")
     _guarded(page)
+
+
+#: Each figure of the page as shown: its displayed width, the SVG the browser chose (a <picture>'s phone
+#: source when its media query matches), that SVG's viewBox width and its smallest font size.
+MEASURE_FIGURES = """async () => { const out = [];
+  for (const img of document.querySelectorAll('main img.ik-img')) {
+    const pic = img.parentElement.tagName === 'PICTURE' ? img.parentElement : null;
+    const source = pic && pic.querySelector('source');
+    const phone = !!(source && matchMedia(source.media).matches);
+    const src = phone ? new URL(source.getAttribute('srcset'), location.href).href : img.src;
+    let w = img.getBoundingClientRect().width;
+    const frames = img.closest('.ik-frames');
+    if (!w && frames) {  // a hidden frame shows at the width of the one in view
+      w = Math.max(...[...frames.querySelectorAll('img.ik-img')].map(i => i.getBoundingClientRect().width));
+    }
+    const text = await (await fetch(src)).text();
+    const box = /viewBox="0 0 ([0-9.]+) /.exec(text);
+    const sizes = [...text.matchAll(/font-size: ?([0-9.]+)px/g)].map(m => parseFloat(m[1]));
+    out.push({src: src.split('/').pop(), phone: !!pic, chosen: phone, w, vbw: box ? +box[1] : 0,
+              min: sizes.length ? Math.min(...sizes) : 99});
+  } return out; }"""
+
+
+def test_chart_text_is_at_least_9px_on_a_375px_phone(new_page: Callable[..., Any], book_url: str) -> None:
+    """Charts (plots and explorer frames) have a phone rendering from the same drawing code: on a 375 px
+    phone the browser picks it, and its smallest text is at least 9 CSS px as displayed (font size in
+    SVG units × displayed width / viewBox width). The mechanism diagrams keep one drawing (see README)."""
+    from builtsite import toc_pages
+
+    charts = []
+    for path in [p for p in toc_pages() if p.startswith("book/ch")]:
+        page = _open(new_page, f"{book_url}/{path}", viewport={"width": 375, "height": 740}, is_mobile=True)
+        for fig in page.evaluate(MEASURE_FIGURES):
+            if fig["phone"]:
+                assert fig["chosen"], f"{path}: the phone rendering was not chosen at 375 px"
+                charts.append((path, fig["src"], round(fig["min"] * fig["w"] / fig["vbw"], 1)))
+        _guarded(page)
+    assert len(charts) >= 20, f"only {len(charts)} charts with a phone rendering"
+    small = [c for c in charts if c[2] < 9]
+    assert small == [], f"chart text below 9 px on a 375 px phone: {small}"
