@@ -455,3 +455,24 @@ def test_chart_text_is_at_least_9px_on_a_375px_phone(new_page: Callable[..., Any
     assert len(charts) >= 20, f"only {len(charts)} charts with a phone rendering"
     small = [c for c in charts if c[2] < 9]
     assert small == [], f"chart text below 9 px on a 375 px phone: {small}"
+
+
+# ---- 8. files a reader is pointed to ---------------------------------------------------------------
+
+
+def test_the_reuse_page_links_the_licences_and_the_bundle_carries_them(built_book: Any) -> None:
+    import zipfile
+
+    from builtsite import parse_page, resolve
+
+    from immunokit.sphinx.launch import BUNDLE_PATH as BUNDLE
+
+    page = built_book / "book" / "reuse.html"
+    links = [v for a, v in parse_page(page).links if a == "href"]
+    for name in ("LICENSE-TEXT", "LICENSE-CODE", "LICENSE.md", "CHANGELOG.md", "CITATION.cff"):
+        target = [v for v in links if v.split("/")[-1] == name]
+        assert target, f"reuse page does not link {name}"
+        path, _ = resolve(page, target[0])
+        assert path is not None and path.is_file(), f"{name}: {target[0]} is not in the built site"
+    names = {n.split("/", 1)[1] for n in zipfile.ZipFile(built_book / BUNDLE).namelist()}
+    assert {"LICENSE.md", "LICENSE-TEXT", "LICENSE-CODE"} <= names
