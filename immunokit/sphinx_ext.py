@@ -107,7 +107,7 @@ def _visit_block_math(self: Any, node: Any) -> None:
     raise nodes.SkipNode
 
 
-#: Theme templates the book overrides (``components/search-button-field.html``: a name that matches its text).
+#: Theme templates the book overrides (``search-button-field.html``: a name that matches its text).
 TEMPLATES = Path(__file__).parent / "sphinx" / "templates"
 
 
