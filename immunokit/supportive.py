@@ -42,10 +42,12 @@ from dataclasses import dataclass
 from typing import Final
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from . import facts as _facts
 from .display import Figure
 from .interactive.calculator import Calculator, CalcVerdict, Derived, Field
+from .interactive.plotspec import log_tick_label
 from .style import LINESTYLES, OKABE_ITO, figure_style
 
 __all__ = [
@@ -398,6 +400,9 @@ def plot_icaht() -> Figure:
                 f"early ICAHT grade {result.early_grade}, late grade {result.late_grade}"
             )
         ax.set_yscale("log")
+        # Plain numbers (100, 1,000), not 10² with a 6 pt exponent that a phone cannot show legibly.
+        ax.yaxis.set_major_formatter(FuncFormatter(log_tick_label))
+        ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_ylim(20, 5000)
         ax.set_xlim(-1, 93)
         ax.set_xlabel("Days after CAR T-cell infusion")
