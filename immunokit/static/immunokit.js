@@ -210,7 +210,7 @@
       var n = answer.length, inPlace = 0;
       for (i = 0; i < n; i++) if (answer[i] === i) inPlace++;
       if (inPlace === n) return verdict("correct", 1, "", { in_place: n });
-      return verdict("incorrect", 0, inPlace + " of " + n + (inPlace === 1 ? " items is" : " items are") + " in the right place.", { in_place: inPlace });
+      return verdict("incorrect", 0, inPlace + " of " + n + (inPlace === 1 ? " item is" : " items are") + " in the right place.", { in_place: inPlace });
     }
 
     /** Make an element: el("button", {type: "button", class: "ik-btn"}, ["Check"]). */
