@@ -9,7 +9,7 @@ Ranking candidate target antigens (chapter 1)
     :func:`rank_antigens` turns the scores into one number and sorts; :func:`plot_antigen_ranking`
     draws the result. The scores are ordinal judgements made from the cited sources, not measurements.
 
-Reading a randomized comparison (chapter 2)
+Reading a randomised comparison (chapter 2)
     :class:`ArmEstimate` holds one published estimate per arm (for example a 2-year cumulative
     incidence), with its confidence interval when the source gives one. :func:`absolute_differences`
     restates the comparison per 100 patients, :func:`exact_proportion_ci` gives a Clopper–Pearson
@@ -258,7 +258,7 @@ def plot_antigen_ranking(ranked: Sequence[RankedAntigen]) -> Figure:
 
 
 # ---------------------------------------------------------------------------------------------
-# Chapter 2: reading a randomized comparison
+# Chapter 2: reading a randomised comparison
 # ---------------------------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure as MplFigure
 
 from .markup import inline_html, plain_text
-from .style import MAX_WIDTH_IN
+from .style import MAX_WIDTH_IN, PHONE_MAX_SCREEN_PX, PHONE_WIDTH_IN
 
 
 def svg_bytes(fig: MplFigure) -> bytes:
@@ -31,6 +31,27 @@ def svg_bytes(fig: MplFigure) -> bytes:
     with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "immunokit"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
+
+
+def phone_rendering(fig: MplFigure) -> bytes | None:
+    """``fig`` laid out again :data:`~immunokit.style.PHONE_WIDTH_IN` wide, as SVG; None unless its
+    layout engine is matplotlib's constrained layout (a fixed drawing would only shrink) or it is
+    already that narrow. The figure's size is restored afterwards."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    width, height = fig.get_size_inches()
+    if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine) or width <= PHONE_WIDTH_IN + 1e-9:
+        return None
+    try:
+        # Narrower, and a little less tall than in proportion: the text takes its full size.
+        fig.set_size_inches(PHONE_WIDTH_IN, max(height * 0.8, PHONE_WIDTH_IN * 0.75))
+        fig.draw_without_rendering()
+        tight = fig.get_tightbbox()
+        if tight is None or tight.x0 < -0.01 or tight.x1 > PHONE_WIDTH_IN + 0.01:
+            return None  # a label or note would run off the narrow figure: phones get the wide one
+        return svg_bytes(fig)
+    finally:
+        fig.set_size_inches(width, height)
 
 
 def svg_data_uri(svg: bytes) -> str:
@@ -63,6 +84,8 @@ class Figure:
     alt: str
     caption: str
     _svg: bytes | None = field(default=None, repr=False)
+    #: The same drawing laid out for a phone (:data:`~immunokit.style.PHONE_WIDTH_IN` wide), or None.
+    phone_svg: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.alt.strip():
@@ -72,18 +95,31 @@ class Figure:
 
     @property
     def svg(self) -> bytes:
-        """The figure as SVG bytes (rendered once, then the matplotlib figure is closed)."""
+        """The figure as SVG bytes (rendered once, then the matplotlib figure is closed).
+
+        A chart laid out by matplotlib's constrained layout is also rendered at phone width
+        (:attr:`phone_svg`): the layout is redone for the narrower figure and the text keeps its size.
+        """
         if self._svg is None:
             self._svg = svg_bytes(self.fig)
+            if self.phone_svg is None:
+                self.phone_svg = phone_rendering(self.fig)
             plt.close(self.fig)
         return self._svg
 
     def img_html(self) -> str:
-        """The ``<img>`` element alone."""
+        """The ``<img>`` element alone, inside a ``<picture>`` that picks the phone rendering on a
+        narrow screen when the figure has one."""
         width = round(self.fig.get_figwidth() * 96)
-        return (
+        img = (
             f'<img class="ik-img" src="{svg_data_uri(self.svg)}" '
             f'alt="{html.escape(plain_text(self.alt), quote=True)}" style="max-width:min(100%, {width}px)">'
+        )
+        if self.phone_svg is None:
+            return img
+        return (
+            f'<picture class="ik-picture"><source media="(max-width: {PHONE_MAX_SCREEN_PX}px)" '
+            f'srcset="{svg_data_uri(self.phone_svg)}">{img}</picture>'
         )
 
     def to_html(self) -> str:

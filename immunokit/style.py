@@ -53,6 +53,12 @@ LINESTYLES: Final[tuple[str | tuple[int, tuple[int, ...]], ...]] = (
 #: Widest figure the book shows, in inches (the text column of the theme).
 MAX_WIDTH_IN: Final[float] = 7.2
 
+#: Width of a chart's phone rendering, in inches. A 375 px phone shows figures about 280–300 px wide:
+#: a 3.4 in (245 pt) drawing is then shown at 1.15× or more, so 8.5 pt text is at least 9 px on screen.
+PHONE_WIDTH_IN: Final[float] = 3.4
+#: Screens up to this width (CSS px) get a figure's phone rendering when it has one.
+PHONE_MAX_SCREEN_PX: Final[int] = 600
+
 #: Font sizes in points: labels on diagrams and axes, small annotations, titles of panels.
 FONT_SIZE: Final[float] = 10.0
 SMALL_FONT_SIZE: Final[float] = 8.5

@@ -37,20 +37,25 @@ invented counts); :data:`EARLY_WINDOW_DAYS`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from . import facts as _facts
 from .display import Figure
+from .interactive.calculator import Calculator, CalcVerdict, Derived, Field
+from .interactive.plotspec import log_tick_label
 from .style import LINESTYLES, OKABE_ITO, figure_style
 
 __all__ = [
     "EARLY_WINDOW_DAYS",
     "LATE_THRESHOLDS",
+    "IcahtCalculator",
     "IcahtResult",
+    "course_from_counts",
     "early_icaht",
     "icaht_grade",
     "illustrative_courses",
@@ -204,6 +209,149 @@ def icaht_grade(
     return IcahtResult(early, late_icaht(anc_after_day30_per_ul), severe, profound)
 
 
+# -- calculator ------------------------------------------------------------------------------------
+
+#: The notice on the ICAHT calculator.
+ICAHT_NOTICE: Final[str] = (
+    "Teaching tool — never for patient care. It implements the EHA/EBMT ICAHT consensus table to show how "
+    "it works; it is not validated for clinical use."
+)
+
+
+def _g(value: float) -> str:
+    return f"{value:g}"
+
+
+def course_from_counts(days_le_500: int, days_le_100: int) -> list[float]:
+    """Daily ANCs of day 0 to +30 (cells/µL) with ``days_le_100`` days at or below 100/µL and
+    ``days_le_500`` days (those included) at or below 500/µL, in one stretch from day 0: what a reader
+    who has counted the days enters in the calculator. A ValueError names an impossible pair."""
+    for name, value in (("days_le_500", days_le_500), ("days_le_100", days_le_100)):
+        if not 0 <= value <= EARLY_WINDOW_DAYS:
+            raise ValueError(f"{name} must be 0 to {EARLY_WINDOW_DAYS} days; got {value}")
+    if days_le_100 > days_le_500:
+        raise ValueError(
+            f"days_le_100 ({days_le_100}) cannot exceed days_le_500 ({days_le_500}): a count ≤ "
+            f"{_g(PROFOUND_ANC)}/µL is also ≤ {_g(SEVERE_ANC)}/µL"
+        )
+    between = (PROFOUND_ANC + SEVERE_ANC) / 2
+    return (
+        [PROFOUND_ANC / 2] * days_le_100
+        + [between] * (days_le_500 - days_le_100)
+        + [SEVERE_ANC * 4] * (EARLY_WINDOW_DAYS - days_le_500)
+    )
+
+
+def _late_options() -> tuple[tuple[str, str], ...]:
+    mildest = LATE_THRESHOLDS[-1][1]
+    options = [
+        ("none", "Fewer than two counts after day +30"),
+        ("above", f"At least two counts, but fewer than two at or below {_g(mildest)}/µL"),
+    ]
+    options += [(_g(t), f"At least two counts at or below {_g(t)}/µL") for _, t in reversed(LATE_THRESHOLDS)]
+    return tuple(options)
+
+
+def _late_counts(choice: str) -> list[float]:
+    if choice == "none":
+        return []
+    if choice == "above":
+        return [LATE_THRESHOLDS[-1][1] * 2] * 2
+    return [float(choice)] * 2
+
+
+def _early_key(values: Mapping[str, str]) -> str:
+    try:
+        course = course_from_counts(int(values["severe"]), int(values["profound"]))
+    except ValueError:
+        return "invalid"
+    return str(early_icaht(course)[0])
+
+
+class IcahtCalculator(Calculator):
+    """ICAHT grading calculator (EHA/EBMT 2023): early grade from days with a low ANC, late grade from
+    counts after day +30. **Teaching tool — never for patient care.**
+
+    The reader counts the days (the recovery convention of :func:`early_icaht` applies to the counting);
+    :func:`icaht_grade` grades the counts, in the kernel (live) or once per combination when the page is
+    built (static, looked up by the book's script).
+    """
+
+    title = "ICAHT grade calculator (EHA/EBMT 2023)"
+    kind = "icaht"
+    notice = ICAHT_NOTICE
+    source = "EHA/EBMT consensus grading."
+    source_key = SOURCE
+    fields = (
+        Field(
+            "severe",
+            f"Days with ANC ≤ {_g(SEVERE_ANC)}/µL, day 0 to +30 (a recovery of fewer than "
+            f"{STABLE_RECOVERY_DAYS} days counts as low)",
+            tuple((str(d), f"{d} of {EARLY_WINDOW_DAYS}") for d in range(EARLY_WINDOW_DAYS + 1)),
+        ),
+        Field(
+            "profound",
+            f"Of those, days with ANC ≤ {_g(PROFOUND_ANC)}/µL",
+            tuple((str(d), f"{d} of {EARLY_WINDOW_DAYS}") for d in range(EARLY_WINDOW_DAYS + 1)),
+        ),
+        Field("late", "After day +30", _late_options()),
+    )
+    derived = (Derived("early", ("severe", "profound"), ("0", "1", "2", "3", "4", "invalid"), _early_key),)
+
+    def evaluate(self, values: Mapping[str, str]) -> CalcVerdict:
+        if values["early"] == "invalid":
+            return {
+                "grade": 0,
+                "headline": "Cannot grade these inputs",
+                "text": f"The days with ANC ≤ {_g(PROFOUND_ANC)}/µL cannot outnumber the days with ANC ≤ "
+                f"{_g(SEVERE_ANC)}/µL: every count ≤ {_g(PROFOUND_ANC)}/µL is also ≤ {_g(SEVERE_ANC)}/µL.",
+            }
+        severe, profound = _example_counts(int(values["early"]))
+        result = icaht_grade(course_from_counts(severe, profound), _late_counts(values["late"]))
+        early, late = result.early_grade, result.late_grade
+        headline = (
+            (f"Early ICAHT grade {early}" if early else "No early ICAHT")
+            + "; "
+            + (
+                "late ICAHT not assessable"
+                if late is None
+                else f"late ICAHT grade {late}"
+                if late
+                else "no late ICAHT"
+            )
+        )
+        text = _EARLY_RULES[early] + " " + _late_rule(late)
+        return {"grade": max(early, late or 0), "headline": headline, "text": text}
+
+
+def _example_counts(grade: int) -> tuple[int, int]:
+    """The fewest days at or below 500/µL (none at or below 100) that give early ``grade``."""
+    for days in range(EARLY_WINDOW_DAYS + 1):
+        if early_icaht(course_from_counts(days, 0))[0] == grade:
+            return days, 0
+    raise ValueError(f"no count of days gives early ICAHT grade {grade}")  # pragma: no cover
+
+
+_EARLY_RULES: Final[dict[int, str]] = {
+    0: f"Early (day 0 to +30): the ANC never fell to {_g(SEVERE_ANC)}/µL or below.",
+    1: f"Early: ANC ≤ {_g(SEVERE_ANC)}/µL on fewer than {GRADE2_DAYS} days.",
+    2: f"Early: ANC ≤ {_g(SEVERE_ANC)}/µL on {GRADE2_DAYS}–{GRADE3_DAYS - 1} days.",
+    3: f"Early: ANC ≤ {_g(SEVERE_ANC)}/µL on {GRADE3_DAYS} days or more (not all {EARLY_WINDOW_DAYS}), or ≤ "
+    f"{_g(PROFOUND_ANC)}/µL on {PROFOUND_GRADE3_DAYS}–{PROFOUND_GRADE4_DAYS - 1} days; the higher row sets the grade.",
+    4: f"Early: ANC never above {_g(SEVERE_ANC)}/µL (all {EARLY_WINDOW_DAYS} days), or ≤ {_g(PROFOUND_ANC)}/µL on "
+    f"{PROFOUND_GRADE4_DAYS} days or more.",
+}
+
+
+def _late_rule(grade: int | None) -> str:
+    if grade is None:
+        return "Late (after day +30): a grade needs at least two counts."
+    if grade == 0:
+        return f"Late: fewer than two counts at or below {_g(LATE_THRESHOLDS[-1][1])}/µL."
+    threshold = dict(LATE_THRESHOLDS)[grade]
+    return f"Late: at least two counts at or below {_g(threshold)}/µL."
+
+
 # -- figure ---------------------------------------------------------------------------------------
 
 
@@ -252,6 +400,9 @@ def plot_icaht() -> Figure:
                 f"early ICAHT grade {result.early_grade}, late grade {result.late_grade}"
             )
         ax.set_yscale("log")
+        # Plain numbers (100, 1,000), not 10² with a 6 pt exponent that a phone cannot show legibly.
+        ax.yaxis.set_major_formatter(FuncFormatter(log_tick_label))
+        ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_ylim(20, 5000)
         ax.set_xlim(-1, 93)
         ax.set_xlabel("Days after CAR T-cell infusion")

@@ -136,6 +136,22 @@ def test_pdf_has_every_chapter_in_order_with_contents_figures_and_bibliography(
     )
 
 
-def test_the_book_links_to_the_pdf(built_book: Path) -> None:
+def test_the_book_links_to_the_pdf_only_once_make_pdf_has_written_it(
+    built_book: Path, tmp_path: Path
+) -> None:
+    """`make book` alone: the paragraph is hidden and nothing links to the missing PDF. `make pdf` then
+    shows it with a link (checked on a copy of the page, as link_pdf rewrites the PDF's folder)."""
+    from immunokit_build.pdfbook import link_pdf
+
     page = (built_book / "book" / "how-to-use.html").read_text(encoding="utf-8")
-    assert f'href="../{PDF_NAME}"' in page
+    if (built_book / PDF_NAME).exists():  # a prebuilt book after `make pdf`: the link is shown, as it should
+        assert f'<a href="../{PDF_NAME}">' in page and '<p class="ik-pdf">' in page
+        return
+    assert not re.search(r'<a\b[^>]*\shref="\.\./' + re.escape(PDF_NAME), page), "a link to a missing PDF"
+    assert '<p class="ik-pdf" hidden' in page
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "how-to-use.html").write_text(page, encoding="utf-8")
+    assert link_pdf(tmp_path) == [tmp_path / "book" / "how-to-use.html"]
+    shown = (tmp_path / "book" / "how-to-use.html").read_text(encoding="utf-8")
+    assert f'<a href="../{PDF_NAME}">' in shown and '<p class="ik-pdf">' in shown
+    assert link_pdf(tmp_path) == []  # idempotent

@@ -1,9 +1,9 @@
-"""Screenshots of the reader views changed by issue 14 (light, dark, 375 px phone, print, no JavaScript,
-JupyterLab).
+"""Screenshots of the reader views changed by issues 14 and 26 (light, dark, 375 px phone, print, no
+JavaScript, JupyterLab).
 
 Run after a build: ``.venv/bin/python docs/screenshots/shoot.py`` (Debian's Chromium via Playwright, the
-book served on 127.0.0.1; JupyterLab started on 127.0.0.1 for the notebook view). Each PNG is cropped to
-the element shown and kept under 250 KB.
+book served on 127.0.0.1; JupyterLab started on 127.0.0.1 for the notebook view); ``--reader-only`` takes
+issue 26's views alone. Each PNG is cropped to the element shown and kept under 250 KB.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 from playwright.sync_api import sync_playwright
@@ -46,11 +47,67 @@ def save(png: bytes, name: str, width: int = 900) -> None:
     print(f"{name}: {buf.tell() / 1000:.0f} KB")
 
 
+def reader_shots(browser: Any, url: str) -> None:
+    """Issue 26: the navigation drawer on a phone (light, dark), a chart and a diagram on a phone, the
+    ICAHT calculator, and a chapter printed from dark mode."""
+    ch05 = "book/ch05_car_t_cells.html"
+    for dark in (False, True):
+        ctx = browser.new_context(
+            viewport={"width": 375, "height": 740}, color_scheme="dark" if dark else "light",
+            has_touch=True, is_mobile=True, device_scale_factor=1,
+        )  # fmt: skip
+        p = ctx.new_page()
+        p.goto(f"{url}/{ch05}", wait_until="networkidle")
+        p.locator(".primary-toggle:visible").tap()
+        p.wait_for_function("document.getElementById('pst-primary-sidebar-modal').open")
+        p.wait_for_timeout(300)
+        save(p.screenshot(), f"phone-drawer-{'dark' if dark else 'light'}.png", width=375)
+        ctx.close()
+    ctx = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, device_scale_factor=2)
+    p = ctx.new_page()
+    p.goto(f"{url}/book/ch04_bispecific_engagers.html", wait_until="networkidle")
+    chart = p.locator(".ik-frames:has(picture)").first
+    chart.scroll_into_view_if_needed()
+    save(chart.screenshot(), "phone-chart-375.png", width=750)
+    p.goto(f"{url}/{ch05}", wait_until="networkidle")
+    diagram = p.locator('[data-ik="frames"][data-ik-control="buttons"]').first
+    diagram.scroll_into_view_if_needed()
+    save(diagram.screenshot(), "phone-diagram-375.png", width=750)
+    diagram.locator("button.ik-zoom-btn:visible").first.click()
+    p.wait_for_timeout(300)
+    save(p.screenshot(), "phone-figure-full-size-375.png", width=750)
+    ctx.close()
+    ctx = browser.new_context(viewport={"width": 1000, "height": 900}, device_scale_factor=1)
+    p = ctx.new_page()
+    p.goto(f"{url}/book/ch11_supportive_care.html", wait_until="networkidle")
+    calc = p.locator('[data-ik-calc="icaht"]')
+    calc.locator('select[name="severe"]').select_option("14")
+    calc.locator('select[name="profound"]').select_option("3")
+    calc.locator('select[name="late"]').select_option("1000")
+    save(calc.screenshot(), "ch11-icaht-calculator.png")
+    ctx.close()
+    # Print from dark mode: the chapter as Chromium lays it out for paper (print media, dark system setting
+    # and the theme in dark mode), its first screenful at A4 width. (pdftoppm may be absent: no PDF here.)
+    ctx = browser.new_context(color_scheme="dark", viewport={"width": 794, "height": 1123}, device_scale_factor=1)
+    p = ctx.new_page()
+    p.goto(f"{url}/{ch05}", wait_until="networkidle")
+    p.evaluate("document.documentElement.dataset.theme = 'dark'; document.documentElement.dataset.mode = 'dark'")
+    p.emulate_media(media="print", color_scheme="dark")
+    p.wait_for_timeout(300)
+    save(p.screenshot(), "ch05-print-from-dark-mode.png", width=794)
+    ctx.close()
+
+
 def main() -> None:
     server = start(HTML_DIR)
     url = server.url
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        reader_shots(browser, url)
+        if "--reader-only" in sys.argv[1:]:
+            browser.close()
+            server.stop()
+            return
 
         def page(path: str, *, dark: bool = False, width: int = 1280, height: int = 900, js: bool = True):
             ctx = browser.new_context(

@@ -20,8 +20,9 @@ from __future__ import annotations
 import base64
 import html
 import io
+import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -37,7 +38,7 @@ from PIL import Image
 
 from ..display import Figure, svg_bytes
 from ..markup import inline_html, plain_text
-from ..style import MAX_WIDTH_IN, RC_PARAMS
+from ..style import MAX_WIDTH_IN, PHONE_WIDTH_IN, RC_PARAMS
 
 LineStyle = str | tuple[int, tuple[int, ...]]
 
@@ -245,13 +246,75 @@ def book_svg(fig: MplFigure) -> bytes:
         return svg_bytes(fig)
 
 
-def render(spec: PlotSpec) -> Figure:
-    """Draw ``spec`` as a new :class:`immunokit.Figure` (book style, constrained layout, SVG rendered now)."""
+def phone_spec(spec: PlotSpec) -> PlotSpec:
+    """The same figure laid out for a phone: :data:`~immunokit.style.PHONE_WIDTH_IN` wide, panels
+    stacked, each a little less tall than in proportion (the text keeps its size, so it reads larger)."""
+    rows, _cols = _grid(len(spec.panels), spec.ncols)
+    panel_height = max(2.3, 0.8 * spec.height_in / rows)
+    # Notes written for a 6.4 in line wrap at about half that.
+    panels = [
+        replace(p, notes=[replace(n, text=textwrap.fill(n.text, _NOTE_CHARS)) for n in p.notes])
+        for p in spec.panels
+    ]
+    return replace(
+        spec, panels=panels, width_in=PHONE_WIDTH_IN, ncols=1, height_in=panel_height * len(spec.panels)
+    )
+
+
+#: Characters per line of a note in a phone rendering (8.5–9 pt text, a 3.4 in figure).
+_NOTE_CHARS = 34
+
+
+def _frozen_svg(spec: PlotSpec) -> tuple[MplFigure, bytes]:
     fig, _axes, _lines, _texts = _build(spec)
     # Lay the figure out once, then freeze it: otherwise savefig lays it out again on its own.
     fig.draw_without_rendering()
     fig.set_layout_engine("none")
-    return Figure(fig, spec.alt, spec.caption, _svg=book_svg(fig))
+    return fig, book_svg(fig)
+
+
+def text_outside(fig: MplFigure) -> bool:
+    """True when something drawn (a label, a note, a legend) reaches beyond the edges of ``fig``."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    tight = fig.get_tightbbox(renderer)  # in inches, of everything drawn
+    width, height = fig.get_size_inches()
+    slack = 0.01
+    return bool(
+        tight.x0 < -slack or tight.y0 < -slack or tight.x1 > width + slack or tight.y1 > height + slack
+    )
+
+
+def _pull_notes_inside(fig: MplFigure) -> bool:
+    """Shift each note (an axes text) that runs off the left or right edge back inside the figure, as
+    placed for the wide figure it may not fit the narrow one. Returns whether any moved."""
+    from matplotlib.transforms import offset_copy
+
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    left, right = fig.bbox.x0 + 2, fig.bbox.x1 - 2
+    moved = False
+    for ax in fig.axes:
+        for text in ax.texts:
+            box = text.get_window_extent(renderer)
+            dx = right - box.x1 if box.x1 > right else left - box.x0 if box.x0 < left else 0.0
+            if dx and box.width <= right - left:
+                text.set_transform(offset_copy(text.get_transform(), fig=fig, x=dx, y=0, units="dots"))
+                moved = True
+    return moved
+
+
+def render(spec: PlotSpec) -> Figure:
+    """Draw ``spec`` as a new :class:`immunokit.Figure` (book style, constrained layout, SVG rendered now),
+    with its phone rendering (:func:`phone_spec`) when it is wider than a phone's and everything drawn
+    stays inside the narrower figure (a note placed for the wide one may not: then phones get that)."""
+    fig, svg = _frozen_svg(spec)
+    phone = None
+    if spec.width_in > PHONE_WIDTH_IN:
+        phone_fig, phone_svg = _frozen_svg(phone_spec(spec))
+        if text_outside(phone_fig) and _pull_notes_inside(phone_fig):
+            phone_svg = book_svg(phone_fig)
+        phone = None if text_outside(phone_fig) else phone_svg
+        phone_fig.clear()
+    return Figure(fig, spec.alt, spec.caption, _svg=svg, phone_svg=phone)
 
 
 def _limits(spec: PlotSpec) -> tuple[object, ...] | None:

@@ -67,6 +67,12 @@ class BindingParams:
 RITUXIMAB_CD20 = BindingParams()
 
 
+def _sig3(x: float) -> str:
+    """Three significant digits without e-notation, which text (and screen readers) should not show:
+    1150 → "1,150", 0.0123 → "0.0123"."""
+    return f"{float(f'{x:.3g}'):,.15g}"
+
+
 def fraction_bound(c_nm: ArrayLike, kd_nm: float = RITUXIMAB_CD20.kd_nm) -> NDArray[np.float64]:
     """Fraction of receptors bound, C / (C + Kd).
 
@@ -118,7 +124,7 @@ def occupancy_spec(
     c = np.logspace(-2, 4, 121)
     theta = fraction_bound(c, kd_nm)
     blue, orange = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
-    series = [Series(c, theta, label=f"Kd = {kd_nm:.3g} nM", color=blue)]
+    series = [Series(c, theta, label=f"Kd = {_sig3(kd_nm)} nM", color=blue)]
     show_ref = reference_kd_nm is not None
     if reference_kd_nm is not None:
         series.append(
@@ -138,8 +144,8 @@ def occupancy_spec(
     ]
     c90 = concentration_for_occupancy(0.9, kd_nm)
     notes = [
-        Note(kd_nm * 1.25, 0.45, f"half bound at C = Kd = {kd_nm:.3g} nM", va="top"),
-        Note(0.02, 0.93, f"90% bound at C = 9·Kd = {c90:.3g} nM", coords="axes", va="top"),
+        Note(kd_nm * 1.25, 0.45, f"half bound at C = Kd = {_sig3(kd_nm)} nM", va="top"),
+        Note(0.02, 0.93, f"90% bound at C = 9·Kd = {_sig3(c90)} nM", coords="axes", va="top"),
     ]
     panel = Panel(
         series,
@@ -153,13 +159,13 @@ def occupancy_spec(
     )
     alt = (
         f"S-shaped curve on a log concentration axis: the fraction of target bound rises from near 0 at "
-        f"0.01 nM to near 1 at 10,000 nM. With Kd = {kd_nm:.3g} nM half the target is bound at "
-        f"{kd_nm:.3g} nM and 90% at {c90:.3g} nM."
+        f"0.01 nM to near 1 at 10,000 nM. With Kd = {_sig3(kd_nm)} nM half the target is bound at "
+        f"{_sig3(kd_nm)} nM and 90% at {_sig3(c90)} nM."
     )
     if show_ref:
         alt += f" A dashed curve shows {name} (Kd = {reference_kd_nm:g} nM) for comparison."
     caption = (
-        f"Equilibrium occupancy θ = C/(C + Kd) for Kd = {kd_nm:.3g} nM. Occupancy is ½ at C = Kd "
+        f"Equilibrium occupancy θ = C/(C + Kd) for Kd = {_sig3(kd_nm)} nM. Occupancy is ½ at C = Kd "
         f"whatever the antibody; {name} Kd ≈ 8 nM from the Rituxan label."
     )
     return PlotSpec([panel], alt=alt, caption=caption, height_in=3.6, extra={"kd_nm": kd_nm, "c90_nm": c90})

@@ -283,7 +283,7 @@ def km_spec(
     median_control_months: float = 4.0,
     seed: int = 2017,
 ) -> PlotSpec:
-    """Plot spec: Kaplan–Meier curves of a **simulated** two-arm trial randomized 271:134 (as TOWER)."""
+    """Plot spec: Kaplan–Meier curves of a **simulated** two-arm trial randomised 271:134 (as TOWER)."""
     n_exp = max(1, round(n_total * 271 / 405))
     n_ctl = max(1, n_total - n_exp)
     cal = TrialCalibration(
@@ -334,7 +334,7 @@ def km_spec(
     )
     panel = Panel(
         series,
-        xlabel="time since randomization (months)",
+        xlabel="time since randomisation (months)",
         ylabel="proportion alive",
         xlim=(0, t_end),
         ylim=(0, 1.02),
@@ -370,7 +370,7 @@ def explorer() -> Explorer:
         title="A simulated trial: sample size and chance (TOWER-calibrated)",
         controls=[
             Control(
-                "n_total", "patients (randomized about 2:1)", 405, 15, 900, step=15, scale="int", fmt="{:.0f}"
+                "n_total", "patients (randomised about 2:1)", 405, 15, 900, step=15, scale="int", fmt="{:.0f}"
             ),
             Control(
                 "median_experimental_months",

@@ -227,9 +227,8 @@ def grade_ordering(q: QuizQuestion, answer: Sequence[int]) -> QuizVerdict:
     in_place = sum(1 for pos, item in enumerate(order) if pos == item)
     if in_place == n:
         return QuizVerdict("correct", 1.0, "", in_place=n)
-    return QuizVerdict(
-        "incorrect", 0.0, f"{in_place} of {n} items are in the right place.", in_place=in_place
-    )
+    verb = "item is" if in_place == 1 else "items are"
+    return QuizVerdict("incorrect", 0.0, f"{in_place} of {n} {verb} in the right place.", in_place=in_place)
 
 
 def grade(q: QuizQuestion, answer: Any) -> QuizVerdict:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -130,6 +131,21 @@ def _numeric_feedback(q: QuizQuestion) -> str:
     )
 
 
+#: A multiple-select prompt that ends with this says it a second time after the instruction line.
+_SELECT_ALL = re.compile(r"\s*Select all that apply\.?\s*$", re.IGNORECASE)
+
+
+def _prompt(q: QuizQuestion) -> str:
+    """The prompt as shown: a multiple-select prompt without its own "Select all that apply." (the
+    instruction line under it says so, with the scoring rule)."""
+    return _SELECT_ALL.sub("", q.prompt) if q.type == "multiple" else q.prompt
+
+
+def _sentence_list(parts: Sequence[str]) -> str:
+    """``a; b; c.``: each part without its own closing full stop, and one full stop at the end."""
+    return "; ".join(re.sub(r"\.\s*$", "", p.strip()) for p in parts) + "."
+
+
 def _number(value: float) -> str:
     return f"{value:g}"
 
@@ -139,7 +155,7 @@ def answer_key_html(q: QuizQuestion) -> str:
     if q.type in ("single", "multiple"):
         right = [inline_html(o.text) for o in q.options if o.correct]
         label = "Answer" if len(right) == 1 else "Answers"
-        return f'<p class="ik-key"><strong>{label}:</strong> ' + "; ".join(right) + ".</p>"
+        return f'<p class="ik-key"><strong>{label}:</strong> {_sentence_list(right)}</p>'
     if q.type == "numeric":
         units = f" {inline_html(q.units)}" if q.units else ""
         tol = q.absolute_tolerance
@@ -184,7 +200,7 @@ def question_html(q: QuizQuestion, number: int, total: int, qid: str, bibfile: P
     return (
         f'<li class="ik-q" data-ik-qid="{_attr(q.id)}">'
         f'<fieldset aria-describedby="{qid}i">'
-        f'<legend><span class="ik-q-num">Question {number} of {total}.</span> {inline_html(q.prompt)}</legend>'
+        f'<legend><span class="ik-q-num">Question {number} of {total}.</span> {inline_html(_prompt(q))}</legend>'
         f'<p class="ik-q-instr" id="{qid}i">{html.escape(instructions(q))}</p>'
         f"{body}{hint}{feedback}"
         f'<details class="ik-answer"><summary>Show the answer</summary>'

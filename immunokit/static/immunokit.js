@@ -73,6 +73,7 @@
       }
       if (prev) prev.disabled = i === 0;
       if (next) next.disabled = i === n - 1;
+      keepFocus();
       root.setAttribute("data-ik-current", String(i));
       if (announce) say(i);
     }
@@ -93,6 +94,15 @@
         var img = frame.querySelector("img");
         IK.announce(root, img && img.alt ? img.alt : frame.getAttribute("data-ik-label"));
       }, 400);
+    }
+
+    /* A button that disables itself (Next at the last step, Previous at the first) would drop keyboard
+     * focus to <body>: focus moves to the other button, inside the diagram, so arrow keys keep working. */
+    function keepFocus() {
+      var active = document.activeElement;
+      if (!active || !active.disabled || (active !== prev && active !== next)) return;
+      var other = active === next ? prev : next;
+      if (other && !other.disabled) other.focus();
     }
 
     if (prev) prev.addEventListener("click", function () { show(current - 1, true); });
@@ -200,7 +210,7 @@
       var n = answer.length, inPlace = 0;
       for (i = 0; i < n; i++) if (answer[i] === i) inPlace++;
       if (inPlace === n) return verdict("correct", 1, "", { in_place: n });
-      return verdict("incorrect", 0, inPlace + " of " + n + " items are in the right place.", { in_place: inPlace });
+      return verdict("incorrect", 0, inPlace + " of " + n + (inPlace === 1 ? " item is" : " items are") + " in the right place.", { in_place: inPlace });
     }
 
     /** Make an element: el("button", {type: "button", class: "ik-btn"}, ["Check"]). */
@@ -244,12 +254,18 @@
       disclosure.parentNode.removeChild(disclosure);
       expl.hidden = true;
       each(li.querySelectorAll(".ik-opt-fb"), function (p) {
+        // A bare "Correct." under the verdict's "Correct." says nothing new: the mark alone, then.
+        if (/^(correct|right)[.!]?$/i.test(p.textContent.trim())) {
+          p.textContent = "";
+          p.setAttribute("data-ik-bare", "");
+        }
         p.insertBefore(document.createTextNode(" "), p.firstChild);
         p.insertBefore(el("span", { "class": "ik-opt-mark" }), p.firstChild);
       });
       var list = li.querySelector("ol.ik-order");
       var numIn = li.querySelector("input.ik-num-in");
-      if (list) li.querySelector(".ik-q-instr").appendChild(document.createTextNode(ORDERING_BUTTONS));
+      // Screen only: paper has no buttons to move.
+      if (list) li.querySelector(".ik-q-instr").appendChild(el("span", { "class": "ik-screen-only" }, [ORDERING_BUTTONS]));
       var initialOrder = list ? Array.prototype.slice.call(list.querySelectorAll("li.ik-item")) : [];
       var state = { attempts: 0, first: null, best: 0, explained: false, answer: null };
 
@@ -358,7 +374,8 @@
             var right = q.correct[pos] === true;
             row.classList.add(right ? "ik-opt-right" : "ik-opt-wrong");
             var fb = row.querySelector(".ik-opt-fb");
-            fb.querySelector(".ik-opt-mark").textContent = right ? "\u2713 Right choice:" : "\u2717 Wrong choice:";
+            var bare = fb.hasAttribute("data-ik-bare");
+            fb.querySelector(".ik-opt-mark").textContent = (right ? "\u2713 Right choice" : "\u2717 Wrong choice") + (bare ? "." : ":");
             fb.hidden = false;
             said.push(fb.textContent);
           });
@@ -443,7 +460,11 @@
 
       checkBtn.addEventListener("click", check);
       retryBtn.addEventListener("click", retry);
-      explainBtn.addEventListener("click", function () { showExplanation(true); quiz.changed(); });
+      explainBtn.addEventListener("click", function () {
+        showExplanation(true);
+        quiz.changed();
+        retryBtn.focus(); // the button hid itself: focus stays in the question, on its neighbour
+      });
       if (numIn) {
         numIn.addEventListener("keydown", function (ev) {
           if (ev.key === "Enter") { ev.preventDefault(); check(); }
@@ -844,9 +865,10 @@
   })();
 
   /* ---- figures full size ---------------------------------------------------------------------
-   * Figure text is small on a phone: each figure is a button that opens it in a dialog at twice its
-   * drawn size (or the screen's width), scrollable in both directions; Escape or Close shuts it and
-   * focus returns to the figure. */
+   * Figure text is small on a phone: each figure is a button that opens it in a dialog, first fitted to
+   * the screen's width (the whole figure in view), then on request ("Enlarge", aria-pressed) at twice
+   * its drawn size, scrollable in both directions; Escape or Close shuts it and focus returns to the
+   * figure. */
   (function () {
     var dialog = null;
     function open(img, opener) {
@@ -859,9 +881,23 @@
         close.className = "ik-btn ik-zoom-close";
         close.textContent = "Close";
         close.addEventListener("click", function () { dialog.close(); });
+        var enlarge = document.createElement("button");
+        enlarge.type = "button";
+        enlarge.className = "ik-btn ik-zoom-enlarge";
+        enlarge.textContent = "Enlarge";
+        enlarge.setAttribute("aria-pressed", "false");
+        enlarge.addEventListener("click", function () {
+          var big = enlarge.getAttribute("aria-pressed") !== "true";
+          enlarge.setAttribute("aria-pressed", big ? "true" : "false");
+          size(dialog.querySelector(".ik-zoom-img"), big);
+        });
+        var bar = document.createElement("div");
+        bar.className = "ik-zoom-bar";
+        bar.appendChild(close);
+        bar.appendChild(enlarge);
         var area = document.createElement("div");
         area.className = "ik-zoom-area";
-        dialog.appendChild(close);
+        dialog.appendChild(bar);
         dialog.appendChild(area);
         dialog.addEventListener("click", function (ev) { if (ev.target === dialog) dialog.close(); });
         dialog.addEventListener("close", function () {
@@ -875,12 +911,18 @@
       big.src = img.currentSrc || img.src;
       big.alt = img.alt;
       big.className = "ik-img ik-zoom-img";
-      var drawn = img.naturalWidth || img.getBoundingClientRect().width;
-      big.style.width = Math.max(drawn * 2, document.documentElement.clientWidth - 32) + "px";
+      big.ikDrawn = img.naturalWidth || img.getBoundingClientRect().width;
+      dialog.querySelector(".ik-zoom-enlarge").setAttribute("aria-pressed", "false");
       area2.appendChild(big);
       dialog.ikOpener = opener;
       dialog.showModal();
+      size(big, false); // the dialog's width is known once it is open
       dialog.querySelector(".ik-zoom-close").focus();
+    }
+    /** The figure fitted to the dialog's width, or (enlarged) at twice its drawn size. */
+    function size(big, enlarged) {
+      var fit = dialog.querySelector(".ik-zoom-area").clientWidth;
+      big.style.width = (enlarged ? Math.max(big.ikDrawn * 2, fit) : fit) + "px";
     }
     IK.initZoom = function (root) {
       var imgs = (root || document).querySelectorAll("img.ik-img:not([data-ik-zoom])");
@@ -891,18 +933,87 @@
         btn.type = "button";
         btn.className = "ik-zoom-btn";
         btn.title = "Show this figure full size";
-        img.parentNode.insertBefore(btn, img);
-        btn.appendChild(img); // the button's name is the figure's alt text
+        // A figure with a phone rendering is a <picture>: the button wraps it whole, sources and all.
+        var shown = img.parentNode.tagName === "PICTURE" ? img.parentNode : img;
+        shown.parentNode.insertBefore(btn, shown);
+        btn.appendChild(shown); // the button's name is the figure's alt text
         btn.addEventListener("click", function () { open(img, btn); });
       });
     };
   })();
+
+  /* ---- theme navigation: the buttons a reader sees open the drawers ---------------------------
+   * pydata-sphinx-theme binds its drawer handlers to the FIRST .primary-toggle / .secondary-toggle of
+   * the page, hidden copies in .bd-header; the copies sphinx-book-theme shows in .bd-header-article had
+   * only tooltips, so on phones and tablets the navigation could not be opened (on desktop the visible
+   * ☰ did not collapse the sidebar either). Each visible copy forwards its click to the bound one (the
+   * themes' own code then opens the drawer, or collapses the sidebar on wide screens); the open drawer
+   * gets a name and a Close button, and focus returns to the button that opened it. */
+  (function () {
+    var NAMES = { primary: "Site navigation", secondary: "On this page" };
+    function decorate(dialog, side, opener) {
+      if (!dialog || !dialog.open || dialog.querySelector(".ik-drawer-close")) return;
+      dialog.setAttribute("aria-label", NAMES[side]);
+      var close = document.createElement("button");
+      close.type = "button";
+      close.className = "ik-btn ik-drawer-close";
+      close.textContent = "Close";
+      close.setAttribute("aria-label", "Close " + NAMES[side].toLowerCase());
+      close.addEventListener("click", function () { dialog.close(); });
+      dialog.insertBefore(close, dialog.firstChild);
+      dialog.addEventListener("close", function () {
+        // The theme has moved the drawer's content back to the sidebar by now, this button with it.
+        if (close.parentNode) close.parentNode.removeChild(close);
+        if (opener && document.contains(opener)) opener.focus();
+      }, { once: true });
+    }
+    IK.initThemeToggles = function () {
+      ["primary", "secondary"].forEach(function (side) {
+        var all = document.querySelectorAll("." + side + "-toggle");
+        var bound = all[0];
+        var dialog = document.getElementById("pst-" + side + "-sidebar-modal");
+        Array.prototype.forEach.call(all, function (btn, k) {
+          if (k === 0 || btn.hasAttribute("data-ik-toggle")) return;
+          btn.setAttribute("data-ik-toggle", "");
+          btn.setAttribute("aria-label", NAMES[side]);
+          btn.addEventListener("click", function (ev) {
+            ev.preventDefault();
+            bound.click();
+            decorate(dialog, side, btn);
+          });
+        });
+      });
+    };
+  })();
+
+  /* ---- written answers: kept in this browser, like the quiz's answers ----------------------
+   * A written question's text area (immunokit.quiz.written) keeps what the reader typed in
+   * localStorage, one entry per page and text area, restored when the page loads again. */
+  IK.initWritten = function (root) {
+    var areas = (root || document).querySelectorAll(".ik-written textarea[id]:not([data-ik-saved])");
+    Array.prototype.forEach.call(areas, function (area) {
+      var key = "immunokit:written:" + window.location.pathname + "#" + area.id;
+      area.setAttribute("data-ik-saved", "");
+      try {
+        var saved = window.localStorage.getItem(key);
+        if (saved !== null && !area.value) area.value = saved;
+      } catch (e) { /* storage off: the text lasts until the page closes */ }
+      area.addEventListener("input", function () {
+        try {
+          if (area.value) window.localStorage.setItem(key, area.value);
+          else window.localStorage.removeItem(key);
+        } catch (e) { /* storage full or off */ }
+      });
+    });
+  };
 
   /* ---- start ------------------------------------------------------------------------------- */
   function start() {
     IK.init(document);
     IK.initTerms(document);
     IK.initZoom(document);
+    IK.initThemeToggles();
+    IK.initWritten(document);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

@@ -12,6 +12,7 @@ The zip holds one folder::
         immunokit-<version>-py3-none-any.whl the toolkit, with the question banks and bibliography
         exercises/<name>.ipynb              the student notebooks (no solutions)
         chapters/chNN_<slug>.ipynb          the chapters, without outputs
+        LICENSE.md, LICENSE-TEXT, LICENSE-CODE  the terms of reuse (CC BY 4.0 text, MIT code)
 
 Every notebook starts with the bootstrap cell (:mod:`immunokit_build.bootstrap`), which finds the wheel one
 folder up and installs it when the toolkit is missing: unzip, open a notebook, run it. Nothing is
@@ -112,12 +113,22 @@ def notebooks(root: Path = ROOT) -> dict[str, Path]:
     return found
 
 
+#: The licence texts travel with the bundle: whoever unzips it may reuse it on these terms.
+LICENCE_FILES = ("LICENSE.md", "LICENSE-TEXT", "LICENSE-CODE")
+
+
+def licences(root: Path = ROOT) -> dict[str, Path]:
+    """Bundle path → licence file of the repository (those that exist)."""
+    return {name: root / name for name in LICENCE_FILES if (root / name).is_file()}
+
+
 def fingerprint(root: Path = ROOT) -> str:
     """Hash of everything the bundle is made of (sources, notebooks, the repository setting)."""
     digest = hashlib.sha256()
     repo = course.repository()
     digest.update(repr(repo).encode())
-    for rel in [*_sources(root), *(p.relative_to(root) for p in notebooks(root).values())]:
+    extra = [*notebooks(root).values(), *licences(root).values()]
+    for rel in [*_sources(root), *(p.relative_to(root) for p in extra)]:
         digest.update(str(rel).encode() + b"\0" + (root / rel).read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -149,6 +160,8 @@ def build_bundle(out_zip: Path, root: Path = ROOT) -> Path:
         }
         for name, source in notebooks(root).items():
             members[name] = _notebook_bytes(source, version)
+        for name, source in licences(root).items():
+            members[name] = source.read_bytes()
         out_zip.parent.mkdir(parents=True, exist_ok=True)
         partial = out_zip.with_suffix(".zip.part")
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -190,6 +191,31 @@ def build_pdf(
     return titles
 
 
+#: The how-to-use page's paragraph about the PDF: hidden, with its link as a span, until the PDF exists.
+_PDF_PARAGRAPH = re.compile(r'<p class="ik-pdf" hidden(?:="")?>')
+_PDF_LINK = re.compile(r'<span class="ik-pdf-link" data-href="(?P<href>[^"]+)">(?P<text>.*?)</span>', re.S)
+
+
+def link_pdf(html_dir: Path) -> list[Path]:
+    """Show the book's paragraphs about the PDF, with a working link, now that the PDF is written.
+
+    The HTML build cannot know whether ``make pdf`` will run, so it writes the paragraph hidden and its
+    link as a plain span (no link to a file that may never exist); this turns both into the real thing.
+    Returns the pages changed.
+    """
+    changed = []
+    for page in sorted(html_dir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if 'class="ik-pdf"' not in text:
+            continue
+        new = _PDF_PARAGRAPH.sub('<p class="ik-pdf">', text)
+        new = _PDF_LINK.sub(lambda m: f'<a href="{m["href"]}">{m["text"]}</a>', new)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+            changed.append(page)
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m immunokit_build.pdfbook", description=__doc__.split("\n\n")[0]
@@ -201,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or args.html / PDF_NAME
     try:
         build_pdf(args.html, out, answers=args.answers)
+        if out.resolve().parent == args.html.resolve():
+            link_pdf(args.html)
     except PdfError as err:
         print(f"make pdf: {err}", file=sys.stderr)
         return 1

@@ -9,6 +9,8 @@
   sub-pages (axe: summary-name, serious): the toggle is given a name, "Show or hide the pages of …".
 - Mathematics is rendered at build time to MathML (``latex2mathml``), which browsers display natively
   and screen readers read: no MathJax, no script, no other host (``html_math_renderer: mathml``).
+- The theme's search field button was named "Search" while it shows "Search Ctrl+K" (axe
+  label-content-name-mismatch): ``tooling/immunokit_build/sphinx/templates`` overrides that one component.
 - pydata-sphinx-theme logs ``Got invalid theme mode`` when no default mode is configured: ``_config.yml``
   sets ``default_mode: auto``.
 """
@@ -16,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from immunokit_build.sphinx import release
@@ -104,8 +107,18 @@ def _visit_block_math(self: Any, node: Any) -> None:
     raise nodes.SkipNode
 
 
+#: Theme templates the book overrides (``search-button-field.html``: a name that matches its text).
+TEMPLATES = Path(__file__).parent / "sphinx" / "templates"
+
+
+def _add_templates(app: Any, config: Any) -> None:
+    if str(TEMPLATES) not in config.templates_path:
+        config.templates_path.insert(0, str(TEMPLATES))
+
+
 def setup(app: Any) -> dict[str, Any]:
     release.setup(app)
+    app.connect("config-inited", _add_templates)
     app.add_html_math_renderer("mathml", (_visit_inline_math, None), (_visit_block_math, None))
     app.connect("html-page-context", _dedupe_scripts, priority=100)
     app.connect("html-page-context", _fix_bibliography_roles, priority=100)
@@ -127,4 +140,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.setup_extension(
         "immunokit_build.sphinx.notebookmarkup"
     )  # glossary links as terms; notebook-only notes
+    app.setup_extension("immunokit_build.sphinx.palette")  # the light palette on paper and without JavaScript
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

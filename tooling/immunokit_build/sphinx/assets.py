@@ -59,8 +59,10 @@ _TOKENS = re.compile(
     r'|(?P<frame><figure\b[^>]*\bclass="ik-frame\b[^"]*"[^>]*>)'
     r"|(?P<end></section>)"
     r"|(?P<img><img\b[^>]*>)"
+    r"|(?P<source><source\b[^>]*>)"
 )
 _DATA_SRC = re.compile(r'\bsrc="data:image/(?P<kind>svg\+xml|png);base64,(?P<data>[A-Za-z0-9+/=\s]+)"')
+_DATA_SRCSET = re.compile(r'\bsrcset="data:image/(?P<kind>svg\+xml|png);base64,(?P<data>[A-Za-z0-9+/=\s]+)"')
 _START = re.compile(r'\bdata-ik-start="(\d+)"')
 _SVG_ROOT = re.compile(rb"<svg\b[^>]*>")
 _LENGTH = re.compile(r"^\s*([0-9.]+)\s*(px|pt|in|cm|mm|pc)?\s*$")
@@ -131,6 +133,23 @@ def _rewrite_img(tag: str, *, lazy: bool, outdir: Path, page_dir: Path) -> str:
     return tag
 
 
+def _rewrite_source(tag: str, *, outdir: Path, page_dir: Path) -> str:
+    """A ``<picture>``'s ``<source srcset="data:…">`` (a figure's phone rendering) to a file with its
+    size; the browser fetches it only on the screens its ``media`` names."""
+    match = _DATA_SRCSET.search(tag)
+    if not match:
+        return tag
+    kind = match.group("kind")
+    data = base64.b64decode("".join(match.group("data").split()))
+    ext = "svg" if kind == "svg+xml" else "png"
+    src = os.path.relpath(_store(outdir, data, ext), page_dir).replace(os.sep, "/")
+    tag = tag[: match.start()] + f'srcset="{src}"' + tag[match.end() :]
+    size = image_size(data, ext)
+    if size and " width=" not in tag:
+        tag = tag[:7] + f' width="{size[0]}" height="{size[1]}"' + tag[7:]
+    return tag
+
+
 def rewrite_images(html: str, *, outdir: Path, page_dir: Path) -> str:
     """Data-URI images to files with their size; lazy: frames other than a viewer's first one, and
     every image after the first :data:`EAGER_IMAGES` shown ones."""
@@ -149,6 +168,14 @@ def rewrite_images(html: str, *, outdir: Path, page_dir: Path) -> str:
             continue
         if kind == "end":
             start = frame = -1
+            continue
+        if kind == "source":
+            tag = match.group(0)
+            new = _rewrite_source(tag, outdir=outdir, page_dir=page_dir)
+            if new != tag:
+                out.append(html[last : match.start()])
+                out.append(new)
+                last = match.end()
             continue
         hidden_frame = start >= 0 and frame >= 0 and frame != start
         lazy = hidden_frame or seen >= EAGER_IMAGES

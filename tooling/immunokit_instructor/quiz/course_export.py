@@ -52,17 +52,19 @@ def course_banks(root: Path) -> list[Path]:
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Leukemia Immunotherapy: answer key for the whole course</title>
+<link rel="icon" href="data:,">
 <style>
 body {{ font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 1rem auto; padding: 0 1rem;
-       color: #1a1a1a; background: #fff; }}
+       color: #1a1a1a; background: #fff; overflow-wrap: anywhere; }}
+pre, code {{ white-space: pre-wrap; }} table {{ display: block; max-width: 100%; overflow-x: auto; }}
 h1 {{ font-size: 1.6rem; }} h2 {{ font-size: 1.3rem; break-before: page; border-top: 2px solid #555;
        padding-top: .5rem; }} h3 {{ font-size: 1.05rem; break-after: avoid; }}
 li, p {{ break-inside: avoid; }} code {{ font-size: .9em; }}
 @media (prefers-color-scheme: dark) {{ body {{ color: #eee; background: #121212; }} }}
 @media print {{ body {{ max-width: none; color: #000; background: #fff; }} }}
-</style></head><body>
+</style></head><body><main>
 {body}
-</body></html>
+</main></body></html>
 """
 
 
