@@ -10,7 +10,16 @@ Export a bank for an LMS and a printable answer key::
 
 Export every bank of the course (GIFT + QTI) and one printable answer key (``make export``)::
 
-    python -m immunokit_instructor.quiz export-all _build/html/export
+    python -m immunokit_instructor.quiz export-all _build/instructor/export
+
+The secure pool of generated variants, and the pre/post concept inventory (two parallel forms)::
+
+    python -m immunokit_instructor.quiz export --seed SECRET --variants 10 --out _build/instructor/pool
+    python -m immunokit_instructor.quiz prepost --seed SECRET --out _build/instructor/prepost
+
+An item-level report of a pre-test and a post-test (CSV files as the instructor guide describes)::
+
+    python -m immunokit_instructor.quiz prepost-report PRE.csv POST.csv
 """
 
 from __future__ import annotations
@@ -47,6 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--qti", metavar="OUT.zip", help="write an IMS QTI 1.2 package here (text2qti)")
     allp = sub.add_parser("export-all", help="export every bank (GIFT + QTI) and the course answer key")
     allp.add_argument("outdir", help="folder to write gift/, qti/, answer-key.md and answer-key.html into")
+    pre = sub.add_parser("prepost", help="write the pre/post concept inventory: forms A and B (QTI, GIFT, key)")
+    pre.add_argument("--seed", metavar="SECRET", required=True, help="secret seed of the forms' variants")
+    pre.add_argument("--items", type=int, default=12, metavar="N", help="items per form, 10-14 (12)")
+    pre.add_argument("--out", metavar="DIR", default="_build/instructor/prepost", help="output folder")
+    rep = sub.add_parser("prepost-report", help="item-level report of a pre-test and a post-test (CSV)")
+    rep.add_argument("pre", help="results of the pre-test (form A), CSV")
+    rep.add_argument("post", help="results of the post-test (form B), CSV")
+    rep.add_argument("--out", metavar="REPORT.md", help="also write the report (Markdown) here")
     return parser
 
 
@@ -62,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"{len(args.banks)} bank(s) valid")
         return 0
+    if args.command in ("prepost", "prepost-report"):
+        from immunokit_instructor.quiz.prepost import main_prepost, main_report
+
+        return main_prepost(args) if args.command == "prepost" else main_report(args)
     if args.command == "export-all":
         from immunokit_instructor.quiz.course_export import export_course
 
