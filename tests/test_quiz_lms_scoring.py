@@ -170,7 +170,7 @@ def statement_letters(prompt_html: str, q: QuizQuestion) -> dict[int, str]:
 
 
 def label_letters(label: str) -> frozenset[str]:
-    """"A only" → {A}; "A, B and D" → {A, B, D}."""
+    """ "A only" → {A}; "A, B and D" → {A, B, D}."""
     return frozenset(re.findall(r"\b([A-J])\b", label))
 
 
@@ -324,7 +324,9 @@ def test_the_reader_sees_partial_credit_where_the_old_export_gave_it(tmp_path: P
 
     bank = load_bank(FIXTURES / "example.quiz.yml")
     q = next(q for q in bank.questions if q.type == "multiple" and q.scoring == "partial")
-    QTI(T2Quiz(to_text2qti(bank), config=Config(), source_name=str(tmp_path / "x"))).save(tmp_path / "raw.zip")
+    QTI(T2Quiz(to_text2qti(bank), config=Config(), source_name=str(tmp_path / "x"))).save(
+        tmp_path / "raw.zip"
+    )
     raw = qti_items(tmp_path / "raw.zip")[0][q.id]
     ident = {text: key for key, text in qti_labels(raw).items()}
     subset = [i for i, o in enumerate(q.options) if o.correct][:1]

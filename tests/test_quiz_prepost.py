@@ -127,10 +127,15 @@ def test_report_gives_each_items_pre_post_and_normalized_gain_of_a_class(
     pre, post = _class(random.Random(23))
     students = [f"s{k:03d}" for k in range(40)]
     # one student missed the post-test, another joined late: neither counts
-    _write(tmp_path / "pre.csv", [*students[:39], "late-leaver"], np.vstack([pre[:39], pre[39:]]), blank=(0, 4))
+    _write(
+        tmp_path / "pre.csv", [*students[:39], "late-leaver"], np.vstack([pre[:39], pre[39:]]), blank=(0, 4)
+    )
     _write(tmp_path / "post.csv", [*students[:39], "late-joiner"], post)
     out = tmp_path / "report.md"
-    assert main(["prepost-report", str(tmp_path / "pre.csv"), str(tmp_path / "post.csv"), "--out", str(out)]) == 0
+    assert (
+        main(["prepost-report", str(tmp_path / "pre.csv"), str(tmp_path / "post.csv"), "--out", str(out)])
+        == 0
+    )
     printed = capsys.readouterr().out
     assert printed == out.read_text(encoding="utf-8")
     table = _table(printed)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from immunokit.quiz import Quiz, check_bank, grade, load_bank
 from immunokit.markup import inline_html
+from immunokit.quiz import Quiz, check_bank, grade, load_bank
 from immunokit.quiz.bank import LEVELS
 from immunokit_instructor.quiz.export import answer_key, to_gift
 

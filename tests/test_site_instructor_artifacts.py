@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,6 +93,37 @@ def site_text(path: Path) -> str:
     return _norm(path.read_text(encoding="utf-8", errors="replace"))
 
 
+def _zip_texts(data: bytes, name: str) -> Iterator[tuple[str, str]]:
+    """Text members of a zip (and of the zips and wheels inside it), as (name, normalized text)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for member in zf.namelist():
+            inner = zf.read(member)
+            if member.endswith((".zip", ".whl")):
+                yield from _zip_texts(inner, f"{name}!{member}")
+            elif Path(member).suffix in TEXT_SUFFIXES or member.endswith(".quiz.yml"):
+                yield f"{name}!{member}", _norm(inner.decode("utf-8", errors="replace"))
+
+
+def test_the_students_wheel_gets_banks_without_model_answers_or_rubrics(tmp_path: Path) -> None:
+    """The wheel (and the course bundle on the site) carries this copy of every bank: still valid."""
+    from immunokit_build.studentbanks import PLACEHOLDER, student_bank
+
+    for path in course_banks(ROOT):
+        copy = tmp_path / path.name
+        copy.write_text(student_bank(path.read_text(encoding="utf-8")), encoding="utf-8")
+        original, student = load_bank(path), load_bank(copy)
+        assert [q.id for q in student.questions] == [q.id for q in original.questions]
+        text = _norm(copy.read_text(encoding="utf-8"))
+        for q, s in zip(original.questions, student.questions, strict=True):
+            if q.type == "written":
+                assert s.model_answer == PLACEHOLDER and s.rubric_points == q.rubric_points
+                assert s.prompt == q.prompt and s.hint == q.hint
+            else:
+                assert s == q
+        leaks = [k for k, anchor in anchors().items() if anchor in text]
+        assert not leaks, (path.name, leaks)
+
+
 def test_every_written_item_has_anchor_text() -> None:
     found = anchors()
     items = written_items()
@@ -100,11 +133,14 @@ def test_every_written_item_has_anchor_text() -> None:
 def test_the_built_site_holds_no_model_answer_rubric_or_answer_key(built_book: Path) -> None:
     files = [p for p in built_book.rglob("*") if p.is_file()]
     names = [p.relative_to(built_book).as_posix() for p in files]
-    assert not [n for n in names if re.search(r"answer-key|\.gift$|(^|/)export/|\.zip$", n)], "instructor files"
-    texts = {p: site_text(p) for p in files if p.suffix in TEXT_SUFFIXES | {".pdf"}}
-    leaks = [
-        f"{p.relative_to(built_book)}: {key}" for key, anchor in anchors().items() for p, t in texts.items() if anchor in t
-    ]
+    assert not [n for n in names if re.search(r"answer-key|\.gift$|(^|/)export/", n)], "instructor files"
+    texts: dict[Path | str, str] = {p: site_text(p) for p in files if p.suffix in TEXT_SUFFIXES | {".pdf"}}
+    for p in files:  # the course bundle: its notebooks, and the banks inside the toolkit's wheel
+        if p.suffix in (".zip", ".whl"):
+            for member, text in _zip_texts(p.read_bytes(), str(p.relative_to(built_book))):
+                assert not re.search(r"answer-key|\.gift$|imsmanifest\.xml$", member), member
+                texts[member] = text
+    leaks = [f"{p}: {key}" for key, anchor in anchors().items() for p, t in texts.items() if anchor in t]
     assert not leaks, "model answers or rubrics in the built site:\n" + "\n".join(leaks[:20])
     # not vacuous: the written questions are on their pages, with the points they are worth
     capstone = next(q for q in written_items() if q.id == "ch09-capstone-maya")
@@ -116,7 +152,7 @@ def test_the_built_site_holds_no_model_answer_rubric_or_answer_key(built_book: P
     for p in files:
         if p.suffix == ".html":
             raw = p.read_text(encoding="utf-8")
-            assert not re.search(r'href="[^"]*(answer-key|export/|\.gift|\.zip)', raw), p
+            assert not re.search(r'href="(?!#)[^"#]*(answer-key|export/|\.gift\b|qti/)', raw), p
 
 
 def test_make_export_writes_the_keys_rubrics_pool_and_prepost_forms(tmp_path: Path) -> None:
@@ -129,9 +165,22 @@ def test_make_export_writes_the_keys_rubrics_pool_and_prepost_forms(tmp_path: Pa
     out = tmp_path / "instructor"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tooling")])}
     proc = subprocess.run(
-        ["make", "-s", "export", f"VENV={venv}", f"PY={sys.executable}", f"INSTRUCTOR={out}",
-         "SECRET=a secret for the test", "VARIANTS=3"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+        [
+            "make",
+            "-s",
+            "export",
+            f"VENV={venv}",
+            f"PY={sys.executable}",
+            f"INSTRUCTOR={out}",
+            "SECRET=a secret for the test",
+            "VARIANTS=3",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     key = _norm((out / "export" / "answer-key.html").read_text(encoding="utf-8"))
@@ -144,6 +193,11 @@ def test_make_export_writes_the_keys_rubrics_pool_and_prepost_forms(tmp_path: Pa
         )
     assert len(list((out / "pool" / "keys").glob("*.md"))) == len(banks)
     assert {p.name for p in (out / "prepost").iterdir()} >= {
-        "form-A.zip", "form-B.zip", "form-A.gift", "form-B.gift", "form-A-key.md", "form-B-key.md",
+        "form-A.zip",
+        "form-B.zip",
+        "form-A.gift",
+        "form-B.gift",
+        "form-A-key.md",
+        "form-B-key.md",
         "results-template.csv",
     }

@@ -56,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--qti", metavar="OUT.zip", help="write an IMS QTI 1.2 package here (text2qti)")
     allp = sub.add_parser("export-all", help="export every bank (GIFT + QTI) and the course answer key")
     allp.add_argument("outdir", help="folder to write gift/, qti/, answer-key.md and answer-key.html into")
-    pre = sub.add_parser("prepost", help="write the pre/post concept inventory: forms A and B (QTI, GIFT, key)")
+    pre = sub.add_parser(
+        "prepost", help="write the pre/post concept inventory: forms A and B (QTI, GIFT, key)"
+    )
     pre.add_argument("--seed", metavar="SECRET", required=True, help="secret seed of the forms' variants")
     pre.add_argument("--items", type=int, default=12, metavar="N", help="items per form, 10-14 (12)")
     pre.add_argument("--out", metavar="DIR", default="_build/instructor/prepost", help="output folder")

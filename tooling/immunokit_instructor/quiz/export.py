@@ -118,7 +118,9 @@ def statements_prompt_html(q: QuizQuestion) -> str:
 def set_feedback(q: QuizQuestion, chosen: tuple[int, ...]) -> str:
     """Feedback of a set of statements: each chosen statement's own feedback, with its letter."""
     letter = {i: LETTERS[k] for k, i in enumerate(q.display_order())}
-    return " ".join(f"{letter[i]}: {q.options[i].feedback.strip()}" for i in sorted(chosen, key=lambda i: letter[i]))
+    return " ".join(
+        f"{letter[i]}: {q.options[i].feedback.strip()}" for i in sorted(chosen, key=lambda i: letter[i])
+    )
 
 
 def sequences(q: QuizQuestion) -> list[tuple[str, bool]]:

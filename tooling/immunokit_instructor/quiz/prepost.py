@@ -43,7 +43,7 @@ import itertools
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -125,7 +125,9 @@ def select_items(root: Path, n: int = 12) -> list[tuple[str, QuizQuestion]]:
     parts = [(caption, _candidates(banks)) for caption, banks in course_parts(root)]
     empty = [caption for caption, cands in parts if not cands]
     if not parts or empty:
-        raise PrepostError([f"no generated item in {c!r}: every Part needs one" for c in empty] or ["no Parts"])
+        raise PrepostError(
+            [f"no generated item in {c!r}: every Part needs one" for c in empty] or ["no Parts"]
+        )
     quota = {caption: 0 for caption, _ in parts}
     while sum(quota.values()) < n:
         open_parts = [(c, cands) for c, cands in parts if quota[c] < len(cands)]
@@ -151,7 +153,11 @@ def build_forms(root: Path, secret: str, n: int = 12) -> list[InventoryItem]:
         fresh = (
             v
             for v in variants(
-                q.generator, q.id, pool="secure", secret=f"prepost:{secret}", options=dict(q.generator_options)
+                q.generator,
+                q.id,
+                pool="secure",
+                secret=f"prepost:{secret}",
+                options=dict(q.generator_options),
             )
             if (q.generator, v.key) not in used
         )
@@ -202,7 +208,9 @@ def form_key(items: Sequence[InventoryItem], form: str, secret_hint: str) -> str
     ]
     for k, (item, (q, params)) in enumerate(zip(items, _form_questions(items, form), strict=True)):
         out.append(key_question(q, k + 1))
-        out.append(f"*Part:* {item.part} · *Parameters:* `{json.dumps(json.loads(params), ensure_ascii=False)}`\n")
+        out.append(
+            f"*Part:* {item.part} · *Parameters:* `{json.dumps(json.loads(params), ensure_ascii=False)}`\n"
+        )
     return "\n".join(out)
 
 
@@ -220,7 +228,9 @@ def write_forms(items: Sequence[InventoryItem], secret: str, outdir: str | Path)
     written = []
     for form in ("A", "B"):
         qti = outdir / f"form-{form}.zip"
-        quiz = T2Quiz(form_text2qti(items, form), config=Config(), source_name=str(outdir / f"form-{form}.txt"))
+        quiz = T2Quiz(
+            form_text2qti(items, form), config=Config(), source_name=str(outdir / f"form-{form}.txt")
+        )
         save_qti(QTI(quiz), qti, partial_titles(q for q, _p in _form_questions(items, form)))
         gift = outdir / f"form-{form}.gift"
         gift.write_text(form_gift(items, form), encoding="utf-8")
@@ -452,7 +462,9 @@ def main_prepost(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     parts = sorted({i.part for i in items})
-    print(f"wrote {len(written)} files into {args.out}: {len(items)} items over {len(parts)} Parts, forms A and B")
+    print(
+        f"wrote {len(written)} files into {args.out}: {len(items)} items over {len(parts)} Parts, forms A and B"
+    )
     return 0
 
 

@@ -174,7 +174,9 @@ def partial_credit_xml(assessment: str, titles: set[str]) -> str:
         cond = _EXACT_SET.search(body)
         if cond is None:
             raise ValueError(f"QTI item {m.group('title')!r}: no exact-set condition to rewrite")
-        choices = [(c.group("ident").strip(), c.group("not") is None) for c in _CHOICE.finditer(cond.group("and"))]
+        choices = [
+            (c.group("ident").strip(), c.group("not") is None) for c in _CHOICE.finditer(cond.group("and"))
+        ]
         n_correct = sum(1 for _, ok in choices if ok)
         weight = f"{100 / n_correct:.4f}".rstrip("0").rstrip(".")
         rules = "".join(
