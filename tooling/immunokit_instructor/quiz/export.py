@@ -197,12 +197,6 @@ def written_student_note(q: QuizQuestion) -> str:
     )
 
 
-def written_feedback(q: QuizQuestion) -> str:
-    """A written question's model answer and rubric as one text (our inline markup)."""
-    rubric = "; ".join(f"{c.criterion} ({c.points:g} points)" for c in q.rubric)
-    return f"Model answer: {q.model_answer.strip()}\nRubric ({q.rubric_points:g} points): {rubric}"
-
-
 def to_gift(bank: Bank) -> str:
     """The whole bank as a GIFT file (questions separated by blank lines), with a category line."""
     header = [
