@@ -44,10 +44,19 @@ test: setup book
 check: $(VENV)/.installed
 	$(PY) -m pytest -n $(JOBS) --dist loadfile -m "not build and not browser and not jupyterlab and not slow" $(PYTEST_ARGS) tests
 
-# Every question bank as Moodle GIFT and IMS QTI, and one printable answer key for the whole course
-# (the book's build writes the same files into _build/html/export/).
+# Instructor artifacts, never part of the student site (_build/html): every question bank as Moodle GIFT
+# and IMS QTI, the whole course's answer key with the model answers and rubrics of the written, review
+# and capstone items, and the pre/post concept inventory, into _build/instructor/. With SECRET (make export
+# SECRET=a-long-phrase), also the secure pool of generated variants (VARIANTS per item, default 10).
+INSTRUCTOR ?= _build/instructor
+VARIANTS ?= 10
 export: $(VENV)/.installed
-	$(PY) -m immunokit_instructor.quiz export-all _build/html/export
+	$(PY) -m immunokit_instructor.quiz export-all $(INSTRUCTOR)/export
+	@if [ -n "$(SECRET)" ]; then \
+	  $(PY) -m immunokit_instructor.quiz export --seed "$(SECRET)" --variants $(VARIANTS) --out $(INSTRUCTOR)/pool && \
+	  $(PY) -m immunokit_instructor.quiz prepost --seed "$(SECRET)" --out $(INSTRUCTOR)/prepost; \
+	else echo "No SECRET given: the secure pool and the pre/post test need one (make export SECRET=...)."; fi
+	@echo "Instructor files are in $(INSTRUCTOR)/: keep them away from students and out of the published site."
 
 strip: $(VENV)/.installed
 	$(PY) -m immunokit_build.notebooks strip

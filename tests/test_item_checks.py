@@ -28,6 +28,7 @@ from immunokit.quiz.itemcheck import (
     similarity,
 )
 from immunokit.quiz.written import written_html
+from immunokit_instructor.quiz.export import key_question
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -255,8 +256,10 @@ def test_every_written_item_and_the_capstone_have_an_analytic_rubric_with_anchor
         lengths = [len(a) for a in rubric.anchors]
         assert lengths[0] == min(lengths) and lengths[3] == max(lengths), q.id
         assert q.rubric_points == 3 * sum(c.weight for c in rubric.criteria)
-        html = written_html([q], key=q.id)
-        assert html.count('<th scope="row">') == len(rubric.criteria) and html.count("data-ik-level=") == 4
+        key = key_question(q, 1)  # the instructor's key, not the student's page, carries the rubric
+        assert all(f"| {c.name}" in key for c in rubric.criteria), q.id
+        assert all(f"*Level {lv}.*" in key for lv in range(4)), q.id
+        assert not any(a[:60] in written_html([q], key=q.id) for a in rubric.anchors), q.id
     capstone = next(q for q in written if q.id == "ch09-capstone-maya")
     assert (
         capstone.analytic is not None and capstone.analytic.score([3] * len(capstone.analytic.criteria)) == 18

@@ -151,18 +151,23 @@ def test_special_characters_round_trip_through_gift() -> None:
     assert p.general == inline_html(num.explanation)
 
     order = bank.get("ch00-gift-order")
-    p = parsed[order.id]
-    pairs = [a.text.split(" -> ", 1) for a in p.answers]
-    assert pairs == [[f"Position {k + 1}", inline_html(item)] for k, item in enumerate(order.items)]
+    p = parsed[order.id]  # a choice among sequences, all-or-nothing as in the book
+    right = [a.text for a in p.answers if a.marker == "="]
+    assert right == [inline_html(" → ".join(order.items))]
+    assert len(p.answers) >= 2 and all(" → " in a.text for a in p.answers)
 
 
 def test_multiple_select_weights_implement_the_partial_rule() -> None:
     bank = load_bank(EXAMPLE)
     parsed = {q.title: q for q in parse_gift(to_gift(bank))}
-    weights = [float(a.weight or 0) for a in parsed["ch00-b-antigens"].answers]
-    assert weights == pytest.approx([50, 50, -50])
+    weights = [float(a.weight or 0) for a in parsed["ch00-blina-facts"].answers]  # scoring: partial
+    assert weights == pytest.approx([50, 50, -50, -50])
+    # all-or-nothing (the default): one right set among the 7 sets of its 3 statements
+    sets = parsed["ch00-b-antigens"].answers
+    assert len(sets) == 7 and [a.marker for a in sets].count("=") == 1
+    assert all(a.weight is None for a in sets)
     gift = to_gift(bank)
-    assert "The book scores this question all-or-nothing; GIFT cannot" in gift
+    assert "Scored all-or-nothing as in the book" in gift
     # tolerance_percent becomes an absolute tolerance: 5 % of 583.33
     assert "=583.33:29.1665#" in gift
 
@@ -246,6 +251,9 @@ def test_every_exported_bank_parses_with_pygiftparser(path: Path) -> None:
             assert answers[0].value == pytest.approx(question.answer) and answers[0].fraction == 100
             assert answers[0].tolerance == pytest.approx(question.absolute_tolerance)
             assert [a.value for a in answers[1:]] == pytest.approx([m.value for m in question.mistakes])
+        elif question.type == "multiple" and question.scoring != "partial":
+            assert len(answers) == 2 ** len(question.options) - 1, question.id  # every set, one right
+            assert [a.fraction for a in answers].count(100) == 1, question.id
         elif question.type in ("single", "multiple"):
             assert len(answers) == len(question.options), question.id
             correct = [a.fraction > 0 for a in answers]

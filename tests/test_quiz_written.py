@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from html.parser import HTMLParser
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from immunokit.markup import inline_html
 from immunokit.quiz import Quiz, check_bank, grade, load_bank
 from immunokit.quiz.bank import LEVELS
 from immunokit_instructor.quiz.export import answer_key, to_gift
@@ -63,9 +65,10 @@ class _Collect(HTMLParser):
         self.tags.append((tag, dict(attrs)))
 
 
-def test_static_written_answer_is_a_labelled_text_area_with_the_model_answer_behind_a_disclosure() -> None:
+def test_static_written_answer_is_a_labelled_text_area_without_model_answer_or_rubric() -> None:
     quiz = Quiz.from_bank(REVIEW)
     assert quiz.max_score == 1 and [q.id for q in quiz.written] == ["review1-recommend"]
+    (q,) = quiz.written
     page = quiz.to_html()
     # the graded quiz comes first and its grading data lists only the auto-scored question
     assert page.index('data-ik="quiz"') < page.index('class="ik-written"')
@@ -76,20 +79,24 @@ def test_static_written_answer_is_a_labelled_text_area_with_the_model_answer_beh
     labels = [a for t, a in parser.tags if t == "label"]
     assert len(areas) == 1 and any(label.get("for") == areas[0]["id"] for label in labels)
     written = page[page.index('class="ik-written"') :]
-    assert "<summary>Model answer and rubric</summary>" in written
-    assert "Rubric (3 points)" in written and "Names donor T cells" in written
-    assert "Not scored automatically" in written
+    # model answers and rubrics are instructor artifacts (issue 23): only the total points are shown
+    assert "Model answer" not in written and "Names donor T cells" not in written
+    assert q.model_answer.split()[0] not in {"", "Marked"}
+    assert html.unescape(inline_html(q.model_answer))[:40] not in html.unescape(page)
+    assert "rubric worth 3 points" in written and "not scored automatically" in written
 
 
-def test_live_written_answer_reveals_model_answer_and_rubric_on_click() -> None:
+def test_live_written_answer_shows_hint_and_points_but_no_model_answer() -> None:
     quiz = Quiz.from_bank(REVIEW)
     live = quiz.widget()
     (view,) = quiz.written_views
     assert view.box in live.box.children[-1].children  # after the graded questions
-    assert view.model.value == ""
     view.text.value = "Donor T cells cause both."
-    view.reveal.click()
-    assert "Model answer." in view.model.value and "Rubric (3 points)" in view.model.value
+    view.hint_button.click()
+    shown = " ".join(str(getattr(c, "value", "")) for c in view.box.children)
+    assert "Hint." in shown and "rubric worth 3 points" in shown
+    assert "Model answer" not in shown and "Names donor T cells" not in shown
+    assert not hasattr(view, "reveal")
 
 
 def test_written_answer_exports_as_gift_essay_and_in_the_answer_key() -> None:
@@ -97,7 +104,9 @@ def test_written_answer_exports_as_gift_essay_and_in_the_answer_key() -> None:
     gift = to_gift(bank)
     essay = gift[gift.index("::review1-recommend::") :]
     assert "{\n\t####" in essay and essay.rstrip().endswith("}")
-    assert "Rubric (3 points)" in essay and "=" not in essay.split("{", 1)[1].split("####")[0]
+    # an LMS shows general feedback to students after the attempt: no model answer or rubric in it
+    assert "Rubric" not in essay and "Names donor T cells" not in essay and "3 points" in essay
+    assert "=" not in essay.split("{", 1)[1].split("####")[0]
     key = answer_key(bank)
     assert "**Model answer.**" in key and "- 2 — Names donor T cells" in key
     assert "review of an earlier chapter" in key and "evaluate" in key

@@ -1,13 +1,17 @@
-"""Short written answers: a prompt, a text area, and a model answer with its rubric behind a disclosure.
+"""Short written answers: a prompt, a text area and a hint; marked by the instructor with a rubric.
 
 A written question (``type: written`` in a bank) tests what a choice cannot: weighing evidence,
-writing a recommendation, explaining a mechanism in one's own words. It is **never auto-scored**: the
-reader (or an instructor) compares the answer with the model answer and the rubric's criteria.
+writing a recommendation, explaining a mechanism in one's own words. It is **never auto-scored**, and it
+is graded: the course's written questions, the Part reviews' last questions and the chapter 9 capstone
+carry a share of the suggested grade. Their model answers and rubrics are therefore **instructor
+artifacts** (issue 23): written by ``make export`` (``python -m immunokit_instructor.quiz export-all``)
+into the instructor's folder, never rendered in the book or the notebook. The reader sees the prompt,
+the hint and how many rubric points the answer is worth.
 
 Static rendering: a ``<section>`` after the quiz's graded questions, one labelled ``<textarea>`` per
-question, the hint and the model answer + rubric in ``<details>`` disclosures, so it works with no
-script at all. Live rendering: an ipywidgets ``Textarea`` and a button that reveals the same model
-answer and rubric. :class:`immunokit.quiz.Quiz` shows both after its graded questions.
+question and the hint in a ``<details>`` disclosure, so it works with no script at all. Live rendering:
+an ipywidgets ``Textarea`` and a hint button. :class:`immunokit.quiz.Quiz` shows both after its graded
+questions.
 """
 
 from __future__ import annotations
@@ -18,57 +22,17 @@ from typing import Any
 
 from ..display import stable_id
 from ..markup import inline_html
-from .bank import RUBRIC_LEVELS, QuizQuestion
+from .bank import QuizQuestion
 
 INSTRUCTION = (
-    "Write a few sentences. Not scored automatically: compare your answer with the model answer and "
-    "the rubric, or hand it to your instructor."
+    "Write your answer here, then hand it in. It is not scored automatically: your instructor marks it "
+    "with a rubric."
 )
 
 
-def analytic_html(q: QuizQuestion) -> str:
-    """An analytic rubric: one row per criterion, one column per level (0–3), then the anchor answers."""
-    rubric = q.analytic
-    if rubric is None:
-        return ""
-    head = "".join(f'<th scope="col">Level {lv}</th>' for lv in RUBRIC_LEVELS)
-    rows = "".join(
-        f'<tr><th scope="row">{inline_html(c.name)}'
-        + (f" (× {c.weight:g})" if c.weight != 1 else "")
-        + "</th>"
-        + "".join(f"<td>{inline_html(text)}</td>" for text in c.levels)
-        + "</tr>"
-        for c in rubric.criteria
-    )
-    anchors = "".join(
-        f'<li data-ik-level="{lv}"><strong>An answer at level {lv}.</strong> {inline_html(text)}</li>'
-        for lv, text in zip(RUBRIC_LEVELS, rubric.anchors, strict=True)
-    )
-    return (
-        f'<table class="ik-rubric ik-rubric-analytic"><caption>Rubric ({rubric.points:g} points: each '
-        f"criterion scored {RUBRIC_LEVELS[0]}–{RUBRIC_LEVELS[-1]})</caption>"
-        f'<thead><tr><th scope="col">Criterion</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
-        f'<p class="ik-anchors-title"><strong>Anchor answers</strong></p><ul class="ik-anchors">{anchors}</ul>'
-    )
-
-
-def rubric_html(q: QuizQuestion) -> str:
-    """The rubric: the analytic grid with anchors, or (a checklist) criterion and points with the total."""
-    if q.analytic is not None:
-        return analytic_html(q)
-    rows = "".join(
-        f'<tr><td>{inline_html(c.criterion)}</td><td class="ik-num">{c.points:g}</td></tr>' for c in q.rubric
-    )
-    return (
-        f'<table class="ik-rubric"><caption>Rubric ({q.rubric_points:g} points)</caption>'
-        '<thead><tr><th scope="col">Criterion</th><th scope="col">Points</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
-    )
-
-
-def model_html(q: QuizQuestion) -> str:
-    """The model answer, then the rubric."""
-    return f'<p class="ik-model-answer"><strong>Model answer.</strong> {inline_html(q.model_answer)}</p>{rubric_html(q)}'
+def marking_note(q: QuizQuestion) -> str:
+    """What the reader is told about marking: the rubric's total points, never its criteria."""
+    return f"Marked by your instructor with a rubric worth {q.rubric_points:g} points."
 
 
 def written_html(questions: Sequence[QuizQuestion], *, key: str) -> str:
@@ -87,7 +51,7 @@ def written_html(questions: Sequence[QuizQuestion], *, key: str) -> str:
             f'<p><label for="{qid}t">Your answer</label><br>'
             f'<textarea id="{qid}t" rows="6" style="width:100%" aria-describedby="{qid}p {qid}i"></textarea></p>'
             f'<details class="ik-hint"><summary>Hint</summary><p>{inline_html(q.hint or "")}</p></details>'
-            f'<details class="ik-model"><summary>Model answer and rubric</summary>{model_html(q)}</details>'
+            f'<p class="ik-wq-marking">{html.escape(marking_note(q))}</p>'
             "</li>"
         )
     return (
@@ -98,7 +62,11 @@ def written_html(questions: Sequence[QuizQuestion], *, key: str) -> str:
 
 
 class WrittenView:
-    """The live view of one written question: ``text`` (Textarea), ``reveal`` (Button), ``model`` (HTML)."""
+    """The live view of one written question: ``text`` (Textarea), ``hint_button`` and ``hint``.
+
+    The model answer and rubric are not shown (they are instructor artifacts); ``marking`` says what the
+    answer is worth.
+    """
 
     def __init__(self, q: QuizQuestion, number: int, total: int) -> None:
         import ipywidgets as w
@@ -109,21 +77,14 @@ class WrittenView:
             f"<p><em>{html.escape(INSTRUCTION)}</em></p>"
         )
         self.text = w.Textarea(placeholder="Your answer", layout=w.Layout(width="100%", height="8em"))
-        self.reveal = w.Button(description="Show model answer and rubric", layout=w.Layout(width="auto"))
         self.hint_button = w.Button(description="Show hint", icon="lightbulb-o")
         self.hint = w.HTML("")
-        self.model = w.HTML("")
-        self.reveal.on_click(lambda _b: self.show_model())
+        self.marking = w.HTML(f"<p>{html.escape(marking_note(q))}</p>")
         self.hint_button.on_click(lambda _b: self.show_hint())
         self.box = w.VBox(
-            [header, self.text, w.HBox([self.hint_button, self.reveal]), self.hint, self.model],
+            [header, self.text, self.hint_button, self.hint, self.marking],
             layout=w.Layout(border="1px solid #ccc", padding="0.5em", margin="0 0 0.75em 0"),
         )
-
-    def show_model(self) -> None:
-        """Reveal the model answer and the rubric."""
-        self.model.value = model_html(self.q)
-        self.reveal.disabled = True
 
     def show_hint(self) -> None:
         """Reveal the hint."""
@@ -142,9 +103,7 @@ def written_widget(questions: Sequence[QuizQuestion]) -> tuple[Any, list[Written
 __all__ = [
     "INSTRUCTION",
     "WrittenView",
-    "analytic_html",
-    "model_html",
-    "rubric_html",
+    "marking_note",
     "written_html",
     "written_widget",
 ]

@@ -38,6 +38,7 @@ from immunokit_build import (
     ROOT,
     bootstrap,
     course,
+    studentbanks,
 )
 
 FOLDER = f"{course.FOLDER}-course"
@@ -94,6 +95,9 @@ def build_wheel(out_dir: Path, root: Path = ROOT) -> Path:
         for rel in _sources(root):
             (Path(tmp) / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / rel, Path(tmp) / rel)
+            if rel.name.endswith(".quiz.yml"):  # no model answers or rubrics in a student's wheel
+                text = (root / rel).read_text(encoding="utf-8")
+                (Path(tmp) / rel).write_text(studentbanks.student_bank(text), encoding="utf-8")
         code = "import sys; from setuptools import build_meta as b; print(b.build_wheel(sys.argv[1]), end='')"
         proc = subprocess.run(
             [sys.executable, "-c", code, str(out_dir)], cwd=tmp, capture_output=True, text=True

@@ -11,7 +11,11 @@ its outline (bookmarks) follows the headings. It is written into the HTML output
 the HTML folder publishes the PDF.
 
 Options: ``--answers`` prints each quiz's answers after it (by default they are left out, so the PDF can
-be handed to students); ``--html DIR`` and ``--out FILE`` change the folders.
+be handed to students); that copy goes to the instructor's folder, ``_build/instructor/``, never into the
+site. It holds what the site shows behind *Print the answers* (the practice questions' answers and
+explanations): model answers and rubrics of written questions are not in the built book at all, so no PDF
+made from it has them; they are in ``make export``'s answer key. ``--html DIR`` and ``--out FILE`` change
+the folders.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ if TYPE_CHECKING:
 from immunokit_build import ROOT
 
 PDF_NAME = "leukemia-immunotherapy.pdf"
+#: Where ``--answers`` writes by default: the instructor's folder, outside the published HTML.
+ANSWERS_PDF = ROOT / "_build" / "instructor" / "leukemia-immunotherapy-answers.pdf"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 #: Headless, offline, no first-run or update traffic (the tests and benchmarks use these too).
 CHROMIUM_ARGS = [
@@ -224,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help=f"the PDF (default: HTML folder / {PDF_NAME})")
     parser.add_argument("--answers", action="store_true", help="print each quiz's answers after it")
     args = parser.parse_args(argv)
-    out = args.out or args.html / PDF_NAME
+    out = args.out or (ANSWERS_PDF if args.answers else args.html / PDF_NAME)
     try:
         build_pdf(args.html, out, answers=args.answers)
         if out.resolve().parent == args.html.resolve():

@@ -125,7 +125,6 @@ def setup(app: Any) -> dict[str, Any]:
     # After the theme has put its sidebar function into the context.
     app.connect("html-page-context", _name_sidebar_toggles, priority=950)
     app.setup_extension("immunokit_build.sphinx.facts")  # the {fact} role (clinical data layer)
-    app.setup_extension("immunokit_build.sphinx.exports")  # every bank as GIFT + QTI, course answer key
     app.setup_extension("immunokit_build.sphinx.reviewed")  # "Evidence reviewed: <month year>" on chapters
     app.setup_extension(
         "immunokit_build.sphinx.launch"

@@ -16,6 +16,14 @@ Check the course's items against its text — levels a test can fail, the item-w
 reviews (``immunokit.quiz.itemcheck``; exit 1 naming every problem)::
 
     python -m immunokit_instructor.quiz lint
+The secure pool of generated variants, and the pre/post concept inventory (two parallel forms)::
+
+    python -m immunokit_instructor.quiz export --seed SECRET --variants 10 --out _build/instructor/pool
+    python -m immunokit_instructor.quiz prepost --seed SECRET --out _build/instructor/prepost
+
+An item-level report of a pre-test and a post-test (CSV files as the instructor guide describes)::
+
+    python -m immunokit_instructor.quiz prepost-report PRE.csv POST.csv
 """
 
 from __future__ import annotations
@@ -54,6 +62,16 @@ def _parser() -> argparse.ArgumentParser:
     allp.add_argument("outdir", help="folder to write gift/, qti/, answer-key.md and answer-key.html into")
     lint = sub.add_parser("lint", help="levels by the text, item-writing cues, spaced reviews; exit 1 if any")
     lint.add_argument("--root", default=None, help="the course folder (default: this checkout)")
+    pre = sub.add_parser(
+        "prepost", help="write the pre/post concept inventory: forms A and B (QTI, GIFT, key)"
+    )
+    pre.add_argument("--seed", metavar="SECRET", required=True, help="secret seed of the forms' variants")
+    pre.add_argument("--items", type=int, default=12, metavar="N", help="items per form, 10-14 (12)")
+    pre.add_argument("--out", metavar="DIR", default="_build/instructor/prepost", help="output folder")
+    rep = sub.add_parser("prepost-report", help="item-level report of a pre-test and a post-test (CSV)")
+    rep.add_argument("pre", help="results of the pre-test (form A), CSV")
+    rep.add_argument("post", help="results of the post-test (form B), CSV")
+    rep.add_argument("--out", metavar="REPORT.md", help="also write the report (Markdown) here")
     return parser
 
 
@@ -73,9 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pathlib import Path
 
         from immunokit.quiz.itemcheck import all_problems, checked_rows, course_corpus, levels_markdown
-        from immunokit_build.generate_exercises import repo_root
+        from immunokit_instructor import ROOT
 
-        root = Path(args.root) if args.root else repo_root()
+        root = Path(args.root) if args.root else ROOT
         corpus = course_corpus(root)
         problems = all_problems(root, corpus)
         print(levels_markdown(checked_rows(root, corpus)))
@@ -87,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(m, file=sys.stderr)
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return 1 if problems else 0
+    if args.command in ("prepost", "prepost-report"):
+        from immunokit_instructor.quiz.prepost import main_prepost, main_report
+
+        return main_prepost(args) if args.command == "prepost" else main_report(args)
     if args.command == "export-all":
         from immunokit_instructor.quiz.course_export import export_course
 

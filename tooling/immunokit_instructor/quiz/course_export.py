@@ -1,7 +1,8 @@
 """Export every question bank of the course for an LMS, plus one printable answer key.
 
-``python -m immunokit_instructor.quiz export-all OUTDIR`` (``make export``; the book's build runs it too, into
-``_build/html/export/``) writes::
+``python -m immunokit_instructor.quiz export-all OUTDIR`` (``make export``, into ``_build/instructor/export/``)
+writes the instructor's files, which hold every key, model answer and rubric: they are never part of the
+student site (the book's build does not write them, and a test checks that ``_build/html`` holds none)::
 
     OUTDIR/gift/<bank>.gift      Moodle GIFT, one file per bank
     OUTDIR/qti/<bank>.zip        IMS QTI 1.2 packages (text2qti), one per bank

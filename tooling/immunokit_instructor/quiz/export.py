@@ -7,14 +7,25 @@ GIFT special character (``~ = # { } :`` and ``\\``) escaped by a backslash, newl
 numbers in plain decimal notation (never ``1e-05``, which not every GIFT reader accepts). Mapping of types:
 
 * single → multiple choice (``=`` right, ``~`` wrong, ``#`` per-option feedback);
-* multiple → multiple answer with weights ``~%w%``: each correct option ``+100/c`` %, each incorrect
-  ``−100/c`` % (``c`` correct options). Moodle floors a question's total at 0, so this is exactly the
-  book's *partial* rule; a bank's *all-or-nothing* rule cannot be written in GIFT, and a comment
-  above the question says so;
+* multiple, scored *partial* → multiple answer with weights ``~%w%``: each correct option ``+100/c`` %,
+  each incorrect ``−100/c`` % (``c`` correct options). Moodle adds the weights of the chosen options and
+  floors the total at 0, which is exactly the book's *partial* rule;
+* multiple, scored *all-or-nothing* → one-answer multiple choice among every non-empty set of the
+  statements (lettered A, B, … in the book's display order, listed in the prompt): the one complete set
+  is worth 100 %, every other set 0 %, so any selection scores as in the book. Moodle's multiple-answer
+  type cannot be all-or-nothing: it adds per-option weights, so a correct subset always earns a share
+  (only the third-party "All-or-Nothing Multiple Choice" plugin can, and GIFT cannot name it);
 * numeric → numerical (``{#answer:tolerance}``, ``tolerance_percent`` converted to absolute), targeted
   mistakes as 0 % answers with their feedback;
-* ordering → matching ("Position 1 -> first item" …), since GIFT has no ordering type;
-* written → essay (``{}``), not auto-scored; the model answer and rubric become its general feedback.
+* ordering → one-answer multiple choice among four sequences (the correct one and three fixed
+  rearrangements), all-or-nothing as in the book (a GIFT matching question would give partial credit);
+* written → essay (``{}``), not auto-scored. GIFT has no field for a grader's information and Moodle shows
+  an essay's general feedback to the student after the attempt, so the model answer and rubric stay out
+  of it (they are in the instructor's answer key); GIFT cannot set a question's points either: give the
+  essay the rubric's points (named in the comment above it) as its mark in the quiz.
+
+Quiz settings (when feedback and right answers appear) are not part of GIFT: set Moodle's review options
+so that feedback, general feedback and right answers show only "after the quiz is closed".
 
 The explanation becomes the general feedback (``####``) of every question.
 """
@@ -66,6 +77,72 @@ def _num(x: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
+LETTERS = "ABCDEFGHIJ"
+
+
+def statement_sets(q: QuizQuestion) -> list[tuple[tuple[int, ...], str, bool]]:
+    """An all-or-nothing multiple-select item as every non-empty set of its statements.
+
+    Statements are lettered A, B, … in the book's display order. Each set is ``(bank indices, label,
+    correct)``: ``label`` names the letters ("B only", "A and C", "A, B and D"), and exactly one set, the
+    set of every correct option, is correct. Sets are ordered by size, then by letters.
+    """
+    import itertools
+
+    order = q.display_order()
+    out = []
+    for size in range(1, len(order) + 1):
+        for positions in itertools.combinations(range(len(order)), size):
+            letters = [LETTERS[k] for k in positions]
+            if size == 1:
+                label = f"{letters[0]} only"
+            else:
+                label = ", ".join(letters[:-1]) + f" and {letters[-1]}"
+            chosen = tuple(sorted(order[k] for k in positions))
+            correct = {i for i, o in enumerate(q.options) if o.correct} == set(chosen)
+            out.append((chosen, label, correct))
+    return out
+
+
+def statements_prompt_html(q: QuizQuestion) -> str:
+    """The prompt of an all-or-nothing item exported as a choice among sets: prompt, lettered statements."""
+    rows = "".join(
+        f"<br>{LETTERS[k]}. {inline_html(q.options[i].text.strip())}" for k, i in enumerate(q.display_order())
+    )
+    return (
+        f"{inline_html(q.prompt.strip())}{rows}<br>Choose the one option that lists every correct statement "
+        "and no other (scored all-or-nothing, as in the book)."
+    )
+
+
+def set_feedback(q: QuizQuestion, chosen: tuple[int, ...]) -> str:
+    """Feedback of a set of statements: each chosen statement's own feedback, with its letter."""
+    letter = {i: LETTERS[k] for k, i in enumerate(q.display_order())}
+    return " ".join(
+        f"{letter[i]}: {q.options[i].feedback.strip()}" for i in sorted(chosen, key=lambda i: letter[i])
+    )
+
+
+def sequences(q: QuizQuestion) -> list[tuple[str, bool]]:
+    """An ordering question as four sequences: the correct order and three fixed rearrangements."""
+    items = list(q.items)
+    n = len(items)
+    swaps = [(0, 1), (n - 2, n - 1), (0, n - 1)] if n > 2 else [(0, 1)]
+    wrong = []
+    for i, j in swaps:
+        seq = list(items)
+        seq[i], seq[j] = seq[j], seq[i]
+        if seq != items and seq not in wrong:
+            wrong.append(seq)
+    out = [(" → ".join(items), True)] + [(" → ".join(s), False) for s in wrong]
+    return [out[k] for k in sorted(range(len(out)), key=lambda k: (k * 7 + len(q.id)) % len(out))]
+
+
+def _gift_html(html_text: str) -> str:
+    """Ready HTML escaped for GIFT (``%`` as an entity, special characters with a backslash)."""
+    return gift_escape(html_text.replace("%", "&#37;"))
+
+
 def gift_question(q: QuizQuestion) -> str:
     """One question in GIFT."""
     lines = [f"// {q.id} · objective {q.objective} · {q.type}"]
@@ -73,22 +150,27 @@ def gift_question(q: QuizQuestion) -> str:
     if q.type == "numeric" and q.units:
         prompt = f"{prompt} (in {q.units})"
     if q.type == "ordering":
-        prompt = f"{prompt} (Match each position with its item.)"
+        prompt = f"{prompt} (Which sequence is in the correct order?)"
     head = f"::{gift_escape(q.id)}::[html]{_h(prompt)}"
     general = f"####{_h(q.explanation)}"
     if q.type == "written":
         lines.append(
-            "// Written answer: grade it by hand against the model answer and rubric (general feedback)."
+            f"// Written answer worth {q.rubric_points:g} points (set this mark in the quiz): grade it by hand "
+            "with the rubric in the instructor's answer key."
         )
-        return "\n".join([*lines, head + "{", f"\t####{_h(written_feedback(q))}", "}"])
+        return "\n".join([*lines, head + "{", f"\t####{_h(written_student_note(q))}", "}"])
     if q.type == "single":
         body = [f"\t{'=' if o.correct else '~'}{_h(o.text)}#{_h(o.feedback)}" for o in q.options]
+    elif q.type == "multiple" and q.scoring != "partial":
+        lines.append(
+            "// Scored all-or-nothing as in the book: a choice among every set of the statements, one right."
+        )
+        head = f"::{gift_escape(q.id)}::[html]{_gift_html(statements_prompt_html(q))}"
+        body = [
+            f"\t{'=' if ok else '~'}{_h(label)}#{_h(set_feedback(q, chosen))}"
+            for chosen, label, ok in statement_sets(q)
+        ]
     elif q.type == "multiple":
-        if q.scoring != "partial":
-            lines.append(
-                "// The book scores this question all-or-nothing; GIFT cannot: Moodle gives partial credit "
-                "(correct picks minus incorrect picks)."
-            )
         c = sum(1 for o in q.options if o.correct)
         w = 100 / c
         body = [f"\t~%{_weight(w if o.correct else -w)}%{_h(o.text)}#{_h(o.feedback)}" for o in q.options]
@@ -103,14 +185,16 @@ def gift_question(q: QuizQuestion) -> str:
         )
         return "\n".join([*lines, head + "{#", *body, f"\t{general}", "}"])
     else:
-        body = [f"\t=Position {k + 1} -> {_h(item)}" for k, item in enumerate(q.items)]
+        body = [f"\t{'=' if ok else '~'}{_h(text)}" for text, ok in sequences(q)]
     return "\n".join([*lines, head + "{", *body, f"\t{general}", "}"])
 
 
-def written_feedback(q: QuizQuestion) -> str:
-    """A written question's model answer and rubric as one text (our inline markup)."""
-    rubric = "; ".join(f"{c.criterion} ({c.points:g} points)" for c in q.rubric)
-    return f"Model answer: {q.model_answer.strip()}\nRubric ({q.rubric_points:g} points): {rubric}"
+def written_student_note(q: QuizQuestion) -> str:
+    """What an LMS may show a student about a written answer: how it is marked, never the model answer."""
+    return (
+        f"{q.explanation.strip()} Your instructor marks this answer with a rubric "
+        f"({q.rubric_points:g} points)."
+    )
 
 
 def to_gift(bank: Bank) -> str:
@@ -177,7 +261,23 @@ def key_question(q: QuizQuestion, number: int) -> str:
             f"**Rubric ({q.rubric_points:g} points):**",
             "",
         ]
-        out += [f"- {c.points:g} — {_md(c.criterion)}" for c in q.rubric] + [""]
+        if q.analytic is None:
+            out += [f"- {c.points:g} — {_md(c.criterion)}" for c in q.rubric] + [""]
+        else:  # criteria × levels 0–3, then one anchor answer per level
+            levels = range(len(q.analytic.anchors))
+            out += [
+                "| criterion | " + " | ".join(f"level {lv}" for lv in levels) + " |",
+                "| --- | " + " | ".join("---" for _ in levels) + " |",
+            ]
+            for c in q.analytic.criteria:
+                weight = f" (× {c.weight:g})" if c.weight != 1 else ""
+                cells = " | ".join(_md(text).replace("|", "\\|") for text in c.levels)
+                out.append(f"| {_md(c.name)}{weight} | {cells} |")
+            out += ["", "**Anchor answers:**", ""]
+            out += [
+                f"- *Level {lv}.* {_md(text)}" for lv, text in zip(levels, q.analytic.anchors, strict=True)
+            ]
+            out.append("")
     else:
         out += ["**Correct order:**", ""] + [f"{k + 1}. {_md(item)}" for k, item in enumerate(q.items)] + [""]
     if q.hint:

@@ -91,11 +91,12 @@ def pool_gift(bank: Bank, pool: Sequence[PoolItem]) -> str:
 
 def pool_text2qti(bank: Bank, pool: Sequence[PoolItem]) -> str:
     """The bank in text2qti's format, each generated item a GROUP of its variants with ``pick: 1``."""
-    from immunokit_instructor.quiz.qti import question_text
+    from immunokit_instructor.quiz.qti import QUIZ_OPTIONS, question_text
 
     lines = [
         f"Quiz title: Leukemia Immunotherapy — {bank.chapter} (secure pool)",
         f"Quiz description: {len(pool)} questions; each generated question draws one of its variants per student.",
+        *QUIZ_OPTIONS,
         "",
     ]
     number = 1
@@ -142,6 +143,8 @@ def write_pool(banks: Sequence[Bank], secret: str, n: int, outdir: str | Path) -
     from text2qti.qti import QTI  # type: ignore[import-untyped]
     from text2qti.quiz import Quiz as T2Quiz  # type: ignore[import-untyped]
 
+    from immunokit_instructor.quiz.qti import partial_titles, save_qti
+
     outdir = Path(outdir)
     for sub in ("qti", "gift", "keys"):
         (outdir / sub).mkdir(parents=True, exist_ok=True)
@@ -156,7 +159,7 @@ def write_pool(banks: Sequence[Bank], secret: str, n: int, outdir: str | Path) -
         key.write_text(pool_key(bank, pool, hint), encoding="utf-8")
         qti = outdir / "qti" / f"{stem}.zip"
         quiz = T2Quiz(pool_text2qti(bank, pool), config=Config(), source_name=str(outdir / f"{stem}.txt"))
-        QTI(quiz).save(qti)
+        save_qti(QTI(quiz), qti, partial_titles(q for p in pool for q in p.questions))
         written += [qti, gift, key]
     return written
 
