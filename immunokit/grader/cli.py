@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .folder import grade_folder
+from .journal import Journal
+from .names import shown
 from .report import csv_text, summary, summary_path, write_atomically
 from .sandbox import UNCONTAINED, Limits, Sandbox
 
@@ -84,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_output_bytes=args.max_output,
         hidden_cases=args.hidden_cases,
     )
+    journal = Journal(out)  # each finished submission's rows, saved at once (a crash keeps them)
     run = grade_folder(
         args.submissions,
         exercise=args.exercise,
@@ -91,13 +94,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         jobs=args.jobs,
         sandbox=sandbox,
         seed=args.hidden_seed,
+        on_rows=journal.add,
+        private=(out.parent,),
     )
     text = summary(run.rows, run.seconds, run.notebooks)
     text += f"\nhidden cases: at most {limits.hidden_cases} per function question, seed {run.seed}"
+    text += "\n" + _containment(run.contained, run.uid, run.cgroups, limits)
     if not run.contained:
         text += "\nNOT SANDBOXED: " + UNCONTAINED
     write_atomically(out, csv_text(run.rows))
     write_atomically(summary_path(out), text + "\n")
+    journal.close()
     print(text)
-    print(f"wrote {out} and {summary_path(out)}")
+    print(f"wrote {shown(str(out))} and {shown(str(summary_path(out)))}")
     return 0
+
+
+def _containment(contained: bool, uid: int | None, cgroups: bool, limits: Limits) -> str:
+    """One line of the summary: who student code ran as, and how memory and processes were bounded."""
+    who = f"uid {uid} (the grader runs as root)" if uid is not None else "the grader's own user"
+    if cgroups:
+        budget = (
+            f"a cgroup per run: {limits.memory_mb} MB and {limits.processes} processes for the whole tree"
+        )
+    else:
+        budget = (
+            f"no cgroup could be created, rlimits only: {limits.memory_mb} MB per process, "
+            f"{limits.processes} processes, {limits.open_files} open files of at most "
+            f"{limits.file_size_mb} MB each"
+        )
+    return (
+        f"sandbox: student code ran as {who}; {budget}; at most {limits.submission_budget_s:g} s per "
+        "submission"
+    )

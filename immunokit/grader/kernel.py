@@ -54,7 +54,7 @@ class _CountingSink:
 
 
 def main() -> int:
-    from .sandbox import start_inside
+    from .inside import start_inside
 
     job, output = start_inside()
     record = output.record
