@@ -1,7 +1,8 @@
 """``python -m immunokit.grader SUBMISSIONS/ --out grades.csv`` — grade a folder of exercise notebooks.
 
 Options: ``--exercise ID`` (every notebook should be this exercise), ``--cell-timeout S``,
-``--notebook-timeout S``, ``--case-timeout S`` (one test case of a function answer), ``--memory-mb N``,
+``--notebook-timeout S``, ``--case-timeout S`` (one test case of a function answer), ``--tests-timeout S``
+(all the function tests of one submission), ``--memory-mb N`` (one submission's whole process tree),
 ``--max-output BYTES``, ``--jobs N`` (submissions in parallel; default: every core), ``--hidden-cases N``
 (hidden test cases per function question, at most; 0 for none), ``--hidden-seed S`` (reproduce a run's
 hidden cases; by default a fresh seed, written in the summary). Exit status 0 when
@@ -44,7 +45,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--case-timeout", type=float, default=defaults.case_timeout_s, help="seconds per function test case"
     )
     parser.add_argument(
-        "--memory-mb", type=int, default=defaults.memory_mb, help="address space per submission (MB)"
+        "--tests-timeout",
+        type=float,
+        default=defaults.tests_timeout_s,
+        help="seconds for all the function tests of one submission together",
+    )
+    parser.add_argument(
+        "--memory-mb",
+        type=int,
+        default=defaults.memory_mb,
+        help="memory of one submission's whole process tree (MB; per process where no cgroup is available)",
     )
     parser.add_argument(
         "--max-output", type=int, default=defaults.max_output_bytes, help="bytes a cell may print"
@@ -82,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cell_timeout_s=args.cell_timeout,
         notebook_timeout_s=args.notebook_timeout,
         case_timeout_s=args.case_timeout,
+        tests_timeout_s=args.tests_timeout,
         memory_mb=args.memory_mb,
         max_output_bytes=args.max_output,
         hidden_cases=args.hidden_cases,

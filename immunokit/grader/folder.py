@@ -387,28 +387,21 @@ def _notes(
     errors = [e for e in log.events if e[1] == "cell-error"]
     if errors:
         first = "; ".join(f"{cell_name(cells_all, c)} raised {d}" for c, _, d in errors[:3])
-        more = f"; {_count(len(errors) - 3)} more" if len(errors) > 3 else ""
-        notes.append(("cell-error", f"{_count(len(errors))} cell(s) raised: {first}{more}"))
-    timeouts = [e for e in log.events if e[1] == "cell-timeout"]
-    if timeouts:
-        where = ", ".join(cell_name(cells_all, c) for c, _, _ in timeouts[:3])
-        notes.append(
-            (
-                "cell-timeout",
-                f"{_count(len(timeouts))} cell(s) ran longer than {limits.cell_timeout_s:g} s and were "
-                f"interrupted ({where}{' …' if len(timeouts) > 3 else ''})",
+        more = f"; {_count(len(errors) - 3)} more cell(s) raised, probably because of those" if len(errors) > 3 else ""
+        notes.append(("cell-error", first + more))
+    kinds = (
+        ("cell-timeout", f"ran longer than {limits.cell_timeout_s:g} s and", "interrupted"),
+        ("output-truncated", f"printed more than {limits.max_output_bytes:,} bytes; none of it", "kept"),
+    )
+    for kind, what, ending in kinds:
+        found = [e for e in log.events if e[1] == kind]
+        if len(found) == 1:
+            notes.append((kind, f"{cell_name(cells_all, found[0][0])} {what} was {ending}"))
+        elif found:
+            where = ", ".join(cell_name(cells_all, c) for c, _, _ in found[:3])
+            notes.append(
+                (kind, f"{_count(len(found))} cells {what} were {ending} ({where}{' …' if len(found) > 3 else ''})")
             )
-        )
-    truncated = [e for e in log.events if e[1] == "output-truncated"]
-    if truncated:
-        where = ", ".join(cell_name(cells_all, c) for c, _, _ in truncated[:3])
-        notes.append(
-            (
-                "output-truncated",
-                f"{_count(len(truncated))} cell(s) printed more than {limits.max_output_bytes:,} bytes; none "
-                f"of it was kept ({where}{' …' if len(truncated) > 3 else ''})",
-            )
-        )
     return notes
 
 

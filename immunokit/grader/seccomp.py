@@ -11,7 +11,8 @@ Refused with ``EPERM``: debugging other processes (``ptrace``, ``process_vm_read
 (``unshare``, ``setns``, ``clone`` with any ``CLONE_NEW*`` flag), ``bpf``, ``perf_event_open``,
 ``userfaultfd``, ``io_uring``, kernel modules and ``kexec``, ``reboot``, swap, clocks, ``acct``,
 ``quotactl``, ``syslog``, file handles (``open_by_handle_at``), port I/O (``iopl``, ``ioperm``),
-``tee`` (it would let a program peek at a pipe without consuming it), and the terminal ioctls that
+``tee`` (it would let a program peek at a pipe without consuming it), ``memfd_create`` (anonymous
+files outside every tmpfs size limit: without a cgroup, 256 open memfds of 64 MB would be 16 GB), and the terminal ioctls that
 push input into a terminal (``TIOCSTI``, ``TIOCLINUX``). ``clone3`` gets ``ENOSYS`` (its flags cannot
 be inspected), so the C library falls back to ``clone``, whose flags are checked. A system call of
 another architecture (the x32 ABI, i386 through ``int 0x80``) kills the process.
@@ -84,6 +85,7 @@ DENIED_X86_64 = {
     "kexec_file_load": 320,
     "bpf": 321,
     "userfaultfd": 323,
+    "memfd_create": 319,
     "io_uring_setup": 425,
     "io_uring_enter": 426,
     "io_uring_register": 427,
@@ -96,6 +98,7 @@ DENIED_X86_64 = {
     "pidfd_getfd": 438,
     "mount_setattr": 442,
     "quotactl_fd": 443,
+    "memfd_secret": 447,
 }
 _CLONE, _CLONE3, _IOCTL = 56, 435, 16
 #: CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET
