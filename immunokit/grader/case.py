@@ -54,7 +54,13 @@ def _defining_cells(cells: list[dict[str, Any]], name: str, upto: int) -> list[s
 
     from ..exercises.student import assigned_names
 
-    defining = [c for c in cells if c["index"] <= upto and name in assigned_names(c["source"])]
+    def assigns(source: str) -> bool:
+        try:
+            return name in assigned_names(source)
+        except (MemoryError, RecursionError, ValueError):  # a cell too large or deep to parse here
+            return False
+
+    defining = [c for c in cells if c["index"] <= upto and assigns(c["source"])]
     if not defining:
         return []
     last = defining[-1]["index"]
@@ -64,7 +70,7 @@ def _defining_cells(cells: list[dict[str, Any]], name: str, upto: int) -> list[s
         if c["index"] <= last:
             try:
                 prefix.append(transform.transform_cell(c["source"]))
-            except Exception:  # a cell IPython cannot read is skipped, as it would fail anyway
+            except (Exception, MemoryError, RecursionError):  # a cell IPython cannot read is skipped
                 continue
     return prefix
 

@@ -94,9 +94,11 @@ class Log:
 def read_log(text: str | None, variables: Sequence[str], cells: Sequence[int] | None = None) -> Log:
     """Parse what the sandbox reported: only known variables, only well-formed answers; anything else is counted.
 
-    Events count once per (cell, kind), only for the ``cells`` the job ran (when given), only of the
-    kinds a kernel reports, and at most :data:`MAX_EVENTS` in all: code that writes forged events
-    cannot make rows, or statuses, multiply.
+    Events count once per (cell, kind), only for the cell that is running (the last ``start``), only
+    for the ``cells`` the job ran (when given), only of the kinds a kernel reports, and at most
+    :data:`MAX_EVENTS` in all; a memory exhaustion followed by another cell's start is dropped (the
+    kernel stops there). Code that writes forged events can only accuse its own cell, once per kind:
+    it cannot make rows or statuses multiply.
     """
     log = Log()
     ran = set(cells) if cells is not None else None
@@ -114,8 +116,11 @@ def read_log(text: str | None, variables: Sequence[str], cells: Sequence[int] | 
         cell = cell if isinstance(cell, int) and not isinstance(cell, bool) else -1
         if kind == "start":
             log.last_started = cell
+            # the kernel stops at a memory exhaustion: one followed by another cell was forged
+            log.events = [e for e in log.events if e[1] != "memory-exhausted"]
         elif kind == "event" and item.get("kind") in EVENT_KINDS:
-            if (ran is not None and cell not in ran) or (cell, item["kind"]) in seen:
+            # the kernel reports a cell's events while that cell is the last one started
+            if cell != log.last_started or (ran is not None and cell not in ran) or (cell, item["kind"]) in seen:
                 continue
             if len(log.events) >= MAX_EVENTS:
                 continue
@@ -326,6 +331,7 @@ SEVERITY = (
     "notebook-timeout",
     "tests-timeout",
     "kernel-died",
+    "log-overflow",
     "cell-timeout",
     "cell-error",
     "output-truncated",
@@ -351,6 +357,12 @@ def _stop_reason(
             "notebook-timeout",
             f"the notebook ran longer than {limits.notebook_timeout_s:g} s (stopped in {where}); answers "
             "completed before that cell are graded",
+        )
+    if not log.done and len(run.output.encode("utf-8", "replace")) >= MAX_LOG_BYTES - 1024:
+        return (
+            "log-overflow",
+            f"the notebook wrote more than {MAX_LOG_BYTES // 2**20} MB of records to the grader (stopped reading "
+            f"in {where}); answers recorded before that are graded",
         )
     if not log.done:
         if log.last_started < 0:
