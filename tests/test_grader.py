@@ -468,3 +468,94 @@ def test_a_hidden_reference_cannot_be_loaded_from_its_compiled_copy():
     finally:
         if made:
             compiled.unlink()
+
+
+# --- issue 27: files are checked before they are read, names cannot speak, a crash keeps the rows ---
+
+
+def test_only_a_regular_file_with_one_link_is_opened(tmp_path):
+    import os
+    import socket
+    import stat
+
+    from immunokit.grader.submissions import MAX_NOTEBOOK_BYTES, Unusable, open_submission
+
+    good = tmp_path / "good.ipynb"
+    shutil.copy(FIXTURES / "ch04" / "alice" / "ch04_blinatumomab.ipynb", good)
+    os.close(open_submission(good, "good.ipynb"))
+    fifo = tmp_path / "fifo.ipynb"
+    os.mkfifo(fifo)
+    linked = tmp_path / "linked.ipynb"
+    os.link(good, linked)  # now both have two links
+    symlink = tmp_path / "symlink.ipynb"
+    symlink.symlink_to(tmp_path / "fifo.ipynb")
+    big = tmp_path / "big.ipynb"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_NOTEBOOK_BYTES + 1)
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp_path / "socket.ipynb"))
+    cases = {
+        fifo: ("not-a-file", "is a FIFO"),
+        linked: ("hard-link", "2 hard links"),
+        good: ("hard-link", "2 hard links"),
+        symlink: ("symlink", "symbolic link"),
+        big: ("too-large", "larger than 20 MB"),
+        tmp_path / "socket.ipynb": ("not-a-file", "cannot be opened"),
+    }
+    if os.geteuid() == 0:
+        device = tmp_path / "zero.ipynb"
+        os.mknod(device, 0o644 | stat.S_IFCHR, os.makedev(1, 5))
+        cases[device] = ("not-a-file", "is a device")
+    for path, (status, words) in cases.items():
+        with pytest.raises(Unusable) as caught:
+            open_submission(path, path.name)  # returns at once: nothing blocks, nothing is read
+        assert caught.value.status == status and words in caught.value.message, (path, caught.value.message)
+    server.close()
+
+
+def test_names_are_shown_escaped():
+    from immunokit.grader.names import neutral, shown
+
+    assert shown("alice") == "alice" and shown("Zoë Ångström") == "Zoë Ångström"
+    assert shown("a\x1b[2J\nb\u202e\\c") == "a\\x1b[2J\\x0ab\\u202e\\\\c"
+    assert shown("\u200bx\x7f\x85") == "\\u200bx\\x7f\\x85"
+    assert [neutral(t) for t in ("ok", "-", " x", "\u00a0\u00a0", "\uff20a", "%0A=1")] == [
+        "ok", "'-", " x", "\u00a0\u00a0", "'\uff20a", "'%0A=1",
+    ]
+
+
+def test_a_crash_of_the_grader_keeps_the_rows_already_graded(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from immunokit.grader.journal import partial_path
+
+    folder = tmp_path / "subs"
+    for student in ("alice", "bob", "carol", "dave"):
+        shutil.copytree(FIXTURES / "ch04" / student, folder / student)
+    out = tmp_path / "out" / "grades.csv"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "immunokit.grader", str(folder), "--out", str(out), "--jobs", "1"],
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    partial = partial_path(out)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if partial.exists() and partial.read_text(encoding="utf-8").count("\n") >= 1 + 5:
+            break
+        time.sleep(0.1)
+    os.kill(proc.pid, signal.SIGKILL)  # the grader dies mid-run
+    proc.wait()
+    assert not out.exists()
+    rows = list(csv.DictReader(partial.open(encoding="utf-8", newline="")))
+    assert list(rows[0]) == list(COLUMNS)
+    graded = {r["student"] for r in rows}
+    assert graded and graded <= {"alice", "bob", "carol", "dave"}
+    alice = [r for r in rows if r["student"] == "alice"]
+    if alice:
+        assert all(r["status"] == "correct" for r in alice) and len(alice) == len(QUESTIONS)

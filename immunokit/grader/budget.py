@@ -19,6 +19,9 @@ per process (``RLIMIT_AS``), processes of the sandbox's user (``RLIMIT_NPROC``),
 of the sandbox's tmpfs folders. A submission can then use at most about
 ``processes × memory_mb + 3 × scratch_mb + 16 MB + open files × file_size_mb`` (the summary prints
 which of the two applies). The wall clock is bounded in both cases by the grader killing the tree.
+
+A grader that is killed cannot remove its groups; the next run removes every group whose grader
+process is gone (:func:`sweep`).
 """
 
 from __future__ import annotations
@@ -94,7 +97,7 @@ class Cgroup:
     def close(self) -> None:
         """Kill whatever is left in the group, then remove it (the group is gone afterwards)."""
         for folder in reversed(self.folders):
-            for _ in range(100):
+            for _ in range(100 if self.kind != "stale" else 3):
                 self.kill_all()
                 try:
                     folder.rmdir()
@@ -105,8 +108,33 @@ class Cgroup:
                     time.sleep(0.02)
 
 
+_PREFIX = "immunokit-grader-"
+
+
 def _name() -> str:
-    return f"immunokit-grader-{os.getpid()}-{threading.get_ident()}-{time.monotonic_ns()}"
+    return f"{_PREFIX}{os.getpid()}-{threading.get_ident()}-{time.monotonic_ns()}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def sweep(parent: Path) -> None:
+    """Remove the groups a grader that was killed (and so could not clean up) left in ``parent``."""
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return
+    for folder in entries:
+        pid = folder.name.removeprefix(_PREFIX).split("-", 1)[0]
+        if folder.name.startswith(_PREFIX) and pid.isdigit() and not _alive(int(pid)):
+            Cgroup([folder], "stale").close()
 
 
 def _v1(memory_bytes: int, processes: int) -> Cgroup | None:
@@ -117,6 +145,8 @@ def _v1(memory_bytes: int, processes: int) -> Cgroup | None:
     pids_parent = _V1 / "pids" / pids_own.lstrip("/")
     if not (memory_parent / "cgroup.procs").exists() or not (pids_parent / "cgroup.procs").exists():
         return None
+    for parent in (memory_parent, pids_parent):
+        sweep(parent)
     name = _name()
     group = Cgroup([], "v1")
     try:
@@ -145,6 +175,7 @@ def _v2(memory_bytes: int, processes: int) -> Cgroup | None:
     enabled = _read(parent / "cgroup.subtree_control").split()
     if not {"memory", "pids"} <= set(enabled):
         return None
+    sweep(parent)
     folder = parent / _name()
     group = Cgroup([], "v2")
     try:

@@ -386,6 +386,8 @@ class Sandbox:
     user: tuple[int, int] | None = field(default_factory=sandbox_user)
     #: Whether runs get a cgroup (memory and processes of the whole tree); else the rlimit fallback.
     cgroups: bool = field(default_factory=lambda: _budget().available())
+    #: Whether runs get the seccomp filter of :mod:`.seccomp` (off only to measure what it costs).
+    seccomp: bool = True
 
     @property
     def contained(self) -> bool:
@@ -418,7 +420,7 @@ class Sandbox:
         """
         budget = _budget()
         argv = module_argv(module)
-        seccomp_fd = _seccomp().filter_fd() if self.bwrap else None
+        seccomp_fd = _seccomp().filter_fd() if self.bwrap and self.seccomp else None
         group = budget.create(memory_mb, processes) if self.cgroups else None
         with tempfile.TemporaryDirectory(prefix="immunokit-unsandboxed-") as host_scratch:
             if self.bwrap:

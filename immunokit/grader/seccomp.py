@@ -115,7 +115,7 @@ def program() -> bytes | None:
     if platform.machine() not in ("x86_64", "AMD64"):
         return None
     # Jump targets are written as labels and resolved below (a jump counts the instructions it skips).
-    code: list[tuple[int, int, int | str, int | str]] = [
+    code: list[tuple[int | str, int, int | str, int | str]] = [
         (_LD_ABS, _ARCH, 0, 0),
         (_JEQ, AUDIT_ARCH_X86_64, 1, 0),
         (_RET, _RET_KILL_PROCESS, 0, 0),
@@ -145,11 +145,11 @@ def program() -> bytes | None:
     ]
     labels: dict[str, int] = {}
     instructions: list[tuple[int, int, int | str, int | str]] = []
-    for item in code:
-        if isinstance(item[0], str):
-            labels[item[0]] = len(instructions)
+    for op, k, jt, jf in code:
+        if isinstance(op, str):
+            labels[op] = len(instructions)
         else:
-            instructions.append(item)  # type: ignore[arg-type]
+            instructions.append((op, k, jt, jf))
     def offset(target: int | str, position: int) -> int:
         if isinstance(target, int):
             return target
