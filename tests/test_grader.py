@@ -389,7 +389,15 @@ def test_hidden_cases_reach_the_sandbox_as_inputs_only_and_are_judged_here():
     results = run_function_cases(question, cells, 0, grading, hidden)
     job = recorder.jobs[-1]
     assert set(job) == {
-        "cells", "name", "upto", "count", "cell_timeout", "case_timeout", "max_timeouts", "rlimits", "sent",
+        "cells",
+        "name",
+        "upto",
+        "count",
+        "cell_timeout",
+        "case_timeout",
+        "max_timeouts",
+        "rlimits",
+        "sent",
     }
     # the cases go separately, after the cells ran (never in the job the student's cells could read)
     assert "args" not in json.dumps({k: v for k, v in job.items() if k != "sent"})
@@ -414,7 +422,10 @@ def test_after_three_cases_run_out_of_time_the_rest_are_not_run():
     from immunokit.grader.sandbox import Sandbox
 
     job, respond = _case_job(
-        ["def f(x):\n    while True:\n        pass"], "f", [{"args": [n], "kwargs": {}} for n in range(10)], 0.5
+        ["def f(x):\n    while True:\n        pass"],
+        "f",
+        [{"args": [n], "kwargs": {}} for n in range(10)],
+        0.5,
     )
     start = time.monotonic()
     run = Sandbox().run("immunokit.grader.case", job, 30, hide_files=("toxicity.py",), respond=respond)
@@ -520,7 +531,12 @@ def test_names_are_shown_escaped():
     assert shown("a\x1b[2J\nb\u202e\\c") == "a\\x1b[2J\\x0ab\\u202e\\\\c"
     assert shown("\u200bx\x7f\x85") == "\\u200bx\\x7f\\x85"
     assert [neutral(t) for t in ("ok", "-", " x", "\u00a0\u00a0", "\uff20a", "%0A=1")] == [
-        "ok", "'-", " x", "\u00a0\u00a0", "'\uff20a", "'%0A=1",
+        "ok",
+        "'-",
+        " x",
+        "\u00a0\u00a0",
+        "'\uff20a",
+        "'%0A=1",
     ]
 
 

@@ -89,7 +89,7 @@ HONEST = {
 }
 #: A student name that tries to draw on the terminal and print a fake summary line.
 EVIL = "evil\x1b[2J\x1b[H\nstatuses: correct 999\nexercise ch04-blinatumomab: 1 graded, mean 100%\n\u202etxt"
-HONEST[EVIL] = 0
+HONEST[EVIL] = 10
 #: Made by root only.
 ROOT_ONLY = {"device"}
 NAME = "ch04_blinatumomab.ipynb"
@@ -118,7 +118,14 @@ def _notebook(path: Path) -> dict:
 
 
 def _code_cell(source: str) -> dict:
-    return {"cell_type": "code", "execution_count": None, "id": "x", "metadata": {}, "outputs": [], "source": source}
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": "x",
+        "metadata": {},
+        "outputs": [],
+        "source": source,
+    }
 
 
 def build(tmp: Path) -> Path:
@@ -135,14 +142,16 @@ def build(tmp: Path) -> Path:
     shutil.copy(ROOT / "solutions" / NAME, elsewhere / NAME)
     (subs / "hardlink").mkdir()
     os.link(elsewhere / NAME, subs / "hardlink" / NAME)
-    shutil.copy(HOSTILE / "-2+3" / NAME, subs / f"{EVIL}.ipynb")
+    shutil.copy(HOSTILE / "crasher" / NAME, subs / f"{EVIL}.ipynb")  # kernel-died: named in the summary
     good = _notebook(HOSTILE / "crasher" / NAME)
     good["cells"] = [c for c in good["cells"] if "os._exit" not in "".join(c["source"])]
     crs = _notebook(HOSTILE / "honest" / "ch08_crs_grading.ipynb")
     crs["cells"].append(_code_cell("x = [" + "1," * 3_000_000 + "]"))  # a 6 MB cell, after every answer
     (subs / "bigcell").mkdir()
     (subs / "bigcell" / "ch08_crs_grading.ipynb").write_text(json.dumps(crs), encoding="utf-8")
-    padded = dict(good, cells=[*good["cells"], {"cell_type": "markdown", "id": "pad", "metadata": {}, "source": ""}])
+    padded = dict(
+        good, cells=[*good["cells"], {"cell_type": "markdown", "id": "pad", "metadata": {}, "source": ""}]
+    )
     size = len(json.dumps(padded))
     padded["cells"][-1]["source"] = "x" * (int(16.7 * 2**20) - size)
     for n in range(1, 7):
@@ -180,8 +189,11 @@ class Watch:
         self.folder: Path | None = None
         parent = Path("/sys/fs/cgroup/pids")
         own = next(
-            (line.split(":", 2)[2] for line in Path("/proc/self/cgroup").read_text().splitlines()
-             if line.split(":")[1] == "pids"),
+            (
+                line.split(":", 2)[2]
+                for line in Path("/proc/self/cgroup").read_text().splitlines()
+                if line.split(":")[1] == "pids"
+            ),
             None,
         )
         if os.geteuid() == 0 and own is not None and (parent / "cgroup.procs").exists():
@@ -245,9 +257,24 @@ def grade(mode: str, tmp: Path) -> dict:
     before, sysctls = _tree_hash(*watched), _sysctls()
     out = out_dir / "grades.csv"
     argv = [
-        sys.executable, "-m", "immunokit.grader", str(subs), "--out", str(out),
-        "--cell-timeout", "3", "--notebook-timeout", "90", "--case-timeout", "2", "--tests-timeout", "20",
-        "--memory-mb", "1024", "--jobs", "2",
+        sys.executable,
+        "-m",
+        "immunokit.grader",
+        str(subs),
+        "--out",
+        str(out),
+        "--cell-timeout",
+        "3",
+        "--notebook-timeout",
+        "90",
+        "--case-timeout",
+        "2",
+        "--tests-timeout",
+        "20",
+        "--memory-mb",
+        "1024",
+        "--jobs",
+        "2",
     ]
     if mode == "user":
         argv = as_user(argv, tmp)
@@ -352,7 +379,13 @@ def test_every_submission_has_rows_whose_status_says_what_happened(run):
     students = {shown(s) for s, _ in find_submissions(run["subs"])}
     assert students == {shown(s) for s in expected(run)} == {name(r) for r in run["rows"]}
     known = {
-        "correct", "incorrect", "not-attempted", "wrong-type", "missing", "not-reached", "not-graded",
+        "correct",
+        "incorrect",
+        "not-attempted",
+        "wrong-type",
+        "missing",
+        "not-reached",
+        "not-graded",
         "tests-timeout",
     }
     for student in students:
@@ -405,7 +438,9 @@ def test_no_process_survives_and_nothing_rewrites_the_csv_afterwards(run):
     assert run["survivors"] == []
     assert run["cgroups_left"] == []  # every per-run cgroup was removed
     assert not run["csv_changed_later"]
-    assert not (run["out_dir"] / "grades.partial.csv").exists()  # the rows saved during the run, removed at the end
+    assert not (
+        run["out_dir"] / "grades.partial.csv"
+    ).exists()  # the rows saved during the run, removed at the end
 
 
 def test_memory_exhaustion_is_reported_and_later_answers_are_not_credited(run):
@@ -439,7 +474,8 @@ def test_two_notebooks_of_one_student_count_once_by_the_documented_rule(run):
     assert len(rows) == 6  # one duplicate row, five question rows
     duplicate = next(r for r in rows if r["status"] == "duplicate")
     assert (
-        "ch04_blinatumomab-copy.ipynb was not graded: ch04_blinatumomab.ipynb counts" in duplicate["feedback"]
+        "twin/ch04_blinatumomab-copy.ipynb was not graded: twin/ch04_blinatumomab.ipynb counts"
+        in duplicate["feedback"]
     )
 
 
@@ -570,7 +606,9 @@ def test_special_files_and_links_are_never_read(run):
 def test_a_flat_file_cannot_zero_the_students_folder(run):
     rows = [r for r in run["rows"] if name(r) == "victim"]
     duplicate = next(r for r in rows if r["status"] == "duplicate")
-    assert duplicate["feedback"].startswith("victim.ipynb was not graded: victim/ch04_blinatumomab.ipynb counts")
+    assert duplicate["feedback"].startswith(
+        "victim.ipynb was not graded: victim/ch04_blinatumomab.ipynb counts"
+    )
     assert len(rows) == 6
 
 
@@ -585,7 +623,9 @@ def test_forged_events_make_one_row_at_most(run):
 
 def test_a_malformed_answer_costs_only_its_question(run):
     got = statuses(run, "bigint")
-    assert got["pk-01"] == "wrong-type" and {got[q] for q in ("pk-02", "pk-03", "pk-04", "pk-05")} == {"correct"}
+    assert got["pk-01"] == "wrong-type" and {got[q] for q in ("pk-02", "pk-03", "pk-04", "pk-05")} == {
+        "correct"
+    }
 
 
 def test_the_function_test_budget_is_fixed(run):
@@ -599,7 +639,9 @@ def test_names_cannot_speak(run):
         assert "\x1b" not in text and "\u202e" not in text
         assert "statuses: correct 999" not in text.splitlines()
         assert not any(line.startswith("exercise ch04-blinatumomab: 1 graded") for line in text.splitlines())
-    assert "evil\\x1b[2J\\x1b[H\\x0astatuses: correct 999" in printed
+    shown = "evil\\x1b[2J\\x1b[H\\x0astatuses: correct 999\\x0aexercise ch04-blinatumomab: 1 graded"
+    assert f"{shown}, mean 100%\\x0a\\u202etxt (kernel-died)" in printed  # the summary's "look at" line
+    assert any(r["student"].startswith(shown) for r in run["rows"])
 
 
 def test_feedback_carries_no_host_path(run):
@@ -616,5 +658,8 @@ def test_hidden_case_inputs_are_not_visible_to_the_students_code(run):
 def test_nothing_untrusted_is_parsed_in_the_graders_process(run):
     # a 6 MB cell (ast.parse took 2.96 GB there), 499 `!` lines (IPython's transforms took 204 s of
     # its CPU), six 16.7 MB notebooks (1.04 GB held at once): the grader itself stays small
+    print(
+        f"{run['mode']}: grader peak {run['grader_peak_mb']:.0f} MB, CPU {run['grader_cpu_s']:.1f} s, run {run['seconds']:.0f} s"
+    )
     assert 0 < run["grader_peak_mb"] < 400, run["grader_peak_mb"]
     assert run["grader_cpu_s"] < 60, run["grader_cpu_s"]

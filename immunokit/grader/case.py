@@ -55,6 +55,8 @@ def _defining_cells(cells: list[dict[str, Any]], name: str, upto: int) -> list[s
     from ..exercises.student import assigned_names
 
     def assigns(source: str) -> bool:
+        if name not in source:  # cannot assign it: not parsed at all (a 6 MB data cell costs nothing)
+            return False
         try:
             return name in assigned_names(source)
         except (MemoryError, RecursionError, ValueError):  # a cell too large or deep to parse here

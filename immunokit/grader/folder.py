@@ -120,7 +120,11 @@ def read_log(text: str | None, variables: Sequence[str], cells: Sequence[int] | 
             log.events = [e for e in log.events if e[1] != "memory-exhausted"]
         elif kind == "event" and item.get("kind") in EVENT_KINDS:
             # the kernel reports a cell's events while that cell is the last one started
-            if cell != log.last_started or (ran is not None and cell not in ran) or (cell, item["kind"]) in seen:
+            if (
+                cell != log.last_started
+                or (ran is not None and cell not in ran)
+                or (cell, item["kind"]) in seen
+            ):
                 continue
             if len(log.events) >= MAX_EVENTS:
                 continue
@@ -399,7 +403,11 @@ def _notes(
     errors = [e for e in log.events if e[1] == "cell-error"]
     if errors:
         first = "; ".join(f"{cell_name(cells_all, c)} raised {d}" for c, _, d in errors[:3])
-        more = f"; {_count(len(errors) - 3)} more cell(s) raised, probably because of those" if len(errors) > 3 else ""
+        more = (
+            f"; {_count(len(errors) - 3)} more cell(s) raised, probably because of those"
+            if len(errors) > 3
+            else ""
+        )
         notes.append(("cell-error", first + more))
     kinds = (
         ("cell-timeout", f"ran longer than {limits.cell_timeout_s:g} s and", "interrupted"),
@@ -412,7 +420,10 @@ def _notes(
         elif found:
             where = ", ".join(cell_name(cells_all, c) for c, _, _ in found[:3])
             notes.append(
-                (kind, f"{_count(len(found))} cells {what} were {ending} ({where}{' …' if len(found) > 3 else ''})")
+                (
+                    kind,
+                    f"{_count(len(found))} cells {what} were {ending} ({where}{' …' if len(found) > 3 else ''})",
+                )
             )
     return notes
 

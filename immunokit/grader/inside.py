@@ -85,5 +85,3 @@ def start_inside(keep_input: bool = False) -> tuple[dict[str, Any], GraderOutput
         job["input_fd"] = os.dup(0)
         job["input_rest"] = rest  # what came with the job's last chunk
     return job, GraderOutput(private_output())
-
-

@@ -46,8 +46,10 @@ def shown(text: str) -> str:
 
 def formula_like(text: str) -> bool:
     """Whether a spreadsheet could read ``text`` as a formula (or a DDE call)."""
-    stripped = text.lstrip(" \t\r\n\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-                           "\u2009\u200a\u202f\u205f\u3000\ufeff")
+    stripped = text.lstrip(
+        " \t\r\n\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+        "\u2009\u200a\u202f\u205f\u3000\ufeff"
+    )
     if stripped != text and stripped == "":
         return False
     if text[:1] in ("\t", "\r", "\n"):

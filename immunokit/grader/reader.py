@@ -61,7 +61,9 @@ def validate(data: Any) -> str | None:
         if kind not in ("code", "markdown", "raw"):
             return f"cell {number} has cell_type {str(kind)[:20]!r}"
         source = cell.get("source")
-        if not (isinstance(source, str) or (isinstance(source, list) and all(isinstance(x, str) for x in source))):
+        if not (
+            isinstance(source, str) or (isinstance(source, list) and all(isinstance(x, str) for x in source))
+        ):
             return f"cell {number}: 'source' is not text or a list of text"
         if not isinstance(cell.get("metadata"), dict):
             return f"cell {number} has no 'metadata' object"

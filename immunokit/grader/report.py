@@ -107,7 +107,9 @@ def summary(rows: Sequence[Row], seconds: float | None = None, notebooks: int | 
         if total:
             per_exercise[exercise].append(100.0 * got / total)
     for exercise, scores in sorted(per_exercise.items()):
-        lines.append(f"exercise {shown(exercise)}: {len(scores)} graded, mean {sum(scores) / len(scores):.0f}%")
+        lines.append(
+            f"exercise {shown(exercise)}: {len(scores)} graded, mean {sum(scores) / len(scores):.0f}%"
+        )
     counts = Counter(r.status for r in rows)
     lines.append("statuses: " + ", ".join(f"{shown(k)} {v}" for k, v in sorted(counts.items())))
     problems = sorted({f"{shown(r.student)} ({shown(r.status)})" for r in rows if r.question == SUBMISSION})

@@ -138,7 +138,7 @@ def sandbox_user() -> tuple[int, int] | None:
     import pwd
 
     wanted = os.environ.get("IMMUNOKIT_GRADER_USER")
-    for name in ([wanted] if wanted else ["immunokit-grader", "nobody"]):
+    for name in [wanted] if wanted else ["immunokit-grader", "nobody"]:
         try:
             entry = pwd.getpwuid(int(name)) if name.isdigit() else pwd.getpwnam(name)
         except (KeyError, ValueError):
@@ -425,9 +425,7 @@ class Sandbox:
         with tempfile.TemporaryDirectory(prefix="immunokit-unsandboxed-") as host_scratch:
             if self.bwrap:
                 command, cwd, home = (
-                    bwrap_command(
-                        self.bwrap, argv, scratch_mb, hide_files, self.hide, self.user, seccomp_fd
-                    ),
+                    bwrap_command(self.bwrap, argv, scratch_mb, hide_files, self.hide, self.user, seccomp_fd),
                     "/",
                     SCRATCH,
                 )
@@ -470,7 +468,9 @@ class Sandbox:
                     pass
 
             out = _CappedReader(
-                proc.stdout, max_output_bytes, respond[0] if respond else None,
+                proc.stdout,
+                max_output_bytes,
+                respond[0] if respond else None,
                 (lambda: send(respond[1])) if respond else None,
             )
             err = _CappedReader(proc.stderr, 4000)
@@ -504,9 +504,7 @@ class Sandbox:
             except (OSError, ValueError):
                 pass
         tail = errors.strip().splitlines()[-3:]
-        return RunResult(
-            proc.returncode, timed_out, time.monotonic() - start, " | ".join(tail), output, oom
-        )
+        return RunResult(proc.returncode, timed_out, time.monotonic() - start, " | ".join(tail), output, oom)
 
 
 #: Programs run as files, without importing the toolkit package (they need none of it).
@@ -558,9 +556,7 @@ def _seccomp() -> Any:
 class _CappedReader:
     """Reads a pipe to its end in a thread, keeping at most ``cap`` bytes."""
 
-    def __init__(
-        self, pipe: Any, cap: int, marker: bytes | None = None, on_marker: Any = None
-    ) -> None:
+    def __init__(self, pipe: Any, cap: int, marker: bytes | None = None, on_marker: Any = None) -> None:
         self._pipe, self._cap, self._kept = pipe, cap, 0
         self._marker, self._on_marker, self._tail = marker, on_marker, b"\n"
         self._chunks: list[bytes] = []

@@ -150,6 +150,7 @@ def program() -> bytes | None:
             labels[op] = len(instructions)
         else:
             instructions.append((op, k, jt, jf))
+
     def offset(target: int | str, position: int) -> int:
         if isinstance(target, int):
             return target

@@ -338,7 +338,12 @@ def _read_sandboxed(
             "invalid-notebook": f"{label} is JSON but not a valid notebook: {detail}",
             "too-large": f"{label} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB; it was not read",
         }.get(status, f"{label}: {detail}")
-        raise Unusable(status if status in ("empty-file", "invalid-json", "invalid-notebook", "too-large") else "unreadable", message)
+        raise Unusable(
+            status
+            if status in ("empty-file", "invalid-json", "invalid-notebook", "too-large")
+            else "unreadable",
+            message,
+        )
     count = head.get("cells")
     cells: list[dict[str, Any]] = []
     for line in lines[1:]:
