@@ -48,6 +48,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +202,17 @@ def _python_binds() -> list[str]:
     return args
 
 
+@cache
+def _supports(bwrap: str, option: str) -> bool:
+    """Whether this ``bwrap`` knows ``option`` (``--disable-userns`` came with bubblewrap 0.8; the seccomp
+    filter refuses new user namespaces anyway)."""
+    try:
+        text = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return option in text
+
+
 def _parent_dirs(binds: Sequence[str]) -> list[str]:
     """``--perms 0755 --dir`` for every folder above a bind's destination (bubblewrap would otherwise copy
     the host folder's mode, and a Python installed under ``/root`` would be out of the sandbox user's reach)."""
@@ -249,7 +261,8 @@ def bwrap_command(
     for path in (data, book / "references.bib", *sorted(book.glob("*.quiz.yml"))):
         course_files += ["--ro-bind-try", str(path), str(path)]
     if user is None:  # an ordinary user: a user namespace that maps that user, no capabilities in it
-        namespaces = ["--unshare-all", "--unshare-user", "--disable-userns", "--cap-drop", "ALL"]
+        nested = ["--unshare-user", "--disable-userns"] if _supports(bwrap, "--disable-userns") else []
+        namespaces = ["--unshare-all", *nested, "--cap-drop", "ALL"]
     else:  # root: no user namespace (it would map host root); setpriv drops to `user` before Python starts
         namespaces = [
             "--unshare-ipc",
