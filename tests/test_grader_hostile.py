@@ -242,8 +242,12 @@ def _grader_pid(watch: Watch, proc: subprocess.Popen) -> int | None:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
             continue
-        if b"immunokit.grader\0" in cmdline and b"--out" in cmdline:
-            return pid
+        argv = cmdline.split(b"\0")
+        if "python" in Path(argv[0].decode(errors="replace")).name and argv[1:3] == [
+            b"-m",
+            b"immunokit.grader",
+        ]:
+            return pid  # the grader itself (not the shell, unshare or runuser that started it)
     return None
 
 
