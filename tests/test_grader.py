@@ -194,23 +194,28 @@ def test_a_loop_that_ignores_interrupts_is_killed_at_the_notebook_limit():
         jobs=1,
     ).rows
     by_status = Counter(r.status for r in rows)
-    assert by_status["notebook-timeout"] == 1
+    assert by_status["notebook-timeout"] == 1  # one * row: the most severe status, every note in its feedback
     assert by_status["not-reached"] == len(QUESTIONS)
-    assert by_status["cells-deleted"] == 1
-    assert "ran longer than 12 s" in next(r.feedback for r in rows if r.status == "notebook-timeout")
+    feedback = next(r.feedback for r in rows if r.status == "notebook-timeout")
+    assert "ran longer than 12 s" in feedback and "cell(s) of the released notebook are missing" in feedback
 
 
 def test_spreadsheet_formulas_are_neutralised_and_the_csv_is_replaced_whole(tmp_path):
     rows = [
         Row("=1+1", "ch04-blinatumomab", "pk-01", 2, 2, "correct", "@SUM(A1)"),
         Row("\tx", "-2", "+3", 0, 0, "a", "ok"),
+        # every variant a spreadsheet also evaluates: leading space, NBSP, fullwidth, pipe (DDE), %0A
+        Row(" =1+1", "\u00a0=1+1", "\uff1d1+1", 0, 0, "|calc!A1", "%0A=1+1"),
+        Row("\uff0b1", "\uff0d1", "\uff201", 0, 0, "\u3000@x", "plain"),
     ]
     target = tmp_path / "g.csv"
     target.write_text("old", encoding="utf-8")
     report.write_atomically(target, report.csv_text(rows))
     written = list(csv.reader(target.open(encoding="utf-8", newline="")))
     assert written[1] == ["'=1+1", "ch04-blinatumomab", "pk-01", "2", "2", "correct", "'@SUM(A1)"]
-    assert written[2][:3] == ["'\tx", "'-2", "'+3"]
+    assert written[2][:3] == ["\\x09x", "'-2", "'+3"]  # a tab is shown escaped, never written as one
+    assert written[3] == ["' =1+1", "'\u00a0=1+1", "'\uff1d1+1", "0", "0", "'|calc!A1", "'%0A=1+1"]
+    assert written[4] == ["'\uff0b1", "'\uff0d1", "'\uff201", "0", "0", "'\u3000@x", "plain"]
     assert [p.name for p in tmp_path.iterdir()] == ["g.csv"]  # no temporary file left behind
 
 
@@ -340,12 +345,35 @@ class _Recorder:
         from immunokit.exercises.answers import encode
         from immunokit_instructor.grader.sandbox import RunResult
 
-        self.jobs.append(json.loads(json.dumps(job)))
-        lines = [json.dumps({"case": n, "returned": encode(1)}) for n in range(len(job["cases"]))]
+        sent = kwargs["respond"][1]  # type: ignore[index]
+        self.jobs.append({**json.loads(json.dumps(job)), "sent": [json.loads(x) for x in sent.splitlines()]})
+        lines = [json.dumps({"case": n, "returned": encode(1)}) for n in range(job["count"])]
         return RunResult(0, False, 0.0, "", "\n".join(lines))
 
 
+def _case_job(sources: list[str], name: str, cases: list, case_timeout: float) -> tuple[dict, tuple]:
+    """A job for the case runner, and the cases it receives after its cells ran."""
+    import json
+
+    from immunokit_instructor.grader.case import CELLS_DONE
+    from immunokit_instructor.grader.sandbox import limits_for_child
+
+    job = {
+        "cells": [{"index": i, "source": s} for i, s in enumerate(sources)],
+        "name": name,
+        "upto": len(sources) - 1,
+        "count": len(cases),
+        "cell_timeout": 5,
+        "case_timeout": case_timeout,
+        "max_timeouts": 3,
+        "rlimits": limits_for_child(Limits(), 30),
+    }
+    return job, (CELLS_DONE, b"".join(json.dumps(c).encode() + b"\n" for c in cases))
+
+
 def test_hidden_cases_reach_the_sandbox_as_inputs_only_and_are_judged_here():
+    import json
+
     from immunokit.exercises.catalog import find_question
     from immunokit_instructor.grader.folder import Grading, run_function_cases
 
@@ -360,12 +388,25 @@ def test_hidden_cases_reach_the_sandbox_as_inputs_only_and_are_judged_here():
     cells = [{"index": 0, "source": "def my_crs_grade(*a):\n    return 1", "timeout": 4}]
     results = run_function_cases(question, cells, 0, grading, hidden)
     job = recorder.jobs[-1]
-    assert set(job) == {"cells", "name", "cases", "cell_timeout", "case_timeout", "max_timeouts", "rlimits"}
-    assert len(job["cases"]) == 14 + 50 and all(set(c) == {"args", "kwargs"} for c in job["cases"])
+    assert set(job) == {
+        "cells",
+        "name",
+        "upto",
+        "count",
+        "cell_timeout",
+        "case_timeout",
+        "max_timeouts",
+        "rlimits",
+        "sent",
+    }
+    # the cases go separately, after the cells ran (never in the job the student's cells could read)
+    assert "args" not in json.dumps({k: v for k, v in job.items() if k != "sent"})
+    assert job["count"] == len(job["sent"]) == 14 + 50
+    assert all(set(c) == {"args", "kwargs"} for c in job["sent"])
     text = str(job)
     for word in ("hidden", "expected", "lesson", "description", "ASTCT"):
         assert word not in text
-    assert [c["args"] for c in job["cases"]] == [list(c.args) for c in (*question.checker.cases, *hidden)]
+    assert [c["args"] for c in job["sent"]] == [list(c.args) for c in (*question.checker.cases, *hidden)]
     visible = len(question.checker.cases)
     status, message, _ = question.checker.judge(results[:visible], hidden, results[visible:])
     assert status.value == "incorrect" and "hidden cases (inputs not shown in the notebook) pass" in message
@@ -378,21 +419,20 @@ def test_after_three_cases_run_out_of_time_the_rest_are_not_run():
     import time
 
     from immunokit_instructor.grader.folder import _case_result
-    from immunokit_instructor.grader.sandbox import Sandbox, limits_for_child
+    from immunokit_instructor.grader.sandbox import Sandbox
 
-    job = {
-        "cells": ["def f(x):\n    while True:\n        pass"],
-        "name": "f",
-        "cases": [{"args": [n], "kwargs": {}} for n in range(10)],
-        "cell_timeout": 5,
-        "case_timeout": 0.5,
-        "max_timeouts": 3,
-        "rlimits": limits_for_child(Limits(), 30),
-    }
+    job, respond = _case_job(
+        ["def f(x):\n    while True:\n        pass"],
+        "f",
+        [{"args": [n], "kwargs": {}} for n in range(10)],
+        0.5,
+    )
     start = time.monotonic()
-    run = Sandbox().run("immunokit_instructor.grader.case", job, 30, hide_files=("toxicity.py",))
+    run = Sandbox().run(
+        "immunokit_instructor.grader.case", job, 30, hide_files=("toxicity.py",), respond=respond
+    )
     seconds = time.monotonic() - start
-    items = {item["case"]: item for item in map(json.loads, run.output.splitlines())}
+    items = {item["case"]: item for item in map(json.loads, run.output.splitlines()) if "case" in item}
     assert [n for n, i in items.items() if i.get("timed_out")] == [0, 1, 2]
     assert [n for n, i in items.items() if i.get("skipped")] == list(range(3, 10))
     assert "not run: 3 earlier cases ran out of time" in _case_result(items[5]).raised
@@ -409,7 +449,7 @@ def test_a_hidden_reference_cannot_be_loaded_from_its_compiled_copy():
     import py_compile
     import sys
 
-    from immunokit_instructor.grader.sandbox import Sandbox, find_bwrap, limits_for_child, toolkit_dir
+    from immunokit_instructor.grader.sandbox import Sandbox, find_bwrap, toolkit_dir
 
     if find_bwrap() is None:
         pytest.skip("bubblewrap (bwrap) is not installed")
@@ -434,18 +474,108 @@ def test_a_hidden_reference_cannot_be_loaded_from_its_compiled_copy():
             "    import immunokit.toxicity as t\n"
             "    return t.crs_grade(True, 'none', 'low-flow').grade\n"
         )
-        job = {
-            "cells": [loader],
-            "name": "f",
-            "cases": [{"args": [0], "kwargs": {}}],
-            "cell_timeout": 5,
-            "case_timeout": 20,
-            "max_timeouts": 3,
-            "rlimits": limits_for_child(Limits(), 30),
-        }
-        run = Sandbox().run("immunokit_instructor.grader.case", job, 60, hide_files=("toxicity.py",))
-        item = json.loads(run.output.splitlines()[0])
+        job, respond = _case_job([loader], "f", [{"args": [0], "kwargs": {}}], 20)
+        run = Sandbox().run(
+            "immunokit_instructor.grader.case", job, 60, hide_files=("toxicity.py",), respond=respond
+        )
+        item = json.loads(run.output.splitlines()[1])  # after the runner's "cells-done" line
         assert "raised" in item and "returned" not in item, item  # without the fix: returned 2
     finally:
         if made:
             compiled.unlink()
+
+
+# --- issue 27: files are checked before they are read, names cannot speak, a crash keeps the rows ---
+
+
+def test_only_a_regular_file_with_one_link_is_opened(tmp_path):
+    import os
+    import socket
+    import stat
+
+    from immunokit_instructor.grader.submissions import MAX_NOTEBOOK_BYTES, Unusable, open_submission
+
+    good = tmp_path / "good.ipynb"
+    shutil.copy(FIXTURES / "ch04" / "alice" / "ch04_blinatumomab.ipynb", good)
+    os.close(open_submission(good, "good.ipynb"))
+    fifo = tmp_path / "fifo.ipynb"
+    os.mkfifo(fifo)
+    linked = tmp_path / "linked.ipynb"
+    os.link(good, linked)  # now both have two links
+    symlink = tmp_path / "symlink.ipynb"
+    symlink.symlink_to(tmp_path / "fifo.ipynb")
+    big = tmp_path / "big.ipynb"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_NOTEBOOK_BYTES + 1)
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp_path / "socket.ipynb"))
+    cases = {
+        fifo: ("not-a-file", "is a FIFO"),
+        linked: ("hard-link", "2 hard links"),
+        good: ("hard-link", "2 hard links"),
+        symlink: ("symlink", "symbolic link"),
+        big: ("too-large", "larger than 20 MB"),
+        tmp_path / "socket.ipynb": ("not-a-file", "cannot be opened"),
+    }
+    if os.geteuid() == 0:
+        device = tmp_path / "zero.ipynb"
+        os.mknod(device, 0o644 | stat.S_IFCHR, os.makedev(1, 5))
+        cases[device] = ("not-a-file", "is a device")
+    for path, (status, words) in cases.items():
+        with pytest.raises(Unusable) as caught:
+            open_submission(path, path.name)  # returns at once: nothing blocks, nothing is read
+        assert caught.value.status == status and words in caught.value.message, (path, caught.value.message)
+    server.close()
+
+
+def test_names_are_shown_escaped():
+    from immunokit_instructor.grader.names import neutral, shown
+
+    assert shown("alice") == "alice" and shown("Zoë Ångström") == "Zoë Ångström"
+    assert shown("a\x1b[2J\nb\u202e\\c") == "a\\x1b[2J\\x0ab\\u202e\\\\c"
+    assert shown("\u200bx\x7f\x85") == "\\u200bx\\x7f\\x85"
+    assert [neutral(t) for t in ("ok", "-", " x", "\u00a0\u00a0", "\uff20a", "%0A=1")] == [
+        "ok",
+        "'-",
+        " x",
+        "\u00a0\u00a0",
+        "'\uff20a",
+        "'%0A=1",
+    ]
+
+
+def test_a_crash_of_the_grader_keeps_the_rows_already_graded(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from immunokit_instructor.grader.journal import partial_path
+
+    folder = tmp_path / "subs"
+    for student in ("alice", "bob", "carol", "dave"):
+        shutil.copytree(FIXTURES / "ch04" / student, folder / student)
+    out = tmp_path / "out" / "grades.csv"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "immunokit_instructor.grader", str(folder), "--out", str(out), "--jobs", "1"],
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    partial = partial_path(out)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if partial.exists() and partial.read_text(encoding="utf-8").count("\n") >= 1 + 5:
+            break
+        time.sleep(0.1)
+    os.kill(proc.pid, signal.SIGKILL)  # the grader dies mid-run
+    proc.wait()
+    assert not out.exists()
+    rows = list(csv.DictReader(partial.open(encoding="utf-8", newline="")))
+    assert list(rows[0]) == list(COLUMNS)
+    graded = {r["student"] for r in rows}
+    assert graded and graded <= {"alice", "bob", "carol", "dave"}
+    alice = [r for r in rows if r["student"] == "alice"]
+    if alice:
+        assert all(r["status"] == "correct" for r in alice) and len(alice) == len(QUESTIONS)

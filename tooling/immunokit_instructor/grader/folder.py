@@ -23,7 +23,7 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,12 +32,12 @@ from typing import Any
 from immunokit.exercises.answers import BadAnswer, FunctionAnswer, decode
 from immunokit.exercises.catalog import Exercise, Question
 from immunokit.exercises.checks import Case, CaseResult, Function
-from immunokit.exercises.student import assigned_names
 from immunokit.exercises.verdict import Status
 from immunokit_build.bootstrap import TAG as BOOTSTRAP_TAG
 from immunokit_instructor.grader.report import SUBMISSION, Row
 from immunokit_instructor.grader.sandbox import Limits, Sandbox, limits_for_child
 from immunokit_instructor.grader.submissions import (
+    Store,
     Submission,
     cell_source,
     choose,
@@ -55,6 +55,28 @@ MAX_CASE_TIMEOUTS = 3
 MAX_LOG_BYTES = 8 * 1024 * 1024
 
 
+#: The kinds of event a kernel reports, and the most of each kind a submission's row counts.
+EVENT_KINDS = ("cell-error", "cell-timeout", "output-truncated", "memory-exhausted")
+MAX_EVENTS = 1000
+
+
+class _BigInt:
+    """What a JSON integer of more than 400 digits decodes to: an answer :func:`decode` refuses."""
+
+
+def _int(text: str) -> Any:
+    return int(text) if len(text) <= 400 else _BigInt()
+
+
+def loads(line: str) -> Any:
+    """``json.loads`` of one line from a sandbox, never raising: a huge integer is not converted, any
+    malformed line is None."""
+    try:
+        return json.loads(line, parse_int=_int)
+    except (ValueError, RecursionError, TypeError):
+        return None
+
+
 @dataclass
 class Log:
     """What a sandboxed run recorded (claims, read with type checks)."""
@@ -65,15 +87,25 @@ class Log:
     last_started: int = -1
     done: bool = False
     malformed: int = 0
+    #: Variables whose last recorded value could not be read (only their questions are affected).
+    unreadable: set[str] = field(default_factory=set)
 
 
-def read_log(text: str | None, variables: Sequence[str]) -> Log:
-    """Parse what the sandbox reported: only known variables, only well-formed answers; anything else is counted."""
+def read_log(text: str | None, variables: Sequence[str], cells: Sequence[int] | None = None) -> Log:
+    """Parse what the sandbox reported: only known variables, only well-formed answers; anything else is counted.
+
+    Events count once per (cell, kind), only for the cell that is running (the last ``start``), only
+    for the ``cells`` the job ran (when given), only of the kinds a kernel reports, and at most
+    :data:`MAX_EVENTS` in all; a memory exhaustion followed by another cell's start is dropped (the
+    kernel stops there). Code that writes forged events can only accuse its own cell, once per kind:
+    it cannot make rows or statuses multiply.
+    """
     log = Log()
+    ran = set(cells) if cells is not None else None
+    seen: set[tuple[int, str]] = set()
     for line in (text or "").splitlines():
-        try:
-            item = json.loads(line)
-        except (json.JSONDecodeError, RecursionError):
+        item = loads(line)
+        if item is None:
             log.malformed += 1
             continue
         if not isinstance(item, dict):
@@ -84,18 +116,33 @@ def read_log(text: str | None, variables: Sequence[str]) -> Log:
         cell = cell if isinstance(cell, int) and not isinstance(cell, bool) else -1
         if kind == "start":
             log.last_started = cell
-        elif kind == "event" and isinstance(item.get("kind"), str):
+            # the kernel stops at a memory exhaustion: one followed by another cell was forged
+            log.events = [e for e in log.events if e[1] != "memory-exhausted"]
+        elif kind == "event" and item.get("kind") in EVENT_KINDS:
+            # the kernel reports a cell's events while that cell is the last one started
+            if (
+                cell != log.last_started
+                or (ran is not None and cell not in ran)
+                or (cell, item["kind"]) in seen
+            ):
+                continue
+            if len(log.events) >= MAX_EVENTS:
+                continue
+            seen.add((cell, item["kind"]))
             detail = item.get("detail")
-            log.events.append((cell, item["kind"][:40], detail[:300] if isinstance(detail, str) else ""))
+            log.events.append((cell, item["kind"], detail[:300] if isinstance(detail, str) else ""))
         elif kind == "answers" and isinstance(item.get("answers"), dict):
             answers = {}
+            unreadable = set()
             for name in variables:
                 if name in item["answers"]:
                     try:
                         answers[name] = decode(item["answers"][name])
-                    except (BadAnswer, RecursionError, ValueError, TypeError, OverflowError):
+                    except (BadAnswer, RecursionError, ValueError, TypeError, OverflowError, AttributeError):
                         log.malformed += 1
+                        unreadable.add(name)
             log.answers = answers
+            log.unreadable = unreadable
             log.answered_after = cell
         elif kind == "done":
             log.done = True
@@ -126,6 +173,29 @@ class Grading:
     sandbox: Sandbox
     #: Seeds the hidden cases of function questions (one seed per run: every submission gets the same cases).
     seed: str = "0"
+    #: Host folders whose paths never appear in feedback (the submissions folder, the output folder).
+    private: tuple[Path, ...] = ()
+
+    def scrub(self, text: str) -> str:
+        """``text`` without host paths: the toolkit, the Python installation, the submissions and output
+        folders and the home folder are replaced by short names."""
+        import sys
+
+        from immunokit_instructor.grader.sandbox import toolkit_dir
+
+        places = [
+            (str(toolkit_dir().parent), "<course>"),
+            (str(Path(sys.prefix).resolve()), "<python>"),
+            (sys.prefix, "<python>"),
+            (str(Path(sys.base_prefix).resolve()), "<python>"),
+            (sys.base_prefix, "<python>"),
+            *((str(p), "<submissions>") for p in self.private),
+            (str(Path.home()), "<home>"),
+        ]
+        for place, name in sorted(places, key=lambda item: -len(item[0])):
+            if len(place) > 1:
+                text = text.replace(place, name)
+        return text
 
     def hidden_cases(self, question: Question) -> list[Case]:
         """The hidden cases of a function question in this run (none for other questions)."""
@@ -170,60 +240,77 @@ def run_function_cases(
     upto: int,
     grading: Grading,
     hidden: Sequence[Case] = (),
+    budget_s: float | None = None,
 ) -> list[CaseResult]:
+    """The results of :func:`function_cases` (without whether the budget ran out)."""
+    return function_cases(question, cells, upto, grading, hidden, budget_s)[0]
+
+
+def function_cases(
+    question: Question,
+    cells: Sequence[dict[str, Any]],
+    upto: int,
+    grading: Grading,
+    hidden: Sequence[Case] = (),
+    budget_s: float | None = None,
+) -> tuple[list[CaseResult], bool]:
     """Each test case of a function question in its own process, in a fresh sandbox (:mod:`.case`).
 
     The visible cases first, in notebook order, then ``hidden``; the results in the same order. The
-    sandbox gets each case's inputs and nothing else (not which are hidden, not what is expected). All
-    the cases together have at most the notebook time limit, and after :data:`MAX_CASE_TIMEOUTS` cases
-    ran out of time the rest are not run (and fail).
+    sandbox gets the student's cells (it finds the ones that define the function itself, under its
+    limits), then each case's inputs, one at a time, and nothing else (not which are hidden, not what is
+    expected). The whole sandbox has ``budget_s`` (by default :attr:`Limits.tests_timeout_s`), fixed
+    whatever the number of cells; after :data:`MAX_CASE_TIMEOUTS` cases ran out of time the rest are not
+    run (and fail). A case without a result when the budget ran out fails as timed out.
     """
-    from IPython.core.inputtransformer2 import TransformerManager
-
     checker = question.checker
     assert isinstance(checker, Function)
     cases = [*checker.cases, *hidden]
-    defining = [c for c in cells if c["index"] <= upto and question.variable in assigned_names(c["source"])]
-    if not defining:
-        return [CaseResult(raised=f"NameError: {question.variable} is not defined")] * len(cases)
-    last = defining[-1]["index"]
-    transform = TransformerManager()  # type: ignore[no-untyped-call]
-    prefix = []
-    for c in cells:
-        if c["index"] <= last:
-            try:
-                prefix.append(transform.transform_cell(c["source"]))
-            except Exception:  # a cell IPython cannot read is skipped, as it would fail anyway
-                continue
+    limits = grading.limits
+    budget = limits.tests_timeout_s if budget_s is None else budget_s
+    if budget <= 0:
+        return [CaseResult(timed_out=True)] * len(cases), True
     job = {
-        "cells": prefix,
+        "cells": [{"index": c["index"], "source": c["source"]} for c in cells if c["index"] <= upto],
         "name": question.variable,
-        "cases": [{"args": list(c.args), "kwargs": dict(c.kwargs)} for c in cases],
-        "cell_timeout": grading.limits.cell_timeout_s,
-        "case_timeout": grading.limits.case_timeout_s,
+        "upto": upto,
+        "count": len(cases),
+        "cell_timeout": limits.cell_timeout_s,
+        "case_timeout": limits.case_timeout_s,
         "max_timeouts": MAX_CASE_TIMEOUTS,
-        "rlimits": _rlimits(grading.limits, grading.limits.notebook_timeout_s),
+        "rlimits": _rlimits(limits, budget),
     }
-    budget = grading.limits.cell_timeout_s * (len(prefix) + 1) + min(
-        (grading.limits.case_timeout_s + 1) * len(cases), grading.limits.notebook_timeout_s
+    lines = b"".join(
+        json.dumps({"args": list(c.args), "kwargs": dict(c.kwargs)}).encode("utf-8") + b"\n" for c in cases
     )
+    from immunokit_instructor.grader.case import CELLS_DONE
+
     run = grading.sandbox.run(
         "immunokit_instructor.grader.case",
         job,
         budget,
         hide_files=("toxicity.py",),
-        scratch_mb=grading.limits.scratch_mb,
+        scratch_mb=limits.scratch_mb,
+        processes=limits.processes,
+        memory_mb=limits.memory_mb,
+        respond=(CELLS_DONE, lines),
     )
     found: dict[int, dict[str, Any]] = {}
+    undefined = False
     for line in run.output.splitlines():
-        try:
-            item = json.loads(line)
-        except (json.JSONDecodeError, RecursionError):
-            continue
+        item = loads(line)
+        if isinstance(item, dict) and item.get("undefined") is True:
+            undefined = True
         number = item.get("case") if isinstance(item, dict) else None
         if isinstance(number, int) and not isinstance(number, bool) and 0 <= number < len(cases):
             found[number] = item  # the last word on a case: its own process writes after anything earlier
-    return [_case_result(found.get(n)) for n in range(len(cases))]
+    if undefined and not found:
+        return [CaseResult(raised=f"NameError: {question.variable} is not defined")] * len(cases), False
+    if run.timed_out:
+        return [
+            _case_result(found[n]) if n in found else CaseResult(timed_out=True) for n in range(len(cases))
+        ], True
+    return [_case_result(found.get(n)) for n in range(len(cases))], False
 
 
 def _case_result(data: dict[str, Any] | None) -> CaseResult:
@@ -241,16 +328,32 @@ def _case_result(data: dict[str, Any] | None) -> CaseResult:
     return CaseResult(raised="the test process stopped without a result (it crashed or exhausted its limits)")
 
 
+#: The status of a submission's ``*`` row: the first of these that happened.
+SEVERITY = (
+    "grader-error",
+    "memory-exhausted",
+    "notebook-timeout",
+    "tests-timeout",
+    "kernel-died",
+    "log-overflow",
+    "cell-timeout",
+    "cell-error",
+    "output-truncated",
+    "cells-deleted",
+)
+
+
 def _stop_reason(
     log: Log, run: Any, cells: Sequence[dict[str, Any]], limits: Limits
 ) -> tuple[str, str] | None:
     """Why the run ended early, as (status, message), or None when it ran to the end."""
     where = cell_name(cells, log.last_started)
     memory = next((e for e in log.events if e[1] == "memory-exhausted"), None)
-    if memory is not None:
+    if memory is not None or getattr(run, "oom_killed", False):
+        place = cell_name(cells, memory[0]) if memory is not None else where
         return (
             "memory-exhausted",
-            f"{cell_name(cells, memory[0])} exhausted the memory limit ({limits.memory_mb} MB); the run "
+            f"{place} exhausted the memory limit ({limits.memory_mb} MB for the whole submission); the run "
             "stopped there: answers completed before it are graded, nothing after it",
         )
     if run.timed_out:
@@ -258,6 +361,12 @@ def _stop_reason(
             "notebook-timeout",
             f"the notebook ran longer than {limits.notebook_timeout_s:g} s (stopped in {where}); answers "
             "completed before that cell are graded",
+        )
+    if not log.done and len(run.output.encode("utf-8", "replace")) >= MAX_LOG_BYTES - 1024:
+        return (
+            "log-overflow",
+            f"the notebook wrote more than {MAX_LOG_BYTES // 2**20} MB of records to the grader (stopped reading "
+            f"in {where}); answers recorded before that are graded",
         )
     if not log.done:
         if log.last_started < 0:
@@ -274,17 +383,73 @@ def _stop_reason(
     return None
 
 
-def grade_run(sub: Submission, grading: Grading) -> list[Row]:
-    """Run one identified submission in the sandbox and judge its answers."""
+def _count(n: int) -> str:
+    return f"{n}" if n < MAX_EVENTS else f"{MAX_EVENTS} or more"
+
+
+def _notes(
+    log: Log, cells_all: Sequence[dict[str, Any]], limits: Limits, missing: Sequence[str]
+) -> list[tuple[str, str]]:
+    """(status, message) of everything that happened besides the answers, one entry per kind, counted."""
+    notes: list[tuple[str, str]] = []
+    if missing:
+        notes.append(
+            (
+                "cells-deleted",
+                f"{len(missing)} cell(s) of the released notebook are missing: {', '.join(missing[:20])}"
+                f"{' …' if len(missing) > 20 else ''}; graded what remains",
+            )
+        )
+    errors = [e for e in log.events if e[1] == "cell-error"]
+    if errors:
+        first = "; ".join(f"{cell_name(cells_all, c)} raised {d}" for c, _, d in errors[:3])
+        more = (
+            f"; {_count(len(errors) - 3)} more cell(s) raised, probably because of those"
+            if len(errors) > 3
+            else ""
+        )
+        notes.append(("cell-error", first + more))
+    kinds = (
+        ("cell-timeout", f"ran longer than {limits.cell_timeout_s:g} s and", "interrupted"),
+        ("output-truncated", f"printed more than {limits.max_output_bytes:,} bytes; none of it", "kept"),
+    )
+    for kind, what, ending in kinds:
+        found = [e for e in log.events if e[1] == kind]
+        if len(found) == 1:
+            notes.append((kind, f"{cell_name(cells_all, found[0][0])} {what} was {ending}"))
+        elif found:
+            where = ", ".join(cell_name(cells_all, c) for c, _, _ in found[:3])
+            notes.append(
+                (
+                    kind,
+                    f"{_count(len(found))} cells {what} were {ending} ({where}{' …' if len(found) > 3 else ''})",
+                )
+            )
+    return notes
+
+
+def submission_row(sub: Submission, notes: Sequence[tuple[str, str]]) -> list[Row]:
+    """At most one ``*`` row: the most severe status, every note in its feedback."""
+    if not notes:
+        return []
+    assert sub.exercise is not None
+    ordered = sorted(notes, key=lambda n: SEVERITY.index(n[0]) if n[0] in SEVERITY else len(SEVERITY))
+    feedback = " | ".join(message for _, message in ordered)
+    return [Row(sub.student, sub.exercise.id, SUBMISSION, 0.0, 0.0, ordered[0][0], feedback)]
+
+
+def grade_run(sub: Submission, grading: Grading, deadline: float | None = None) -> list[Row]:
+    """Run one identified submission in the sandbox and judge its answers.
+
+    ``deadline`` (``time.monotonic()``) bounds the whole submission: the notebook run gets at most
+    :attr:`Limits.notebook_timeout_s`, the function tests together at most
+    :attr:`Limits.tests_timeout_s`, and neither runs past the deadline.
+    """
     assert sub.notebook is not None and sub.exercise is not None
     exercise: Exercise = sub.exercise
     limits = grading.limits
+    deadline = deadline if deadline is not None else time.monotonic() + limits.submission_budget_s
     cells_all = sub.notebook["cells"]
-    rows: list[Row] = []
-
-    def note(status: str, feedback: str) -> None:
-        rows.append(Row(sub.student, exercise.id, SUBMISSION, 0.0, 0.0, status, feedback))
-
     known = released(exercise.id)
     present = {grade_id(c) for c in cells_all if isinstance(c, dict)} - {None}
     sources = {cell_source(c).strip() for c in cells_all if isinstance(c, dict)}
@@ -298,52 +463,65 @@ def grade_run(sub: Submission, grading: Grading) -> list[Row]:
         and not (cell_source(cell).strip() in sources and cell_source(cell).strip())
         and (present or cell.get("metadata", {}).get("nbgrader", {}).get("locked"))
     ]
-    if missing:
-        note(
-            "cells-deleted",
-            f"{len(missing)} cell(s) of the released notebook are missing: {', '.join(missing)}; graded what remains",
-        )
     job_cells = _job_cells(sub, limits)
     variables = [q.variable for q in exercise.questions]
+    notebook_s = max(0.0, min(limits.notebook_timeout_s, deadline - time.monotonic()))
     job = {
         "cells": job_cells,
         "variables": variables,
         "max_output_bytes": limits.max_output_bytes,
-        "rlimits": _rlimits(limits, limits.notebook_timeout_s),
+        "rlimits": _rlimits(limits, notebook_s),
     }
     run = grading.sandbox.run(
         "immunokit_instructor.grader.kernel",
         job,
-        limits.notebook_timeout_s,
+        notebook_s,
         scratch_mb=limits.scratch_mb,
         max_output_bytes=MAX_LOG_BYTES,
         processes=limits.processes,
+        memory_mb=limits.memory_mb,
     )
-    log = read_log(run.output, variables)
-    errors = [e for e in log.events if e[1] == "cell-error"]
-    for cell, _, detail in errors[:MAX_ERROR_ROWS]:
-        note("cell-error", f"{cell_name(cells_all, cell)} raised {detail}")
-    if len(errors) > MAX_ERROR_ROWS:
-        note(
-            "cell-error",
-            f"{len(errors) - MAX_ERROR_ROWS} more cell(s) raised, probably because of the errors above",
-        )
-    for cell, _, _ in (e for e in log.events if e[1] == "cell-timeout"):
-        note(
-            "cell-timeout",
-            f"{cell_name(cells_all, cell)} ran longer than {limits.cell_timeout_s:g} s and was interrupted",
-        )
-    for cell, _, _ in (e for e in log.events if e[1] == "output-truncated"):
-        note(
-            "output-truncated",
-            f"{cell_name(cells_all, cell)} printed more than {limits.max_output_bytes:,} bytes; none of it was kept",
-        )
+    log = read_log(run.output, variables, [c["index"] for c in job_cells])
+    notes = _notes(log, cells_all, limits, missing)
     stopped = _stop_reason(log, run, cells_all, limits)
     if stopped:
-        note(*stopped)
+        notes.append(stopped)
+    tests_deadline = min(deadline, time.monotonic() + limits.tests_timeout_s)
+    question_rows = []
+    tests_ran_out = False
     for question in exercise.questions:
-        rows.append(_question_row(sub, question, log, stopped, job_cells, grading))
-    return rows
+        try:
+            row = _question_row(sub, question, log, stopped, job_cells, grading, tests_deadline)
+        except Exception as err:  # one question's failure costs that question only
+            row = Row(
+                sub.student,
+                exercise.id,
+                question.id,
+                0.0,
+                question.points,
+                "grader-error",
+                f"this question could not be graded ({type(err).__name__}: {str(err)[:200]})",
+            )
+        if row.status == "tests-timeout":
+            tests_ran_out = True
+        question_rows.append(row)
+    if tests_ran_out:
+        notes.append(
+            (
+                "tests-timeout",
+                f"the function tests of this submission ran out of their {limits.tests_timeout_s:g} s "
+                "budget; cases without a result failed",
+            )
+        )
+    rows = submission_row(sub, notes) + question_rows
+    return [_scrubbed(row, grading) for row in rows]
+
+
+def _scrubbed(row: Row, grading: Grading) -> Row:
+    feedback = grading.scrub(row.feedback)
+    if feedback == row.feedback:
+        return row
+    return Row(row.student, row.exercise, row.question, row.points, row.max_points, row.status, feedback)
 
 
 def _missing_message(sub: Submission, question: Question, log: Log) -> str:
@@ -385,8 +563,19 @@ def _question_row(
     stopped: tuple[str, str] | None,
     job_cells: Sequence[dict[str, Any]],
     grading: Grading,
+    tests_deadline: float | None = None,
 ) -> Row:
     assert sub.exercise is not None
+    if question.variable in log.unreadable:
+        return Row(
+            sub.student,
+            sub.exercise.id,
+            question.id,
+            0.0,
+            question.points,
+            "wrong-type",
+            f"`{question.variable}` holds a value the grader cannot read back (too large or malformed).",
+        )
     if question.variable not in log.answers:
         if stopped:
             status, message = (
@@ -399,7 +588,20 @@ def _question_row(
     answer = log.answers[question.variable]
     if isinstance(question.checker, Function) and isinstance(answer, FunctionAnswer):
         hidden = grading.hidden_cases(question)
-        results = run_function_cases(question, job_cells, log.answered_after, grading, hidden)
+        left = None if tests_deadline is None else tests_deadline - time.monotonic()
+        results, ran_out = function_cases(question, job_cells, log.answered_after, grading, hidden, left)
+        if ran_out:
+            return Row(
+                sub.student,
+                sub.exercise.id,
+                question.id,
+                0.0,
+                question.points,
+                "tests-timeout",
+                f"The tests of `{question.variable}` did not finish within the submission's budget for "
+                f"function tests ({grading.limits.tests_timeout_s:g} s): a cell before the function, or "
+                "the function itself, ran too long.",
+            )
         visible = len(question.checker.cases)
         status_, message_, fraction = question.checker.judge(results[:visible], hidden, results[visible:])
         verdict = question.verdict(status_, message_, fraction)
@@ -441,17 +643,28 @@ def unusable_rows(sub: Submission) -> list[Row]:
     return rows
 
 
-def grade_submission(sub: Submission, grading: Grading) -> list[Row]:
-    """Every row for one submission; never raises."""
+def grade_submission(sub: Submission, grading: Grading, deadline: float | None = None) -> list[Row]:
+    """Every row for one submission; never raises. The stored cells are loaded here and dropped after."""
     try:
+        sub.load()
         if sub.problem is not None or sub.notebook is None or sub.exercise is None:
             return unusable_rows(sub)
-        return grade_run(sub, grading)
+        return grade_run(sub, grading, deadline)
     except Exception as err:  # one bad submission never stops the others
         exercise = sub.exercise.id if sub.exercise else "?"
         return [
-            Row(sub.student, exercise, SUBMISSION, 0.0, 0.0, "grader-error", f"{type(err).__name__}: {err}")
+            Row(
+                sub.student,
+                exercise,
+                SUBMISSION,
+                0.0,
+                0.0,
+                "grader-error",
+                grading.scrub(f"{type(err).__name__}: {err}"),
+            )
         ]
+    finally:
+        sub.unload()
 
 
 @dataclass
@@ -464,6 +677,10 @@ class Run:
     contained: bool
     #: The seed of the hidden cases (``--hidden-seed`` reproduces them).
     seed: str = "0"
+    #: Whether memory and processes were bounded per submission by a cgroup (else the rlimit fallback).
+    cgroups: bool = False
+    #: The unprivileged uid student code ran as (None: the grader's own, an ordinary user).
+    uid: int | None = None
 
 
 def new_seed() -> str:
@@ -479,15 +696,54 @@ def grade_folder(
     jobs: int | None = None,
     sandbox: Sandbox | None = None,
     seed: str | None = None,
+    on_rows: Callable[[list[Row]], None] | None = None,
+    private: Sequence[Path] = (),
 ) -> Run:
-    """Grade every notebook under ``folder``: in parallel, rows in the order of the notebooks' paths."""
+    """Grade every notebook under ``folder``: in parallel, rows in the order of the notebooks' paths.
+
+    First every file is opened, checked and read in its own sandbox (:func:`.submissions.read`; what is
+    kept of it waits on disk), then duplicates are settled, then each submission is graded within
+    :attr:`Limits.submission_budget_s`; ``on_rows`` receives each submission's rows as it finishes
+    (the grader saves them at once: see :mod:`.journal`).
+    """
     start = time.monotonic()
     limits = limits or Limits()
     sandbox = sandbox or Sandbox()
-    subs = choose([read(student, path, exercise) for student, path in find_submissions(folder)])
+    root = folder.resolve()
     seed = new_seed() if seed is None else seed
-    grading = Grading(limits, sandbox, seed)
-    with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
-        per_sub = list(pool.map(lambda s: grade_submission(s, grading), subs))
+    grading = Grading(limits, sandbox, seed, (root, *(Path(p).resolve() for p in private)))
+    store = Store()
+    workers = max(1, jobs or os.cpu_count() or 1)
+    try:
+
+        def read_one(item: tuple[str, Path]) -> Submission:
+            begun = time.monotonic()
+            sub = read(item[0], Path(item[1]), exercise, sandbox, limits, folder)
+            sub.seconds = time.monotonic() - begun
+            store.put(sub)
+            return sub
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            subs = choose(list(pool.map(read_one, find_submissions(folder))))
+
+        def grade_one(sub: Submission) -> list[Row]:
+            deadline = time.monotonic() + limits.submission_budget_s - sub.seconds
+            rows = grade_submission(sub, grading, deadline)
+            if on_rows is not None:
+                on_rows(rows)
+            return rows
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            per_sub = list(pool.map(grade_one, subs))
+    finally:
+        store.close()
     rows = [row for group in per_sub for row in group]
-    return Run(rows, len(subs), time.monotonic() - start, sandbox.contained, seed)
+    return Run(
+        rows,
+        len(subs),
+        time.monotonic() - start,
+        sandbox.contained,
+        seed,
+        sandbox.cgroups,
+        sandbox.user[0] if sandbox.user else None,
+    )

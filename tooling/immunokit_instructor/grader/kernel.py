@@ -54,7 +54,7 @@ class _CountingSink:
 
 
 def main() -> int:
-    from immunokit_instructor.grader.sandbox import start_inside
+    from immunokit_instructor.grader.inside import start_inside
 
     job, output = start_inside()
     record = output.record

@@ -2,9 +2,12 @@
 
 CSV columns: ``student, exercise, question, points, max_points, status, feedback``. Every question of
 every graded submission gets a row; a problem with a whole submission gets a row whose question is
-``*``. Every cell that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``,
-a tab or a carriage return) is prefixed with an apostrophe. The CSV and the summary are written once,
-at the end, each to a temporary file beside the target and then renamed over it.
+``*``. Every text cell is shown escaped (:func:`.names.shown`: no control character, newline or
+terminal escape is written as it is), and a cell that a spreadsheet would read as a formula (see
+:func:`.names.neutral`: ``= + - @ | %`` or a control character, after spaces of any kind, fullwidth
+forms included) is prefixed with an apostrophe. The CSV and the summary are written at the end, each
+to a temporary file beside the target and then renamed over it; rows of each finished submission are
+saved before that (:mod:`.journal`), so a crash loses nothing already graded.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from immunokit_instructor.grader.names import neutral, shown
 
 COLUMNS = ("student", "exercise", "question", "points", "max_points", "status", "feedback")
 #: The ``question`` of a row about a whole submission.
@@ -50,9 +55,8 @@ class Row:
 
 
 def safe_cell(text: str) -> str:
-    """``text`` as a spreadsheet shows it literally: a leading ``= + - @``, tab or CR gets an apostrophe."""
-    text = str(text).replace("\x00", "")
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """``text`` escaped (:func:`.names.shown`) and, if a spreadsheet would read it as a formula, with an apostrophe."""
+    return neutral(shown(str(text)))
 
 
 def csv_text(rows: Sequence[Row]) -> str:
@@ -103,10 +107,12 @@ def summary(rows: Sequence[Row], seconds: float | None = None, notebooks: int | 
         if total:
             per_exercise[exercise].append(100.0 * got / total)
     for exercise, scores in sorted(per_exercise.items()):
-        lines.append(f"exercise {exercise}: {len(scores)} graded, mean {sum(scores) / len(scores):.0f}%")
+        lines.append(
+            f"exercise {shown(exercise)}: {len(scores)} graded, mean {sum(scores) / len(scores):.0f}%"
+        )
     counts = Counter(r.status for r in rows)
-    lines.append("statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    problems = sorted({f"{r.student} ({r.status})" for r in rows if r.question == SUBMISSION})
+    lines.append("statuses: " + ", ".join(f"{shown(k)} {v}" for k, v in sorted(counts.items())))
+    problems = sorted({f"{shown(r.student)} ({shown(r.status)})" for r in rows if r.question == SUBMISSION})
     if problems:
         lines.append("look at: " + "; ".join(problems))
     if seconds is not None:

@@ -11,12 +11,22 @@ What the sandbox is (``bwrap``, Debian's ``bubblewrap``):
 * nothing of the host is writable: ``/scratch`` (the working folder), ``/tmp`` and ``/dev/shm`` are
   empty tmpfs mounts of limited size in the sandbox's own memory, gone with it; the job arrives on
   standard input and the answers leave on standard output, a pipe the grader reads with a size cap;
-* new user, PID, network, IPC and UTS namespaces (``--unshare-all``): no network at all, and no view
-  of the grader's processes; ``--cap-drop ALL``, ``--new-session`` (no terminal injection) and
-  ``--die-with-parent``;
+* new PID, network, IPC and UTS namespaces: no network at all, and no view of the grader's processes;
+  ``--new-session`` (no terminal injection), ``--die-with-parent``, no new privileges (bubblewrap sets
+  ``PR_SET_NO_NEW_PRIVS``), ``/proc`` read-only (so ``/proc/sys`` too), and the seccomp filter of
+  :mod:`.seccomp` (no ``ptrace``, ``keyctl``, ``mount``, ``bpf``, ``perf_event_open``, modules, ``kexec``,
+  new namespaces…);
+* **never root inside**: run by an ordinary user, the sandbox is a user namespace mapping that user
+  (``--unshare-all --disable-userns``, no capabilities). Run by root, bubblewrap starts without a user
+  namespace, keeps only ``CAP_SETUID``/``CAP_SETGID``/``CAP_SETPCAP`` for its first program,
+  ``setpriv``, which drops to the unprivileged user of :func:`sandbox_user` (``immunokit-grader`` if
+  that user exists, else ``nobody``; ``IMMUNOKIT_GRADER_USER`` names another) with no supplementary
+  groups, no capabilities, an empty bounding set and no new privileges — before the Python interpreter
+  starts. Seen from the host, every process of the sandbox has that user's uid, so files such as
+  ``/proc/sys/kernel/core_pattern`` that check the uid refuse it;
 * limits set by the program itself before any student code runs (:func:`apply_limits`): address space,
-  processes, file size, CPU time, no core files; and, where cgroups can be created (always for root,
-  whom Linux exempts from the process rlimit), a ``pids`` cgroup per run capping its processes;
+  processes, file size, open files, CPU time, no core files (``RLIMIT_CORE`` 0); and the memory and
+  process budget of the whole tree in a cgroup where one can be created (:mod:`.budget`);
 * the process tree ends with the run: when the sandbox's first process exits or is killed, the kernel
   kills every process of its PID namespace, including ones that started a new session or forked twice.
 
@@ -38,6 +48,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +80,18 @@ class Limits:
     max_output_bytes: int = 1_000_000
     #: Hidden test cases per function question, at most (0: the visible cases only).
     hidden_cases: int = 64
+    #: All the function tests of one submission together (a fixed budget, whatever the number of cells).
+    tests_timeout_s: float = 60.0
+    #: Open files per process (with ``file_size_mb``, the bound on memfds when no cgroup is available).
+    open_files: int = 256
+    #: Reading and checking one notebook file (JSON, notebook format) in its own sandbox.
+    read_timeout_s: float = 30.0
+    read_memory_mb: int = 1024
+
+    @property
+    def submission_budget_s(self) -> float:
+        """The wall clock one submission may take at most: its notebook, its function tests, its reading."""
+        return self.notebook_timeout_s + self.tests_timeout_s + self.read_timeout_s
 
 
 @dataclass(frozen=True)
@@ -80,6 +103,8 @@ class RunResult:
     seconds: float
     stderr_tail: str = ""
     output: str = ""
+    #: The kernel killed a process of the run for exceeding the memory budget of its cgroup.
+    oom_killed: bool = False
 
     @property
     def signal(self) -> int | None:
@@ -100,6 +125,50 @@ def find_bwrap() -> str | None:
         timeout=30,
     )
     return path if probe.returncode == 0 else None
+
+
+def sandbox_user() -> tuple[int, int] | None:
+    """``(uid, gid)`` that student code runs as when the grader runs as root; None for an ordinary user.
+
+    ``IMMUNOKIT_GRADER_USER`` (a user name or uid), else the user ``immunokit-grader`` if it exists
+    (``useradd --system --no-create-home --shell /usr/sbin/nologin immunokit-grader``), else ``nobody``.
+    Never uid 0.
+    """
+    if os.geteuid() != 0:
+        return None
+    import pwd
+
+    wanted = os.environ.get("IMMUNOKIT_GRADER_USER")
+    for name in [wanted] if wanted else ["immunokit-grader", "nobody"]:
+        try:
+            entry = pwd.getpwuid(int(name)) if name.isdigit() else pwd.getpwnam(name)
+        except (KeyError, ValueError):
+            if wanted and name.isdigit():  # a bare uid without a passwd entry is fine
+                return (int(name), int(name))
+            continue
+        if entry.pw_uid != 0 and entry.pw_gid != 0:
+            return (entry.pw_uid, entry.pw_gid)
+    raise RuntimeError(
+        "the grader runs as root and found no unprivileged user to run submissions as: create one "
+        "(useradd --system --no-create-home --shell /usr/sbin/nologin immunokit-grader) or set "
+        "IMMUNOKIT_GRADER_USER"
+    )
+
+
+def _setpriv(user: tuple[int, int]) -> list[str]:
+    """The command prefix that drops from root to ``user`` for good (util-linux ``setpriv``)."""
+    setpriv = shutil.which("setpriv") or "/usr/bin/setpriv"
+    uid, gid = user
+    return [
+        setpriv,
+        f"--reuid={uid}",
+        f"--regid={gid}",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--no-new-privs",
+        "--",
+    ]
 
 
 def toolkit_dir() -> Path:
@@ -142,15 +211,50 @@ def _python_binds() -> list[str]:
     return args
 
 
+@cache
+def _supports(bwrap: str, option: str) -> bool:
+    """Whether this ``bwrap`` knows ``option`` (``--disable-userns`` came with bubblewrap 0.8; the seccomp
+    filter refuses new user namespaces anyway)."""
+    try:
+        text = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return option in text
+
+
+def _parent_dirs(binds: Sequence[str]) -> list[str]:
+    """``--perms 0755 --dir`` for every folder above a bind's destination (bubblewrap would otherwise copy
+    the host folder's mode, and a Python installed under ``/root`` would be out of the sandbox user's reach)."""
+    args: list[str] = []
+    seen: set[str] = set()
+    system = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/tmp", "/dev", "/proc")
+    for i, arg in enumerate(binds):
+        if arg not in ("--ro-bind", "--ro-bind-try") or i + 2 >= len(binds) + 1:
+            continue
+        dest = Path(binds[i + 2])
+        for parent in reversed(dest.parents):
+            name = str(parent)
+            if name == "/" or name in seen or any(name == t or name.startswith(t + "/") for t in system):
+                continue
+            seen.add(name)
+            args += ["--perms", "0755", "--dir", name]
+    return args
+
+
 def bwrap_command(
     bwrap: str,
     argv: Sequence[str],
     scratch_mb: int = 256,
     hide_files: Sequence[str] = (),
     hide: Sequence[Path] = (),
+    user: tuple[int, int] | None = None,
+    seccomp_fd: int | None = None,
 ) -> list[str]:
     """The full ``bwrap`` command line for ``argv``: writable only ``/scratch``, ``/tmp`` and ``/dev/shm``,
     each a size-limited tmpfs in the sandbox's own memory; nothing of the host is writable.
+
+    ``user``: the grader runs as root and the sandbox drops to this ``(uid, gid)`` (see the module
+    docstring); ``seccomp_fd``: an inherited file descriptor holding the filter of :mod:`.seccomp`.
 
     ``hide_files`` are toolkit files (relative to the package folder) replaced by empty files, with their
     compiled copies in ``__pycache__``; ``hide``
@@ -165,29 +269,61 @@ def bwrap_command(
     course_files: list[str] = []
     for path in (data, book / "references.bib", *sorted(book.glob("*.quiz.yml"))):
         course_files += ["--ro-bind-try", str(path), str(path)]
+    if user is None:  # an ordinary user: a user namespace that maps that user, no capabilities in it
+        nested = ["--unshare-user", "--disable-userns"] if _supports(bwrap, "--disable-userns") else []
+        namespaces = ["--unshare-all", *nested, "--cap-drop", "ALL"]
+    else:  # root: no user namespace (it would map host root); setpriv drops to `user` before Python starts
+        namespaces = [
+            "--unshare-ipc",
+            "--unshare-pid",
+            "--unshare-net",
+            "--unshare-uts",
+            "--unshare-cgroup-try",
+            "--cap-drop",
+            "ALL",
+            *("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"),
+        ]
+        argv = [*_setpriv(user), *argv]
     args = [
         bwrap,
-        "--unshare-all",
+        *namespaces,
         "--die-with-parent",
         "--new-session",
-        "--cap-drop",
-        "ALL",
+        *(["--seccomp", str(seccomp_fd)] if seccomp_fd is not None else []),
         # first the private /dev, /proc and /tmp, so that binds below may lie inside /tmp (a clone there)
         "--dev",
         "/dev",
         "--size",
         str(16 * 1024 * 1024),
+        "--perms",
+        "01777",
         "--tmpfs",
         "/dev/shm",
         "--remount-ro",
         "/dev",
         "--proc",
         "/proc",
+        "--remount-ro",
+        "/proc",
         "--size",
         size,
+        "--perms",
+        "01777",
         "--tmpfs",
         "/tmp",
         *_system_binds(),
+        *_parent_dirs(
+            [
+                *_python_binds(),
+                "--ro-bind",
+                str(toolkit),
+                str(toolkit),
+                "--ro-bind",
+                str(grader_dir()),
+                str(grader_dir()),
+                *course_files,
+            ]
+        ),
         *_python_binds(),
         "--ro-bind",
         str(toolkit),
@@ -198,6 +334,8 @@ def bwrap_command(
         *course_files,
         "--size",
         size,
+        "--perms",
+        "01777",
         "--tmpfs",
         SCRATCH,
         "--chdir",
@@ -252,63 +390,32 @@ def _count_processes_of(uid: int) -> int:
     return count
 
 
-def limits_for_child(limits: Limits, cpu_s: float) -> dict[str, int]:
+def limits_for_child(limits: Limits, cpu_s: float, memory_mb: int | None = None) -> dict[str, int]:
     """The rlimits a sandboxed program applies to itself (see :func:`apply_limits`).
 
-    The process limit counts every process of the user (Linux counts per real user), so it is set to
-    the user's current count plus :attr:`Limits.processes`.
+    The process limit counts every process of the sandbox's user (Linux counts per real user), so it
+    is set to that user's current count plus :attr:`Limits.processes`.
     """
+    user = sandbox_user()
     return {
-        "RLIMIT_AS": limits.memory_mb * 1024 * 1024,
+        "RLIMIT_AS": (memory_mb or limits.memory_mb) * 1024 * 1024,
         "RLIMIT_FSIZE": limits.file_size_mb * 1024 * 1024,
-        "RLIMIT_NPROC": _count_processes_of(os.getuid()) + limits.processes,
+        "RLIMIT_NPROC": _count_processes_of(user[0] if user else os.getuid()) + limits.processes,
+        "RLIMIT_NOFILE": limits.open_files,
         "RLIMIT_CPU": int(cpu_s) + 1,
         "RLIMIT_CORE": 0,
     }
 
 
-def apply_limits(rlimits: dict[str, int]) -> None:
-    """Set each rlimit (soft and hard) in this process: inherited by everything it starts."""
-    import resource
+from immunokit_instructor.grader.inside import (  # noqa: E402
+    GraderOutput,
+    apply_limits,
+    private_output,
+    read_line,
+    start_inside,
+)
 
-    for name, value in rlimits.items():
-        resource.setrlimit(getattr(resource, name), (value, value))
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large file raises OSError instead of killing
-
-
-def private_output() -> int:
-    """Keep the original standard output for the grader; send file descriptors 0-2 to ``/dev/null``."""
-    log_fd = os.dup(1)  # not inherited by programs the student's code starts
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
-    os.close(devnull)
-    return log_fd
-
-
-@dataclass(frozen=True)
-class GraderOutput:
-    """The original standard output of a program run inside the sandbox: one JSON line per record."""
-
-    fd: int
-
-    def record(self, item: dict[str, Any]) -> None:
-        os.write(self.fd, (json.dumps(item) + "\n").encode("utf-8"))
-
-    def close(self) -> None:
-        os.close(self.fd)
-
-
-def start_inside() -> tuple[dict[str, Any], GraderOutput]:
-    """What every program run inside the sandbox does before any student code runs.
-
-    Reads its job (JSON on standard input), applies the job's rlimits to itself (:func:`apply_limits`),
-    keeps the original standard output for the grader (:func:`private_output`) and returns the job and
-    that output.
-    """
-    job: dict[str, Any] = json.loads(sys.stdin.buffer.read())
-    apply_limits(job["rlimits"])
-    return job, GraderOutput(private_output())
+__all__ = ["GraderOutput", "apply_limits", "private_output", "read_line", "start_inside"]
 
 
 @dataclass
@@ -317,6 +424,12 @@ class Sandbox:
 
     bwrap: str | None = field(default_factory=find_bwrap)
     hide: tuple[Path, ...] = ()
+    #: ``(uid, gid)`` the sandboxed programs run as when the grader runs as root (:func:`sandbox_user`).
+    user: tuple[int, int] | None = field(default_factory=sandbox_user)
+    #: Whether runs get a cgroup (memory and processes of the whole tree); else the rlimit fallback.
+    cgroups: bool = field(default_factory=lambda: _budget().available())
+    #: Whether runs get the seccomp filter of :mod:`.seccomp` (off only to measure what it costs).
+    seccomp: bool = True
 
     @property
     def contained(self) -> bool:
@@ -332,48 +445,88 @@ class Sandbox:
         scratch_mb: int = 256,
         max_output_bytes: int = 8 * 1024 * 1024,
         processes: int = 128,
+        memory_mb: int = 3072,
+        payload: int | bytes | None = None,
+        payload_cap: int = 0,
+        respond: tuple[bytes, bytes] | None = None,
     ) -> RunResult:
-        """Run ``python -I -m module`` with ``job`` as JSON on its standard input; return what it printed.
+        """Run ``python -I -m module`` with ``job`` as one JSON line on its standard input; return what it printed.
 
-        The program reports on its standard output (at most ``max_output_bytes`` are kept, the rest is
-        read and dropped). It is killed, with its whole process tree, after ``timeout_s`` seconds.
+        After the job line: ``payload`` (bytes, or a file descriptor copied at most ``payload_cap``
+        bytes), then standard input closes; or, with ``respond = (marker, data)``, ``data`` is written
+        only once the program printed a line equal to ``marker`` (what the program holds before then,
+        the student's code cannot find in it). The program reports on its standard output (at most
+        ``max_output_bytes`` are kept, the rest is read and dropped). It is killed, with its whole process
+        tree, after ``timeout_s`` seconds; its tree shares ``memory_mb`` and ``processes`` where a cgroup
+        can be created (:mod:`.budget`).
         """
-        argv = [sys.executable, "-I", "-m", module]
+        budget = _budget()
+        argv = module_argv(module)
+        seccomp_fd = _seccomp().filter_fd() if self.bwrap and self.seccomp else None
+        group = budget.create(memory_mb, processes) if self.cgroups else None
         with tempfile.TemporaryDirectory(prefix="immunokit-unsandboxed-") as host_scratch:
             if self.bwrap:
                 command, cwd, home = (
-                    bwrap_command(self.bwrap, argv, scratch_mb, hide_files, self.hide),
+                    bwrap_command(self.bwrap, argv, scratch_mb, hide_files, self.hide, self.user, seccomp_fd),
                     "/",
                     SCRATCH,
                 )
             else:
+                if self.user is not None:
+                    os.chown(host_scratch, *self.user)
+                    argv = [*_setpriv(self.user), *argv]
                 command, cwd, home = argv, host_scratch, host_scratch
-            group = _pids_cgroup(processes)
             if group is not None:  # the shell joins the cgroup, then becomes the sandbox: no race
                 command = [
                     "/bin/sh",
                     "-c",
-                    'echo $$ > "$0" && exec "$@"',
-                    str(group / "cgroup.procs"),
+                    'for f in $0; do echo $$ > "$f" || exit 125; done; exec "$@"',
+                    " ".join(group.procs_files),
                     *command,
                 ]
             start = time.monotonic()
-            proc = subprocess.Popen(
-                command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                cwd=cwd,
-                env=environment(home),
-                start_new_session=True,
+            try:
+                proc = subprocess.Popen(
+                    command,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    cwd=cwd,
+                    env=environment(home),
+                    start_new_session=True,
+                    pass_fds=(seccomp_fd,) if seccomp_fd is not None else (),
+                )
+            finally:
+                if seccomp_fd is not None:
+                    os.close(seccomp_fd)
+            assert proc.stdin is not None
+            stdin = proc.stdin
+
+            def send(data: bytes) -> None:
+                try:
+                    stdin.write(data)
+                    stdin.close()
+                except (OSError, ValueError):  # it exited (or closed its input) first
+                    pass
+
+            out = _CappedReader(
+                proc.stdout,
+                max_output_bytes,
+                respond[0] if respond else None,
+                (lambda: send(respond[1])) if respond else None,
             )
-            out = _CappedReader(proc.stdout, max_output_bytes)
             err = _CappedReader(proc.stderr, 4000)
             try:
-                assert proc.stdin is not None
-                proc.stdin.write(json.dumps(job).encode("utf-8"))
-                proc.stdin.close()
-            except OSError:  # it exited before reading its job
+                stdin.write(json.dumps(job).encode("utf-8") + b"\n")
+                if isinstance(payload, bytes):
+                    stdin.write(payload)
+                elif isinstance(payload, int):
+                    _copy(payload, stdin, payload_cap)
+                if respond is None:
+                    stdin.close()
+                else:
+                    stdin.flush()
+            except (OSError, ValueError):  # it exited before reading its job
                 pass
             timed_out = False
             try:
@@ -383,64 +536,75 @@ class Sandbox:
                 _kill(proc)
             if not self.bwrap:
                 _kill_group(proc.pid)  # whatever it left in its process group
+            oom = False
             if group is not None:
-                _remove_cgroup(group)
+                oom = group.oom_killed()
+                group.close()
             output, errors = out.text(), err.text()
-        tail = errors.strip().splitlines()[-3:]
-        return RunResult(proc.returncode, timed_out, time.monotonic() - start, " | ".join(tail), output)
-
-
-def _pids_cgroup(limit: int) -> Path | None:
-    """A fresh pids cgroup allowing ``limit`` processes, or None where cgroups cannot be created here.
-
-    Linux exempts root from ``RLIMIT_NPROC``, so for a grader running as root this is what bounds the
-    number of processes of a submission (cgroup v1 ``pids`` hierarchy, or v2 with the pids controller).
-    """
-    for root in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
-        if not (root / "cgroup.procs").exists():
-            continue
-        if root == Path("/sys/fs/cgroup") and "pids" not in _read(root / "cgroup.subtree_control"):
-            continue
-        group = root / f"immunokit-grader-{os.getpid()}-{threading.get_ident()}-{time.monotonic_ns()}"
-        try:
-            group.mkdir()
-            (group / "pids.max").write_text(str(limit))
-            return group
-        except OSError:
-            _remove_cgroup(group)
-    return None
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text()
-    except OSError:
-        return ""
-
-
-def _remove_cgroup(group: Path) -> None:
-    """Kill whatever is left in ``group``, then remove it."""
-    for _ in range(50):
-        pids = [int(p) for p in _read(group / "cgroup.procs").split()]
-        for pid in pids:
             try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
+                stdin.close()
+            except (OSError, ValueError):
                 pass
-        try:
-            group.rmdir()
-            return
-        except FileNotFoundError:
-            return
-        except OSError:
-            time.sleep(0.05)
+        tail = errors.strip().splitlines()[-3:]
+        return RunResult(proc.returncode, timed_out, time.monotonic() - start, " | ".join(tail), output, oom)
+
+
+#: Programs run as files, without importing the toolkit package (they need none of it).
+STANDALONE = {"immunokit_instructor.grader.reader": "reader.py"}
+
+
+def module_argv(module: str) -> list[str]:
+    """``python -I`` running ``module`` of *this* toolkit (isolated mode ignores ``PYTHONPATH``, and an
+    editable install may point elsewhere): the toolkit's parent folder goes first on ``sys.path``."""
+    if module in STANDALONE:
+        folder = str(Path(__file__).resolve().parent)
+        name = STANDALONE[module].removesuffix(".py")
+        return [
+            sys.executable,
+            "-I",
+            "-c",
+            f"import sys; sys.path[:0] = [{folder!r}]; import {name}; raise SystemExit({name}.main())",
+        ]
+    folders = [
+        str(toolkit_dir().parent),
+        str(grader_dir().parent),
+    ]  # immunokit/, tooling/immunokit_instructor/
+    code = (
+        f"import sys; sys.path[:0] = {folders!r}; import runpy; "
+        f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)"
+    )
+    return [sys.executable, "-I", "-c", code]
+
+
+def _copy(fd: int, pipe: Any, cap: int) -> None:
+    """Copy at most ``cap`` bytes from ``fd`` to ``pipe``, 1 MB at a time (a notebook is never held whole)."""
+    left = cap
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        pipe.write(chunk)
+        left -= len(chunk)
+
+
+def _budget() -> Any:
+    from immunokit_instructor.grader import budget
+
+    return budget
+
+
+def _seccomp() -> Any:
+    from immunokit_instructor.grader import seccomp
+
+    return seccomp
 
 
 class _CappedReader:
     """Reads a pipe to its end in a thread, keeping at most ``cap`` bytes."""
 
-    def __init__(self, pipe: Any, cap: int) -> None:
+    def __init__(self, pipe: Any, cap: int, marker: bytes | None = None, on_marker: Any = None) -> None:
         self._pipe, self._cap, self._kept = pipe, cap, 0
+        self._marker, self._on_marker, self._tail = marker, on_marker, b"\n"
         self._chunks: list[bytes] = []
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
@@ -450,6 +614,13 @@ class _CappedReader:
             chunk = self._pipe.read1(65536) if hasattr(self._pipe, "read1") else self._pipe.read(65536)
             if not chunk:
                 break
+            if self._marker is not None:
+                window = self._tail + chunk
+                if b"\n" + self._marker + b"\n" in window:
+                    self._marker = None
+                    self._on_marker()
+                else:
+                    self._tail = window[-(len(self._marker) + 2) :]
             if self._kept < self._cap:
                 keep = chunk[: self._cap - self._kept]
                 self._chunks.append(keep)
