@@ -360,7 +360,17 @@ def test_hidden_cases_reach_the_sandbox_as_inputs_only_and_are_judged_here():
     cells = [{"index": 0, "source": "def my_crs_grade(*a):\n    return 1", "timeout": 4}]
     results = run_function_cases(question, cells, 0, grading, hidden)
     job = recorder.jobs[-1]
-    assert set(job) == {"cells", "name", "cases", "cell_timeout", "case_timeout", "max_timeouts", "rlimits"}
+    assert set(job) == {
+        "cells",
+        "name",
+        "cases",
+        "cell_timeout",
+        "case_timeout",
+        "max_timeouts",
+        "rlimits",
+        "blocked_modules",
+    }
+    assert job["blocked_modules"] == ["immunokit.toxicity"]
     assert len(job["cases"]) == 14 + 50 and all(set(c) == {"args", "kwargs"} for c in job["cases"])
     text = str(job)
     for word in ("hidden", "expected", "lesson", "description", "ASTCT"):

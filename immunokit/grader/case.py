@@ -15,8 +15,10 @@ The cases' inputs are the only thing this program learns about them (the grader 
 values, and which cases are hidden); each child process drops every other case's inputs before it calls
 the student's function.
 
-Inside these sandboxes the toolkit's ``toxicity.py`` (the reference implementation of the CRS grading
-function) is an empty file, so a function that only wraps it fails every case.
+Inside these sandboxes the toolkit's modules that the question blocks (``toxicity.py``, the reference
+implementation of the CRS grading function) are empty files, and importing them gives an empty module
+(``job["blocked_modules"]``), as the student's own check does: the set-up cell that imports them still
+defines its other names, and a function that only wraps the reference fails every case.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import os
 import signal
 import sys
 import time
+import types
 from typing import Any
 
 
@@ -47,6 +50,11 @@ def main() -> int:
     sys.stdout = devnull
     sys.stderr = devnull
     signal.signal(signal.SIGALRM, _alarm)
+    for blocked in job.get("blocked_modules", []):  # importable, and empty (as in the student's check)
+        package, _, leaf = str(blocked).rpartition(".")
+        sys.modules[blocked] = types.ModuleType(blocked)
+        if package in sys.modules:
+            setattr(sys.modules[package], leaf, sys.modules[blocked])
     namespace: dict[str, Any] = {"__name__": "__main__"}
     job_name = str(job["name"])
     for source in job["cells"]:

@@ -57,6 +57,17 @@ class Log:
     last_started: int = -1
     done: bool = False
     malformed: int = 0
+    #: The answers recorded after each cell, in order: ``(cell index, answers)``.
+    history: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+    def answers_before(self, cell: int) -> tuple[dict[str, Any], int]:
+        """The answers as they stood when the cell at ``cell`` was about to run, and the cell after which
+        they were recorded (-1 when none had been)."""
+        found: tuple[dict[str, Any], int] = ({}, -1)
+        for index, answers in self.history:
+            if index < cell:
+                found = (answers, index)
+        return found
 
 
 def read_log(text: str | None, variables: Sequence[str]) -> Log:
@@ -89,6 +100,7 @@ def read_log(text: str | None, variables: Sequence[str]) -> Log:
                         log.malformed += 1
             log.answers = answers
             log.answered_after = cell
+            log.history.append((cell, answers))
         elif kind == "done":
             log.done = True
         else:
@@ -194,6 +206,7 @@ def run_function_cases(
         "cell_timeout": grading.limits.cell_timeout_s,
         "case_timeout": grading.limits.case_timeout_s,
         "max_timeouts": MAX_CASE_TIMEOUTS,
+        "blocked_modules": list(checker.blocked),
         "rlimits": _rlimits(grading.limits, grading.limits.notebook_timeout_s),
     }
     budget = grading.limits.cell_timeout_s * (len(prefix) + 1) + min(
@@ -203,7 +216,7 @@ def run_function_cases(
         "immunokit.grader.case",
         job,
         budget,
-        hide_files=("toxicity.py",),
+        hide_files=checker.blocked_files(),
         scratch_mb=grading.limits.scratch_mb,
     )
     found: dict[int, dict[str, Any]] = {}
@@ -379,6 +392,20 @@ def _question_row(
     grading: Grading,
 ) -> Row:
     assert sub.exercise is not None
+    # Judged as it stood where the notebook checks it (its check cell), as the student's check and
+    # nbgrader see it: a value changed further down does not count. Without that cell, the final value.
+    assert sub.notebook is not None
+    at = next(
+        (
+            i
+            for i, c in enumerate(sub.notebook["cells"])
+            if grade_id(c) == question.id and c.get("cell_type") == "code"
+        ),
+        None,
+    )
+    if at is not None:
+        answers, answered_after = log.answers_before(at)
+        log = Log(answers, answered_after, log.events, log.last_started, log.done, log.malformed)
     if question.variable not in log.answers:
         if stopped:
             status, message = (

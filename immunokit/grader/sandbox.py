@@ -299,6 +299,20 @@ def start_inside() -> tuple[dict[str, Any], GraderOutput]:
     return job, GraderOutput(private_output())
 
 
+def module_argv(module: str) -> list[str]:
+    """``python -I -m module`` for the toolkit this grader is, wherever the environment's ``immunokit`` is.
+
+    An isolated interpreter (``-I``) ignores ``PYTHONPATH``, so a grader run from one checkout with a
+    virtual environment that installed another (an editable install elsewhere) would otherwise run the
+    other checkout's code, which the sandbox does not even contain: every submission a ``grader-error``.
+    """
+    boot = (
+        "import runpy, sys; sys.path.insert(0, sys.argv.pop(1)); "
+        "runpy.run_module(sys.argv[1], run_name='__main__', alter_sys=True)"
+    )
+    return [sys.executable, "-I", "-c", boot, str(toolkit_dir().parent), module]
+
+
 @dataclass
 class Sandbox:
     """Runs programs in bubblewrap when it is available, else as plain child processes (with a warning)."""
@@ -326,7 +340,7 @@ class Sandbox:
         The program reports on its standard output (at most ``max_output_bytes`` are kept, the rest is
         read and dropped). It is killed, with its whole process tree, after ``timeout_s`` seconds.
         """
-        argv = [sys.executable, "-I", "-m", module]
+        argv = module_argv(module)
         with tempfile.TemporaryDirectory(prefix="immunokit-unsandboxed-") as host_scratch:
             if self.bwrap:
                 command, cwd, home = (
