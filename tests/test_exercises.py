@@ -579,7 +579,9 @@ def test_hidden_cases_fail_a_table_of_the_shown_cases_and_never_reveal_their_ans
     # the grader, never the expected value of a hidden case
     own = check("crs-01", lookup)
     assert own.status is Status.INCORRECT and own.points == 0, own
-    assert own.message.startswith("14 of 14 cases pass; 1 of 50 hidden cases") and "expected" not in own.message
+    assert (
+        own.message.startswith("14 of 14 cases pass; 1 of 50 hidden cases") and "expected" not in own.message
+    )
     hidden = checker.hidden_cases("seed", 64)
 
     def results(function, cases):

@@ -87,23 +87,31 @@ def summary_path(out: Path) -> Path:
 
 def summary(rows: Sequence[Row], seconds: float | None = None, notebooks: int | None = None) -> str:
     """The run summary: notebooks, students, rows, statuses, mean score per exercise, what to look at."""
-    by_submission: dict[tuple[str, str], list[Row]] = defaultdict(list)
-    for row in rows:
-        by_submission[(row.student, row.exercise)].append(row)
     students = {row.student for row in rows}
     lines = []
     if notebooks is not None:
         lines.append(f"notebooks: {notebooks}")
     lines.append(f"students: {len(students)}")
     lines.append(f"rows: {len(rows)}")
+    from .gradebook import totals
+
+    outcomes = totals(rows)
     per_exercise: dict[str, list[float]] = defaultdict(list)
-    for (_, exercise), items in sorted(by_submission.items()):
-        got = sum(r.points for r in items if r.question != SUBMISSION)
-        total = sum(r.max_points for r in items if r.question != SUBMISSION)
-        if total:
-            per_exercise[exercise].append(100.0 * got / total)
-    for exercise, scores in sorted(per_exercise.items()):
-        lines.append(f"exercise {exercise}: {len(scores)} graded, mean {sum(scores) / len(scores):.0f}%")
+    others: dict[str, Counter[str]] = defaultdict(Counter)
+    for total in outcomes:
+        if total.status == "graded" and total.max_points:
+            per_exercise[total.exercise].append(total.percent)
+        else:
+            others[total.exercise][total.status] += 1
+    for exercise in sorted(set(per_exercise) | set(others)):
+        scores = per_exercise.get(exercise, [])
+        line = f"exercise {exercise}: {len(scores)} graded"
+        if scores:
+            line += f", mean {sum(scores) / len(scores):.0f}%"
+        line += "".join(f"; {n} {status}" for status, n in sorted(others[exercise].items()))
+        lines.append(line)
+    hand_ins = Counter(t.status for t in outcomes)
+    lines.append("hand-ins: " + ", ".join(f"{status} {n}" for status, n in sorted(hand_ins.items())))
     counts = Counter(r.status for r in rows)
     lines.append("statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     problems = sorted({f"{r.student} ({r.status})" for r in rows if r.question == SUBMISSION})
