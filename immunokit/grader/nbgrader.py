@@ -7,30 +7,21 @@ a locked, autograded test cell with the question's points; the reflection is a m
 worth 0 points. Under nbgrader (``NBGRADER_EXECUTION``) a check raises on an answer that is not correct
 and displays the points of a correct one as a number, which nbgrader reads as the cell's score.
 
-This module only prepares folders and reads nbgrader's gradebook; the grading is nbgrader's own
-(``nbgrader generate_assignment``, ``nbgrader autograde``, ``nbgrader export``), run as commands.
+This module only finds nbgrader, places submissions and reads nbgrader's gradebook; the release and the
+grading are nbgrader's own commands, as the guide's recipe gives them (``nbgrader generate_assignment``,
+``nbgrader autograde``, ``nbgrader export``).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 #: Environment variable naming the ``nbgrader`` program to use (default: the one beside this Python).
 NBGRADER_ENV = "IMMUNOKIT_NBGRADER"
-
-CONFIG = '''"""nbgrader configuration of the course (written by immunokit.grader.nbgrader)."""
-
-c = get_config()  # noqa: F821
-c.CourseDirectory.course_id = "immunokit"
-# A check cell of chapter 8 runs its function on 64 cases; a notebook's model cells take a few seconds.
-c.ExecutePreprocessor.timeout = 120
-'''
-
 
 def find_nbgrader() -> str | None:
     """The ``nbgrader`` program: ``$IMMUNOKIT_NBGRADER``, else beside this Python, else on ``PATH``."""
@@ -43,54 +34,11 @@ def find_nbgrader() -> str | None:
     return shutil.which("nbgrader")
 
 
-def assignment_name(notebook: Path) -> str:
-    """The nbgrader assignment of an exercise notebook: its file name without ``.ipynb``."""
-    return notebook.stem
-
-
-def prepare_course(course: Path, solutions: Iterable[Path]) -> list[str]:
-    """Make ``course`` an nbgrader course folder with each solution notebook as an assignment's source.
-
-    ``source/<name>/<name>.ipynb`` per notebook, and ``nbgrader_config.py`` when there is none. Returns
-    the assignment names.
-    """
-    course.mkdir(parents=True, exist_ok=True)
-    config = course / "nbgrader_config.py"
-    if not config.exists():
-        config.write_text(CONFIG, encoding="utf-8")
-    names = []
-    for notebook in solutions:
-        name = assignment_name(notebook)
-        folder = course / "source" / name
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy(notebook, folder / notebook.name)
-        names.append(name)
-    return names
-
-
 def environment() -> dict[str, str]:
     """The environment for nbgrader: this Python's programs first on ``PATH`` (nbgrader calls ``alembic``)."""
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
-
-
-def run(course: Path, *args: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
-    """``nbgrader ARGS`` in ``course``; raises :class:`RuntimeError` naming the command when it fails."""
-    program = find_nbgrader()
-    if program is None:
-        raise RuntimeError(f"nbgrader is not installed (pip install nbgrader, or set ${NBGRADER_ENV})")
-    done = subprocess.run(
-        [program, *args],
-        cwd=course,
-        env=environment(),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"nbgrader {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return done
 
 
 def submit(course: Path, assignment: str, student: str, notebook: Path) -> Path:
