@@ -442,3 +442,28 @@ def test_the_gradescope_zip_has_setup_and_run_autograder_at_its_root(tmp_path):
         env=dict(os.environ, PYTHONPATH=str(ROOT)),
     )
     assert bad.returncode == 2 and "unknown exercise 'ch99-nothing'" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("tag", "would reach nbgrader's release"),
+        ("markdown-solution", "nbgrader refuses a markdown solution cell that is not a grade cell"),
+    ],
+)
+def test_the_generator_refuses_what_nbgrader_would_release_or_reject(tmp_path, change, message):
+    from immunokit.exercises import generate
+
+    nb = json.loads((ROOT / "solutions" / "ch04_blinatumomab.ipynb").read_text(encoding="utf-8"))
+    if change == "tag":
+        nb["cells"].insert(
+            5, nbformat.v4.new_markdown_cell("**Solution note.** 42", metadata={"tags": ["solution-only"]})
+        )
+    else:
+        reflection = next(c for c in nb["cells"] if _gid(c) == "reflection")
+        reflection["metadata"]["nbgrader"]["grade"] = False
+    (tmp_path / "solutions").mkdir()
+    path = tmp_path / "solutions" / "ch04_blinatumomab.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    with pytest.raises(generate.GenerationError, match=message):
+        generate.generate_notebook(path)
