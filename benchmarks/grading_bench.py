@@ -90,6 +90,7 @@ def measure(n: int = 8, quick: bool = False, repeats: int = 2) -> dict[str, Any]
                 "all_correct": correct[label],
                 "load_1min": round(load[label], 2),
             }
+        result["sharded"] = _sharded(folder, jobs)
     if result["bwrap"]:
         result["sandbox_start_ms"] = _start_cost_ms()
     if "sandboxed" in result:
@@ -100,6 +101,50 @@ def measure(n: int = 8, quick: bool = False, repeats: int = 2) -> dict[str, Any]
             saved = result["sandboxed"]["seconds"] - result[f"no-{limit}"]["seconds"]
             result[f"{limit}_cost_s_per_submission"] = round(saved * jobs / count, 3)
     return result
+
+
+def _sharded(folder: Path, cores: int) -> dict[str, Any]:
+    """The command line on ``folder``: one run on every core, and one shard per core at once, then merge."""
+    import subprocess
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    base = [sys.executable, "-m", "immunokit_instructor.grader", str(folder), "--hidden-seed", "1"]
+    with tempfile.TemporaryDirectory(prefix="bench-shards-") as tmp:
+        out = Path(tmp)
+        start = time.perf_counter()
+        subprocess.run(
+            [*base, "--jobs", str(cores), "--out", str(out / "single.csv")], env=env, capture_output=True
+        )
+        single = time.perf_counter() - start
+        start = time.perf_counter()
+        shards = [out / f"shard-{k}.csv" for k in range(1, cores + 1)]
+        running = [
+            subprocess.Popen(
+                [*base, "--jobs", "1", "--shard", f"{k}/{cores}", "--out", str(path)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for k, path in enumerate(shards, start=1)
+        ]
+        for process in running:
+            process.wait()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "immunokit_instructor.grader",
+                "merge",
+                *map(str, shards),
+                "--out",
+                str(out / "merged.csv"),
+            ],
+            env=env,
+            capture_output=True,
+        )
+        sharded = time.perf_counter() - start
+        same = (out / "merged.csv").read_bytes() == (out / "single.csv").read_bytes()
+    return {"shards": cores, "single_s": round(single, 2), "sharded_s": round(sharded, 2), "same_csv": same}
 
 
 def _start_cost_ms(repeats: int = 20) -> float:
@@ -145,6 +190,18 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             f"({result['sandbox_cost_fraction']:+.0%}); starting one sandbox: {result['sandbox_start_ms']:+.0f} ms",
             "≤ 0.5 s per submission",
             "ok" if result["sandbox_cost_s_per_submission"] <= 0.5 else "MISSED",
+        ),
+        *(
+            [
+                (
+                    f"sharded grading ({result['sharded']['shards']} shards at once, then merge)",
+                    f"{result['sharded']['sharded_s']:.1f} s; one run {result['sharded']['single_s']:.1f} s",
+                    "the merged CSV equals the single run's",
+                    "ok" if result["sharded"]["same_csv"] else "MISSED",
+                )
+            ]
+            if "sharded" in result
+            else []
         ),
     ]
 

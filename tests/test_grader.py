@@ -398,7 +398,9 @@ def test_hidden_cases_reach_the_sandbox_as_inputs_only_and_are_judged_here():
         "max_timeouts",
         "rlimits",
         "sent",
+        "blocked_modules",
     }
+    assert job["blocked_modules"] == ["immunokit.toxicity"]
     # the cases go separately, after the cells ran (never in the job the student's cells could read)
     assert "args" not in json.dumps({k: v for k, v in job.items() if k != "sent"})
     assert job["count"] == len(job["sent"]) == 14 + 50

@@ -20,13 +20,17 @@ answer format, so the catalogue can import it without a cycle.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import math
 import numbers
 import random
 import re
+import sys
+import types
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -340,6 +344,10 @@ class Function(Checker):
     rtol: float = 1e-9
     correct_message: str = "All cases agree with the reference implementation."
     hidden: HiddenCases | None = None
+    #: Toolkit modules the answer may not use (the reference implementation): while its cases run they
+    #: are empty, in the student's ``check`` (:func:`unavailable`) as in the grader's sandbox, so a
+    #: function that only wraps the reference fails everywhere alike.
+    blocked: tuple[str, ...] = ()
 
     def reference_answer(self) -> Callable[..., Any]:
         return self.reference
@@ -392,13 +400,27 @@ class Function(Checker):
         except Exception as err:  # the student's code may raise anything
             return CaseResult(raised=f"{type(err).__name__}: {err}")
 
+    def blocked_files(self) -> tuple[str, ...]:
+        """The :attr:`blocked` modules as files relative to the ``immunokit`` package (``toxicity.py``)."""
+        return tuple(
+            name.removeprefix("immunokit.").replace(".", "/") + ".py"
+            for name in self.blocked
+            if name.startswith("immunokit.")
+        )
+
     def evaluate(self, answer: Any) -> Outcome:
+        """The student's own check: the visible cases and every hidden case, with :attr:`blocked` empty.
+
+        The same cases and the same rules as the grader (which runs at most ``--hidden-cases`` of the
+        hidden ones, all of them by default), so the notebook, nbgrader and the grader agree on the points.
+        """
         if not callable(answer):
             return Status.WRONG_TYPE, f"Expected {self.expects()}, got {describe_value(answer)}.", 0.0
-        status, message, fraction = self.judge([self.run_case(answer, case) for case in self.cases])
-        if self.hidden is not None and status is Status.CORRECT:
-            message += " When your instructor grades it, it is also tested on inputs not shown here."
-        return status, message, fraction
+        hidden = self.hidden_cases("check", 10**6)
+        with unavailable(self.blocked):
+            results = [self.run_case(answer, case) for case in [*self.cases, *hidden]]
+        visible = len(self.cases)
+        return self.judge(results[:visible], hidden, results[visible:])
 
     def _passes(self, case: Case, result: CaseResult) -> bool:
         if result.timed_out or result.raised or is_unattempted(result.returned):
@@ -473,9 +495,59 @@ class Function(Checker):
             )
         return (
             Status.INCORRECT,
-            f"{passed} of {len(self.cases)} cases pass{hidden_note}. {first_failure.strip()}",
+            f"{passed} of {len(self.cases)} cases pass{hidden_note}. {first_failure.strip()}{self._blocked_note(results, hidden_results)}",
             0.0,
         )
+
+    def _blocked_note(self, *groups: Sequence[CaseResult]) -> str:
+        """Why a case that used a :attr:`blocked` module failed (the error alone would not say)."""
+        short = {name.rsplit(".", 1)[-1] for name in self.blocked}
+        if not any(r.raised and any(n in r.raised for n in short) for g in groups for r in g):
+            return ""
+        names = ", ".join(f"`{n}`" for n in self.blocked)
+        return (
+            f" Your function uses {names}, the toolkit's reference for this rule, which is empty while your "
+            "function is checked or graded: write the rule yourself."
+        )
+
+
+@contextmanager
+def unavailable(modules: Sequence[str]) -> Iterator[None]:
+    """While inside, each of ``modules`` is empty: its attributes gone, its functions raising.
+
+    What the grader's sandbox does by replacing the module's file with an empty one, done in the
+    student's own process: ``toxicity.crs_grade`` is an ``AttributeError``, ``from immunokit.toxicity
+    import crs_grade`` an ``ImportError``, and a function imported before (an alias of the module's
+    function) raises ``NameError`` when called. Everything is restored on the way out.
+    """
+    saved: list[tuple[types.ModuleType, dict[str, Any]]] = []
+    codes: list[tuple[types.FunctionType, types.CodeType]] = []
+    try:
+        for name in modules:
+            module = sys.modules.get(name) or importlib.import_module(name)
+            contents = dict(module.__dict__)
+            saved.append((module, contents))
+            for value in contents.values():
+                if (
+                    isinstance(value, types.FunctionType)
+                    and value.__module__ == name
+                    and value.__closure__ is None
+                ):
+                    codes.append((value, value.__code__))
+                    value.__code__ = _refuse.__code__
+            for key in contents:
+                if not key.startswith("__"):
+                    del module.__dict__[key]
+        yield
+    finally:
+        for function, code in codes:
+            function.__code__ = code
+        for module, contents in saved:
+            module.__dict__.update(contents)
+
+
+def _refuse(*args: Any, **kwargs: Any) -> Any:
+    raise NameError("the toolkit's reference implementation is not available while your function is checked")
 
 
 def _key(case: Case) -> str:

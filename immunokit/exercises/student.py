@@ -19,7 +19,8 @@ In IPython (Jupyter, VS Code) importing this module installs two small helpers o
 
 When nbgrader autogrades or validates a notebook (it sets ``NBGRADER_EXECUTION``), :func:`check` raises
 ``AssertionError`` for an answer that is not correct, because nbgrader scores a test cell by whether it
-raises. Everywhere else it only returns the verdict.
+raises, and returns a :class:`~.verdict.ScoredVerdict` for a correct one, whose plain text is the points
+(the form nbgrader reads as a test cell's score). Everywhere else it only returns the verdict.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 
 from ..markup import inline_html
 from .catalog import Question, find_question, question_ids
-from .verdict import Status, Verdict
+from .verdict import ScoredVerdict, Status, Verdict
 
 _UNSET: Any = object()
 
@@ -196,8 +197,12 @@ def check(question_id: str, answer: Any = _UNSET) -> Verdict:
             verdict = run_check(question_id, namespace.get(question.variable) if question else None)
     else:
         verdict = run_check(question_id, answer)
-    if os.environ.get("NBGRADER_EXECUTION") and not verdict.correct:
-        raise AssertionError(verdict.text())
+    if os.environ.get("NBGRADER_EXECUTION"):
+        if not verdict.correct:
+            raise AssertionError(verdict.text())
+        return ScoredVerdict(
+            verdict.question, verdict.status, verdict.message, verdict.points, verdict.max_points
+        )
     return verdict
 
 

@@ -116,6 +116,22 @@ class Verdict:
         return {"text/html": self.to_html(), "text/plain": self.text()}
 
 
+class ScoredVerdict(Verdict):
+    """A verdict as nbgrader reads a test cell: its plain text is the points earned, as a number.
+
+    nbgrader scores a test cell from its ``execute_result``: a ``text/plain`` that is a number is the
+    cell's points (anything else gives full points with a warning that later releases may treat it as an
+    error). :func:`immunokit.exercises.check` returns one of these under nbgrader (``NBGRADER_EXECUTION``
+    set) for a correct answer, and raises for any other; the HTML box is the same as everywhere else.
+    """
+
+    def __repr__(self) -> str:
+        return _fmt(self.points)
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        return {"text/html": self.to_html(), "text/plain": _fmt(self.points)}
+
+
 # Inline styles, so the box reads well in JupyterLab, Notebook 7 and VS Code without the book's CSS.
 # Okabe–Ito hues as left borders on a neutral background; the status is also written out.
 _BASE = "border-left:6px solid {c};padding:.4em .8em;margin:.3em 0;background:rgba(127,127,127,.08)"

@@ -13,7 +13,8 @@ What generation does to each ``solutions/<name>.ipynb`` (nbgrader's conventions,
   signature and docstring with a body of ``...``;
 * in markdown cells, a ``BEGIN SOLUTION`` … ``END SOLUTION`` region becomes "*Write your answer here.*"
   (a cell that is nothing but a solution is removed);
-* cells tagged ``solution-only`` are removed;
+* a cell tagged ``solution-only`` is refused: nbgrader's ``generate_assignment`` does not know the tag
+  and would release it, so a solution note goes inside the answer's solution region (as a comment);
 * outputs, execution counts and solution metadata (the ``solution-only`` tag, the notebook's
   ``immunokit.solution`` flag) are removed; nbgrader cell metadata (``grade_id``, ``points``,
   ``grade``, ``solution``, ``locked``, ``schema_version``, ``task``) is kept and validated, so the
@@ -223,7 +224,10 @@ def generate_notebook(solution: Path) -> str:
         where = f"{solution.name} cell {index}"
         tags = list(cell.metadata.get("tags", []))
         if SOLUTION_ONLY_TAG in tags:
-            continue
+            raise GenerationError(
+                f"{where}: a cell tagged {SOLUTION_ONLY_TAG!r} would reach nbgrader's release (nbgrader does not "
+                f"know the tag): put the note inside the answer's {BEGIN!r} region, as a comment"
+            )
         new = copy.deepcopy(cell)
         new.pop("id", None)
         try:
@@ -247,6 +251,12 @@ def generate_notebook(solution: Path) -> str:
             new.metadata["tags"] = kept_tags
         if "nbgrader" in cell.metadata:
             new.metadata["nbgrader"] = clean_nbgrader(dict(cell.metadata["nbgrader"]), where)
+            marks = new.metadata["nbgrader"]
+            if cell.cell_type == "markdown" and marks["solution"] and not marks["grade"]:
+                raise GenerationError(
+                    f"{where}: nbgrader refuses a markdown solution cell that is not a grade cell: give it "
+                    "grade: true and points (0 for a self-assessed answer)"
+                )
             if new.metadata["nbgrader"]["locked"]:
                 new.metadata["deletable"] = False
                 new.metadata["editable"] = False

@@ -140,6 +140,7 @@ EXERCISE = Exercise(
                 returns="the ASTCT CRS grade as an int (0 = criteria not met, 1–4)",
                 correct_message="Your function agrees with the ASTCT table on every case.",
                 hidden=HIDDEN_CRS,
+                blocked=("immunokit.toxicity",),
             ),
             hints=(
                 "Give each hypotension level and each oxygen level its own grade first (a dict is enough).",

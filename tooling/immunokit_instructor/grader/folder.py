@@ -89,6 +89,17 @@ class Log:
     malformed: int = 0
     #: Variables whose last recorded value could not be read (only their questions are affected).
     unreadable: set[str] = field(default_factory=set)
+    #: The answers recorded after each cell, in order: ``(cell index, answers)``.
+    history: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+    def answers_before(self, cell: int) -> tuple[dict[str, Any], int]:
+        """The answers as they stood when the cell at ``cell`` was about to run, and the cell after which
+        they were recorded (-1 when none had been)."""
+        found: tuple[dict[str, Any], int] = ({}, -1)
+        for index, answers in self.history:
+            if index < cell:
+                found = (answers, index)
+        return found
 
 
 def read_log(text: str | None, variables: Sequence[str], cells: Sequence[int] | None = None) -> Log:
@@ -144,6 +155,7 @@ def read_log(text: str | None, variables: Sequence[str], cells: Sequence[int] | 
             log.answers = answers
             log.unreadable = unreadable
             log.answered_after = cell
+            log.history.append((cell, answers))
         elif kind == "done":
             log.done = True
         else:
@@ -278,6 +290,7 @@ def function_cases(
         "cell_timeout": limits.cell_timeout_s,
         "case_timeout": limits.case_timeout_s,
         "max_timeouts": MAX_CASE_TIMEOUTS,
+        "blocked_modules": list(checker.blocked),
         "rlimits": _rlimits(limits, budget),
     }
     lines = b"".join(
@@ -289,7 +302,7 @@ def function_cases(
         "immunokit_instructor.grader.case",
         job,
         budget,
-        hide_files=("toxicity.py",),
+        hide_files=checker.blocked_files(),
         scratch_mb=limits.scratch_mb,
         processes=limits.processes,
         memory_mb=limits.memory_mb,
@@ -576,6 +589,20 @@ def _question_row(
             "wrong-type",
             f"`{question.variable}` holds a value the grader cannot read back (too large or malformed).",
         )
+    # Judged as it stood where the notebook checks it (its check cell), as the student's check and
+    # nbgrader see it: a value changed further down does not count. Without that cell, the final value.
+    assert sub.notebook is not None
+    at = next(
+        (
+            i
+            for i, c in enumerate(sub.notebook["cells"])
+            if grade_id(c) == question.id and c.get("cell_type") == "code"
+        ),
+        None,
+    )
+    if at is not None:
+        answers, answered_after = log.answers_before(at)
+        log = Log(answers, answered_after, log.events, log.last_started, log.done, log.malformed)
     if question.variable not in log.answers:
         if stopped:
             status, message = (
@@ -698,13 +725,15 @@ def grade_folder(
     seed: str | None = None,
     on_rows: Callable[[list[Row]], None] | None = None,
     private: Sequence[Path] = (),
+    only: Callable[[str], bool] | None = None,
 ) -> Run:
     """Grade every notebook under ``folder``: in parallel, rows in the order of the notebooks' paths.
 
     First every file is opened, checked and read in its own sandbox (:func:`.submissions.read`; what is
     kept of it waits on disk), then duplicates are settled, then each submission is graded within
     :attr:`Limits.submission_budget_s`; ``on_rows`` receives each submission's rows as it finishes
-    (the grader saves them at once: see :mod:`.journal`).
+    (the grader saves them at once: see :mod:`.journal`). ``only`` grades just the students it accepts
+    (one shard of a class: :mod:`.shards`).
     """
     start = time.monotonic()
     limits = limits or Limits()
@@ -724,7 +753,8 @@ def grade_folder(
             return sub
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            subs = choose(list(pool.map(read_one, find_submissions(folder))))
+            found = [(s, p) for s, p in find_submissions(folder) if only is None or only(s)]
+            subs = choose(list(pool.map(read_one, found)))
 
         def grade_one(sub: Submission) -> list[Row]:
             deadline = time.monotonic() + limits.submission_budget_s - sub.seconds

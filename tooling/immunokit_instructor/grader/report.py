@@ -84,6 +84,75 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+UNGRADED = frozenset(
+    {
+        "empty-file",
+        "invalid-json",
+        "invalid-notebook",
+        "not-a-notebook",
+        "symlink",
+        "too-large",
+        "wrong-exercise",
+        "unknown-exercise",
+        "grader-error",
+    }
+)
+TOTAL_COLUMNS = ("student", "exercise", "points", "max_points", "percent", "status", "notes")
+
+
+@dataclass(frozen=True)
+class Total:
+    """One student's result on one exercise."""
+
+    student: str
+    exercise: str
+    points: float
+    max_points: float
+    status: str
+    notes: str
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.points / self.max_points if self.max_points else 0.0
+
+
+def totals(rows: Sequence[Row]) -> list[Total]:
+    """Per student and exercise, in the order of the rows: the sum of the question rows and a status.
+
+    The status is ``graded`` when the answers were graded (problems that did not stop grading, such as a
+    cell error, are in ``notes``), else the problem that stopped it (``invalid-json``, ``not-a-notebook``,
+    ``grader-error``, …). A ``duplicate`` hand-in does not make a total of its own.
+    """
+    order: list[tuple[str, str]] = []
+    groups: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        key = (row.student, row.exercise)
+        if key not in groups:
+            order.append(key)
+            groups[key] = []
+        groups[key].append(row)
+    out = []
+    for key in order:
+        items = groups[key]
+        questions = [r for r in items if r.question != SUBMISSION]
+        problems = [r for r in items if r.question == SUBMISSION and r.status != "duplicate"]
+        stopped = next((r.status for r in problems if r.status in UNGRADED), None)
+        if not questions and not problems:
+            continue  # only a duplicate row: the graded hand-in has its own total
+        notes = "; ".join(sorted({r.status for r in problems}))
+        out.append(
+            Total(
+                key[0],
+                key[1],
+                sum(r.points for r in questions),
+                sum(r.max_points for r in questions),
+                stopped or ("graded" if questions else problems[0].status),
+                notes,
+            )
+        )
+    return out
+
+
 def summary_path(out: Path) -> Path:
     """Where the summary of a run that wrote ``out`` goes: ``grades.csv`` → ``grades.summary.txt``."""
     return out.with_name(out.stem + ".summary.txt")
@@ -91,25 +160,29 @@ def summary_path(out: Path) -> Path:
 
 def summary(rows: Sequence[Row], seconds: float | None = None, notebooks: int | None = None) -> str:
     """The run summary: notebooks, students, rows, statuses, mean score per exercise, what to look at."""
-    by_submission: dict[tuple[str, str], list[Row]] = defaultdict(list)
-    for row in rows:
-        by_submission[(row.student, row.exercise)].append(row)
     students = {row.student for row in rows}
     lines = []
     if notebooks is not None:
         lines.append(f"notebooks: {notebooks}")
     lines.append(f"students: {len(students)}")
     lines.append(f"rows: {len(rows)}")
+    outcomes = totals(rows)
     per_exercise: dict[str, list[float]] = defaultdict(list)
-    for (_, exercise), items in sorted(by_submission.items()):
-        got = sum(r.points for r in items if r.question != SUBMISSION)
-        total = sum(r.max_points for r in items if r.question != SUBMISSION)
-        if total:
-            per_exercise[exercise].append(100.0 * got / total)
-    for exercise, scores in sorted(per_exercise.items()):
-        lines.append(
-            f"exercise {shown(exercise)}: {len(scores)} graded, mean {sum(scores) / len(scores):.0f}%"
-        )
+    others: dict[str, Counter[str]] = defaultdict(Counter)
+    for total in outcomes:
+        if total.status == "graded" and total.max_points:
+            per_exercise[total.exercise].append(total.percent)
+        else:
+            others[total.exercise][total.status] += 1
+    for exercise in sorted(set(per_exercise) | set(others)):
+        scores = per_exercise.get(exercise, [])
+        line = f"exercise {shown(exercise)}: {len(scores)} graded"
+        if scores:
+            line += f", mean {sum(scores) / len(scores):.0f}%"
+        line += "".join(f"; {n} {shown(status)}" for status, n in sorted(others[exercise].items()))
+        lines.append(line)
+    hand_ins = Counter(t.status for t in outcomes)
+    lines.append("hand-ins: " + ", ".join(f"{shown(status)} {n}" for status, n in sorted(hand_ins.items())))
     counts = Counter(r.status for r in rows)
     lines.append("statuses: " + ", ".join(f"{shown(k)} {v}" for k, v in sorted(counts.items())))
     problems = sorted({f"{shown(r.student)} ({shown(r.status)})" for r in rows if r.question == SUBMISSION})

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from immunokit.exercises.catalog import Exercise, exercises, find_exercise
+from immunokit_instructor.grader.gradebook import lms_student
 from immunokit_instructor.grader.names import shown
 
 #: A notebook larger than this is not read (``too-large``).
@@ -54,7 +55,8 @@ def find_submissions(folder: Path) -> list[tuple[str, Path]]:
             if name.endswith(".ipynb"):
                 path = Path(top) / name
                 rel = path.relative_to(folder)
-                found.append((rel.parts[0] if len(rel.parts) > 1 else path.stem, path))
+                # an LMS bulk download's names (Canvas, Moodle, Blackboard) map to the one student
+                found.append((lms_student(rel.parts[0] if len(rel.parts) > 1 else name)[0], path))
     return sorted(found, key=lambda item: str(item[1]))
 
 
