@@ -33,8 +33,8 @@ def test_licence_files_match_what_the_project_states() -> None:
     assert "Attribution 4.0 International" in (ROOT / "LICENSE-TEXT").read_text(encoding="utf-8")
     assert (ROOT / "LICENSE-CODE").read_text(encoding="utf-8").startswith("MIT License")
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert "CC-BY-4.0" in pyproject["project"]["license"]["text"]
-    assert "MIT" in pyproject["project"]["license"]["text"]
+    assert pyproject["project"]["license"] == "CC-BY-4.0 AND MIT"  # an SPDX expression
+    assert set(pyproject["project"]["license-files"]) == {"LICENSE.md", "LICENSE-CODE", "LICENSE-TEXT"}
 
 
 @pytest.mark.build

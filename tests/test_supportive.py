@@ -96,7 +96,7 @@ def test_figure_names_every_patient_and_grade_in_its_alt_text() -> None:
 
 def _counts_in(prompt: str) -> list[float]:
     """The neutrophil counts listed in a quiz prompt (the numbers after its last colon or 'are')."""
-    listed = re.split(r"day by day:|\(cells/µL\) are", prompt)[-1]
+    listed = re.split(r"day by day:|\(cells/µL\) are", prompt)[-1].split(". What")[0]
     return [float(n) for n in re.findall(r"\d+", listed)]
 
 

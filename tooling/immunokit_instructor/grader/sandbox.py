@@ -227,14 +227,16 @@ def _parent_dirs(binds: Sequence[str]) -> list[str]:
     the host folder's mode, and a Python installed under ``/root`` would be out of the sandbox user's reach)."""
     args: list[str] = []
     seen: set[str] = set()
-    system = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/tmp", "/dev", "/proc")
+    system = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/dev", "/proc")
     for i, arg in enumerate(binds):
         if arg not in ("--ro-bind", "--ro-bind-try") or i + 2 >= len(binds) + 1:
             continue
         dest = Path(binds[i + 2])
         for parent in reversed(dest.parents):
             name = str(parent)
-            if name == "/" or name in seen or any(name == t or name.startswith(t + "/") for t in system):
+            # /tmp itself is the sandbox's own tmpfs; a checkout inside it (/tmp/clone) still needs its
+            # folders made reachable, or bubblewrap makes them 0700 and the sandbox user cannot enter
+            if name in ("/", "/tmp") or name in seen or any(name == t or name.startswith(t + "/") for t in system):
                 continue
             seen.add(name)
             args += ["--perms", "0755", "--dir", name]
