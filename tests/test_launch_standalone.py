@@ -26,6 +26,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from packaging.requirements import Requirement
 
 from immunokit_build import bundle
 
@@ -82,7 +83,7 @@ def fresh_python(where: Path, wheel: Path) -> Path:
     python = where / "bin" / "python"
     links = where / "borrowed"
     links.mkdir()
-    wanted = _closure([*declared(wheel), *RUNNERS]) - {"immunokit"}
+    wanted = _closure([*(Requirement(r).name for r in declared(wheel)), *RUNNERS]) - {"immunokit"}
     ours = Path(sysconfig.get_paths()["purelib"]).resolve()
     for name in sorted(wanted):
         dist = metadata.distribution(name)

@@ -557,6 +557,9 @@ def test_built_chapter_quiz_answers_in_the_browser(
     from immunokit.quiz.static import quiz_data
 
     graded = [q for q in bank.questions if q.auto_scored]  # written answers follow, ungraded
+    # generated questions also carry their practice variants (tests/test_quiz_variants_browser.py)
+    practice = {e["id"]: e.pop("variants") for e in data.get("questions", []) if "variants" in e}
+    assert set(practice) == {q.id for q in graded if q.generated}
     assert data == json.loads(json.dumps(quiz_data(graded))), "the page shows an out-of-date bank"
     q = next(q for q in bank.questions if q.type == "single")
     li = q_locator(page, q.id)

@@ -73,7 +73,12 @@ def anchors() -> dict[str, str]:
     public = _public_sources()
     out = {}
     for q in written_items():
-        for k, text in enumerate(_strings((q.model_answer, q.rubric))):
+        rubric = (
+            (q.analytic.anchors, [c.levels for c in q.analytic.criteria])
+            if q.analytic is not None
+            else q.rubric
+        )
+        for k, text in enumerate(_strings((q.model_answer, rubric))):
             plain = _norm(inline_html(text))
             for j, sentence in enumerate(re.split(r"(?<=[.;:])\s+", plain)):
                 if len(sentence) >= 30 and sentence[:60] not in public:
