@@ -107,3 +107,13 @@ def test_diagrams_are_public_names_that_editors_and_mypy_resolve() -> None:
     assert "globals()" not in source
     assert registered <= set(diagrams.__all__), registered - set(diagrams.__all__)
     assert all(callable(getattr(diagrams, name)) for name in registered)
+
+
+def test_the_diagram_exports_are_written_from_the_registry() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "immunokit_build.diagram_exports", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr

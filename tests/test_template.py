@@ -168,7 +168,11 @@ def test_recipe_followed_literally_in_a_fresh_clone_adds_a_working_chapter(tmp_p
     clone = _clone(tmp_path / "clone")
     # The shared .venv has this repository installed in editable mode; the clone's own toolkit comes
     # first, for the recipe's commands and for the kernels they start (as `make setup` in the clone would).
-    env = {**os.environ, "PYTHONPATH": str(clone), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{clone}{os.pathsep}{clone / 'tooling'}",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     for target, code in steps:
         if target is not None:
             (clone / target).write_text(code, encoding="utf-8")

@@ -12,6 +12,7 @@ of a cell. The registered diagrams (this table is generated from the registry):
 """
 
 from ..interactive.registry import registered_in, table
+# --- written by `python -m immunokit_build.diagram_exports` from the registry; do not edit ---
 from .antibodies import adc_mechanism, antibody_effectors
 from .cart import car_generations, car_t_workflow
 from .checkpoints import checkpoint_blockade
@@ -19,11 +20,13 @@ from .combination import combined_timeline
 from .engagers import bite_synapse
 from .foundations import gvl_vs_gvhd, hematopoiesis_antigens
 from .safety import crs_cascade
+# --- end of the written imports ---
 
 #: Every diagram function by name, in chapter order (derived from the registry; a test checks that the
-#: explicit imports above name every registered diagram, so a new one cannot be forgotten).
+#: explicit imports above, written from the registry, name every registered diagram).
 DIAGRAMS = {name: entry.make for name, entry in registered_in(__name__, "diagram").items()}
 __doc__ = (__doc__ or "") + table(registered_in(__name__, "diagram")) + "\n"
+# --- written by `python -m immunokit_build.diagram_exports` from the registry; do not edit ---
 __all__ = [
     "DIAGRAMS",
     "adc_mechanism",
@@ -37,3 +40,4 @@ __all__ = [
     "gvl_vs_gvhd",
     "hematopoiesis_antigens",
 ]
+# --- end of the written names ---

@@ -236,7 +236,11 @@ def _parent_dirs(binds: Sequence[str]) -> list[str]:
             name = str(parent)
             # /tmp itself is the sandbox's own tmpfs; a checkout inside it (/tmp/clone) still needs its
             # folders made reachable, or bubblewrap makes them 0700 and the sandbox user cannot enter
-            if name in ("/", "/tmp") or name in seen or any(name == t or name.startswith(t + "/") for t in system):
+            if (
+                name in ("/", "/tmp")
+                or name in seen
+                or any(name == t or name.startswith(t + "/") for t in system)
+            ):
                 continue
             seen.add(name)
             args += ["--perms", "0755", "--dir", name]
