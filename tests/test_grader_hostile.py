@@ -433,7 +433,7 @@ def test_nothing_outside_the_sandbox_changed(run):
     changed = {
         p for p in set(run["before"]) | set(run["after"]) if run["before"].get(p) != run["after"].get(p)
     }
-    expected = {str(run["out_dir"] / "grades.csv"), str(run["out_dir"] / "grades.summary.txt")}
+    expected = {str(run["out_dir"] / f"grades{suffix}") for suffix in (".csv", ".summary.txt", ".totals.csv")}
     assert changed == expected
     assert not Path("/tmp/immunokit-vandal").exists() and not Path("/etc/immunokit-vandal").exists()
 

@@ -455,7 +455,7 @@ def test_the_gradescope_zip_has_setup_and_run_autograder_at_its_root(tmp_path):
     ],
 )
 def test_the_generator_refuses_what_nbgrader_would_release_or_reject(tmp_path, change, message):
-    from immunokit_build import generate
+    from immunokit_build import generate_exercises as generate
 
     nb = json.loads((ROOT / "solutions" / "ch04_blinatumomab.ipynb").read_text(encoding="utf-8"))
     if change == "tag":

@@ -12,6 +12,7 @@ of a cell. The registered diagrams (this table is generated from the registry):
 """
 
 from ..interactive.registry import registered_in, table
+
 # --- written by `python -m immunokit_build.diagram_exports` from the registry; do not edit ---
 from .antibodies import adc_mechanism, antibody_effectors
 from .cart import car_generations, car_t_workflow
@@ -20,6 +21,7 @@ from .combination import combined_timeline
 from .engagers import bite_synapse
 from .foundations import gvl_vs_gvhd, hematopoiesis_antigens
 from .safety import crs_cascade
+
 # --- end of the written imports ---
 
 #: Every diagram function by name, in chapter order (derived from the registry; a test checks that the

@@ -34,7 +34,9 @@ def written(text: str) -> str:
     by_module: dict[str, list[str]] = {}
     for name, entry in registered_in("immunokit.diagrams", "diagram").items():
         by_module.setdefault(entry.module.rsplit(".", 1)[-1], []).append(name)
-    imports = "".join(f"from .{m} import {', '.join(sorted(n))}\n" for m, n in sorted(by_module.items()))
+    imports = (
+        "".join(f"from .{m} import {', '.join(sorted(n))}\n" for m, n in sorted(by_module.items())) + "\n"
+    )
     names = sorted(n for ns in by_module.values() for n in ns)
     all_block = "__all__ = [\n" + "".join(f'    "{n}",\n' for n in ["DIAGRAMS", *names]) + "]\n"
     text = _IMPORTS.sub(lambda m: m.group(1) + imports + m.group(3), text, count=1)

@@ -69,6 +69,7 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 ROOT="${IMMUNOKIT_AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${IMMUNOKIT_AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
 cd "$ROOT/source" || exit 1
+export PYTHONPATH="$ROOT/source:$ROOT/source/tooling"  # the toolkit and grader shipped in this zip
 exec "$PYTHON" -m immunokit_instructor.grader.gradescope --root "$ROOT"
 """
 
@@ -87,9 +88,14 @@ def _files(root: Path) -> list[Path]:
     """What the autograder needs of the checkout: the toolkit, the course files it reads, the exercises."""
     found = [
         p
-        for p in sorted((root / "immunokit").rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")
+        for package in ("immunokit", "tooling/immunokit_instructor", "tooling/immunokit_build")
+        for p in sorted((root / package).rglob("*"))
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and p.suffix not in (".pyc", ".pyo")
+        and "sphinx" not in p.relative_to(root / package).parts  # the book's build, not the grader's
     ]
+    found.append(root / "pyproject.toml")  # the toolkit's version, read by the bootstrap-cell check
     book = root / "book"
     found += [p for p in sorted((book / "data").rglob("*")) if p.is_file()]
     found += [book / "references.bib", *sorted(book.glob("*.quiz.yml"))]
