@@ -8,7 +8,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PYTEST_ARGS ?=
-# Test processes: one per core (pytest-xdist; a test file stays on one worker so its fixtures are shared).
+# Test processes: one per core (pytest-xdist; a test file stays on one worker so its fixtures are shared;
+# files keep the order tests/conftest.py gives them, the slow ones first, so none starts last).
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: book test check setup strip exercises bootstrap export benchmark clean pdf
@@ -39,10 +40,10 @@ pdf: book
 # The strict build runs first (it executes every chapter once, through the per-notebook cache, and fails on
 # any warning or cell error); the tests then read that build (BOOK_PREBUILT=1) instead of building again.
 test: setup book
-	BOOK_PREBUILT=1 $(PY) -m pytest -n $(JOBS) --dist loadfile --nbval-lax --nbval-current-env $(PYTEST_ARGS)
+	BOOK_PREBUILT=1 $(PY) -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder --nbval-lax --nbval-current-env $(PYTEST_ARGS)
 
 check: $(VENV)/.installed
-	$(PY) -m pytest -n $(JOBS) --dist loadfile -m "not build and not browser and not jupyterlab and not slow" $(PYTEST_ARGS) tests
+	$(PY) -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder -m "not build and not browser and not jupyterlab and not slow" $(PYTEST_ARGS) tests
 
 # Instructor artifacts, never part of the student site (_build/html): every question bank as Moodle GIFT
 # and IMS QTI, the whole course's answer key with the model answers and rubrics of the written, review

@@ -131,3 +131,10 @@ def new_page(browser: object) -> Iterator[Callable[..., object]]:
     yield make
     for context in contexts:
         context.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Files with a slow test first. pytest-xdist (``--dist loadfile``) hands out whole files in collection
+    order; a file of several minutes started last keeps one process busy while the other has finished."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)  # stable: otherwise the usual order

@@ -66,9 +66,10 @@ def build_book() -> BookBuild:
         log = BUILD_ROOT / "_build" / "book-build.log"
         text = log.read_text(encoding="utf-8") if log.exists() else "reused prebuilt book (BOOK_PREBUILT=1)"
         return BookBuild(0, text, HTML_DIR)
-    from immunokit_build.buildcache import refresh
+    from immunokit_build.buildcache import execute_uncached, refresh
 
     refresh(BUILD_ROOT)  # a changed toolkit, bank or bibliography must re-execute the notebooks
+    execute_uncached(BUILD_ROOT)  # as `make book` does: the notebooks the cache lacks, one per core
     command = [
         str(Path(sys.executable).with_name("jupyter-book")),
         "build",

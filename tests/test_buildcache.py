@@ -107,3 +107,41 @@ def test_build_code_change_rereads_pages_without_rerunning(copy: Path) -> None:
     ext = copy / "tooling" / "immunokit_build" / "sphinx" / "reading.py"
     ext.write_text(ext.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert refresh(copy, copy) == [] and not environment.exists()
+
+
+def test_notebooks_the_cache_lacks_are_executed_ahead_and_found_by_the_builds_lookup(copy: Path) -> None:
+    """``make book`` executes what the cache lacks, one kernel per core, before Sphinx (which runs them one
+    by one): afterwards the build's own lookup (the notebook as ``source-read`` hands it to myst-nb) finds
+    every one, so Sphinx executes nothing."""
+    from jupyter_cache import get_cache
+
+    from immunokit_build.buildcache import as_the_build_reads, execute_uncached, uncached
+
+    shutil.copyfile(ROOT / "_config.yml", copy / "_config.yml")
+    (copy / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/intro\nchapters:\n  - file: book/review1_foundations\n"
+        "  - file: book/review3_evidence_safety\n",
+        encoding="utf-8",
+    )
+    wanted = {copy / "book" / "review1_foundations.ipynb", copy / "book" / "review3_evidence_safety.ipynb"}
+    assert set(uncached(copy, copy)) == wanted
+    ran = execute_uncached(copy, copy, jobs=2)
+    assert set(ran) == wanted and all(isinstance(s, float) for s in ran.values()), ran
+    assert uncached(copy, copy) == []
+    store = get_cache(str(copy / "_build" / ".jupyter_cache"))
+    for notebook in wanted:
+        record = store.match_cache_notebook(as_the_build_reads(notebook))  # type: ignore[arg-type]
+        executed = store.get_cache_bundle(record.pk).nb
+        code = [c for c in executed.cells if c.cell_type == "code"]
+        assert all(c.execution_count for c in code) and any(c.outputs for c in code), notebook.name
+    assert execute_uncached(copy, copy) == {}  # nothing left to run
+
+
+@pytest.mark.build
+def test_the_strict_build_executed_no_notebook_itself(book_build) -> None:
+    """The build log (``make book``'s, or the suite's own build) shows no notebook executed by Sphinx: every
+    page it read took its outputs from the cache the step before filled (on a fresh clone, all of them);
+    had the two disagreed on a notebook's key, Sphinx would have run it again, one after the other."""
+    if "reused prebuilt book" in book_build.log:
+        pytest.skip("no log of the prebuilt book's build")
+    assert "Executing notebook" not in book_build.log

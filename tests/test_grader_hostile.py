@@ -39,6 +39,8 @@ from immunokit_instructor.grader.submissions import find_submissions
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "tests" / "fixtures" / "submissions" / "hostile"
+#: Two full runs of the hostile folder (as root and as an ordinary user), minutes each: `make check` skips it.
+pytestmark = pytest.mark.slow
 MARK = "IMMUNOKIT-HOSTILE-SURVIVOR"
 #: What each submission's answers honestly earn (answers computed after a fatal failure earn nothing).
 HONEST = {

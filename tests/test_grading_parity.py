@@ -44,6 +44,8 @@ from immunokit_instructor.grader.gradescope import VISIBILITIES, build_zip
 from immunokit_instructor.grader.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Over a minute on two cores (each exercise graded four ways): `make test` runs it, `make check` does not.
+pytestmark = pytest.mark.slow
 GUIDE = ROOT / "book" / "instructors" / "nbgrader.md"
 LIMITS = Limits(cell_timeout_s=60, notebook_timeout_s=300, case_timeout_s=5)
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
