@@ -213,3 +213,13 @@ def test_planted_bad_entries_are_caught() -> None:
     assert citestyle.render_entry("good2017", data.entries["good2017"]).startswith(
         "Jane Smith et al. A good trial."
     )
+
+
+def test_every_bibliography_directive_uses_the_books_style() -> None:
+    """A ``{bibliography}`` list with its own ``:style:`` must name the book's, or 'others' comes back."""
+    wrong = []
+    for path in [*ROOT.glob("book/**/*.md"), *ROOT.glob("book/**/*.ipynb")]:
+        for style in re.findall(r":style:\s*([\w-]+)", path.read_text(encoding="utf-8")):
+            if style != citestyle.FORMATTING_STYLE:
+                wrong.append(f"{path.relative_to(ROOT)}: :style: {style}")
+    assert wrong == [], wrong
