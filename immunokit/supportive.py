@@ -21,8 +21,9 @@ Early ICAHT (day 0 to day +30), from *how long* the absolute neutrophil count (A
     The grade is the higher of the two rows. Days are counted cumulatively over day 0 to day +30; a
     recovery above the threshold only interrupts the count when it is stable, that is, lasts at least
     3 consecutive days — shorter recoveries are counted as neutropenic days. (The thresholds are the
-    consensus table's; this recovery rule is the toolkit's stated convention, used by published
-    automated ICAHT grading, and the chapter labels it so.)
+    consensus table's, which does not print this counting rule; the rule is the convention the ICAHT
+    authors' group publishes for counting days, ``rejeski2023icaht``, not an invention of the toolkit,
+    and the chapter states it with that source.)
 Late ICAHT (after day +30), from *how deep* the ANC falls
     ANC ≤ 1500 /µL → grade 1, ≤ 1000 → grade 2, ≤ 500 → grade 3, ≤ 100 → grade 4, each on at least two
     measurements (a single low count is not enough: the fall must not be transient).
@@ -83,7 +84,8 @@ GRADE3_DAYS: Final[int] = int(_number("icaht-early-grade3-days"))
 #: Days at or below the profound threshold that make grade 3, then grade 4.
 PROFOUND_GRADE3_DAYS: Final[int] = int(_number("icaht-early-profound-grade3-days"))
 PROFOUND_GRADE4_DAYS: Final[int] = int(_number("icaht-early-profound-grade4-days"))
-#: Consecutive days above a threshold that count as a stable recovery (the toolkit's convention).
+#: Consecutive days above a threshold that count as a stable recovery (the ICAHT authors' counting
+#: convention, ``rejeski2023icaht``).
 STABLE_RECOVERY_DAYS: Final[int] = 3
 #: Late ICAHT: (grade, ANC threshold in cells/µL), most severe first.
 LATE_THRESHOLDS: Final[tuple[tuple[int, float], ...]] = tuple(
