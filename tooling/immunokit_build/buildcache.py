@@ -192,14 +192,16 @@ def build_code_digest(source_root: Path = ROOT) -> str:
 
 
 def _forget_execution(cache_dir: Path, notebook: Path) -> None:
-    """Drop the cached outputs jupyter-cache holds for ``notebook`` (matched by its code, as myst-nb does)."""
+    """Drop the cached outputs jupyter-cache holds for ``notebook``, matched as myst-nb matches them: by the
+    notebook as the build reads it (its code and the reading tags ``source-read`` adds), not the raw file,
+    whose hash no record carries."""
     if not cache_dir.exists():
         return
     from jupyter_cache import get_cache
 
     store = get_cache(str(cache_dir))
     try:
-        record = store.match_cache_file(str(notebook))
+        record = store.match_cache_notebook(as_the_build_reads(notebook))
     except KeyError:
         return
     store.remove_cache(record.pk)
@@ -336,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"{name}: executed in {outcome:.1f} s")
     if ran:
-        print(f"executed {len(ran)} notebooks in {time.perf_counter() - start:.1f} s")
+        print(f"executed {len(ran)} notebook(s) in {time.perf_counter() - start:.1f} s")
     return 0
 
 
