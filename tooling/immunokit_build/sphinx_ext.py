@@ -141,4 +141,5 @@ def setup(app: Any) -> dict[str, Any]:
     )  # glossary links as terms; notebook-only notes
     app.setup_extension("immunokit_build.sphinx.palette")  # the light palette on paper and without JavaScript
     app.setup_extension("immunokit_build.sphinx.citestyle")  # "et al." for a trailing "others" in citations
+    app.setup_extension("immunokit_build.sphinx.executed")  # jupyter_execute/ copies keep their outputs
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
