@@ -4,7 +4,7 @@
     The web address of the course's git repository, e.g. ``https://github.com/ORG/leukemia-immunotherapy``.
     The GitHub Pages workflow sets it to the repository it runs in; a fork or an institution sets its own.
 ``IMMUNOKIT_REPOSITORY_BRANCH``
-    The branch launch links open and notebooks install the toolkit from (default ``main``).
+    The branch launch links open (default ``main``).
 ``IMMUNOKIT_BINDERHUB_URL``
     The BinderHub that launch links use (default ``https://mybinder.org``).
 ``IMMUNOKIT_JUPYTERHUB_URL``
@@ -111,11 +111,6 @@ class Repository:
             {"repo": self.url, "urlpath": f"lab/tree/{self.name}/{path}", "branch": self.branch}, safe="/"
         )
         return f"{hub}/hub/user-redirect/git-pull?{query}"
-
-    @property
-    def install_source(self) -> str:
-        """The pip requirement that installs the toolkit of this branch."""
-        return f"immunokit @ git+{self.url}.git@{self.branch}"
 
 
 def repository(environ: Mapping[str, str] | None = None) -> Repository | None:
