@@ -65,8 +65,9 @@ strip: $(VENV)/.installed
 exercises: $(VENV)/.installed
 	$(PY) -m immunokit_build.generate_exercises
 
-# First code cell of every chapter and exercise: installs the toolkit outside this repository. Set
-# IMMUNOKIT_REPOSITORY_URL (and _BRANCH) to make notebooks opened in Colab install from the repository.
+# First code cell of every chapter and exercise: installs the toolkit outside this repository, from the
+# bundle's wheel or the published site's package index (simple/). With html.baseurl in _config.yml (or
+# BOOK_BASE_URL) set, notebooks name the site, so those opened in Colab install from it.
 bootstrap: $(VENV)/.installed
 	$(PY) -m immunokit_build.notebooks bootstrap
 

@@ -19,10 +19,11 @@ import yaml
 from bs4 import BeautifulSoup
 
 from immunokit.exercises import catalog
-from immunokit_build import bootstrap
+from immunokit_build import bootstrap, siteindex
 
 ROOT = Path(__file__).resolve().parents[1]
 URL = "https://github.com/example-org/leukemia-immunotherapy"
+SITE = "https://example-org.github.io/leukemia-immunotherapy/"
 BRANCH = "spring-2027"
 HUB = "https://hub.example.edu"
 CHAPTER = "book/ch04_bispecific_engagers"
@@ -75,7 +76,7 @@ def small_book(where: Path) -> Path:
 
 
 def build(where: Path, setting: dict[str, str]) -> Path:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IMMUNOKIT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMUNOKIT_", "BOOK_BASE_URL"))}
     env.update(setting)
     jb = Path(sys.executable).with_name("jupyter-book")
     proc = subprocess.run([str(jb), "build", str(where)], env=env, capture_output=True, text=True)
@@ -90,6 +91,7 @@ def with_setting(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "IMMUNOKIT_REPOSITORY_URL": URL + ".git",
         "IMMUNOKIT_REPOSITORY_BRANCH": BRANCH,
         "IMMUNOKIT_JUPYTERHUB_URL": HUB,
+        "BOOK_BASE_URL": SITE.rstrip("/"),
     }
     return build(small_book(tmp_path_factory.mktemp("with")), setting)
 
@@ -171,11 +173,40 @@ def test_with_the_setting_how_to_use_shows_the_real_clone_command(with_setting: 
     assert not any(p in str(page) for p in PLACEHOLDERS)
 
 
-def test_with_the_setting_downloaded_notebooks_install_from_the_repository(with_setting: Path) -> None:
+def _first_cell_site(path: Path) -> str:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if "immunokit-bootstrap" in c["metadata"].get("tags", []))
+    return bootstrap.baked_site("".join(cell["source"]))
+
+
+def test_published_notebooks_install_from_the_sites_package_index(with_setting: Path) -> None:
+    """The site's address known: every notebook offered for download names it, and the site serves the
+    toolkit's wheel as a PEP 503 index there (version from pyproject.toml, sha256 that matches)."""
+    downloads = sorted((with_setting / "_downloads").rglob("*.ipynb"))
+    assert downloads
+    for path in [*(with_setting / "_sources" / f"{page}.ipynb" for page in NOTEBOOK_PAGES), *downloads]:
+        assert _first_cell_site(path) == SITE, path
+    assert siteindex.check(with_setting / "simple") == []
+    root = BeautifulSoup((with_setting / "simple" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert [a["href"] for a in root.find_all("a")] == ["immunokit/"]
+    page = BeautifulSoup(
+        (with_setting / "simple" / "immunokit" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    (link,) = page.find_all("a")
+    assert link["href"].startswith("immunokit-") and "#sha256=" in link["href"]
+    assert link["data-requires-python"] == ">=3.11"
+    with zipfile.ZipFile(with_setting / BUNDLE) as archive:
+        exercise = next(n for n in archive.namelist() if n.endswith("exercises/ch07_kaplan_meier.ipynb"))
+        cell = next(c for c in json.loads(archive.read(exercise))["cells"] if c["cell_type"] == "code")
+        assert bootstrap.baked_site("".join(cell["source"])) == SITE  # the fallback when the wheel is moved
+        wheel = link["href"].split("#")[0]
+        assert any(n.endswith("/" + wheel) for n in archive.namelist())  # the bundle carries the same wheel
+
+
+def test_without_a_site_the_index_is_still_written_and_notebooks_name_no_site(without_setting: Path) -> None:
+    assert siteindex.check(without_setting / "simple") == []
     for page in NOTEBOOK_PAGES:
-        nb = json.loads((with_setting / "_sources" / f"{page}.ipynb").read_text(encoding="utf-8"))
-        cell = next(c for c in nb["cells"] if "immunokit-bootstrap" in c["metadata"].get("tags", []))
-        assert bootstrap.baked_source("".join(cell["source"])) == f"immunokit @ git+{URL}.git@{BRANCH}"
+        assert _first_cell_site(without_setting / "_sources" / f"{page}.ipynb") == ""
 
 
 def test_without_the_setting_no_repository_or_launch_button_and_no_placeholder(without_setting: Path) -> None:
@@ -221,6 +252,7 @@ def test_the_strict_book_build_links_the_bundle_and_has_no_placeholder(built_boo
     how_to = (built_book / "book" / "how-to-use.html").read_text(encoding="utf-8")
     assert not any(p in how_to for p in PLACEHOLDERS)
     assert (built_book / BUNDLE).is_file()
+    assert siteindex.check(built_book / "simple") == []  # the toolkit's package index, served with the site
     names = zipfile.ZipFile(built_book / BUNDLE).namelist()
     expected = {p.name for p in (ROOT / "exercises").glob("*.ipynb")}
     assert {Path(n).name for n in names if "/exercises/" in n} == expected

@@ -1,13 +1,18 @@
 """Notebooks that bring their toolkit: a chapter alone in an empty folder, and the course bundle, run in
 a fresh Python that has no ``immunokit``.
 
-The fresh environment is a virtual environment created without the toolkit. To stay offline it sees,
-through a ``.pth`` file pointing at a folder of links, only what a Jupyter elsewhere would have or pip
-would fetch: the distributions the toolkit *declares* (``pyproject.toml``) with their own dependencies,
-plus ipykernel, nbclient and pip to run the notebook; pip runs with ``PIP_NO_INDEX=1``. A module the
-toolkit imports without declaring it fails here as it would in Colab. The
-notebook's first cell (``immunokit_build.bootstrap``) must install the toolkit's wheel into that environment
-and the notebook must then run to the end, quiz banks and bibliography coming from the wheel.
+The fresh environment is one virtual environment (made once for the module) created without the toolkit.
+To stay offline it sees, through a ``.pth`` file pointing at a folder of links, only what a Jupyter
+elsewhere would have or pip would fetch: the distributions the toolkit *declares* (``pyproject.toml``)
+with their own dependencies, plus ipykernel, nbclient and pip to run the notebook. A module the toolkit
+imports without declaring it fails here as it would in Colab.
+
+pip runs with no configuration file and its default index pointed at a closed port on 127.0.0.1: the one
+place it can reach is the copy of the site's package index (``simple/``, written by
+:mod:`immunokit_build.siteindex` as the book's build writes it) that the test serves on 127.0.0.1. The
+notebook's first cell (:mod:`immunokit_build.bootstrap`) downloads the toolkit's wheel from that index and
+installs it; its dependencies are already there (a real student's pip takes them from PyPI). The notebook
+must then run to the end, quiz banks and bibliography coming from the wheel.
 """
 
 from __future__ import annotations
@@ -16,11 +21,12 @@ import email.parser
 import json
 import os
 import re
-import shutil
+import socket
 import subprocess
 import sys
 import sysconfig
 import zipfile
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -28,7 +34,7 @@ import nbformat
 import pytest
 from packaging.requirements import Requirement
 
-from immunokit_build import bundle
+from immunokit_build import bootstrap, bundle, localserver, siteindex
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "book" / "ch04_bispecific_engagers.ipynb"
@@ -105,19 +111,34 @@ def fresh_python(where: Path, wheel: Path) -> Path:
     return python
 
 
-def run_notebook(python: Path, notebook: Path, env_extra: dict[str, str]) -> nbformat.NotebookNode:
+def closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def offline_env(python: Path) -> dict[str, str]:
+    """The environment of a student's kernel, offline: no pip configuration, pip's default index a closed
+    local port (so nothing but the served copy of the site can be reached), no retries."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER", "IMMUNOKIT_"))
+        if not key.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER", "IMMUNOKIT_", "PIP_", "BOOK_"))
     }
     env.update(
-        PIP_NO_INDEX="1",
+        PIP_CONFIG_FILE=os.devnull,
+        PIP_INDEX_URL=f"http://127.0.0.1:{closed_port()}/simple/",
+        PIP_RETRIES="0",
         PIP_DISABLE_PIP_VERSION_CHECK="1",
         JUPYTER_DATA_DIR=str(python.parents[1] / "jupyter-data"),
         MPLBACKEND="Agg",
-        **env_extra,
     )
+    return env
+
+
+def run_notebook(python: Path, notebook: Path) -> nbformat.NotebookNode:
+    env = offline_env(python)
     out = notebook.with_suffix(".out.ipynb")
     proc = subprocess.run(
         [str(python), "-c", _RUN, str(notebook), str(out)],
@@ -149,9 +170,40 @@ def installed_in(python: Path) -> bool:
     return proc.returncode == 0 and str(python.parents[1]) in proc.stdout
 
 
+def uninstall(python: Path) -> None:
+    """Take the toolkit out of the fresh environment again (the next test starts without it)."""
+    subprocess.run(
+        [str(python), "-m", "pip", "uninstall", "--yes", "--quiet", "immunokit"],
+        env=offline_env(python),
+        capture_output=True,
+        check=True,
+    )
+    assert not installed_in(python)
+
+
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return bundle.build_wheel(tmp_path_factory.mktemp("wheel"))
+def wheel() -> Path:
+    """The toolkit's wheel as the build makes it (cached per state of its sources)."""
+    return bundle.toolkit_wheel()
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Iterator[Path]:
+    """One fresh environment for the module; each test leaves it without the toolkit."""
+    python = fresh_python(tmp_path_factory.mktemp("fresh") / "venv", wheel)
+    yield python
+
+
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Iterator[str]:
+    """A copy of the site's package index (``simple/``), served on 127.0.0.1; its address ends in /."""
+    site = tmp_path_factory.mktemp("site")
+    siteindex.write(site, wheel)
+    server = localserver.start(site)
+    try:
+        yield server.url.rstrip("/") + "/"
+    finally:
+        server.stop()
 
 
 def test_wheel_carries_the_question_banks_and_the_bibliography(wheel: Path) -> None:
@@ -181,28 +233,35 @@ def test_a_students_wheel_carries_no_build_or_instructor_code(wheel: Path) -> No
 
 
 @pytest.mark.slow
-def test_a_chapter_alone_in_an_empty_folder_installs_its_toolkit_and_runs(
-    tmp_path: Path, wheel: Path
+def test_a_chapter_alone_in_an_empty_folder_installs_its_toolkit_from_the_sites_index_and_runs(
+    tmp_path: Path, fresh: Path, served_site: str
 ) -> None:
-    python = fresh_python(tmp_path / "venv", wheel)
     folder = tmp_path / "alone"
     folder.mkdir()
     notebook = folder / CHAPTER.name
-    shutil.copyfile(CHAPTER, notebook)
-    done = run_notebook(python, notebook, {"IMMUNOKIT_INSTALL_SOURCE": str(wheel)})
-    first = next(c for c in done.cells if c.cell_type == "code")
-    assert "immunokit-bootstrap" in first.metadata.get("tags", [])
-    assert f"Installing the course toolkit from {wheel}" in text_of(first)
-    assert installed_in(python), "the toolkit was not installed into the fresh environment"
-    quiz = [c for c in done.cells if c.cell_type == "code" and "Quiz.from_bank" in c.source]
-    assert quiz and "ik-quiz" in text_of(quiz[0]), "the chapter's quiz did not render from the wheel's bank"
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [CHAPTER.name, notebook.name[:-6] + ".out.ipynb"]
-    )
+    nb = nbformat.read(CHAPTER, as_version=4)
+    bootstrap.apply(nb, served_site)  # what the build does to the notebooks the site offers for download
+    nbformat.write(nb, notebook)
+    try:
+        done = run_notebook(fresh, notebook)
+        first = next(c for c in done.cells if c.cell_type == "code")
+        assert "immunokit-bootstrap" in first.metadata.get("tags", [])
+        assert f"Installing the course toolkit from {served_site}simple/ ..." in text_of(first)
+        assert "The course toolkit is installed." in text_of(first)
+        assert installed_in(fresh), "the toolkit was not installed into the fresh environment"
+        quiz = [c for c in done.cells if c.cell_type == "code" and "Quiz.from_bank" in c.source]
+        assert quiz and "ik-quiz" in text_of(quiz[0]), (
+            "the chapter's quiz did not render from the wheel's bank"
+        )
+        assert sorted(p.name for p in folder.iterdir()) == sorted(
+            [CHAPTER.name, notebook.name[:-6] + ".out.ipynb"]
+        )
+    finally:
+        uninstall(fresh)
 
 
 @pytest.mark.slow
-def test_the_course_bundle_unzipped_in_a_fresh_folder_runs_an_exercise(tmp_path: Path) -> None:
+def test_the_course_bundle_unzipped_in_a_fresh_folder_runs_an_exercise(tmp_path: Path, fresh: Path) -> None:
     archive = bundle.build_bundle(tmp_path / bundle.FILENAME)
     with zipfile.ZipFile(archive) as z:
         z.extractall(tmp_path / "student")
@@ -212,12 +271,14 @@ def test_the_course_bundle_unzipped_in_a_fresh_folder_runs_an_exercise(tmp_path:
     assert {p.name for p in (top / "exercises").glob("*.ipynb")} == {
         p.name for p in (ROOT / "exercises").glob("*.ipynb")
     }
-    python = fresh_python(tmp_path / "venv", next(top.glob("immunokit-*.whl")))
-    done = run_notebook(python, top / EXERCISE, {})
-    first = next(c for c in done.cells if c.cell_type == "code")
-    assert "Installing the course toolkit from ../immunokit-" in text_of(first)
-    assert installed_in(python)
-    checks = [c for c in done.cells if c.cell_type == "code" and c.source.startswith("check(")]
-    assert checks and all("not attempted" in text_of(c).lower() for c in checks), [
-        text_of(c)[:200] for c in checks
-    ]
+    try:
+        done = run_notebook(fresh, top / EXERCISE)
+        first = next(c for c in done.cells if c.cell_type == "code")
+        assert "Installing the course toolkit from ../immunokit-" in text_of(first)
+        assert installed_in(fresh)
+        checks = [c for c in done.cells if c.cell_type == "code" and c.source.startswith("check(")]
+        assert checks and all("not attempted" in text_of(c).lower() for c in checks), [
+            text_of(c)[:200] for c in checks
+        ]
+    finally:
+        uninstall(fresh)

@@ -5,6 +5,10 @@ Usage::
     python -m immunokit_build.bundle OUT.zip      # build the bundle (the book's build does it for you)
     python -m immunokit_build.bundle --wheel DIR  # build only the toolkit's wheel into DIR
 
+The wheel is built once per state of its sources (:func:`toolkit_wheel`, cached in
+``_build/toolkit-wheel/<hash>/``); the bundle and the site's package index
+(:mod:`immunokit_build.siteindex`) carry the same file.
+
 The zip holds one folder::
 
     leukemia-immunotherapy-course/
@@ -17,13 +21,15 @@ The zip holds one folder::
 Every notebook starts with the bootstrap cell (:mod:`immunokit_build.bootstrap`), which finds the wheel one
 folder up and installs it when the toolkit is missing: unzip, open a notebook, run it. Nothing is
 downloaded except the toolkit's dependencies (numpy, scipy, matplotlib, ipywidgets, …) when the Python
-in use lacks them.
+in use lacks them. The notebooks also name the published site (when known), the source they fall back on
+if the wheel is moved away.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.metadata
 import shutil
 import subprocess
 import sys
@@ -110,6 +116,47 @@ def build_wheel(out_dir: Path, root: Path = ROOT) -> Path:
     return wheel
 
 
+#: Where :func:`toolkit_wheel` keeps the wheels it built, relative to the checkout.
+WHEEL_CACHE = Path("_build") / "toolkit-wheel"
+
+
+def wheel_hash(root: Path = ROOT) -> str:
+    """Hash of what the wheel is made of: its sources, the code that builds it (this module and the bank
+    filter) and the setuptools that builds it."""
+    digest = hashlib.sha256()
+    digest.update(importlib.metadata.version("setuptools").encode() + b"\0")
+    for recipe in (Path(__file__), Path(studentbanks.__file__)):
+        digest.update(recipe.read_bytes() + b"\0")
+    for rel in _sources(root):
+        digest.update(rel.as_posix().encode() + b"\0" + (root / rel).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def toolkit_wheel(root: Path = ROOT, cache: Path | None = None) -> Path:
+    """The toolkit's wheel for the sources as they are: built into ``<cache>/<hash>/`` the first time,
+    reused after (``cache`` defaults to ``_build/toolkit-wheel`` of ``root``). Older hashes are removed."""
+    cache = Path(cache) if cache is not None else root / WHEEL_CACHE
+    folder = cache / wheel_hash(root)
+    found = sorted(folder.glob("immunokit-*.whl"))
+    if len(found) == 1:
+        return found[0]
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=cache))
+    try:
+        build_wheel(partial, root)
+        try:
+            partial.rename(folder)  # atomic: a parallel build that finished first keeps its folder
+        except OSError:
+            if len(list(folder.glob("immunokit-*.whl"))) != 1:
+                raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    for stale in cache.iterdir():
+        if stale.is_dir() and stale.name != folder.name and not stale.name.startswith("."):
+            shutil.rmtree(stale, ignore_errors=True)
+    return next(folder.glob("immunokit-*.whl"))
+
+
 def notebooks(root: Path = ROOT) -> dict[str, Path]:
     """Bundle path → source notebook: every exercise and every chapter."""
     found = {f"exercises/{p.name}": p for p in sorted((root / "exercises").glob("*.ipynb"))}
@@ -126,28 +173,28 @@ def licences(root: Path = ROOT) -> dict[str, Path]:
     return {name: root / name for name in LICENCE_FILES if (root / name).is_file()}
 
 
-def fingerprint(root: Path = ROOT) -> str:
-    """Hash of everything the bundle is made of (sources, notebooks, the repository setting)."""
+def fingerprint(root: Path = ROOT, site: str = "") -> str:
+    """Hash of everything the bundle is made of (the wheel's sources, notebooks, licences, the site)."""
     digest = hashlib.sha256()
-    repo = course.repository()
-    digest.update(repr(repo).encode())
-    extra = [*notebooks(root).values(), *licences(root).values()]
-    for rel in [*_sources(root), *(p.relative_to(root) for p in extra)]:
-        digest.update(str(rel).encode() + b"\0" + (root / rel).read_bytes() + b"\0")
+    digest.update(wheel_hash(root).encode() + b"\0" + site.encode() + b"\0")
+    for path in [*notebooks(root).values(), *licences(root).values()]:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-def _notebook_bytes(path: Path, version: str) -> bytes:
+def _notebook_bytes(path: Path, site: str) -> bytes:
     nb = nbformat.read(path, as_version=4)
-    bootstrap.apply(nb, version, bootstrap.wanted_repository(nb))
+    bootstrap.apply(nb, site or bootstrap.wanted_site(nb))
     return (str(nbformat.writes(nb)) + "\n").encode("utf-8")
 
 
-def build_bundle(out_zip: Path, root: Path = ROOT) -> Path:
+def build_bundle(out_zip: Path, root: Path = ROOT, site: str = "", wheel: Path | None = None) -> Path:
     """Write the course bundle to ``out_zip`` unless it is already current (its zip comment is the
-    :func:`fingerprint`); return its path."""
+    :func:`fingerprint`); return its path. ``site``: the published book's address, written into the
+    notebooks' first cell (the source they fall back on without the wheel); ``wheel``: the toolkit's
+    wheel (default: :func:`toolkit_wheel`)."""
     out_zip = Path(out_zip)
-    stamp = fingerprint(root)
+    stamp = fingerprint(root, site)
     if out_zip.is_file():
         try:
             with zipfile.ZipFile(out_zip) as existing:
@@ -155,27 +202,25 @@ def build_bundle(out_zip: Path, root: Path = ROOT) -> Path:
                     return out_zip
         except zipfile.BadZipFile:
             pass
-    version = bootstrap.toolkit_version(root)
-    with tempfile.TemporaryDirectory(prefix="immunokit-bundle-") as tmp:
-        wheel = build_wheel(Path(tmp), root)
-        members: dict[str, bytes] = {
-            "README.md": README.format(wheel=wheel.name).encode("utf-8"),
-            wheel.name: wheel.read_bytes(),
-        }
-        for name, source in notebooks(root).items():
-            members[name] = _notebook_bytes(source, version)
-        for name, source in licences(root).items():
-            members[name] = source.read_bytes()
-        out_zip.parent.mkdir(parents=True, exist_ok=True)
-        partial = out_zip.with_suffix(".zip.part")
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-            for name, data in members.items():
-                info = zipfile.ZipInfo(f"{FOLDER}/{name}", date_time=_EPOCH)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                bundle.writestr(info, data)
-            bundle.comment = stamp.encode()
-        partial.replace(out_zip)
+    wheel = wheel or toolkit_wheel(root)
+    members: dict[str, bytes] = {
+        "README.md": README.format(wheel=wheel.name).encode("utf-8"),
+        wheel.name: wheel.read_bytes(),
+    }
+    for name, source in notebooks(root).items():
+        members[name] = _notebook_bytes(source, site)
+    for name, source in licences(root).items():
+        members[name] = source.read_bytes()
+    out_zip.parent.mkdir(parents=True, exist_ok=True)
+    partial = out_zip.with_suffix(".zip.part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(f"{FOLDER}/{name}", date_time=_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            bundle.writestr(info, data)
+        bundle.comment = stamp.encode()
+    partial.replace(out_zip)
     return out_zip
 
 
@@ -190,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.wheel:
             print(build_wheel(args.wheel))
         else:
-            print(build_bundle(args.out))
+            print(build_bundle(args.out, site=course.site_url(ROOT)))
     except (BundleError, course.SettingError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

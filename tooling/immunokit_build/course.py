@@ -4,14 +4,19 @@
     The web address of the course's git repository, e.g. ``https://github.com/ORG/leukemia-immunotherapy``.
     The GitHub Pages workflow sets it to the repository it runs in; a fork or an institution sets its own.
 ``IMMUNOKIT_REPOSITORY_BRANCH``
-    The branch launch links open and notebooks install the toolkit from (default ``main``).
+    The branch launch links open (default ``main``).
 ``IMMUNOKIT_BINDERHUB_URL``
     The BinderHub that launch links use (default ``https://mybinder.org``).
 ``IMMUNOKIT_JUPYTERHUB_URL``
     An institution's JupyterHub with nbgitpuller; adds a JupyterHub launch link (no default).
 
+Where the book is published is a second setting, :func:`site_url`: ``html.baseurl`` in ``_config.yml``,
+else the environment variable ``BOOK_BASE_URL`` (the GitHub Pages workflow sets it). The published site
+serves the toolkit as a package index (:mod:`immunokit_build.siteindex`), and the first cell of every
+notebook installs from it (:mod:`immunokit_build.bootstrap`).
+
 Unset, nothing is made up: the book shows no repository or launch button, and notebooks install the
-toolkit only from a wheel or checkout next to them (or from ``IMMUNOKIT_INSTALL_SOURCE``).
+toolkit only from a wheel beside them (the course bundle).
 """
 
 from __future__ import annotations
@@ -20,14 +25,15 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote, urlencode, urlparse
 
 URL_VARIABLE = "IMMUNOKIT_REPOSITORY_URL"
 BRANCH_VARIABLE = "IMMUNOKIT_REPOSITORY_BRANCH"
 BINDERHUB_VARIABLE = "IMMUNOKIT_BINDERHUB_URL"
 JUPYTERHUB_VARIABLE = "IMMUNOKIT_JUPYTERHUB_URL"
-#: Read by the first cell of every notebook: a wheel, a folder or a pip requirement to install from.
-INSTALL_SOURCE_VARIABLE = "IMMUNOKIT_INSTALL_SOURCE"
+#: The published site's address (also read by :mod:`immunokit_build.sphinx.sitemeta`).
+SITE_VARIABLE = "BOOK_BASE_URL"
 
 DEFAULT_BRANCH = "main"
 DEFAULT_BINDERHUB = "https://mybinder.org"
@@ -106,11 +112,6 @@ class Repository:
         )
         return f"{hub}/hub/user-redirect/git-pull?{query}"
 
-    @property
-    def install_source(self) -> str:
-        """The pip requirement that installs the toolkit of this branch."""
-        return f"immunokit @ git+{self.url}.git@{self.branch}"
-
 
 def repository(environ: Mapping[str, str] | None = None) -> Repository | None:
     """The setting from ``environ`` (default: the process environment), or None when it is unset.
@@ -140,3 +141,37 @@ def jupyterhub(environ: Mapping[str, str] | None = None) -> str | None:
     env = os.environ if environ is None else environ
     raw = env.get(JUPYTERHUB_VARIABLE, "").strip()
     return _web_url(JUPYTERHUB_VARIABLE, raw) if raw else None
+
+
+def _site(name: str, value: str) -> str:
+    value = value.strip()
+    parsed = urlparse(value)
+    local = parsed.hostname in ("127.0.0.1", "localhost")
+    if (
+        not parsed.hostname
+        or " " in value
+        or parsed.scheme not in (("http", "https") if local else ("https",))
+    ):
+        raise SettingError(
+            f"{name} must be an https:// address, e.g. https://ORG.github.io/REPO/; got {value!r}"
+        )
+    return value.rstrip("/") + "/"
+
+
+def site_url(root: Path | None = None, environ: Mapping[str, str] | None = None, configured: str = "") -> str:
+    """The published book's address, ending in ``/`` ("" when unknown).
+
+    ``configured`` (Sphinx's ``html_baseurl``) or ``html.baseurl`` in ``root``'s ``_config.yml`` comes
+    first, then ``BOOK_BASE_URL`` (as in :mod:`immunokit_build.sphinx.sitemeta`). A local address
+    (``http://127.0.0.1:PORT/``) is accepted for tests; anything else must be https.
+    """
+    if not configured and root is not None and (root / "_config.yml").is_file():
+        import yaml
+
+        config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+        configured = str((config.get("html") or {}).get("baseurl") or "")
+    if configured.strip():
+        return _site("html.baseurl", configured)
+    env = os.environ if environ is None else environ
+    raw = env.get(SITE_VARIABLE, "").strip()
+    return _site(SITE_VARIABLE, raw) if raw else ""

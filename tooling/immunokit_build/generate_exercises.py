@@ -45,6 +45,9 @@ END = "### END SOLUTION"
 MD_BEGIN = re.compile(r"^\s*(?:<!--\s*)?(?:#+\s*)?BEGIN SOLUTION(?:\s*-->)?\s*$")
 MD_END = re.compile(r"^\s*(?:<!--\s*)?(?:#+\s*)?END SOLUTION(?:\s*-->)?\s*$")
 SOLUTION_ONLY_TAG = "solution-only"
+#: Cell metadata about how a front end shows the cell, kept in the exercise: collapsed input (JupyterLab,
+#: Notebook 7) and Colab's form view.
+DISPLAY_KEYS = ("jupyter", "cellView")
 MD_STUB = "*Write your answer here.*"
 
 NBGRADER_KEYS = ("grade", "grade_id", "locked", "points", "schema_version", "solution", "task")
@@ -249,6 +252,9 @@ def generate_notebook(solution: Path) -> str:
         kept_tags = [t for t in tags if t != SOLUTION_ONLY_TAG]
         if kept_tags:
             new.metadata["tags"] = kept_tags
+        for key in DISPLAY_KEYS:  # e.g. the bootstrap cell shown as its title line
+            if key in cell.metadata:
+                new.metadata[key] = copy.deepcopy(cell.metadata[key])
         if "nbgrader" in cell.metadata:
             new.metadata["nbgrader"] = clean_nbgrader(dict(cell.metadata["nbgrader"]), where)
             marks = new.metadata["nbgrader"]

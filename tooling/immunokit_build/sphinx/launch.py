@@ -1,13 +1,19 @@
-"""From reading to running: repository and launch buttons, the clone command, the course bundle.
+"""From reading to running: repository and launch buttons, the clone command, the course bundle, the
+toolkit's package index.
 
 Everything comes from one setting, :mod:`immunokit_build.course` (``IMMUNOKIT_REPOSITORY_URL`` and
 ``IMMUNOKIT_REPOSITORY_BRANCH``, filled by the GitHub Pages workflow from the repository it runs in):
 
 - set, the theme shows its repository, issue and edit buttons for that repository, and every notebook
   page (chapters and exercises) a launch menu: Binder (``IMMUNOKIT_BINDERHUB_URL``, default mybinder.org),
-  Colab (GitHub repositories) and JupyterHub (only when ``IMMUNOKIT_JUPYTERHUB_URL`` is set); the
-  notebooks offered for download install the toolkit from that repository;
+  Colab (GitHub repositories) and JupyterHub (only when ``IMMUNOKIT_JUPYTERHUB_URL`` is set);
 - unset, none of these buttons appears, whatever ``_config.yml`` says: nothing is made up.
+
+After the build, whatever the setting: the toolkit's wheel as a package index in ``simple/``
+(:mod:`immunokit_build.siteindex`) and the course bundle in ``downloads/``. When the site's address is
+known (``html.baseurl`` or ``BOOK_BASE_URL``, :func:`immunokit_build.course.site_url`), the notebooks
+offered for download (``_sources/``, ``_downloads/``) and the bundle's name it in their first cell, so a
+notebook downloaded alone installs the toolkit from that index.
 
 Markup for pages:
 
@@ -36,7 +42,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from immunokit_build import bootstrap, bundle, course
+from immunokit_build import bootstrap, bundle, course, siteindex
 
 LOGGER = logging.getLogger(__name__)
 #: Where the course bundle is written, relative to the HTML output folder.
@@ -189,23 +195,30 @@ def bundle_role(
 
 
 def write_downloads(app: Any, exception: Exception | None) -> None:
-    """After an HTML build: the course bundle, and the downloadable notebooks' install source."""
+    """After an HTML build: the toolkit's package index (``simple/``), the course bundle, and the site's
+    address in the first cell of every notebook offered for download."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
     root = Path(app.config.immunokit_course_root or app.srcdir)
     try:
-        bundle.build_bundle(outdir / BUNDLE_PATH, root)
+        site = course.site_url(configured=app.config.html_baseurl or "")
+    except course.SettingError as err:
+        raise ConfigError(str(err)) from None
+    try:
+        wheel = bundle.toolkit_wheel(root)
+        siteindex.write(outdir, wheel)
+        bundle.build_bundle(outdir / BUNDLE_PATH, root, site=site, wheel=wheel)
     except bundle.BundleError as err:
-        LOGGER.warning(f"[launch] the course bundle was not built: {err}")
-    repo = _setting()
-    if repo is None:
+        LOGGER.warning(
+            f"[launch] the toolkit's wheel, its package index or the course bundle was not built: {err}"
+        )
+    if not site:
         return
-    version = bootstrap.toolkit_version(root)
     notebooks = [*(outdir / "_sources").rglob("*.ipynb"), *(outdir / "_downloads").rglob("*.ipynb")]
     for path in sorted(notebooks):
         if _has_cell(path):
-            bootstrap.refresh_file(path, version, repo.install_source)
+            bootstrap.refresh_file(path, site)
 
 
 def _has_cell(path: Path) -> bool:

@@ -34,6 +34,7 @@ from immunokit.exercises.catalog import Exercise, Question
 from immunokit.exercises.checks import Case, CaseResult, Function
 from immunokit.exercises.verdict import Status
 from immunokit_build.bootstrap import TAG as BOOTSTRAP_TAG
+from immunokit_build.bootstrap import TITLE as BOOTSTRAP_TITLE
 from immunokit_instructor.grader.report import SUBMISSION, Row
 from immunokit_instructor.grader.sandbox import Limits, Sandbox, limits_for_child
 from immunokit_instructor.grader.submissions import (
@@ -226,7 +227,7 @@ def _is_bootstrap(cell: dict[str, Any], source: str) -> bool:
     toolkit itself, and a cell naming an older release would otherwise try to install it in the sandbox."""
     tags = cell.get("metadata", {}).get("tags", []) if isinstance(cell.get("metadata"), dict) else []
     return BOOTSTRAP_TAG in (tags if isinstance(tags, list) else []) or source.startswith(
-        "# Course toolkit: nothing to do when immunokit"
+        (BOOTSTRAP_TITLE, "# Course toolkit: nothing to do when immunokit")  # the cell now, and before 0.3
     )
 
 
