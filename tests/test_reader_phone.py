@@ -362,6 +362,22 @@ def test_printed_quizzes_name_no_buttons_and_print_their_hints(
     _guarded(page)
 
 
+def test_the_trial_table_says_select_a_header_only_where_headers_sort(
+    new_page: Callable[..., Any], book_url: str
+) -> None:
+    """ "Select a column header to sort." shows on screen with JavaScript (the headers are buttons), and
+    neither on paper nor without JavaScript, where nothing sorts."""
+    url = f"{book_url}/book/ch07_reading_trials.html"
+    page = _open(new_page, url)
+    caption = page.locator(".ik-table-caption").first
+    assert "Select a column header to sort." in caption.inner_text()
+    page.emulate_media(media="print")
+    assert "Select a column header" not in caption.inner_text()
+    _guarded(page)
+    page = _open(new_page, url, java_script_enabled=False)
+    assert "Select a column header" not in page.locator(".ik-table-caption").first.inner_text()
+
+
 def test_a_right_choice_is_not_praised_twice(new_page: Callable[..., Any], book_url: str) -> None:
     """ "Correct. ✓ Right choice: Correct." said nothing new: an option whose feedback is a bare "Correct."
     now shows only "✓ Right choice."; informative feedback keeps its text."""
