@@ -390,14 +390,14 @@ def test_static_stepper_has_one_accessible_frame_per_step() -> None:
 
 @pytest.mark.parametrize("name", STEPPERS)
 def test_static_stepper_stays_small_enough_for_a_chapter_page(name: str) -> None:
-    """Each stepper's static HTML stays under 200 KB (a chapter page must stay under 1.5 MB).
+    """Each stepper's static HTML stays under 220 KB (a chapter page must stay under 1.5 MB).
 
     The limit was 150 KB before every frame carried its phone rendering (the same drawing cut into
     panels, issue 26 item 10), which about doubles a frame's bytes in the notebook's output. A reader
     fetches only one of the two: the built page holds them as files and its ``<picture>`` picks the
     phone one on narrow screens only (``tests/test_page_weight.py`` holds a desktop visit's transfer)."""
     size = len(DIAGRAMS[name]().to_html().encode("utf-8"))
-    assert size < 200_000, f"{name}: {size} bytes"
+    assert size < 220_000, f"{name}: {size} bytes"
 
 
 #: Diagrams no cut into panels suits (labels overlap at every x in turn): one drawing on phones too

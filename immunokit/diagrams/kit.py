@@ -242,7 +242,8 @@ def phone_crops(
 
     ``max_width`` defaults to the widest panel whose smallest text still shows at 9 px on a 375 px phone
     (:data:`PHONE_SHOWN_PX` wide), at most :data:`PHONE_PANEL_IN` for 8 pt. A cut never runs through a
-    text; among the cuts that fit, the ones crossing the fewest drawn shapes win, then even panels. Each
+    text; among the cuts that fit, the ones crossing the fewest drawn shapes win, with even panels and no
+    panel without a label preferred. Each
     panel keeps only the height its contents use. None when the figure is already narrow enough, or no
     cut avoids every text.
     """
@@ -271,6 +272,13 @@ def phone_crops(
     crossed = [0, *(sum(1 for x0, _y0, x1, _y1 in ink if x0 < c < x1) for c in cuts), 0]
     # Fewest panels first; then, by dynamic programming over the cut points, the fewest shapes cut
     # (and a small preference for even panels).
+    # A panel without a label is a sliver of a shape: it costs like three shapes cut.
+    labelled = {
+        (i, j): any(points[i] <= x0 and x1 <= points[j] for x0, _y0, x1, _y1 in texts)
+        for j in range(len(points))
+        for i in range(j)
+        if points[j] - points[i] <= room + 1e-9
+    }
     for n in range(2, 7):
         inf: tuple[float, tuple[int, ...]] = (float("inf"), ())
         best: list[tuple[float, tuple[int, ...]]] = [(0.0, (0,))] + [inf] * (len(points) - 1)
@@ -280,7 +288,8 @@ def phone_crops(
                 for i in range(j):
                     if best[i][0] == float("inf") or points[j] - points[i] > room + 1e-9:
                         continue
-                    cost = best[i][0] + crossed[j] + 0.01 * (points[j] - points[i]) ** 2
+                    width_ij = points[j] - points[i]
+                    cost = best[i][0] + crossed[j] + 0.4 * width_ij**2 + (0 if labelled[i, j] else 3)
                     if cost < nxt[j][0]:
                         nxt[j] = (cost, (*best[i][1], j))
             best = nxt
@@ -289,6 +298,8 @@ def phone_crops(
         edges = [points[k] for k in best[-1][1]]
         out = []
         for a, b in itertools.pairwise(edges):
+            if not any(a <= x0 and x1 <= b for x0, _y0, x1, _y1 in ink):
+                continue  # nothing drawn lies inside it (only edges of shapes the cut crosses): leave it out
             spans = ((0.0, keep_left), (a, b)) if keep_left > 0 else ((a, b),)
             used = [
                 (y0, y1)
