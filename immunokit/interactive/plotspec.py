@@ -328,6 +328,27 @@ def _pull_notes_inside(fig: MplFigure) -> bool:
     return moved
 
 
+def _separate_notes(fig: MplFigure) -> bool:
+    """Move each note that overlaps an earlier note of its axes down below it (notes placed apart on the
+    wide figure can meet on the narrow one). Returns whether any moved."""
+    from matplotlib.transforms import Bbox, offset_copy
+
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    moved = False
+    for ax in fig.axes:
+        placed: list[Bbox] = []
+        for text in ax.texts:
+            box = text.get_window_extent(renderer)
+            for other in placed:
+                if box.x0 < other.x1 and other.x0 < box.x1 and box.y0 < other.y1 and other.y0 < box.y1:
+                    dy = other.y0 - box.y1 - 2  # dots: down, just below the other note
+                    text.set_transform(offset_copy(text.get_transform(), fig=fig, x=0, y=dy, units="dots"))
+                    box = text.get_window_extent(renderer)
+                    moved = True
+            placed.append(box)
+    return moved
+
+
 def render(spec: PlotSpec) -> Figure:
     """Draw ``spec`` as a new :class:`immunokit.Figure` (book style, constrained layout, SVG rendered now),
     with its phone rendering (:func:`phone_spec`) when it is wider than a phone's and everything drawn
@@ -337,6 +358,8 @@ def render(spec: PlotSpec) -> Figure:
     if spec.width_in > PHONE_WIDTH_IN:
         phone_fig, phone_svg = _frozen_svg(phone_spec(spec))
         if text_outside(phone_fig) and _pull_notes_inside(phone_fig):
+            phone_svg = book_svg(phone_fig)
+        if _separate_notes(phone_fig):
             phone_svg = book_svg(phone_fig)
         phone = None if text_outside(phone_fig) else phone_svg
         phone_fig.clear()
