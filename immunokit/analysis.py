@@ -212,7 +212,7 @@ def plot_antigen_ranking(ranked: Sequence[RankedAntigen]) -> Figure:
         raise ValueError("plot_antigen_ranking needs at least one ranked antigen")
     myeloid = {"AML", "CML"}
     with figure_style():
-        fig, ax = plt.subplots(figsize=(6.4, 0.45 * len(ranked) + 1.3))
+        fig, ax = plt.subplots(figsize=(6.4, 0.45 * len(ranked) + 1.3), layout="constrained")
         y = np.arange(len(ranked))[::-1]
         for yi, item in zip(y, ranked, strict=True):
             is_myeloid = item.row.leukemia in myeloid
@@ -378,7 +378,7 @@ def plot_arm_comparison(estimates: Sequence[ArmEstimate], title_note: str = "") 
     if len(arms) > len(styles):
         raise ValueError(f"plot_arm_comparison draws at most {len(styles)} arms, got {len(arms)}")
     with figure_style():
-        fig, ax = plt.subplots(figsize=(6.4, 0.8 * len(endpoints) + 1.4))
+        fig, ax = plt.subplots(figsize=(6.4, 0.8 * len(endpoints) + 1.4), layout="constrained")
         # the first arm is drawn on top within each endpoint
         offsets = np.linspace(0.15, -0.15, len(arms)) if len(arms) > 1 else np.zeros(1)
         ybase = np.arange(len(endpoints))[::-1]

@@ -11,6 +11,8 @@ import base64
 import hashlib
 import html
 import io
+import textwrap
+import warnings
 from dataclasses import dataclass, field
 
 import matplotlib as mpl
@@ -42,16 +44,58 @@ def phone_rendering(fig: MplFigure) -> bytes | None:
     width, height = fig.get_size_inches()
     if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine) or width <= PHONE_WIDTH_IN + 1e-9:
         return None
+    # Long axis labels wrap and legends take one column, as the phone rendering of a plot spec does.
+    labels = [(axis.label, axis.label.get_text()) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)]
+    legends = [(ax, legend) for ax in fig.axes if (legend := ax.get_legend()) is not None]
+    if len(legends) > 1:
+        return None  # one legend under the figure would not say which panel it belongs to
+    from matplotlib.ticker import FuncFormatter
+
+    # Named rows ("2-year overall survival", set with set_yticks(ticks, labels)) on two lines.
+    formatters = [(ax.yaxis, ax.yaxis.get_major_formatter()) for ax in fig.axes]
+    named = [
+        (axis, old, [t.get_text() for t in axis.get_ticklabels()])
+        for axis, old in formatters
+        if isinstance(old, FuncFormatter) and any(t.get_text() for t in axis.get_ticklabels())
+    ]
     try:
+        for text, value in labels:
+            text.set_text(textwrap.fill(value, _LABEL_CHARS) if value else value)
+        for axis, _old, texts in named:
+            axis.set_major_formatter(
+                FuncFormatter(
+                    lambda _v, pos, t=texts: textwrap.fill(t[pos], _TICK_CHARS) if pos < len(t) else ""
+                )
+            )
+        for ax, legend in legends:  # the same legend in one column under the figure: no corner is free
+            ax.legend_ = None
+            handles = [h for h in legend.legend_handles if h is not None]
+            names = [t.get_text() for t in legend.texts]
+            fig.legend(handles=handles, labels=names[: len(handles)], loc="outside lower center")
         # Narrower, and a little less tall than in proportion: the text takes its full size.
-        fig.set_size_inches(PHONE_WIDTH_IN, max(height * 0.8, PHONE_WIDTH_IN * 0.75))
-        fig.draw_without_rendering()
+        fig.set_size_inches(PHONE_WIDTH_IN, max(height * 0.8, PHONE_WIDTH_IN * 0.75) + 0.2 * len(legends))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "axes sizes collapsed": refused below
+            fig.draw_without_rendering()
         tight = fig.get_tightbbox()
-        if tight is None or tight.x0 < -0.01 or tight.x1 > PHONE_WIDTH_IN + 0.01:
+        if tight is None or tight.x0 < -0.01 or tight.x1 > PHONE_WIDTH_IN + 0.01 or tight.y0 < -0.01:
             return None  # a label or note would run off the narrow figure: phones get the wide one
         return svg_bytes(fig)
     finally:
+        for text, value in labels:
+            text.set_text(value)
+        for ax, legend in legends:
+            ax.legend_ = legend
+        for axis, old, _texts in named:
+            axis.set_major_formatter(old)
+        del fig.legends[len(fig.legends) - len(legends) :]
         fig.set_size_inches(width, height)
+
+
+#: Characters per line of an axis label in a phone rendering (10 pt text, a 3.4 in figure).
+_LABEL_CHARS = 24
+#: Characters per line of a named row (a y tick label) in a phone rendering.
+_TICK_CHARS = 16
 
 
 def svg_data_uri(svg: bytes) -> str:

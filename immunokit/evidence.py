@@ -379,7 +379,7 @@ def trial_table(
     *,
     disease: str | Sequence[str] | None = None,
     caption: str = (
-        "Pivotal and landmark trials of the immunotherapies in this course. Select a column header to sort. "
+        "Pivotal and landmark trials of the immunotherapies in this course. "
         "Single-arm response rates are not comparable across rows."
     ),
 ) -> TrialTable:

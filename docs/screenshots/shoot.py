@@ -47,6 +47,31 @@ def save(png: bytes, name: str, width: int = 900) -> None:
     print(f"{name}: {buf.tell() / 1000:.0f} KB")
 
 
+def _print_page(browser: Any, url: str) -> None:
+    """A page of chapter 8 as Chromium prints it (A4 PDF, then pdftoppm): the CRS stepper's steps flow."""
+    import re
+    import shutil
+    import subprocess
+    import tempfile
+
+    if not shutil.which("pdftoppm"):
+        print("pdftoppm missing (poppler-utils): no print page")
+        return
+    ctx = browser.new_context()
+    p = ctx.new_page()
+    p.goto(f"{url}/book/ch08_side_effects.html", wait_until="networkidle")
+    p.emulate_media(media="print")
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "ch08.pdf"
+        p.pdf(path=str(pdf), format="A4")
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        number = next(i for i, page in enumerate(text.split("\f"), 1) if re.search(r"\(2 of \d\)", page))
+        subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", str(number), "-l", str(number), str(pdf),
+                        str(Path(tmp) / "page")], check=True)  # fmt: skip
+        save(next(Path(tmp).glob("page*.png")).read_bytes(), "ch08-print-stepper-page.png", width=662)
+    ctx.close()
+
+
 def reader_shots(browser: Any, url: str) -> None:
     """Issue 26: the navigation drawer on a phone (light, dark), a chart and a diagram on a phone, the
     ICAHT calculator, and a chapter printed from dark mode."""
@@ -69,7 +94,10 @@ def reader_shots(browser: Any, url: str) -> None:
     chart = p.locator(".ik-frames:has(picture)").first
     chart.scroll_into_view_if_needed()
     save(chart.screenshot(), "phone-chart-375.png", width=750)
-    p.goto(f"{url}/{ch05}", wait_until="networkidle")
+    # A mechanism diagram's phone rendering (chapter 6's checkpoint stepper cut into two stacked panels),
+    # then its full-size view fitted to the screen.
+    ch06 = "book/ch06_checkpoint_inhibitors.html"
+    p.goto(f"{url}/{ch06}", wait_until="networkidle")
     diagram = p.locator('[data-ik="frames"][data-ik-control="buttons"]').first
     diagram.scroll_into_view_if_needed()
     save(diagram.screenshot(), "phone-diagram-375.png", width=750)
@@ -77,6 +105,16 @@ def reader_shots(browser: Any, url: str) -> None:
     p.wait_for_timeout(300)
     save(p.screenshot(), "phone-figure-full-size-375.png", width=750)
     ctx.close()
+    ctx = browser.new_context(
+        viewport={"width": 375, "height": 740}, is_mobile=True, device_scale_factor=2, color_scheme="dark"
+    )
+    p = ctx.new_page()
+    p.goto(f"{url}/book/ch01_leukemia_and_immunity.html", wait_until="networkidle")
+    figure = p.locator("figure.ik-figure:has(picture)").first
+    figure.scroll_into_view_if_needed()
+    save(figure.screenshot(), "phone-diagram-375-dark.png", width=750)
+    ctx.close()
+    _print_page(browser, url)
     ctx = browser.new_context(viewport={"width": 1000, "height": 900}, device_scale_factor=1)
     p = ctx.new_page()
     p.goto(f"{url}/book/ch11_supportive_care.html", wait_until="networkidle")
@@ -88,10 +126,14 @@ def reader_shots(browser: Any, url: str) -> None:
     ctx.close()
     # Print from dark mode: the chapter as Chromium lays it out for paper (print media, dark system setting
     # and the theme in dark mode), its first screenful at A4 width. (pdftoppm may be absent: no PDF here.)
-    ctx = browser.new_context(color_scheme="dark", viewport={"width": 794, "height": 1123}, device_scale_factor=1)
+    ctx = browser.new_context(
+        color_scheme="dark", viewport={"width": 794, "height": 1123}, device_scale_factor=1
+    )
     p = ctx.new_page()
     p.goto(f"{url}/{ch05}", wait_until="networkidle")
-    p.evaluate("document.documentElement.dataset.theme = 'dark'; document.documentElement.dataset.mode = 'dark'")
+    p.evaluate(
+        "document.documentElement.dataset.theme = 'dark'; document.documentElement.dataset.mode = 'dark'"
+    )
     p.emulate_media(media="print", color_scheme="dark")
     p.wait_for_timeout(300)
     save(p.screenshot(), "ch05-print-from-dark-mode.png", width=794)

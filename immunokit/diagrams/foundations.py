@@ -14,6 +14,7 @@ Sources (the chapter's references in ``book/references.bib``):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final, Literal
 
 from matplotlib.axes import Axes
@@ -25,6 +26,7 @@ from ..interactive.registry import register_diagram
 from ..style import OKABE_ITO
 from .kit import (
     COLORS,
+    PHONE_PANEL_MAX_IN,
     SMALL_SIZE,
     TITLE_SIZE,
     Z_CELL,
@@ -160,6 +162,126 @@ def _mark(ax: Axes, xy: tuple[float, float], level: Level, color: str, r: float 
         raise ValueError(f"unknown expression level {level!r}")
 
 
+@dataclass(frozen=True)
+class _TreeLayout:
+    """Where the tree and the grid of :func:`hematopoiesis_antigens` sit: the 7.2 in layout and a phone's."""
+
+    width: float
+    height: float
+    top: float
+    x0: float
+    indent: float
+    col0: float
+    col_step: float
+    header_size: float
+    groups: tuple[str, str]
+    legend: tuple[tuple[float, float], ...]
+
+
+_WIDE = _TreeLayout(
+    7.2, 4.5, 3.55, 0.25, 0.32, 3.75, 0.68, TITLE_SIZE - 1, ("B-cell targets", "myeloid targets"),
+    ((0.3, 0.22), (1.75, 0.22), (3.45, 0.22), (5.05, 0.22), (5.85, 0.22)),
+)  # fmt: skip
+#: The same tree and grid for a phone: tighter indents and columns, progenitors' names on two lines, the
+#: legend on three lines.
+_PHONE = _TreeLayout(
+    PHONE_PANEL_MAX_IN, 5.15, 4.1, 0.12, 0.12, 1.84, 0.45, SMALL_SIZE, ("B-cell\ntargets", "myeloid\ntargets"),
+    ((0.14, 0.74), (1.9, 0.74), (0.14, 0.46), (1.9, 0.46), (0.14, 0.18)),
+)  # fmt: skip
+
+
+def _draw_hematopoiesis(ax: Axes, lay: _TreeLayout) -> None:
+    top, step = lay.top, 0.42
+    rows = {name: top - i * step for i, (name, _d, _l) in enumerate(_TREE)}
+    x0, indent = lay.x0, lay.indent
+    node = {name: (x0 + depth * indent, rows[name]) for name, depth, _l in _TREE}
+    # tree connectors (elbows) and nodes
+    for child, parent in _PARENT.items():
+        (px, py), (cx, cy) = node[parent], node[child]
+        ax.plot([px, px, cx], [py, cy, cy], color=COLORS["muted"], lw=1.3, zorder=Z_CELL - 0.5)
+    for name, _depth, lineage in _TREE:
+        color = _LINEAGE_COLOR[lineage]
+        ax.add_patch(
+            Circle(node[name], 0.09, facecolor=tint(color, 0.35), edgecolor=color, lw=1.8, zorder=Z_CELL)
+        )
+        shown = name if lay is _WIDE else name.replace(" progenitor", "\nprogenitor")
+        label(
+            ax,
+            (node[name][0] + 0.14 + 0.02 * (lay is _WIDE), rows[name]),
+            shown,
+            ha="left",
+            size=SMALL_SIZE + 0.5,
+        )
+    # expression grid
+    col0, col_step = lay.col0, lay.col_step
+    cols = {antigen: col0 + i * col_step for i, antigen in enumerate(ANTIGENS)}
+    group_color = {
+        "CD19": OKABE_ITO["blue"],
+        "CD20": OKABE_ITO["blue"],
+        "CD22": OKABE_ITO["blue"],
+        "CD33": OKABE_ITO["vermillion"],
+        "CD123": OKABE_ITO["vermillion"],
+    }
+    header_y = top + 0.42
+    for antigen, x in cols.items():
+        label(ax, (x, header_y), antigen, weight="bold", color=group_color[antigen], size=lay.header_size)
+    label(
+        ax,
+        ((cols["CD19"] + cols["CD22"]) / 2, header_y + (0.33 if lay is _WIDE else 0.42)),
+        lay.groups[0],
+        color=OKABE_ITO["blue"],
+        size=SMALL_SIZE + 0.5,
+        weight="bold",
+    )
+    label(
+        ax,
+        ((cols["CD33"] + cols["CD123"]) / 2, header_y + (0.33 if lay is _WIDE else 0.42)),
+        lay.groups[1],
+        color=OKABE_ITO["vermillion"],
+        size=SMALL_SIZE + 0.5,
+        weight="bold",
+    )
+    for y_line in (header_y + 0.2,):
+        ax.plot(
+            [cols["CD19"] - 0.37 * col_step, cols["CD22"] + 0.37 * col_step],
+            [y_line, y_line],
+            color=OKABE_ITO["blue"],
+            lw=1.2,
+        )
+        ax.plot(
+            [cols["CD33"] - 0.37 * col_step, cols["CD123"] + 0.37 * col_step],
+            [y_line, y_line],
+            color=OKABE_ITO["vermillion"],
+            lw=1.2,
+        )
+    for i, (name, _d, _l) in enumerate(_TREE):
+        y = rows[name]
+        if i % 2 == 0:
+            ax.add_patch(
+                Rectangle(
+                    (cols["CD19"] - col_step / 2, y - step / 2),
+                    col_step * 5,
+                    step,
+                    facecolor="#F4F4F4",
+                    edgecolor="none",
+                    zorder=Z_CELL - 1,
+                )
+            )
+        for antigen, x in cols.items():
+            _mark(ax, (x, y), EXPRESSION[name][antigen], group_color[antigen])
+    # legend (shape = level)
+    items: tuple[tuple[Level, str], ...] = (
+        ("surface", "on the surface"),
+        ("low", "low or on some cells"),
+        ("cytoplasmic", "inside the cell only"),
+        ("absent", "absent"),
+        ("unknown", "not covered here"),
+    )
+    for (level, text), (x, legend_y) in zip(items, lay.legend, strict=True):
+        _mark(ax, (x, legend_y), level, COLORS["ink"], r=0.075)
+        label(ax, (x + 0.13, legend_y), text, ha="left", size=SMALL_SIZE)
+
+
 @register_diagram(
     chapter=1,
     summary="CD19/20/22/33/123 along hematopoiesis",
@@ -176,85 +298,9 @@ def hematopoiesis_antigens() -> Figure:
         absent or not covered; B-cell targets in blue and myeloid targets in vermillion, both labelled.
     """
     fig, ax = canvas(7.2, 4.5)
-    top, step = 3.55, 0.42
-    rows = {name: top - i * step for i, (name, _d, _l) in enumerate(_TREE)}
-    x0, indent = 0.25, 0.32
-    node = {name: (x0 + depth * indent, rows[name]) for name, depth, _l in _TREE}
-    # tree connectors (elbows) and nodes
-    for child, parent in _PARENT.items():
-        (px, py), (cx, cy) = node[parent], node[child]
-        ax.plot([px, px, cx], [py, cy, cy], color=COLORS["muted"], lw=1.3, zorder=Z_CELL - 0.5)
-    for name, _depth, lineage in _TREE:
-        color = _LINEAGE_COLOR[lineage]
-        ax.add_patch(
-            Circle(node[name], 0.09, facecolor=tint(color, 0.35), edgecolor=color, lw=1.8, zorder=Z_CELL)
-        )
-        label(ax, (node[name][0] + 0.16, rows[name]), name, ha="left", size=SMALL_SIZE + 0.5)
-    # expression grid
-    col0, col_step = 3.75, 0.68
-    cols = {antigen: col0 + i * col_step for i, antigen in enumerate(ANTIGENS)}
-    group_color = {
-        "CD19": OKABE_ITO["blue"],
-        "CD20": OKABE_ITO["blue"],
-        "CD22": OKABE_ITO["blue"],
-        "CD33": OKABE_ITO["vermillion"],
-        "CD123": OKABE_ITO["vermillion"],
-    }
-    header_y = top + 0.42
-    for antigen, x in cols.items():
-        label(ax, (x, header_y), antigen, weight="bold", color=group_color[antigen], size=TITLE_SIZE - 1)
-    label(
-        ax,
-        ((cols["CD19"] + cols["CD22"]) / 2, header_y + 0.33),
-        "B-cell targets",
-        color=OKABE_ITO["blue"],
-        size=SMALL_SIZE + 0.5,
-        weight="bold",
-    )
-    label(
-        ax,
-        ((cols["CD33"] + cols["CD123"]) / 2, header_y + 0.33),
-        "myeloid targets",
-        color=OKABE_ITO["vermillion"],
-        size=SMALL_SIZE + 0.5,
-        weight="bold",
-    )
-    for y_line in (header_y + 0.2,):
-        ax.plot([cols["CD19"] - 0.25, cols["CD22"] + 0.25], [y_line, y_line], color=OKABE_ITO["blue"], lw=1.2)
-        ax.plot(
-            [cols["CD33"] - 0.25, cols["CD123"] + 0.25],
-            [y_line, y_line],
-            color=OKABE_ITO["vermillion"],
-            lw=1.2,
-        )
-    for i, (name, _d, _l) in enumerate(_TREE):
-        y = rows[name]
-        if i % 2 == 0:
-            ax.add_patch(
-                Rectangle(
-                    (cols["CD19"] - 0.34, y - step / 2),
-                    col_step * 5,
-                    step,
-                    facecolor="#F4F4F4",
-                    edgecolor="none",
-                    zorder=Z_CELL - 1,
-                )
-            )
-        for antigen, x in cols.items():
-            _mark(ax, (x, y), EXPRESSION[name][antigen], group_color[antigen])
-    # legend (shape = level)
-    legend_y = 0.22
-    items: tuple[tuple[Level, str], ...] = (
-        ("surface", "on the surface"),
-        ("low", "low or on some cells"),
-        ("cytoplasmic", "inside the cell only"),
-        ("absent", "absent"),
-        ("unknown", "not covered here"),
-    )
-    xs = (0.3, 1.75, 3.45, 5.05, 5.85)
-    for (level, text), x in zip(items, xs, strict=True):
-        _mark(ax, (x, legend_y), level, COLORS["ink"], r=0.075)
-        label(ax, (x + 0.13, legend_y), text, ha="left", size=SMALL_SIZE)
+    _draw_hematopoiesis(ax, _WIDE)
+    phone, phone_ax = canvas(_PHONE.width, _PHONE.height)
+    _draw_hematopoiesis(phone_ax, _PHONE)
     alt = (
         "Hematopoietic tree: a stem cell (HSC) gives a myeloid progenitor, which gives monocytes, and a "
         "lymphoid progenitor, which gives pro-B, pre-B, mature B and plasma cells. A grid shows five target "
@@ -270,7 +316,7 @@ def hematopoiesis_antigens() -> Figure:
         "and existing plasma cells alone. The myeloid targets CD33 and CD123 are also on stem or progenitor "
         "cells, which is why targeting them risks myeloablation. Marker shapes, not colours, give the level."
     )
-    return finish(fig, alt, caption)
+    return finish(fig, alt, caption, phone=phone)
 
 
 @register_diagram(

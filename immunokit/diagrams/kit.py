@@ -17,10 +17,11 @@ Z-order bands (low to high): ``Z_BACK`` highlights and zones, ``Z_CELL`` cell bo
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Literal
 
 import matplotlib.pyplot as plt
@@ -43,6 +44,7 @@ __all__ = [
     "COLORS",
     "LABEL_SIZE",
     "MIN_FONT_SIZE",
+    "PHONE_PANEL_IN",
     "SMALL_SIZE",
     "TITLE_SIZE",
     "Z_ARROW",
@@ -52,6 +54,7 @@ __all__ = [
     "Z_MOLECULE",
     "Z_TEXT",
     "Cell",
+    "Crop",
     "DiagramFigure",
     "Step",
     "annotate",
@@ -63,6 +66,7 @@ __all__ = [
     "car",
     "cell",
     "compact_svg",
+    "cropped_svg",
     "cytokines",
     "engager",
     "finish",
@@ -72,6 +76,7 @@ __all__ = [
     "layout_problems",
     "ligand",
     "membrane_band",
+    "phone_crops",
     "receptor",
     "scfv",
     "stepper",
@@ -136,20 +141,217 @@ def tint(color: Color, alpha: float = 0.18) -> tuple[float, float, float, float]
 # ---------------------------------------------------------------------------------------------
 
 
+@dataclass
 class DiagramFigure(Figure):
-    """A :class:`immunokit.Figure` whose SVG is always written in the book's style.
+    """A :class:`immunokit.Figure` whose SVG is always written in the book's style, with a phone rendering.
 
     The book's style keeps text as text in SVG (smaller files, selectable labels) and makes ids
-    deterministic; a diagram applies it when it renders, whatever the caller's settings are.
+    deterministic; a diagram applies it when it renders, whatever the caller's settings are. The phone
+    rendering (:attr:`phone_svg`) is the same drawing cut into panels no wider than
+    :data:`PHONE_PANEL_IN` and stacked (:func:`phone_crops`, :func:`cropped_svg`): ``crops`` when given
+    (a stepper passes the cuts that suit every one of its steps), else the cuts that suit this figure;
+    ``keep_left`` inches on the left (row headings) are repeated in every panel.
     """
+
+    crops: tuple[Crop, ...] | None = field(default=None, repr=False)
+    keep_left: float = field(default=0.0, repr=False)
 
     @property
     def svg(self) -> bytes:
         if self._svg is None:
             with figure_style():
                 self._svg = compact_svg(svg_bytes(self.fig))
+            if self.phone_svg is None:
+                crops = self.crops if self.crops is not None else phone_crops([self.fig], self.keep_left)
+                if crops:
+                    self.phone_svg = cropped_svg(self._svg, crops, self.fig.get_figheight())
             plt.close(self.fig)
         return self._svg
+
+
+# ---------------------------------------------------------------------------------------------
+# phone renderings: the same drawing, cut into narrow panels
+# ---------------------------------------------------------------------------------------------
+
+#: Widest panel of a diagram's phone rendering, in inches. A 375 px phone shows a figure about 300 CSS
+#: px wide: a 3.6 in (259 pt) panel is then shown at 1.15×, so an 8 pt label is 9.2 px on screen.
+PHONE_PANEL_IN: Final[float] = 3.6
+#: How wide a 375 px phone shows a figure (the text column, CSS px; measured 299) and the smallest text
+#: size a reader should meet there (CSS px).
+PHONE_SHOWN_PX: Final[float] = 296.0
+PHONE_MIN_TEXT_PX: Final[float] = 9.0
+#: Widest phone panel at all: 8.5 pt text, the diagrams' smallest but one size, at 9 px.
+PHONE_PANEL_MAX_IN: Final[float] = 8.5 * PHONE_SHOWN_PX / (PHONE_MIN_TEXT_PX * 72)
+#: Space between two panels of a phone rendering, in inches.
+_PANEL_GAP = 0.16
+#: Where a cut may fall: on this grid (inches).
+_CUT_STEP = 0.05
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in inches, y up
+
+
+@dataclass(frozen=True)
+class Crop:
+    """One panel of a phone rendering: stretches of the drawing (x ranges, inches) placed side by side
+    (a repeated left column, then a part of the drawing), all over one y range (inches, y up)."""
+
+    spans: tuple[tuple[float, float], ...]
+    y0: float
+    y1: float
+
+    @property
+    def width(self) -> float:
+        return sum(b - a for a, b in self.spans)
+
+
+def _boxes(fig: MplFigure) -> tuple[list[Box], list[Box]]:
+    """The boxes of every text (with its plate) and of everything else drawn, in inches."""
+    if fig.canvas is None or not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    dpi = fig.dpi
+    texts: list[Box] = []
+    ink: list[Box] = []
+    for ax in fig.axes:
+        for artist in ax.get_children():
+            if not artist.get_visible() or artist is ax.patch or artist in ax.spines.values():
+                continue
+            if isinstance(artist, Text):
+                if not artist.get_text().strip():
+                    continue
+                box = Text.get_window_extent(artist, renderer)
+                patch = artist.get_bbox_patch()
+                if patch is not None:
+                    box = box.union([box, patch.get_window_extent(renderer)])
+                texts.append((box.x0 / dpi, box.y0 / dpi, box.x1 / dpi, box.y1 / dpi))
+            try:
+                box = artist.get_window_extent(renderer)
+            except (AttributeError, NotImplementedError, TypeError):  # pragma: no cover - artists without one
+                continue
+            if box.width > 0 or box.height > 0:
+                ink.append((box.x0 / dpi, box.y0 / dpi, box.x1 / dpi, box.y1 / dpi))
+    return texts, ink
+
+
+def phone_crops(
+    figs: Sequence[MplFigure], keep_left: float = 0.0, *, max_width: float | None = None
+) -> tuple[Crop, ...] | None:
+    """Cut the drawing of ``figs`` (one figure, or every step of a stepper: one cut for all) into as few
+    vertical stretches as fit ``max_width`` each (after a repeated ``keep_left`` column).
+
+    ``max_width`` defaults to the widest panel whose smallest text still shows at 9 px on a 375 px phone
+    (:data:`PHONE_SHOWN_PX` wide), at most :data:`PHONE_PANEL_IN` for 8 pt. A cut never runs through a
+    text; among the cuts that fit, the ones crossing the fewest drawn shapes win, with even panels and no
+    panel without a label preferred. Each
+    panel keeps only the height its contents use. None when the figure is already narrow enough, or no
+    cut avoids every text.
+    """
+    width, height = figs[0].get_size_inches()
+    texts: list[Box] = []
+    ink: list[Box] = []
+    smallest = MIN_FONT_SIZE
+    for fig in figs:
+        fig_texts, fig_ink = _boxes(fig)
+        texts += fig_texts
+        ink += fig_ink + fig_texts
+        sizes = [float(x.get_fontsize()) for x in _texts(fig) if x.get_visible() and x.get_text().strip()]
+        smallest = min(sizes, default=smallest) if fig is figs[0] else min([smallest, *sizes])
+    if max_width is None:
+        max_width = max(PHONE_PANEL_IN, smallest * PHONE_SHOWN_PX / (PHONE_MIN_TEXT_PX * 72))
+    if width <= max_width + 1e-9:
+        return None
+    room = max_width - keep_left
+    start = keep_left
+    cuts = [
+        round(start + k * _CUT_STEP, 3)
+        for k in range(1, int((width - start) / _CUT_STEP))
+        if not any(x0 < start + k * _CUT_STEP < x1 for x0, _y0, x1, _y1 in texts)
+    ]
+    points = [start, *cuts, width]
+    crossed = [0, *(sum(1 for x0, _y0, x1, _y1 in ink if x0 < c < x1) for c in cuts), 0]
+    # Fewest panels first; then, by dynamic programming over the cut points, the fewest shapes cut
+    # (and a small preference for even panels).
+    # A panel without a label is a sliver of a shape: it costs like three shapes cut.
+    labelled = {
+        (i, j): any(points[i] <= x0 and x1 <= points[j] for x0, _y0, x1, _y1 in texts)
+        for j in range(len(points))
+        for i in range(j)
+        if points[j] - points[i] <= room + 1e-9
+    }
+    for n in range(2, 7):
+        inf: tuple[float, tuple[int, ...]] = (float("inf"), ())
+        best: list[tuple[float, tuple[int, ...]]] = [(0.0, (0,))] + [inf] * (len(points) - 1)
+        for _ in range(n):
+            nxt: list[tuple[float, tuple[int, ...]]] = [inf] * len(points)
+            for j in range(1, len(points)):
+                for i in range(j):
+                    if best[i][0] == float("inf") or points[j] - points[i] > room + 1e-9:
+                        continue
+                    width_ij = points[j] - points[i]
+                    cost = best[i][0] + crossed[j] + 0.4 * width_ij**2 + (0 if labelled[i, j] else 3)
+                    if cost < nxt[j][0]:
+                        nxt[j] = (cost, (*best[i][1], j))
+            best = nxt
+        if best[-1][0] == float("inf"):
+            continue
+        edges = [points[k] for k in best[-1][1]]
+        out = []
+        for a, b in itertools.pairwise(edges):
+            if not any(a <= x0 and x1 <= b for x0, _y0, x1, _y1 in ink):
+                continue  # nothing drawn lies inside it (only edges of shapes the cut crosses): leave it out
+            spans = ((0.0, keep_left), (a, b)) if keep_left > 0 else ((a, b),)
+            used = [
+                (y0, y1)
+                for x0, y0, x1, y1 in ink
+                if any(x0 < hi and x1 > lo for lo, hi in spans) and y1 > 0 and y0 < height
+            ]
+            y0 = max(0.0, min(u[0] for u in used) - 0.04) if used else 0.0
+            y1 = min(height, max(u[1] for u in used) + 0.04) if used else height
+            out.append(Crop(spans, round(y0, 3), round(y1, 3)))
+        return tuple(out)
+    return None
+
+
+_SVG_OPEN = re.compile(rb"<svg\b[^>]*>")
+
+
+def cropped_svg(svg: bytes, crops: Sequence[Crop], height_in: float) -> bytes:
+    """The phone rendering of a diagram's SVG: its drawing defined once and shown through one window per
+    panel of ``crops`` (nested ``<svg>`` viewports clip, ``<use>`` repeats), panels stacked top to bottom
+    with a thin rule between them. Text stays text at the same size; only the figure is narrower."""
+    opened = _SVG_OPEN.search(svg)
+    close = svg.rfind(b"</svg>")
+    if opened is None or close < 0:
+        raise ValueError("not an SVG document")
+    head, inner = svg[: opened.start()], svg[opened.end() : close]
+    pt = 72.0
+    width = max(c.width for c in crops) * pt
+    parts: list[bytes] = []
+    y = 0.0
+    for k, crop in enumerate(crops):
+        h = (crop.y1 - crop.y0) * pt
+        if k:
+            rule = y - _PANEL_GAP * pt / 2
+            parts.append(
+                f'<path d="M 0 {rule:.1f} H {width:.1f}" style="stroke: #c8c8c8; stroke-width: 0.8"/>'.encode()
+            )
+        x = 0.0
+        top = (height_in - crop.y1) * pt  # SVG y runs down from the top
+        for a, b in crop.spans:
+            w = (b - a) * pt
+            parts.append(
+                f'<svg x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" '
+                f'viewBox="{a * pt:.1f} {top:.1f} {w:.1f} {h:.1f}"><use xlink:href="#ik-drawing"/></svg>'.encode()
+            )
+            x += w
+        y += h + _PANEL_GAP * pt
+    total = y - _PANEL_GAP * pt
+    root = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{width:.1f}pt" height="{total:.1f}pt" viewBox="0 0 {width:.1f} {total:.1f}" version="1.1">'
+    ).encode()
+    return head + root + b'<defs><g id="ik-drawing">' + inner + b"</g></defs>" + b"".join(parts) + b"</svg>"
 
 
 _METADATA = re.compile(rb"<metadata>.*?</metadata>\s*", re.S)
@@ -222,9 +424,22 @@ def canvas(width: float, height: float) -> tuple[MplFigure, Axes]:
     return fig, ax
 
 
-def finish(fig: MplFigure, alt: str, caption: str) -> DiagramFigure:
-    """Wrap a finished canvas with its alt text and caption (see :class:`immunokit.Figure`)."""
-    return DiagramFigure(fig, alt, caption)
+def finish(
+    fig: MplFigure, alt: str, caption: str, *, keep_left: float = 0.0, phone: MplFigure | None = None
+) -> DiagramFigure:
+    """Wrap a finished canvas with its alt text and caption (see :class:`immunokit.Figure`).
+
+    Its phone rendering is ``phone`` when given (the same drawing function laid out on a narrow canvas),
+    else the canvas cut into panels (:func:`phone_crops`) that repeat the ``keep_left`` inches on the
+    left (row headings)."""
+    if phone is None:
+        return DiagramFigure(fig, alt, caption, keep_left=keep_left)
+    if phone.get_figwidth() > PHONE_PANEL_MAX_IN + 1e-9:
+        raise ValueError(f"a phone layout is at most {PHONE_PANEL_MAX_IN} in wide")
+    with figure_style():
+        phone_svg = compact_svg(svg_bytes(phone))
+    plt.close(phone)
+    return DiagramFigure(fig, alt, caption, phone_svg=phone_svg, crops=())
 
 
 @dataclass(frozen=True)
@@ -261,13 +476,24 @@ def stepper(title: str, steps: Sequence[Step], draw: Callable[[Axes, int], None]
     if not steps:
         raise ValueError(f"step-through diagram {title!r} needs at least one step")
     frozen = tuple(steps)
+    cut: list[tuple[Crop, ...] | None] = []  # the phone panels, worked out once for every step
+
+    def crops() -> tuple[Crop, ...]:
+        if not cut:
+            figs = []
+            for i in range(len(frozen)):
+                fig, ax = canvas(*size)
+                draw(ax, i)
+                figs.append(fig)
+            cut.append(phone_crops(figs))
+        return cut[0] or ()
 
     def render(i: int) -> Figure:
         if not 0 <= i < len(frozen):
             raise IndexError(f"{title!r} has steps 0..{len(frozen) - 1}; step {i} does not exist")
         fig, ax = canvas(*size)
         draw(ax, i)
-        return finish(fig, frozen[i].alt, frozen[i].caption)
+        return DiagramFigure(fig, frozen[i].alt, frozen[i].caption, crops=crops())
 
     return Stepper(title, [s.label for s in frozen], render)
 

@@ -106,6 +106,9 @@ class PlotSpec:
     ncols: int = 1
     sharex: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Legends under the figure instead of in a corner of the axes (phone renderings: a corner of a
+    #: 3.4 in axes has no room for a legend of long labels).
+    legend_below: bool = False
 
     def structure(self) -> tuple[object, ...]:
         """What must be equal for a live figure to be updated in place rather than rebuilt."""
@@ -227,12 +230,20 @@ def _build(spec: PlotSpec) -> tuple[MplFigure, list[Axes], list[list[Line2D]], l
                     axis.set_major_formatter(FuncFormatter(log_tick_label))
                     axis.set_minor_locator(NullLocator())
             lines.append([_draw_series(ax, s) for s in panel.series])
-            texts.append([_draw_note(ax, n) for n in panel.notes])
+            notes = [_draw_note(ax, n) for n in panel.notes]
+            if spec.width_in <= PHONE_WIDTH_IN:
+                for note in notes:  # a phone's layout leaves notes out; render() pulls them inside
+                    note.set_in_layout(False)
+            texts.append(notes)
             ax.set_xlabel(panel.xlabel)
             ax.set_ylabel(panel.ylabel)
             _apply_limits(ax, panel)
             if panel.legend_loc and any(s.label for s in panel.series):
-                ax.legend(loc=panel.legend_loc)
+                if spec.legend_below:
+                    handles, labels = ax.get_legend_handles_labels()
+                    fig.legend(handles, labels, loc="outside lower center")
+                else:
+                    ax.legend(loc=panel.legend_loc)
     return fig, axes[: len(spec.panels)], lines, texts
 
 
@@ -252,17 +263,32 @@ def phone_spec(spec: PlotSpec) -> PlotSpec:
     rows, _cols = _grid(len(spec.panels), spec.ncols)
     panel_height = max(2.3, 0.8 * spec.height_in / rows)
     # Notes written for a 6.4 in line wrap at about half that.
+    # Axis labels too: a 40-character label does not fit under a 3.4 in axes at 10 pt.
     panels = [
-        replace(p, notes=[replace(n, text=textwrap.fill(n.text, _NOTE_CHARS)) for n in p.notes])
+        replace(
+            p,
+            notes=[replace(n, text=textwrap.fill(n.text, _NOTE_CHARS)) for n in p.notes],
+            xlabel=textwrap.fill(p.xlabel, _LABEL_CHARS) if p.xlabel else p.xlabel,
+            ylabel=textwrap.fill(p.ylabel, _LABEL_CHARS) if p.ylabel else p.ylabel,
+        )
         for p in spec.panels
     ]
+    legend_below = len(spec.panels) == 1 and any(s.label for s in spec.panels[0].series)
+    legends = sum(1 for s in spec.panels[0].series if s.label) if legend_below else 0
     return replace(
-        spec, panels=panels, width_in=PHONE_WIDTH_IN, ncols=1, height_in=panel_height * len(spec.panels)
+        spec,
+        panels=panels,
+        width_in=PHONE_WIDTH_IN,
+        ncols=1,
+        height_in=panel_height * len(spec.panels) + 0.2 * legends,
+        legend_below=legend_below,
     )
 
 
 #: Characters per line of a note in a phone rendering (8.5–9 pt text, a 3.4 in figure).
 _NOTE_CHARS = 34
+#: Characters per line of an axis label in a phone rendering (10 pt text).
+_LABEL_CHARS = 32
 
 
 def _frozen_svg(spec: PlotSpec) -> tuple[MplFigure, bytes]:
@@ -302,6 +328,27 @@ def _pull_notes_inside(fig: MplFigure) -> bool:
     return moved
 
 
+def _separate_notes(fig: MplFigure) -> bool:
+    """Move each note that overlaps an earlier note of its axes down below it (notes placed apart on the
+    wide figure can meet on the narrow one). Returns whether any moved."""
+    from matplotlib.transforms import Bbox, offset_copy
+
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    moved = False
+    for ax in fig.axes:
+        placed: list[Bbox] = []
+        for text in ax.texts:
+            box = text.get_window_extent(renderer)
+            for other in placed:
+                if box.x0 < other.x1 and other.x0 < box.x1 and box.y0 < other.y1 and other.y0 < box.y1:
+                    dy = other.y0 - box.y1 - 2  # dots: down, just below the other note
+                    text.set_transform(offset_copy(text.get_transform(), fig=fig, x=0, y=dy, units="dots"))
+                    box = text.get_window_extent(renderer)
+                    moved = True
+            placed.append(box)
+    return moved
+
+
 def render(spec: PlotSpec) -> Figure:
     """Draw ``spec`` as a new :class:`immunokit.Figure` (book style, constrained layout, SVG rendered now),
     with its phone rendering (:func:`phone_spec`) when it is wider than a phone's and everything drawn
@@ -311,6 +358,8 @@ def render(spec: PlotSpec) -> Figure:
     if spec.width_in > PHONE_WIDTH_IN:
         phone_fig, phone_svg = _frozen_svg(phone_spec(spec))
         if text_outside(phone_fig) and _pull_notes_inside(phone_fig):
+            phone_svg = book_svg(phone_fig)
+        if _separate_notes(phone_fig):
             phone_svg = book_svg(phone_fig)
         phone = None if text_outside(phone_fig) else phone_svg
         phone_fig.clear()

@@ -129,7 +129,10 @@ class SortableTable(Interactive):
         uid = stable_id("ik-table", self.caption, *(row[0].text for row in self.rows))
         return (
             f'<div class="ik-table-block">'
-            f'<p class="ik-table-caption" id="{uid}-caption">{html.escape(self.caption)}</p>'
+            f'<p class="ik-table-caption" id="{uid}-caption">{html.escape(self.caption)}'
+            # Said only where it can be done: the book's script shows it once the headers sort (not on
+            # paper, not without JavaScript).
+            '<span class="ik-sort-hint" hidden> Select a column header to sort.</span></p>'
             f'<div class="ik-sortable" id="{uid}" data-ik="sortable" role="region" tabindex="0" '
             f'aria-label="{html.escape(self.caption.split(".")[0], quote=True)}" aria-describedby="{uid}-caption">'
             f"{self.table_html(short_caption=True)}"

@@ -263,6 +263,14 @@ def cohort_km(cohort: Cohort) -> KaplanMeier:
     return kaplan_meier(cohort.time_months, cohort.event)
 
 
+def _p_text(p: float, *, words: bool = False) -> str:
+    """A p-value as reports give it: ``= 0.032``, or ``< 0.001`` rather than e-notation (``3.6e-10``) that
+    a reader or a screen reader cannot say; ``words`` for running text (``0.032``, ``below 0.001``)."""
+    if p < 0.001:
+        return "below 0.001" if words else "< 0.001"
+    return f"{p:.2g}" if words else f"= {p:.2g}"
+
+
 @dataclass(frozen=True)
 class LogRank:
     """Log-rank test result: statistic and two-sided p-value."""
@@ -326,7 +334,7 @@ def km_spec(
         Note(
             0.98,
             0.62,
-            f"simulated medians {med_txt} months\nlog-rank p = {test.pvalue:.2g}",
+            f"simulated medians {med_txt} months\nlog-rank p {_p_text(test.pvalue)}",
             coords="axes",
             ha="right",
             va="top",
@@ -345,7 +353,7 @@ def km_spec(
         f"Kaplan–Meier curves of two simulated arms ({n_exp} and {n_ctl} patients) falling from 1 over "
         f"{t_end:g} months, with tick marks for censored patients. The simulated medians are {med_txt} "
         f"months (true values {median_experimental_months:.1f} and {median_control_months:.1f}); the log-rank "
-        f"p-value is {test.pvalue:.2g}."
+        f"p-value is {_p_text(test.pvalue, words=True)}."
     )
     # Built from this frame's values: the patients and true medians shown, then what they were calibrated to.
     caption = (

@@ -708,6 +708,9 @@
     if (!table || !table.tBodies.length) return;
     var body = table.tBodies[0];
     var headers = table.querySelectorAll("thead th");
+    var block = root.parentNode;
+    var hint = block && block.querySelector(".ik-sort-hint");
+    if (hint) hint.hidden = false; // the headers sort from now on: say so
 
     function cellValue(row, col) {
       var cell = row.cells[col];

@@ -201,10 +201,14 @@ def _forget_execution(cache_dir: Path, notebook: Path) -> None:
 
     store = get_cache(str(cache_dir))
     try:
-        record = store.match_cache_notebook(as_the_build_reads(notebook))
+        pks = {store.match_cache_notebook(as_the_build_reads(notebook)).pk}
     except KeyError:
-        return
-    store.remove_cache(record.pk)
+        pks = set()
+    # myst-nb hashes a notebook as it reads it, which need not match the hash computed here (then the
+    # match above finds nothing and the stale outputs would be used again): drop its records by path too.
+    pks |= {r.pk for r in store.list_cache_records() if Path(r.uri).resolve() == notebook.resolve()}
+    for pk in sorted(pks):
+        store.remove_cache(pk)
 
 
 def refresh(build_root: Path = ROOT, source_root: Path = ROOT) -> list[Path]:
