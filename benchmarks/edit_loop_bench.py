@@ -3,7 +3,7 @@
 - **bibliography**: ``immunokit.citations.load()`` in a new process, the first time (BibTeX parsed, index
   written) and every later time (the content-keyed index read), milliseconds inside the process;
 - **quiz validate**: ``python -m immunokit_instructor.quiz validate BANK`` for every bank, wall seconds;
-- **builds**: the book copied to a temporary folder (the working tree as it is), built cold with
+- **builds**: every file git tracks copied to a temporary folder (their working-tree versions), built cold with
   ``make book``'s two commands (``immunokit_build.buildcache`` then ``jupyter-book build -W -n``), rebuilt
   with nothing changed, then rebuilt after a one-line edit of one model (``models/cart_kinetics.py``); the
   pages whose notebook ran again are read from the build's log.
@@ -31,7 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 MODEL = Path("immunokit") / "models" / "cart_kinetics.py"
-COPIED = ["immunokit", "tooling", "book", "_config.yml", "_toc.yml", "pyproject.toml", "README.md"]
 
 
 def bibliography_ms() -> dict[str, float]:
@@ -64,7 +63,14 @@ def quiz_validate_s() -> dict[str, float]:
 def _build(where: Path) -> tuple[float, str]:
     start = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": f"{where}{os.pathsep}{where / 'tooling'}"}
-    subprocess.run([PY, "-m", "immunokit_build.buildcache", str(where)], cwd=where, env=env, check=True)
+    ahead = subprocess.run(
+        [PY, "-m", "immunokit_build.buildcache", str(where)],
+        cwd=where,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     proc = subprocess.run(
         [str(JUPYTER_BOOK), "build", str(where), "-W", "-n", "--keep-going"],
         cwd=where,
@@ -74,21 +80,25 @@ def _build(where: Path) -> tuple[float, str]:
     )
     if proc.returncode != 0:
         raise RuntimeError(f"the build in {where} failed:\n{(proc.stdout + proc.stderr)[-3000:]}")
-    return round(time.perf_counter() - start, 2), proc.stdout + proc.stderr
+    return round(time.perf_counter() - start, 2), ahead.stdout + proc.stdout + proc.stderr
 
 
 def executed(log: str) -> list[str]:
-    return sorted({Path(m).name for m in re.findall(r"(\S+\.ipynb): Executed notebook", log)})
+    """Notebooks run by the build: ahead of Sphinx (buildcache's lines) or by Sphinx itself (myst-nb's)."""
+    found = re.findall(r"(\S+\.ipynb): (?:Executed notebook|executed in)", log)
+    return sorted({Path(m).name for m in found})
 
 
 def builds() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-edit-") as tmp:
         where = Path(tmp)
-        for name in COPIED:
+        tracked = subprocess.run(
+            ["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, text=True, check=True
+        ).stdout.split("\0")
+        for name in filter(None, tracked):  # the working tree's version of every file a clone would have
             source = ROOT / name
-            if source.is_dir():
-                shutil.copytree(source, where / name, ignore=shutil.ignore_patterns("__pycache__", "_build"))
-            else:
+            if source.is_file():
+                (where / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, where / name)
         cold, cold_log = _build(where)
         unchanged, _ = _build(where)
