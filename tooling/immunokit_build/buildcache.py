@@ -160,24 +160,10 @@ def notebook_key(notebook: Path, source_root: Path = ROOT) -> str:
 
 
 def book_notebooks(source_root: Path = ROOT) -> list[Path]:
-    """The notebooks the book executes (those of ``_toc.yml``)."""
-    import yaml
+    """The notebooks the book executes (those of ``_toc.yml``, read by the course's one reader of it)."""
+    from immunokit.chapters import toc_files
 
-    toc = yaml.safe_load((source_root / "_toc.yml").read_text(encoding="utf-8"))
-    files: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(str(node["file"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return [p for f in files if (p := source_root / f"{f}.ipynb").is_file()]
+    return [p for f in toc_files(source_root / "_toc.yml") if (p := source_root / f"{f}.ipynb").is_file()]
 
 
 def build_code_digest(source_root: Path = ROOT) -> str:
