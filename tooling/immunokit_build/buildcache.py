@@ -190,8 +190,8 @@ def _forget_execution(cache_dir: Path, notebook: Path) -> None:
         pks = {store.match_cache_notebook(as_the_build_reads(notebook)).pk}
     except KeyError:
         pks = set()
-    # myst-nb hashes a notebook as it reads it, which need not match the hash computed here (then the
-    # match above finds nothing and the stale outputs would be used again): drop its records by path too.
+    # and by path: should a build step ever change the notebook before myst-nb hashes it in a way
+    # as_the_build_reads does not repeat, the match above finds nothing, yet the old outputs still go.
     pks |= {r.pk for r in store.list_cache_records() if Path(r.uri).resolve() == notebook.resolve()}
     for pk in sorted(pks):
         store.remove_cache(pk)
