@@ -8,7 +8,6 @@ URI, so the page needs no other file and no other host, and SVG ids cannot clash
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import io
 import textwrap
@@ -101,12 +100,6 @@ _TICK_CHARS = 16
 def svg_data_uri(svg: bytes) -> str:
     """Return an ``<img src>`` value for ``svg`` (base64 data URI)."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-
-
-def stable_id(prefix: str, *parts: str) -> str:
-    """Return an HTML id that is the same on every build for the same content."""
-    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:10]
-    return f"{prefix}-{digest}"
 
 
 @dataclass

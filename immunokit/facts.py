@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import hashlib
 import json
 import os
 import re
@@ -53,7 +54,6 @@ from typing import Any
 import yaml
 
 from . import bookfiles
-from .schemacheck import Draft202012Validator
 from .yamlstrict import StrictLoader
 
 __all__ = [
@@ -161,6 +161,8 @@ def _default_bib() -> Path:
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
     """The JSON Schema of a data file (``immunokit/facts.schema.json``)."""
+    from .schemacheck import Draft202012Validator  # jsonschema: only when a check really runs
+
     raw = resources.files("immunokit").joinpath("facts.schema.json").read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(raw)
     Draft202012Validator.check_schema(data)
@@ -267,6 +269,8 @@ def _check_file(path: Path, keys: set[str] | None, today: _dt.date) -> tuple[lis
         return [], [f"{name}: a data file is a mapping with 'version', 'kind' and 'facts'"]
     messages: list[str] = []
     bad_entries: set[int] = set()
+    from .schemacheck import Draft202012Validator
+
     validator = Draft202012Validator(schema())
     for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
         p = list(error.absolute_path)
@@ -364,8 +368,12 @@ def check(
         return {}, [f"{folder}: no data files (*.yml)"], []
     facts: dict[str, Fact] = {}
     messages: list[str] = []
+    digest = _digest(files, keys, day)
+    checked = _read_checked(digest)
+    valid: dict[str, list[dict[str, Any]]] = {}
     for path in files:
-        good, msgs = _check_file(path, keys, day)
+        good, msgs = (checked[path.name], []) if checked is not None else _check_file(path, keys, day)
+        valid[path.name] = good
         messages.extend(msgs)
         for i, raw in enumerate(good):
             fid = raw["id"]
@@ -386,7 +394,58 @@ def check(
                 chapters=tuple(raw.get("chapters") or ()),
                 patterns=tuple(raw.get("patterns") or ()),
             )
+    if checked is None and not messages:
+        _write_checked(digest, valid)
     return facts, messages, files
+
+
+def _digest(files: Sequence[Path], keys: set[str] | None, today: _dt.date) -> str:
+    """What a check's outcome depends on: the data files, the bibliography's keys, the day (no date may
+    lie in the future), and the checking code and schema themselves."""
+    h = hashlib.sha256()
+    for part in (
+        Path(__file__).read_bytes(),
+        resources.files("immunokit").joinpath("facts.schema.json").read_bytes(),
+    ):
+        h.update(len(part).to_bytes(8, "big") + part)
+    h.update(repr((sorted(keys) if keys is not None else None, today.isoformat())).encode("utf-8"))
+    for path in files:
+        data = path.read_bytes()
+        h.update(path.name.encode("utf-8") + b"\0" + len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()[:24]
+
+
+def _checked_file(digest: str) -> Path:
+    """Where the valid entries of a data layer that passed every check are kept between processes."""
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "immunokit" / f"facts-{digest}.json"
+
+
+def _read_checked(digest: str) -> dict[str, list[dict[str, Any]]] | None:
+    """The entries of an earlier check of exactly these inputs (a new process reads JSON instead of
+    parsing YAML and validating the schema again), or None."""
+    try:
+        data = json.loads(_checked_file(digest).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+        return None
+    return data
+
+
+def _write_checked(digest: str, valid: dict[str, list[dict[str, Any]]]) -> None:
+    """Keep a clean check's entries, only when JSON gives them back unchanged (else nothing is kept)."""
+    try:
+        text = json.dumps(valid)
+        if json.loads(text) != valid:
+            return
+        target = _checked_file(digest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except (OSError, TypeError, ValueError):
+        pass
 
 
 def load(

@@ -13,12 +13,22 @@ write                get                    example
 ===================  =====================  =========================
 
 Nothing else is interpreted: raw HTML in a bank is shown as text, never executed.
+
+:func:`stable_id` gives the ids of the rendered HTML (free of the plotting stack, like all of this module).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
+
+
+def stable_id(prefix: str, *parts: str) -> str:
+    """Return an HTML id that is the same on every build for the same content."""
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:10]
+    return f"{prefix}-{digest}"
+
 
 _CODE = re.compile(r"`([^`\n]+)`")
 _STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")

@@ -89,6 +89,28 @@ def test_a_date_in_the_future_is_rejected(tmp_path: Path) -> None:
     assert messages == ["grading.yml: entry 1 ('later'), field 'checked': 2026-11-28 is in the future"]
 
 
+def test_a_clean_check_is_kept_between_processes_and_never_hides_a_later_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new process reads a clean data layer's entries from the cache instead of parsing and validating
+    again; any change of a file, of the bibliography's keys or of the day is checked afresh."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    data = tmp_path / "data"
+    data.mkdir()
+    entry = "version: 1\nkind: grading\nfacts:\n  - {{id: later, label: a grade, value: {v}, source: lee2019astct, checked: {d}}}\n"
+    (data / "grading.yml").write_text(entry.format(v=1, d="2026-11-27"), encoding="utf-8")
+    first, messages, _ = facts.check(data, bibfile=BIB, today=TODAY)
+    assert messages == [] and len(list((tmp_path / "cache" / "immunokit").glob("facts-*.json"))) == 1
+    again, messages, _ = facts.check(data, bibfile=BIB, today=TODAY)
+    assert messages == [] and again == first
+    (data / "grading.yml").write_text(entry.format(v=2, d="2026-11-28"), encoding="utf-8")
+    _, messages, _ = facts.check(data, bibfile=BIB, today=TODAY)
+    assert messages == ["grading.yml: entry 1 ('later'), field 'checked': 2026-11-28 is in the future"]
+    (data / "grading.yml").write_text(entry.format(v=1, d="2026-11-27"), encoding="utf-8")
+    _, messages, _ = facts.check(data, bibfile=BIB, today=dt.date(2026, 11, 26))
+    assert messages == ["grading.yml: entry 1 ('later'), field 'checked': 2026-11-27 is in the future"]
+
+
 def test_validate_command_exits_nonzero_and_lists_problems() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "immunokit.facts", "--data", str(FIXTURES / "bad_values"), "validate"],

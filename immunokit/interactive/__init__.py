@@ -20,13 +20,37 @@ Domain modules (``models``, ``diagrams``, ``toxicity``, ``evidence``) hold the s
 drawing; they build these elements and register them by decorator.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .base import Interactive, LiveView, ViewState
 from .calculator import Calculator, CalcVerdict, Derived, Field, checkbox_field
-from .explorer import MAX_FRAMES, Control, Explorer
-from .plotspec import LiveFigure, Note, Panel, PlotSpec, Series, render
 from .registry import DIAGRAMS, EXPLORERS, Entry, register_diagram, register_explorer
-from .stepper import Frame, Stepper, frames_html
 from .table import Cell, Column, SortableTable
+
+if TYPE_CHECKING:
+    from .explorer import MAX_FRAMES, Control, Explorer
+    from .plotspec import LiveFigure, Note, Panel, PlotSpec, Series, render
+    from .stepper import Frame, Stepper, frames_html
+
+#: The names whose modules draw (matplotlib, 1-2 s to import), imported on first use: a module that needs
+#: only a calculator or a table (``toxicity``, and through it ``quiz validate`` and the grader's case
+#: runner) starts without the plotting stack.
+_DRAWING = {
+    **dict.fromkeys(("MAX_FRAMES", "Control", "Explorer"), "explorer"),
+    **dict.fromkeys(("LiveFigure", "Note", "Panel", "PlotSpec", "Series", "render"), "plotspec"),
+    **dict.fromkeys(("Frame", "Stepper", "frames_html"), "stepper"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _DRAWING.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)
+
 
 __all__ = [
     "DIAGRAMS",
@@ -58,3 +82,7 @@ __all__ = [
     "register_explorer",
     "render",
 ]
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_DRAWING})

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, TypedDict
 
 from ..citations import BOOK_BIB, cite_html
-from ..display import stable_id
+from ..markup import stable_id
 from .base import Interactive, LiveView
 
 

@@ -25,7 +25,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..display import Figure, stable_id
+from ..display import Figure
+from ..markup import stable_id
 from .base import Interactive, LiveView
 from .plotspec import LiveFigure, PlotSpec, power_of_ten, render
 from .stepper import Frame, frames_html

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..display import Figure, stable_id
-from ..markup import inline_html, plain_text
+from ..display import Figure
+from ..markup import inline_html, plain_text, stable_id
 from .base import Interactive, LiveView
 
 

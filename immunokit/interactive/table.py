@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..display import stable_id
+from ..markup import stable_id
 from .base import Interactive, LiveView
 
 

@@ -20,8 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from immunokit.citations import cite_html
-from immunokit.display import stable_id
-from immunokit.markup import inline_html
+from immunokit.markup import inline_html, stable_id
 from immunokit.quiz.bank import QuizQuestion
 
 TYPE_INSTRUCTIONS = {

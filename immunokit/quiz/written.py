@@ -20,8 +20,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from ..display import stable_id
-from ..markup import inline_html
+from ..markup import inline_html, stable_id
 from .bank import QuizQuestion
 
 INSTRUCTION = (
