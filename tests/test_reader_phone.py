@@ -525,26 +525,6 @@ MEASURE_FIGURES = """async () => { const out = [];
   } return out; }"""
 
 
-#: Figures whose smallest text is still under 9 px on a 375 px phone: (page, the first 40 characters of
-#: the figure's alt text). No cut into panels avoids their texts (labels and boxes overlap at every x in
-#: turn), so they keep one drawing until they get a phone layout of their own like chapter 1's tree; the
-#: full-size view fits the screen's width first, then *Enlarge* doubles it.
-_BITE = "book/ch04_bispecific_engagers.html"
-_WORKFLOW = "book/ch05_car_t_cells.html"
-SMALL_ON_A_PHONE: frozenset[tuple[str, str]] = frozenset(
-    {
-        (_BITE, "Blinatumomab is drawn as two single-chai"),
-        (_BITE, "Blinatumomab molecules bridge CD3ε on th"),
-        (_BITE, "The B-ALL blast breaks apart, drawn with"),
-        (_BITE, "The activated T cell releases perforin a"),
-        *((_WORKFLOW, f"Workflow step {k} of 8, {name}"[:40]) for k, name in enumerate(
-            ("leukapheresis, hig", "T-cell activation,", "gene transfer, hig", "expansion, highlig",
-             "release testing, h", "lymphodepletion, h", "infusion, highligh", "monitoring, highli"), 1)),
-        ("book/ch09_combination_therapy.html", "Schematic timeline of a CAR T-cell cours"),
-    }
-)  # fmt: skip
-
-
 def _phone_figures(new_page: Callable[..., Any], book_url: str) -> list[tuple[str, str, bool, float]]:
     from builtsite import toc_pages
 
@@ -566,14 +546,8 @@ def test_figure_text_is_at_least_9px_on_a_375px_phone(new_page: Callable[..., An
     figures = _phone_figures(new_page, book_url)
     assert len(figures) >= 100, f"only {len(figures)} figures measured"
     small = sorted({(p, alt[:40], size) for p, alt, _phone, size in figures if size < 9})
-    under = sum(1 for f in figures if f[3] < 9)
-    print(f"\n{len(figures)} figures; {under} under 9 px on a 375 px phone")
-    for item in small:
-        print("  ", item)
-    unexpected = [s for s in small if (s[0], s[1]) not in SMALL_ON_A_PHONE]
-    assert unexpected == [], f"figure text below 9 px on a 375 px phone: {unexpected}"
-    fixed = sorted(SMALL_ON_A_PHONE - {(s[0], s[1]) for s in small})
-    assert fixed == [], f"now at 9 px or more, take them off SMALL_ON_A_PHONE: {fixed}"
+    print(f"\n{len(figures)} figures; smallest text {min(f[3] for f in figures)} px on a 375 px phone")
+    assert small == [], f"figure text below 9 px on a 375 px phone: {small}"
 
 
 # ---- 8. files a reader is pointed to ---------------------------------------------------------------

@@ -114,6 +114,7 @@ def reader_shots(browser: Any, url: str) -> None:
     figure.scroll_into_view_if_needed()
     save(figure.screenshot(), "phone-diagram-375-dark.png", width=750)
     ctx.close()
+    phone_layout_shots(browser, url)
     _print_page(browser, url)
     ctx = browser.new_context(viewport={"width": 1000, "height": 900}, device_scale_factor=1)
     p = ctx.new_page()
@@ -138,6 +139,41 @@ def reader_shots(browser: Any, url: str) -> None:
     p.wait_for_timeout(300)
     save(p.screenshot(), "ch05-print-from-dark-mode.png", width=794)
     ctx.close()
+
+
+#: The three diagrams with phone layouts of their own (not cut into panels): page, the figure or stepper,
+#: how many times to press Next first, and the screenshot's name.
+PHONE_LAYOUTS = (
+    ("book/ch04_bispecific_engagers.html", '[data-ik="frames"][data-ik-control="buttons"]', 2, "phone-bite-stepper-375"),
+    ("book/ch05_car_t_cells.html", '[aria-label="The CAR T-cell workflow, vein to vein"]', 6, "phone-workflow-375"),
+    ("book/ch09_combination_therapy.html", 'figure.ik-figure:has(img[alt^="Schematic timeline"])', 0, "phone-timeline-375"),
+)  # fmt: skip
+
+
+def phone_layout_shots(browser: Any, url: str) -> None:
+    """The blinatumomab stepper, the CAR T workflow and the combination timeline on a 375 px phone, light
+    and dark: each drawn again for the phone by its own drawing code (not cut into panels)."""
+    for dark in (False, True):
+        ctx = browser.new_context(
+            viewport={"width": 375, "height": 740},
+            is_mobile=True,
+            device_scale_factor=2,
+            color_scheme="dark" if dark else "light",
+        )
+        p = ctx.new_page()
+        for path, selector, nexts, name in PHONE_LAYOUTS:
+            p.goto(f"{url}/{path}", wait_until="networkidle")
+            # The sticky headers scroll away with the page and "Back to top" stays out of the picture.
+            p.add_style_tag(
+                content=".bd-header, .bd-header-article { position: static !important; } #pst-back-to-top { display: none !important; }"
+            )
+            element = p.locator(selector).first
+            element.scroll_into_view_if_needed()
+            for _ in range(nexts):
+                element.locator('[data-ik-action="next"]').click()
+            p.wait_for_timeout(300)
+            save(element.screenshot(), f"{name}{'-dark' if dark else ''}.png", width=750)
+        ctx.close()
 
 
 def main() -> None:

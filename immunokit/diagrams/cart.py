@@ -15,7 +15,8 @@ Sources (the chapter's references in ``book/references.bib``):
 
 from __future__ import annotations
 
-from typing import Final
+from dataclasses import dataclass
+from typing import Final, Literal
 
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
@@ -28,6 +29,7 @@ from .kit import (
     COLORS,
     SMALL_SIZE,
     Z_MOLECULE,
+    Point,
     Step,
     arrow,
     callout_box,
@@ -172,20 +174,6 @@ WORKFLOW_STEPS: Final[tuple[Step, ...]] = (
     ),
 )
 
-_COLS: Final[tuple[float, ...]] = (0.72, 2.16, 3.6, 5.04, 6.48)
-_BOX_W: Final[float] = 1.3
-_ROW_LAB, _ROW_CLINIC = 2.55, 1.2
-# (column, row) of each station, in step order
-_STATIONS: Final[tuple[tuple[float, float], ...]] = (
-    (_COLS[0], _ROW_CLINIC),
-    (_COLS[1], _ROW_LAB),
-    (_COLS[2], _ROW_LAB),
-    (_COLS[3], _ROW_LAB),
-    (_COLS[4], _ROW_LAB),
-    (_COLS[2], _ROW_CLINIC),
-    (_COLS[3], _ROW_CLINIC),
-    (_COLS[4], _ROW_CLINIC),
-)
 _NAMES: Final[tuple[str, ...]] = (
     "leukapheresis",
     "T-cell activation",
@@ -196,98 +184,208 @@ _NAMES: Final[tuple[str, ...]] = (
     "infusion",
     "monitoring",
 )
-_WORKFLOW_SIZE: Final = (7.2, 3.5)
-
-
 _LAB_COLOR: Final = OKABE_ITO["blue"]
 _CLINIC_COLOR: Final = OKABE_ITO["vermillion"]
 #: Index of the infusion station: from that step on, the vein-to-vein time is bracketed.
 _INFUSION: Final = _NAMES.index("infusion")
+#: The arrows between stations (from, to, label), in step order.
+_FLOWS: Final[tuple[tuple[int, int, str], ...]] = (
+    (0, 1, ""),
+    (1, 2, ""),
+    (2, 3, ""),
+    (3, 4, ""),
+    (4, 6, "cryopreserved,\nshipped back"),
+    (5, 6, ""),
+    (6, 7, ""),
+)
+
+Rect = tuple[Point, float, float]  # lower-left corner, width, height (inches)
 
 
-def _zones(ax: Axes) -> None:
-    """The manufacturing site and the treatment centre, each named in text."""
-    lab_color, clinic_color = _LAB_COLOR, _CLINIC_COLOR
-    highlight(ax, (1.4, _ROW_LAB - 0.38), 5.75, 0.76, color=lab_color, alpha=0.08)
-    label(
-        ax,
-        (1.55, _ROW_LAB + 0.6),
-        "manufacturing site",
-        ha="left",
-        size=SMALL_SIZE,
-        weight="bold",
-        color=lab_color,
-    )
-    highlight(ax, (0.05, _ROW_CLINIC - 0.38), 7.1, 0.76, color=clinic_color, alpha=0.06)
-    label(
-        ax,
-        (0.12, _ROW_CLINIC - 0.62),
-        "treatment centre (patient)",
-        ha="left",
-        size=SMALL_SIZE,
-        weight="bold",
-        color=clinic_color,
-    )
+@dataclass(frozen=True)
+class _FlowLayout:
+    """Where everything of the workflow sits: the 7.2 in layout (stations in two rows, the manufacturing
+    site above the treatment centre, time running right) and a phone's (the same stations in two columns,
+    time running down)."""
+
+    size: Point
+    #: Centre of each station, in step order; the set of manufacturing-site stations.
+    stations: tuple[Point, ...]
+    in_lab: frozenset[int]
+    box_w: float
+    name_size: float
+    #: The two zones (highlight rectangles) and their names (position, text).
+    lab_zone: Rect
+    clinic_zone: Rect
+    lab_name: tuple[Point, str]
+    clinic_name: tuple[Point, str]
+    #: Each arrow of :data:`_FLOWS`: start and end; then where the labelled one's text goes.
+    flow_ends: tuple[tuple[Point, Point], ...]
+    flow_text: Point
+    #: Bridging therapy: the dashed line's two ends, its text and where the text goes.
+    bridging_line: tuple[Point, Point]
+    bridging_text: tuple[Point, str]
+    bridging_va: Literal["bottom", "center"]
+    #: The vein-to-vein bracket: its points, then its text's position and rotation.
+    bracket: tuple[Point, ...]
+    bracket_text: Point
+    bracket_rotation: float
 
 
-def _flows(ax: Axes, step: int) -> None:
-    """Arrows between stations, dark once both ends are reached."""
-    flows = (
-        (0, 1, "", 0.0),
-        (1, 2, "", 0.0),
-        (2, 3, "", 0.0),
-        (3, 4, "", 0.0),
-        (4, 6, "cryopreserved,\nshipped back", 0.0),
-        (5, 6, "", 0.0),
-        (6, 7, "", 0.0),
-    )
-    for a, b, text, rad in flows:
-        (x0, y0), (x1, y1) = _STATIONS[a], _STATIONS[b]
-        half = _BOX_W / 2
+def _row_flow_ends(stations: tuple[Point, ...], box_w: float) -> tuple[tuple[Point, Point], ...]:
+    """The arrows of the 7.2 in layout: along a row edge to edge; up into a station's left side; down
+    from below a station into the top right of the next."""
+    ends = []
+    half = box_w / 2
+    for a, b, _text in _FLOWS:
+        (x0, y0), (x1, y1) = stations[a], stations[b]
         if y0 == y1:
-            start, end = (x0 + half, y0), (x1 - half, y1)
+            ends.append(((x0 + half, y0), (x1 - half, y1)))
         elif y0 < y1:
-            start, end = (x0, y0 + 0.2), (x1 - half, y1 - 0.05)
+            ends.append(((x0, y0 + 0.2), (x1 - half, y1 - 0.05)))
         else:
-            start, end = (x0 - 0.2, y0 - 0.2), (x1 + 0.3, y1 + 0.2)
+            ends.append(((x0 - 0.2, y0 - 0.2), (x1 + 0.3, y1 + 0.2)))
+    return tuple(ends)
+
+
+_COLS: Final[tuple[float, ...]] = (0.72, 2.16, 3.6, 5.04, 6.48)
+_ROW_LAB, _ROW_CLINIC = 2.55, 1.2
+# (column, row) of each station, in step order
+_STATIONS: Final[tuple[Point, ...]] = (
+    (_COLS[0], _ROW_CLINIC),
+    (_COLS[1], _ROW_LAB),
+    (_COLS[2], _ROW_LAB),
+    (_COLS[3], _ROW_LAB),
+    (_COLS[4], _ROW_LAB),
+    (_COLS[2], _ROW_CLINIC),
+    (_COLS[3], _ROW_CLINIC),
+    (_COLS[4], _ROW_CLINIC),
+)
+_BOX_W: Final[float] = 1.3
+_LAB: Final = frozenset({1, 2, 3, 4})
+_WIDE_FLOWS: Final = _row_flow_ends(_STATIONS, _BOX_W)
+_BRIDGE_X: Final = (_STATIONS[0][0] + _BOX_W / 2, _STATIONS[5][0] - _BOX_W / 2)
+
+_WIDE_FLOW: Final = _FlowLayout(
+    size=(7.2, 3.5),
+    stations=_STATIONS,
+    in_lab=_LAB,
+    box_w=_BOX_W,
+    name_size=8.0,
+    lab_zone=((1.4, _ROW_LAB - 0.38), 5.75, 0.76),
+    clinic_zone=((0.05, _ROW_CLINIC - 0.38), 7.1, 0.76),
+    lab_name=((1.55, _ROW_LAB + 0.6), "manufacturing site"),
+    clinic_name=((0.12, _ROW_CLINIC - 0.62), "treatment centre (patient)"),
+    flow_ends=_WIDE_FLOWS,
+    flow_text=(
+        (_WIDE_FLOWS[4][0][0] + _WIDE_FLOWS[4][1][0]) / 2 + 0.75,
+        (_WIDE_FLOWS[4][0][1] + _WIDE_FLOWS[4][1][1]) / 2 + 0.05,
+    ),
+    bridging_line=((_BRIDGE_X[0], _ROW_CLINIC), (_BRIDGE_X[1], _ROW_CLINIC)),
+    bridging_text=((sum(_BRIDGE_X) / 2, _ROW_CLINIC + 0.2), "bridging\ntherapy\nif needed"),
+    bridging_va="bottom",
+    bracket=((_COLS[0], 0.34), (_COLS[0], 0.22), (_COLS[3], 0.22), (_COLS[3], 0.34)),
+    bracket_text=((_COLS[0] + _COLS[3]) / 2, 0.36),
+    bracket_rotation=0.0,
+)
+
+# The phone's layout: the treatment centre on the left, the manufacturing site on the right, one row
+# per stage from the top (leukapheresis) down (monitoring); the vein-to-vein bracket runs down the left.
+_P_ROWS: Final[tuple[float, ...]] = tuple(4.25 - 0.6 * k for k in range(7))
+_P_CLINIC_X, _P_LAB_X, _P_BOX_W = 1.15, 2.83, 1.48
+#: Top of both zones, with room for their names inside.
+_P_TOP: Final = _P_ROWS[0] + 0.66
+_P_STATIONS: Final[tuple[Point, ...]] = (
+    (_P_CLINIC_X, _P_ROWS[0]),
+    (_P_LAB_X, _P_ROWS[1]),
+    (_P_LAB_X, _P_ROWS[2]),
+    (_P_LAB_X, _P_ROWS[3]),
+    (_P_LAB_X, _P_ROWS[4]),
+    (_P_CLINIC_X, _P_ROWS[3]),
+    (_P_CLINIC_X, _P_ROWS[5]),
+    (_P_CLINIC_X, _P_ROWS[6]),
+)
+
+
+def _column_flow_ends(stations: tuple[Point, ...], box_w: float) -> tuple[tuple[Point, Point], ...]:
+    """The arrows of the phone's layout: down a column bottom edge to top edge; across from a station's
+    side into the top (or the side) of a station in the other column."""
+    ends = []
+    half = box_w / 2
+    for a, b, _text in _FLOWS:
+        (x0, y0), (x1, y1) = stations[a], stations[b]
+        if x0 == x1:
+            ends.append(((x0, y0 - 0.2), (x1, y1 + 0.2)))
+        elif x0 < x1:
+            ends.append(((x0 + half, y0), (x1 - 0.3, y1 + 0.2)))
+        else:
+            ends.append(((x0 - 0.3, y0 - 0.2), (x1 + half, y1)))
+    return tuple(ends)
+
+
+_PHONE_FLOW: Final = _FlowLayout(
+    size=(3.66, 5.0),
+    stations=_P_STATIONS,
+    in_lab=_LAB,
+    box_w=_P_BOX_W,
+    name_size=SMALL_SIZE,
+    lab_zone=((_P_LAB_X - _P_BOX_W / 2 - 0.05, _P_ROWS[4] - 0.3), _P_BOX_W + 0.1, _P_TOP - _P_ROWS[4] + 0.3),
+    clinic_zone=((0.32, _P_ROWS[6] - 0.3), _P_BOX_W + 0.18, _P_TOP - _P_ROWS[6] + 0.3),
+    lab_name=((_P_LAB_X - _P_BOX_W / 2, _P_ROWS[0] + 0.42), "manufacturing site"),
+    clinic_name=((0.4, _P_ROWS[0] + 0.42), "treatment centre\n(patient)"),
+    flow_ends=_column_flow_ends(_P_STATIONS, _P_BOX_W),
+    flow_text=(_P_LAB_X + 0.25, _P_ROWS[5] - 0.05),
+    bridging_line=((_P_CLINIC_X - 0.45, _P_ROWS[0] - 0.2), (_P_CLINIC_X - 0.45, _P_ROWS[3] + 0.2)),
+    bridging_text=((_P_CLINIC_X + 0.2, (_P_ROWS[1] + _P_ROWS[2]) / 2), "bridging\ntherapy\nif needed"),
+    bridging_va="center",
+    bracket=(
+        (0.26, _P_ROWS[0]),
+        (0.14, _P_ROWS[0]),
+        (0.14, _P_ROWS[5]),
+        (0.26, _P_ROWS[5]),
+    ),
+    bracket_text=(0.14, (_P_ROWS[0] + _P_ROWS[5]) / 2),
+    bracket_rotation=90.0,
+)
+
+
+def _zones(ax: Axes, lay: _FlowLayout) -> None:
+    """The manufacturing site and the treatment centre, each named in text."""
+    for zone, (xy, text), color, alpha in (
+        (lay.lab_zone, lay.lab_name, _LAB_COLOR, 0.08),
+        (lay.clinic_zone, lay.clinic_name, _CLINIC_COLOR, 0.06),
+    ):
+        highlight(ax, *zone, color=color, alpha=alpha)
+        label(ax, xy, text, ha="left", size=SMALL_SIZE, weight="bold", color=color)
+
+
+def _flows(ax: Axes, lay: _FlowLayout, step: int) -> None:
+    """Arrows between stations, dark once both ends are reached."""
+    for (a, b, text), (start, end) in zip(_FLOWS, lay.flow_ends, strict=True):
         done = max(a, b) <= step
-        arrow(ax, start, end, color=COLORS["ink"] if done else COLORS["muted"], lw=1.4, rad=rad)
+        arrow(ax, start, end, color=COLORS["ink"] if done else COLORS["muted"], lw=1.4)
         if text:
-            label(
-                ax,
-                ((start[0] + end[0]) / 2 + 0.75, (start[1] + end[1]) / 2 + 0.05),
-                text,
-                size=SMALL_SIZE,
-                alpha=1.0 if done else 0.6,
-            )
+            label(ax, lay.flow_text, text, size=SMALL_SIZE, alpha=1.0 if done else 0.6)
 
 
-def _bridging(ax: Axes, step: int) -> None:
+def _bridging(ax: Axes, lay: _FlowLayout, step: int) -> None:
     """Bridging therapy while the product is made."""
-    x0 = _STATIONS[0][0] + _BOX_W / 2
-    x1 = _STATIONS[5][0] - _BOX_W / 2
-    ax.plot([x0, x1], [_ROW_CLINIC, _ROW_CLINIC], color=COLORS["muted"], lw=1.2, ls=(0, (2, 2)))
-    label(
-        ax,
-        ((x0 + x1) / 2, _ROW_CLINIC + 0.2),
-        "bridging\ntherapy\nif needed",
-        size=SMALL_SIZE,
-        va="bottom",
-        alpha=1.0 if step >= 4 else 0.6,
-    )
+    (x0, y0), (x1, y1) = lay.bridging_line
+    ax.plot([x0, x1], [y0, y1], color=COLORS["muted"], lw=1.2, ls=(0, (2, 2)))
+    xy, text = lay.bridging_text
+    label(ax, xy, text, size=SMALL_SIZE, va=lay.bridging_va, alpha=1.0 if step >= 4 else 0.6)
 
 
-def _station_boxes(ax: Axes, step: int) -> None:
+def _station_boxes(ax: Axes, lay: _FlowLayout, step: int) -> None:
     """Fixed-size numbered boxes: reached ones solid, the current one highlighted."""
-    lab_color, clinic_color = _LAB_COLOR, _CLINIC_COLOR
-    for k, ((x, y), name) in enumerate(zip(_STATIONS, _NAMES, strict=True)):
-        zone_color = lab_color if y == _ROW_LAB else clinic_color
+    for k, ((x, y), name) in enumerate(zip(lay.stations, _NAMES, strict=True)):
+        zone_color = _LAB_COLOR if k in lay.in_lab else _CLINIC_COLOR
         current = k == step
         fade = 1.0 if k <= step else 0.45
         ax.add_patch(
             FancyBboxPatch(
-                (x - _BOX_W / 2, y - 0.2),
-                _BOX_W,
+                (x - lay.box_w / 2, y - 0.2),
+                lay.box_w,
                 0.4,
                 boxstyle="round,pad=0,rounding_size=0.08",
                 facecolor=tint(COLORS["highlight"], 0.75) if current else "white",
@@ -299,40 +397,50 @@ def _station_boxes(ax: Axes, step: int) -> None:
         )
         label(
             ax,
-            (x - _BOX_W / 2 + 0.08, y - 0.01),
+            (x - lay.box_w / 2 + 0.08, y - 0.01),
             str(k + 1),
             ha="left",
             weight="bold",
             alpha=fade,
             size=SMALL_SIZE,
         )
-        label(ax, (x + 0.07, y - 0.01), name, weight="bold" if current else "normal", alpha=fade, size=8.0)
+        weight = "bold" if current else "normal"
+        label(ax, (x + 0.07, y - 0.01), name, weight=weight, alpha=fade, size=lay.name_size)
 
 
-def _vein_to_vein(ax: Axes) -> None:
+def _vein_to_vein(ax: Axes, lay: _FlowLayout) -> None:
     """The vein-to-vein bracket, from leukapheresis to infusion."""
-    y = 0.22
-    x_start, x_end = _STATIONS[0][0], _STATIONS[_INFUSION][0]
-    ax.plot([x_start, x_start, x_end, x_end], [y + 0.12, y, y, y + 0.12], color=COLORS["ink"], lw=1.2)
+    xs, ys = zip(*lay.bracket, strict=True)
+    ax.plot(xs, ys, color=COLORS["ink"], lw=1.2)
     label(
         ax,
-        ((x_start + x_end) / 2, y + 0.14),
+        lay.bracket_text,
         "vein-to-vein time",
         size=SMALL_SIZE,
         weight="bold",
-        va="bottom",
+        va="center" if lay.bracket_rotation else "bottom",
         box=True,
+        rotation=lay.bracket_rotation,
     )
 
 
-def _workflow_scene(ax: Axes, step: int) -> None:
-    """Step ``step`` of the workflow: every station so far solid, the current one highlighted."""
-    _zones(ax)
-    _flows(ax, step)
-    _bridging(ax, step)
-    _station_boxes(ax, step)
+def _draw_workflow(ax: Axes, lay: _FlowLayout, step: int) -> None:
+    """Step ``step`` of the workflow in layout ``lay``: every station so far solid, the current one
+    highlighted."""
+    _zones(ax, lay)
+    _flows(ax, lay, step)
+    _bridging(ax, lay, step)
+    _station_boxes(ax, lay, step)
     if step >= _INFUSION:
-        _vein_to_vein(ax)
+        _vein_to_vein(ax, lay)
+
+
+def _workflow_scene(ax: Axes, step: int) -> None:
+    _draw_workflow(ax, _WIDE_FLOW, step)
+
+
+def _workflow_phone_scene(ax: Axes, step: int) -> None:
+    _draw_workflow(ax, _PHONE_FLOW, step)
 
 
 @register_diagram(
@@ -360,4 +468,10 @@ def car_t_workflow() -> Stepper:
         lymphodepletion, infusion and monitoring. Stations are placed by where they happen (the
         manufacturing site or the treatment centre) and numbered in order.
     """
-    return stepper("The CAR T-cell workflow, vein to vein", WORKFLOW_STEPS, _workflow_scene, _WORKFLOW_SIZE)
+    return stepper(
+        "The CAR T-cell workflow, vein to vein",
+        WORKFLOW_STEPS,
+        _workflow_scene,
+        _WIDE_FLOW.size,
+        phone=(_workflow_phone_scene, _PHONE_FLOW.size),
+    )

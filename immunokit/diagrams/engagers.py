@@ -10,7 +10,7 @@ cytokine release syndrome.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle
@@ -33,7 +33,6 @@ from .kit import (
     highlight,
     label,
     receptor,
-    scene,
     stepper,
 )
 
@@ -71,12 +70,101 @@ BITE_STEPS: Final[tuple[Step, ...]] = (
     ),
 )
 
-_SIZE: Final = (7.2, 3.6)
-
-
 _ENGAGER_COLORS: Final = (OKABE_ITO["vermillion"], OKABE_ITO["blue"])
+Ha = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True)
+class _BiteLayout:
+    """Where the synapse is drawn: the 7.2 in layout (T cell left, blast right) or a phone's (the same
+    drawing turned a quarter clockwise, T cell above the blast), with its texts placed for each.
+
+    Shapes are given in the 7.2 in layout's inches and placed by :meth:`at` and :meth:`angle`; texts have
+    their own positions in each layout (:attr:`texts`: position and alignment by name)."""
+
+    size: Point
+    #: Degrees the drawing is turned (0, or -90: clockwise) about the synapse's centre, and where that
+    #: centre is drawn.
+    turn: float
+    origin: Point
+    #: Distance of each cell's centre from the synapse's when the cells are still apart.
+    apart: float
+    texts: dict[str, tuple[Point, Ha]]
+
+    def at(self, p: Point) -> Point:
+        """Where point ``p`` of the 7.2 in layout is drawn."""
+        if not self.turn:
+            return p
+        dx, dy = p[0] - _SYNAPSE[0], p[1] - _SYNAPSE[1]
+        return (self.origin[0] + dy, self.origin[1] - dx)  # a quarter turn clockwise
+
+    def angle(self, degrees: float) -> float:
+        return degrees + self.turn
+
+    def rect(self, xy: Point, width: float, height: float) -> tuple[Point, float, float]:
+        """Where the rectangle (lower-left corner, width, height) of the 7.2 in layout is drawn."""
+        if not self.turn:
+            return xy, width, height
+        (x0, y0), (x1, y1) = self.at(xy), self.at((xy[0] + width, xy[1] + height))
+        return (min(x0, x1), min(y0, y1)), abs(x1 - x0), abs(y1 - y0)
+
+    def text(self, name: str) -> Point:
+        return self.texts[name][0]
+
+    def ha(self, name: str) -> Ha:
+        return self.texts[name][1]
+
+
+#: The synapse's centre in the 7.2 in layout (between the cells, level with their centres).
+_SYNAPSE: Final = (3.6, 1.55)
 #: The synapse between the two cells, where the engager bridges and perforin is released.
 _SYNAPSE_BOX: Final = ((3.05, 1.1), 1.1, 0.9)
+
+_WIDE: Final = _BiteLayout(
+    size=(7.2, 3.6),
+    turn=0.0,
+    origin=_SYNAPSE,
+    apart=2.05,
+    texts={
+        "title": ((3.6, 3.3), "center"),
+        "TCR": ((0.2, 3.05), "center"),  # x: from the T cell's centre
+        "HLA": ((-0.2, 3.05), "center"),  # x: from the blast's centre
+        "CD3ε": ((0.55, 0.5), "center"),
+        "CD19": ((-0.55, 0.5), "center"),
+        "lysed": ((0.05, 0.45), "center"),
+        "anti-CD19 scFv": ((4.2, 1.8), "center"),
+        "anti-CD3ε scFv": ((3.0, 2.1), "center"),
+        "linker": ((3.6, 3.0), "center"),
+        "one chain": ((3.6, 1.2), "center"),
+        "no HLA": ((3.6, 2.35), "center"),
+        "perforin": ((3.6, 0.17), "center"),
+        "cytokine cloud": ((0.85, 2.45), "center"),
+        "cytokines": ((0.08, 2.95), "left"),
+    },
+)
+_P_X, _P_Y = 1.2, 2.75
+_PHONE: Final = _BiteLayout(
+    size=(3.7, 5.75),
+    turn=-90.0,
+    origin=(_P_X, _P_Y),
+    apart=1.55,
+    texts={
+        "title": ((1.85, 5.5), "center"),
+        "TCR": ((1.55, 0.05), "center"),
+        "HLA": ((1.55, -0.05), "center"),
+        "CD3ε": ((0.3, _P_Y + 0.3), "center"),
+        "CD19": ((0.3, _P_Y - 0.3), "center"),
+        "lysed": ((0.0, -1.12), "center"),
+        "anti-CD19 scFv": ((2.95, _P_Y - 0.3), "center"),
+        "anti-CD3ε scFv": ((2.95, _P_Y + 0.3), "center"),
+        "linker": ((2.95, _P_Y), "center"),
+        "one chain": ((_P_X, _P_Y), "center"),
+        "no HLA": ((2.75, _P_Y), "center"),
+        "perforin": ((2.75, _P_Y), "center"),
+        "cytokine cloud": ((2.3, 4.55), "center"),
+        "cytokines": ((2.6, 4.6), "left"),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -89,10 +177,11 @@ class _Cells:
     cd19_tips: tuple[Point, ...]
 
 
-def _cells(ax: Axes, *, apart: bool = False, lysed: bool = False) -> _Cells:
+def _cells(ax: Axes, lay: _BiteLayout, *, apart: bool = False, lysed: bool = False) -> _Cells:
     """The T cell and the B-ALL blast (apart, or in contact), with TCR, HLA, CD3ε and CD19."""
-    t_center = (1.55, 1.55) if apart else (2.35, 1.55)
-    b_center = (5.65, 1.55) if apart else (4.85, 1.55)
+    gap = lay.apart if apart else 1.25
+    t_center = lay.at((_SYNAPSE[0] - gap, _SYNAPSE[1]))
+    b_center = lay.at((_SYNAPSE[0] + gap, _SYNAPSE[1]))
     t_cell = cell(ax, t_center, 0.8, COLORS["tcell"], name="T cell", name_offset=(-0.15, 0.12))
     blast = cell(
         ax,
@@ -105,72 +194,93 @@ def _cells(ax: Axes, *, apart: bool = False, lysed: bool = False) -> _Cells:
     )
     if lysed:
         for angle in (25.0, 160.0, 250.0, 320.0):
-            p = blast.point(angle, 0.2)
+            p = blast.point(lay.angle(angle), 0.2)
             ax.add_patch(
                 Circle(p, 0.06, facecolor=COLORS["leukemia"], edgecolor="none", alpha=0.7, zorder=Z_MEMBRANE)
             )
-        label(ax, (b_center[0] + 0.05, 0.45), "blast lysed", weight="bold")
+        (dx, y), ha = lay.texts["lysed"]
+        label(
+            ax,
+            (b_center[0] + dx, y if not lay.turn else b_center[1] + y),
+            "blast lysed",
+            weight="bold",
+            ha=ha,
+        )
     # TCR on the T cell and HLA on the blast: present but not used
-    receptor(ax, t_cell.point(48), 48, COLORS["tcell"], length=0.16, head="fork")
-    receptor(ax, blast.point(132), 132, COLORS["ink"], length=0.14, head="cup")
-    annotate(ax, "TCR", t_cell.point(48, 0.25), (t_center[0] + 0.2, 3.05))
-    annotate(ax, "HLA", blast.point(132, 0.22), (b_center[0] - 0.2, 3.05))
+    receptor(ax, t_cell.point(lay.angle(48)), lay.angle(48), COLORS["tcell"], length=0.16, head="fork")
+    receptor(ax, blast.point(lay.angle(132)), lay.angle(132), COLORS["ink"], length=0.14, head="cup")
+    for name, host, angle, distance in (("TCR", t_center, 48, 0.25), ("HLA", b_center, 132, 0.22)):
+        (dx, y), ha = lay.texts[name]
+        where = (host[0] + dx, y) if not lay.turn else (host[0] + dx, host[1] + y)
+        on = t_cell if name == "TCR" else blast
+        annotate(ax, name, on.point(lay.angle(angle), distance), where, ha=ha)
     # CD3 on the T cell and CD19 on the blast, facing each other
     cd3_tips, cd19_tips = [], []
     for offset in (-14.0, 14.0):
         cd3_tips.append(
             receptor(
-                ax, t_cell.point(offset), offset, COLORS["tcell"], length=0.1, head="square", head_size=0.055
+                ax,
+                t_cell.point(lay.angle(offset)),
+                lay.angle(offset),
+                COLORS["tcell"],
+                length=0.1,
+                head="square",
+                head_size=0.055,
             )
         )
         cd19_tips.append(
             receptor(
                 ax,
-                blast.point(180 - offset),
-                180 - offset,
+                blast.point(lay.angle(180 - offset)),
+                lay.angle(180 - offset),
                 COLORS["leukemia"],
                 length=0.1,
                 head="round",
                 head_size=0.06,
             )
         )
-    annotate(ax, "CD3ε", cd3_tips[0], (t_center[0] + 0.55, 0.5))
-    annotate(ax, "CD19", cd19_tips[0], (b_center[0] - 0.55, 0.5))
+    for name, tips, host in (("CD3ε", cd3_tips, t_center), ("CD19", cd19_tips, b_center)):
+        (dx, y), ha = lay.texts[name]
+        where = (host[0] + dx, y) if not lay.turn else (dx, y)
+        annotate(ax, name, tips[0], where, ha=ha)
     return _Cells(t_cell, blast, tuple(cd3_tips), tuple(cd19_tips))
 
 
-def _bridge(ax: Axes, cells: _Cells) -> None:
+def _bridge(ax: Axes, lay: _BiteLayout, cells: _Cells) -> None:
     """Blinatumomab molecules joining each CD19 to a CD3ε."""
     for a, b in zip(cells.cd19_tips, cells.cd3_tips, strict=True):
         engager(ax, a, b, colors=_ENGAGER_COLORS, size=0.09)
-    label(ax, (3.6, 3.3), "blinatumomab bridges CD3ε to CD19", weight="bold", color=COLORS["engager"])
+    title = "blinatumomab bridges CD3ε to CD19"
+    label(ax, lay.text("title"), title, weight="bold", color=COLORS["engager"], ha=lay.ha("title"))
 
 
-def _the_engager(ax: Axes) -> None:
-    _cells(ax, apart=True)
-    c19, c3 = engager(ax, (4.15, 2.55), (3.05, 2.55), colors=_ENGAGER_COLORS, size=0.14)
-    label(ax, (3.6, 3.3), "blinatumomab", weight="bold", color=COLORS["engager"])
-    annotate(ax, "anti-CD19 scFv", (c19[0], c19[1] - 0.14), (4.2, 1.8))
-    annotate(ax, "anti-CD3ε scFv", (c3[0], c3[1] - 0.14), (3.0, 2.1))
-    annotate(ax, "linker", (3.6, 2.56), (3.6, 3.0))
-    label(ax, (3.6, 1.2), "one chain,\nno Fc", size=SMALL_SIZE, style="italic")
+def _the_engager(ax: Axes, lay: _BiteLayout) -> None:
+    _cells(ax, lay, apart=True)
+    c19, c3 = engager(ax, lay.at((4.15, 2.55)), lay.at((3.05, 2.55)), colors=_ENGAGER_COLORS, size=0.14)
+    label(ax, lay.text("title"), "blinatumomab", weight="bold", color=COLORS["engager"], ha=lay.ha("title"))
+    below = (0.0, -0.14) if not lay.turn else (0.14, 0.0)  # the callouts' side of each scFv
+    for name, c in (("anti-CD19 scFv", c19), ("anti-CD3ε scFv", c3)):
+        annotate(ax, name, (c[0] + below[0], c[1] + below[1]), lay.text(name), ha=lay.ha(name))
+    linker = lay.at((3.6, 2.56))
+    annotate(ax, "linker", (linker[0] + (0.02 if lay.turn else 0.0), linker[1]), lay.text("linker"))
+    label(ax, lay.text("one chain"), "one chain,\nno Fc", size=SMALL_SIZE, style="italic")
 
 
-def _bridging(ax: Axes) -> None:
-    _bridge(ax, _cells(ax))
-    highlight(ax, *_SYNAPSE_BOX)
-    label(ax, (3.6, 2.35), "no HLA needed", size=SMALL_SIZE, style="italic")
+def _bridging(ax: Axes, lay: _BiteLayout) -> None:
+    _bridge(ax, lay, _cells(ax, lay))
+    highlight(ax, *lay.rect(*_SYNAPSE_BOX))
+    label(ax, lay.text("no HLA"), "no HLA needed", size=SMALL_SIZE, style="italic", ha=lay.ha("no HLA"))
 
 
-def _perforin_and_granzyme(ax: Axes) -> None:
-    cells = _cells(ax)
-    _bridge(ax, cells)
-    highlight(ax, *_SYNAPSE_BOX)
-    cytokines(ax, (3.6, 1.55), OKABE_ITO["bluish_green"], n=8, spread=0.13, size=0.03)
+def _perforin_and_granzyme(ax: Axes, lay: _BiteLayout) -> None:
+    cells = _cells(ax, lay)
+    _bridge(ax, lay, cells)
+    highlight(ax, *lay.rect(*_SYNAPSE_BOX))
+    cytokines(ax, lay.at((3.6, 1.55)), OKABE_ITO["bluish_green"], n=8, spread=0.13, size=0.03)
     for angle in (165.0, 195.0):  # perforin pores in the blast's membrane
         ax.add_patch(
             Circle(
-                cells.blast.point(angle),
+                cells.blast.point(lay.angle(angle)),
                 0.05,
                 facecolor="white",
                 edgecolor=OKABE_ITO["bluish_green"],
@@ -178,14 +288,34 @@ def _perforin_and_granzyme(ax: Axes) -> None:
                 zorder=Z_MEMBRANE + 0.5,
             )
         )
-    annotate(ax, "perforin and granzyme", (3.6, 1.5), (3.6, 0.17))
-    arrow(ax, cells.t_cell.point(-35, -0.1), (3.45, 1.45), color=OKABE_ITO["bluish_green"], lw=1.4, rad=0.2)
+    annotate(ax, "perforin and granzyme", lay.at((3.6, 1.5)), lay.text("perforin"), ha=lay.ha("perforin"))
+    arrow(
+        ax,
+        cells.t_cell.point(lay.angle(-35), -0.1),
+        lay.at((3.45, 1.45)),
+        color=OKABE_ITO["bluish_green"],
+        lw=1.4,
+        rad=0.2,
+    )
 
 
-def _lysis(ax: Axes) -> None:
-    _bridge(ax, _cells(ax, lysed=True))
-    cytokines(ax, (0.85, 2.45), COLORS["cytokine"], n=9, spread=0.22, size=0.04, shape="triangle")
-    label(ax, (0.08, 2.95), "cytokines\n(IFN-γ, GM-CSF)", size=SMALL_SIZE, ha="left")
+def _lysis(ax: Axes, lay: _BiteLayout) -> None:
+    _bridge(ax, lay, _cells(ax, lay, lysed=True))
+    cloud = lay.text("cytokine cloud")
+    cytokines(ax, cloud, COLORS["cytokine"], n=9, spread=0.22, size=0.04, shape="triangle")
+    text = "cytokines\n(IFN-γ, GM-CSF)"
+    label(ax, lay.text("cytokines"), text, size=SMALL_SIZE, ha=lay.ha("cytokines"))
+
+
+_FRAMES: Final = (_the_engager, _bridging, _perforin_and_granzyme, _lysis)
+
+
+def _scene(ax: Axes, i: int) -> None:
+    _FRAMES[i](ax, _WIDE)
+
+
+def _phone_scene(ax: Axes, i: int) -> None:
+    _FRAMES[i](ax, _PHONE)
 
 
 @register_diagram(
@@ -202,5 +332,10 @@ def bite_synapse() -> Stepper:
         Four steps on a 7.2 × 3.6 in canvas: the engager's format, the HLA-independent bridge,
         perforin and granzyme release into the synapse, and lysis with cytokine release.
     """
-    scenes = scene((_the_engager, _bridging, _perforin_and_granzyme, _lysis))
-    return stepper("How blinatumomab kills a B-ALL blast", BITE_STEPS, scenes, _SIZE)
+    return stepper(
+        "How blinatumomab kills a B-ALL blast",
+        BITE_STEPS,
+        _scene,
+        _WIDE.size,
+        phone=(_phone_scene, _PHONE.size),
+    )

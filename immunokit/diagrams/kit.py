@@ -147,21 +147,33 @@ class DiagramFigure(Figure):
 
     The book's style keeps text as text in SVG (smaller files, selectable labels) and makes ids
     deterministic; a diagram applies it when it renders, whatever the caller's settings are. The phone
-    rendering (:attr:`phone_svg`) is the same drawing cut into panels no wider than
-    :data:`PHONE_PANEL_IN` and stacked (:func:`phone_crops`, :func:`cropped_svg`): ``crops`` when given
-    (a stepper passes the cuts that suit every one of its steps), else the cuts that suit this figure;
-    ``keep_left`` inches on the left (row headings) are repeated in every panel.
+    rendering (:attr:`phone_svg`) is :attr:`phone_fig` when given (the same drawing function laid out
+    again on a canvas at most :data:`PHONE_PANEL_MAX_IN` wide), else the same drawing cut into panels no
+    wider than :data:`PHONE_PANEL_IN` and stacked (:func:`phone_crops`, :func:`cropped_svg`): ``crops``
+    when given (a stepper passes the cuts that suit every one of its steps), else the cuts that suit this
+    figure; ``keep_left`` inches on the left (row headings) are repeated in every panel.
     """
 
     crops: tuple[Crop, ...] | None = field(default=None, repr=False)
     keep_left: float = field(default=0.0, repr=False)
+    #: The phone layout (drawn, not yet rendered: tests check its labels as they check :attr:`fig`'s).
+    phone_fig: MplFigure | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.phone_fig is not None and self.phone_fig.get_figwidth() > PHONE_PANEL_MAX_IN + 1e-9:
+            raise ValueError(f"a phone layout is at most {PHONE_PANEL_MAX_IN:.2f} in wide")
 
     @property
     def svg(self) -> bytes:
         if self._svg is None:
             with figure_style():
                 self._svg = compact_svg(svg_bytes(self.fig))
-            if self.phone_svg is None:
+                if self.phone_fig is not None and self.phone_svg is None:
+                    self.phone_svg = compact_svg(svg_bytes(self.phone_fig), fonts_once=True)
+            if self.phone_fig is not None:
+                plt.close(self.phone_fig)
+            elif self.phone_svg is None:
                 crops = self.crops if self.crops is not None else phone_crops([self.fig], self.keep_left)
                 if crops:
                     self.phone_svg = cropped_svg(self._svg, crops, self.fig.get_figheight())
@@ -368,15 +380,19 @@ _FONT_FAMILY = re.compile(rb"font-family: [^;\"]*")
 _NO_ROTATION = re.compile(rb' transform="rotate\(-?0 [^)"]*\)"')
 #: Fallbacks in the order of matplotlib's default list, shortened (Verdana shares Vera's metrics).
 _FONTS = b"font-family: 'DejaVu Sans', 'Bitstream Vera Sans', Verdana, Arial, Helvetica, sans-serif"
+#: The opening of the stylesheet matplotlib writes into every SVG.
+_STYLE_SHEET = b'<style type="text/css">'
 
 
-def compact_svg(svg: bytes) -> bytes:
+def compact_svg(svg: bytes, *, fonts_once: bool = False) -> bytes:
     """Shrink matplotlib's SVG without changing what it draws (about half the bytes).
 
     Drops the RDF metadata and the axes clip path (a diagram's axes fill the figure, so nothing is
     clipped), unwraps groups holding a single shape, shortens the font fallback list, drops
     zero rotations, rounds coordinates (not styles) to 0.1 pt (0.14 px) and removes whitespace
-    between tags and inside path data. Text content is never touched.
+    between tags and inside path data. Text content is never touched. ``fonts_once`` names the font
+    list once, in the SVG's stylesheet, instead of on every text (phone layouts: a stepper's frames
+    carry two drawings each, and a page's HTML has a size limit).
     """
     svg = _METADATA.sub(b"", svg)
     svg = _CLIP_DEFS.sub(b"", svg)
@@ -393,6 +409,11 @@ def compact_svg(svg: bytes) -> bytes:
         return b" " + name + b'="' + b" ".join(value.split()) + b'"'
 
     svg = _ATTRIBUTE.sub(attribute, svg)
+    if fonts_once:
+        svg = svg.replace(_FONTS + b"; ", b"").replace(b"; " + _FONTS, b"")
+        if _FONTS in svg or _STYLE_SHEET not in svg:  # pragma: no cover - matplotlib always writes both
+            raise ValueError("cannot name the font once in this SVG")
+        svg = svg.replace(_STYLE_SHEET, _STYLE_SHEET + b"text{" + _FONTS + b"}", 1)
     return _GAPS.sub(b"><", svg)
 
 
@@ -434,12 +455,7 @@ def finish(
     left (row headings)."""
     if phone is None:
         return DiagramFigure(fig, alt, caption, keep_left=keep_left)
-    if phone.get_figwidth() > PHONE_PANEL_MAX_IN + 1e-9:
-        raise ValueError(f"a phone layout is at most {PHONE_PANEL_MAX_IN} in wide")
-    with figure_style():
-        phone_svg = compact_svg(svg_bytes(phone))
-    plt.close(phone)
-    return DiagramFigure(fig, alt, caption, phone_svg=phone_svg, crops=())
+    return DiagramFigure(fig, alt, caption, phone_fig=phone, crops=())
 
 
 @dataclass(frozen=True)
@@ -466,16 +482,30 @@ def scene(
     return draw
 
 
-def stepper(title: str, steps: Sequence[Step], draw: Callable[[Axes, int], None], size: Point) -> Stepper:
+def stepper(
+    title: str,
+    steps: Sequence[Step],
+    draw: Callable[[Axes, int], None],
+    size: Point,
+    *,
+    phone: tuple[Callable[[Axes, int], None], Point] | None = None,
+) -> Stepper:
     """Build a :class:`immunokit.Stepper` from its steps and a scene function.
 
     ``draw(ax, i)`` draws step ``i`` on a fresh ``size`` canvas (width, height in inches); the
     stepper pairs it with ``steps[i]``'s caption and alt text. Live and static renderings both call
     the same ``draw``, so they cannot drift apart.
+
+    Each step's phone rendering is ``phone``'s scene drawn on its own narrow canvas when given (the same
+    drawing code with a phone's layout: ``(draw_phone, (width, height))``, at most
+    :data:`PHONE_PANEL_MAX_IN` wide), else the step cut into panels as every other step is
+    (:func:`phone_crops`).
     """
     if not steps:
         raise ValueError(f"step-through diagram {title!r} needs at least one step")
     frozen = tuple(steps)
+    if phone is not None and phone[1][0] > PHONE_PANEL_MAX_IN + 1e-9:
+        raise ValueError(f"{title!r}: a phone layout is at most {PHONE_PANEL_MAX_IN:.2f} in wide")
     cut: list[tuple[Crop, ...] | None] = []  # the phone panels, worked out once for every step
 
     def crops() -> tuple[Crop, ...]:
@@ -493,6 +523,11 @@ def stepper(title: str, steps: Sequence[Step], draw: Callable[[Axes, int], None]
             raise IndexError(f"{title!r} has steps 0..{len(frozen) - 1}; step {i} does not exist")
         fig, ax = canvas(*size)
         draw(ax, i)
+        if phone is not None:
+            draw_phone, phone_size = phone
+            phone_fig, phone_ax = canvas(*phone_size)
+            draw_phone(phone_ax, i)
+            return DiagramFigure(fig, frozen[i].alt, frozen[i].caption, crops=(), phone_fig=phone_fig)
         return DiagramFigure(fig, frozen[i].alt, frozen[i].caption, crops=crops())
 
     return Stepper(title, [s.label for s in frozen], render)
@@ -516,8 +551,10 @@ def label(
     style: str = "normal",
     alpha: float = 1.0,
     box: bool = False,
+    rotation: float = 0.0,
 ) -> Text:
-    """Write ``text`` at ``xy`` (inches). ``box`` puts it on a white rounded plate for legibility."""
+    """Write ``text`` at ``xy`` (inches). ``box`` puts it on a white rounded plate for legibility;
+    ``rotation`` turns it (degrees, anticlockwise; 90 reads bottom to top beside a vertical bracket)."""
     if size < MIN_FONT_SIZE:
         raise ValueError(f"label {text!r}: font size {size} pt is below the minimum {MIN_FONT_SIZE} pt")
     bbox = (
@@ -538,6 +575,7 @@ def label(
         alpha=alpha,
         zorder=Z_TEXT,
         bbox=bbox,
+        rotation=rotation,
     )
 
 
