@@ -3,9 +3,11 @@
 Every exercise is graded on a correct notebook (the solution), a blank one (the released exercise) and a
 half-right one (every other answer replaced by a wrong one), and chapter 8 on a set of tricky answers (a
 wrapper of the toolkit's reference shown a cell below; the set-up cell's lists; a helper defined after
-the check; an answer changed after its check; imports). Each is graded four ways; the blank notebooks,
-which every way scores 0, only by the course grader and nbgrader (the release the issue asks about), to
-keep the file's kernels to about eighty:
+the check; an answer changed after its check; imports). Each is graded four ways, with two exceptions
+that keep the file's kernels to about seventy: the blank notebooks, which every way scores 0, only by the
+course grader and nbgrader (the release the issue asks about); the tricky answers not by Gradescope,
+whose zip runs the course grader's own code (the correct and half-right notebooks of every exercise
+prove the zip complete), so the tricky answers would test that code twice:
 
 * **the notebook's own check**: the notebook run top to bottom in a Jupyter kernel (nbclient), the
   points read from what each check cell displays;
@@ -43,6 +45,7 @@ from immunokit.exercises.checks import Function
 from immunokit_instructor.grader import nbgrader as nbg
 from immunokit_instructor.grader.folder import grade_folder
 from immunokit_instructor.grader.gradescope import VISIBILITIES, build_zip
+from immunokit_instructor.grader.report import SUBMISSION, Row
 from immunokit_instructor.grader.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -210,6 +213,10 @@ def _points_of_checks(executed: Any, exercise: Exercise) -> dict[str, float]:
 COURSE_GRADER_AND_NBGRADER_ONLY = ("blank",)
 
 
+#: Graded by Gradescope's zip too (see the module docstring).
+ON_GRADESCOPE = ("correct", "half")
+
+
 def _four_ways(work: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
     return {s: per for s, per in work["subs"].items() if s not in COURSE_GRADER_AND_NBGRADER_ONLY}
 
@@ -234,14 +241,24 @@ def notebook_checks(work: dict[str, Any]) -> Scores:
 
 
 @pytest.fixture(scope="module")
-def course_grader(work: dict[str, Any]) -> Scores:
+def course_grader_rows(work: dict[str, Any]) -> dict[tuple[str, str], list[Row]]:
+    """(student, exercise) → every row the course grader wrote for that hand-in."""
     run = grade_folder(work["folder"], limits=LIMITS, jobs=2, seed="0")
-    found: Scores = {}
+    found: dict[tuple[str, str], list[Row]] = {}
     for row in run.rows:
         student, exercise_id = row.student.split("--")
-        assert row.status != "grader-error", row
-        if row.question != "*":
-            found.setdefault((student, exercise_id), {})[row.question] = row.points
+        found.setdefault((student, exercise_id), []).append(row)
+    return found
+
+
+@pytest.fixture(scope="module")
+def course_grader(course_grader_rows: dict[tuple[str, str], list[Row]]) -> Scores:
+    found: Scores = {}
+    for key, rows in course_grader_rows.items():
+        for row in rows:
+            assert row.status != "grader-error", row
+            if row.question != SUBMISSION:
+                found.setdefault(key, {})[row.question] = row.points
     return found
 
 
@@ -306,9 +323,8 @@ def gradescope(work: dict[str, Any]) -> dict[str, Any]:
         with zipfile.ZipFile(archive) as opened:
             opened.extractall(image)
         (image / "run_autograder").chmod(0o755)
-        for student, per in _four_ways(work).items():
-            if exercise_id not in per:
-                continue
+        for student in ON_GRADESCOPE:
+            per = work["subs"][student]
             root = work["base"] / "gradescope" / f"{student}--{exercise_id}"
             source = root / "autograder" / "source"
             source.parent.mkdir(parents=True)
@@ -390,6 +406,20 @@ def test_correct_blank_and_half_right_score_full_none_and_in_between(work, cours
         assert 0 < half < full, (exercise.id, half)
 
 
+def test_every_solution_is_correct_on_every_question_and_every_exercise_not_attempted(
+    work, course_grader_rows
+):
+    """``solutions/`` graded as handed in: every question correct, full points; ``exercises/`` (the release):
+    runs top to bottom and every question is "not attempted" (not "incorrect", not an error)."""
+    for exercise in work["exercises"].values():
+        solved = course_grader_rows[("correct", exercise.id)]
+        assert [r.question for r in solved] == [q.id for q in exercise.questions], solved
+        assert all(r.status == "correct" and r.points == r.max_points for r in solved), solved
+        blank = course_grader_rows[("blank", exercise.id)]
+        assert [r.question for r in blank] == [q.id for q in exercise.questions], blank
+        assert all(r.status == "not-attempted" for r in blank), blank
+
+
 def test_tricky_answers_score_what_they_earn(course_grader):
     for name, spec in TRICKY.items():
         got = course_grader[(name, "ch08-crs-grading")]
@@ -401,20 +431,18 @@ def test_the_notebook_the_course_grader_nbgrader_and_gradescope_agree_on_every_q
     notebook_checks, course_grader, nbgrader_run, gradescope
 ):
     assert set(course_grader) == set(nbgrader_run["scores"])
-    assert (
-        set(notebook_checks)
-        == set(gradescope["scores"])
-        == {key for key in course_grader if key[0] not in COURSE_GRADER_AND_NBGRADER_ONLY}
-    )
+    assert set(notebook_checks) == {
+        key for key in course_grader if key[0] not in COURSE_GRADER_AND_NBGRADER_ONLY
+    }
+    assert set(gradescope["scores"]) == {key for key in course_grader if key[0] in ON_GRADESCOPE}
     disagreements = []
     for key in sorted(course_grader):
         for qid, points in course_grader[key].items():
             others = {"nbgrader": nbgrader_run["scores"][key][qid]}
+            if key in notebook_checks:
+                others["notebook"] = notebook_checks[key][qid]
             if key in gradescope["scores"]:
-                others |= {
-                    "notebook": notebook_checks[key][qid],
-                    "gradescope": gradescope["scores"][key][qid],
-                }
+                others["gradescope"] = gradescope["scores"][key][qid]
             if any(value != points for value in others.values()):
                 disagreements.append((key, qid, {"grader": points, **others}))
     assert not disagreements, disagreements
