@@ -583,16 +583,18 @@ def test_a_crash_of_the_grader_keeps_the_rows_already_graded(tmp_path):
         assert all(r["status"] == "correct" for r in alice) and len(alice) == len(QUESTIONS)
 
 
-def test_a_sandbox_reads_the_graders_font_list_instead_of_building_its_own():
+def test_a_sandbox_reads_the_graders_font_list_and_checked_data_instead_of_building_its_own():
     """matplotlib in a sandbox finds the font list the grader built once (read-only) and does not scan
-    the system's fonts again: that scan cost every submission a few tenths of a second."""
+    the system's fonts again, and the toolkit finds the data layer already checked: each cost every
+    submission's kernel about half a second."""
     import json
 
-    from immunokit_instructor.grader.sandbox import MPL_DIR, Sandbox, find_bwrap, font_cache
+    from immunokit_instructor.grader.sandbox import MPL_DIR, Sandbox, find_bwrap, warm_caches
 
     if find_bwrap() is None:
         pytest.skip("bubblewrap (bwrap) is not installed")
-    assert font_cache() is not None
+    warm = warm_caches()
+    assert warm.fonts is not None and warm.toolkit is not None
     probe = (
         "import json, logging, os\n"
         "def f(x):\n"
@@ -605,12 +607,17 @@ def test_a_sandbox_reads_the_graders_font_list_instead_of_building_its_own():
         "    import matplotlib.font_manager as fm\n"
         f"    files = sorted(os.listdir({MPL_DIR!r}))\n"
         f"    writable = [n for n in files if os.access(os.path.join({MPL_DIR!r}, n), os.W_OK)]\n"
-        "    return json.dumps([files, writable, len(fm.fontManager.ttflist) > 0, seen])\n"
+        "    import immunokit.facts as facts\n"
+        "    def again(*args):\n"
+        "        raise RuntimeError('the data layer was checked again')\n"
+        "    facts._check_file = again\n"
+        "    return json.dumps([files, writable, len(fm.fontManager.ttflist) > 0, seen, len(facts.current())])\n"
     )
     job, respond = _case_job([probe], "f", [{"args": [0], "kwargs": {}}], 20)
     run = Sandbox().run("immunokit_instructor.grader.case", job, 60, respond=respond)
     item = json.loads(run.output.splitlines()[1])
     assert "returned" in item, item
-    files, writable, has_fonts, logged = json.loads(item["returned"]["value"])
-    assert files == [font_cache().name] and writable == [] and has_fonts, item
+    files, writable, has_fonts, logged, facts = json.loads(item["returned"]["value"])
+    assert files == [warm.fonts.name] and writable == [] and has_fonts, item
     assert not any("generated new fontManager" in line for line in logged), logged
+    assert facts > 100

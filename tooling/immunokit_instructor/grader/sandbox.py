@@ -212,45 +212,64 @@ def _python_binds() -> list[str]:
     return args
 
 
-#: Where matplotlib keeps its font list in a sandbox (``MPLCONFIGDIR``; see :func:`font_cache`).
+#: Where matplotlib keeps its font list in a sandbox (``MPLCONFIGDIR``; see :func:`warm_caches`).
 MPL_DIR = f"{SCRATCH}/.matplotlib"
+#: Where the toolkit keeps what it has checked once (the data layer, the bibliography's index) in a
+#: sandbox (``$HOME/.cache/immunokit``; see :func:`warm_caches`).
+TOOLKIT_CACHE_DIR = f"{SCRATCH}/.cache/immunokit"
+
+
+@dataclass(frozen=True)
+class WarmCaches:
+    """What every sandboxed kernel would otherwise build again in its new, empty home (see :func:`warm_caches`)."""
+
+    #: matplotlib's font list (``fontlist-v*.json``).
+    fonts: Path | None
+    #: The toolkit's cache folder: the checked data layer and the bibliography's index.
+    toolkit: Path | None
 
 
 @cache
-def font_cache() -> Path | None:
-    """matplotlib's font list, built once per grader process for every sandbox to read.
+def warm_caches() -> WarmCaches:
+    """Built once per grader process, for every sandbox to read (bound read-only; copied without bubblewrap).
 
-    A sandbox's home is new in every run, so matplotlib would scan the system's fonts again in each one
-    (a few tenths of a second of every submission's kernel). The list is built here by a plain
-    ``import matplotlib.font_manager`` in a child process with an empty configuration folder, then bound
-    read-only into each sandbox (copied, without bubblewrap). None when it cannot be built: each run then
-    builds its own, as before.
+    A sandbox's home is new in every run, so each kernel would scan the system's fonts for matplotlib
+    and validate the course's data layer again: about a second of every submission's kernel. Here a
+    child process with an empty home imports ``matplotlib.font_manager`` and loads the data layer and
+    the bibliography, which write those caches; their contents depend only on the course's own files
+    (the toolkit checks a cached data layer against the files' hash). Either is None when it cannot be
+    built: each run then builds its own, as before.
     """
-    folder = Path(tempfile.mkdtemp(prefix="immunokit-fontcache-"))
+    folder = Path(tempfile.mkdtemp(prefix="immunokit-warm-"))
     atexit.register(shutil.rmtree, folder, True)
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
         "HOME": str(folder),
-        "MPLCONFIGDIR": str(folder),
+        "MPLCONFIGDIR": str(folder / "matplotlib"),
+        "XDG_CACHE_HOME": str(folder / "cache"),
         "MPLBACKEND": "Agg",
         "LANG": "C.UTF-8",
     }
+    code = (
+        f"import sys; sys.path[:0] = {[str(toolkit_dir().parent), str(grader_dir().parent)]!r}; "
+        "import matplotlib.font_manager, immunokit.facts, immunokit.citations; "
+        "immunokit.facts.current(); immunokit.citations.load()"
+    )
     try:
         subprocess.run(
-            [sys.executable, "-I", "-c", "import matplotlib.font_manager"],
-            env=env,
-            capture_output=True,
-            timeout=300,
-            check=True,
+            [sys.executable, "-I", "-c", code], env=env, capture_output=True, timeout=300, check=True
         )
     except (OSError, subprocess.SubprocessError):
-        return None
-    found = sorted(folder.glob("fontlist-*.json"))
-    if len(found) != 1:
-        return None
-    folder.chmod(0o755)  # the sandbox's unprivileged user reads it (run by root)
-    found[0].chmod(0o644)
-    return found[0]
+        return WarmCaches(None, None)
+    folder.chmod(0o755)  # the sandbox's unprivileged user reads them (run by root)
+    fonts = sorted((folder / "matplotlib").glob("fontlist-*.json"))
+    toolkit = folder / "cache" / "immunokit"
+    for path in [*fonts, toolkit, *(folder / "matplotlib", folder / "cache")]:
+        if path.exists():
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    for path in toolkit.glob("*") if toolkit.is_dir() else ():
+        path.chmod(0o644)
+    return WarmCaches(fonts[0] if len(fonts) == 1 else None, toolkit if toolkit.is_dir() else None)
 
 
 @cache
@@ -389,9 +408,20 @@ def bwrap_command(
         "--chdir",
         SCRATCH,
     ]
-    fonts = font_cache()
-    if fonts is not None:  # a folder the sandbox's user may write in, holding the read-only font list
-        args += ["--perms", "0777", "--dir", MPL_DIR, "--ro-bind", str(fonts), f"{MPL_DIR}/{fonts.name}"]
+    warm = warm_caches()
+    if warm.fonts is not None:  # a folder the sandbox's user may write in, holding the read-only font list
+        args += [
+            "--perms",
+            "0777",
+            "--dir",
+            MPL_DIR,
+            "--ro-bind",
+            str(warm.fonts),
+            f"{MPL_DIR}/{warm.fonts.name}",
+        ]
+    if warm.toolkit is not None:
+        args += ["--perms", "0777", "--dir", str(Path(TOOLKIT_CACHE_DIR).parent)]
+        args += ["--ro-bind", str(warm.toolkit), TOOLKIT_CACHE_DIR]
     for rel in HIDDEN_IN_TOOLKIT:
         if (toolkit / rel).is_dir():
             args += ["--tmpfs", str(toolkit / rel)]
@@ -523,10 +553,12 @@ class Sandbox:
                     SCRATCH,
                 )
             else:
-                fonts = font_cache()
-                if fonts is not None:
+                warm = warm_caches()
+                if warm.fonts is not None:
                     Path(host_scratch, ".matplotlib").mkdir()
-                    shutil.copy(fonts, Path(host_scratch, ".matplotlib", fonts.name))
+                    shutil.copy(warm.fonts, Path(host_scratch, ".matplotlib", warm.fonts.name))
+                if warm.toolkit is not None:
+                    shutil.copytree(warm.toolkit, Path(host_scratch, ".cache", "immunokit"))
                 if self.user is not None:
                     for path in [Path(host_scratch), *Path(host_scratch).rglob("*")]:
                         os.chown(path, *self.user)
