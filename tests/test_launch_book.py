@@ -21,6 +21,9 @@ from bs4 import BeautifulSoup
 from immunokit.exercises import catalog
 from immunokit_build import bootstrap, siteindex
 
+#: Two Sphinx builds of a small book (with and without the repository setting): `make check` skips it.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 URL = "https://github.com/example-org/leukemia-immunotherapy"
 SITE = "https://example-org.github.io/leukemia-immunotherapy/"

@@ -109,6 +109,7 @@ def _zip_texts(data: bytes, name: str) -> Iterator[tuple[str, str]]:
                 yield f"{name}!{member}", _norm(inner.decode("utf-8", errors="replace"))
 
 
+@pytest.mark.slow  # builds the wheel / runs `make export` whole: tens of seconds
 def test_the_students_wheel_gets_banks_without_model_answers_or_rubrics(tmp_path: Path) -> None:
     """The wheel (and the course bundle on the site) carries this copy of every bank: still valid."""
     from immunokit_build.studentbanks import PLACEHOLDER, student_bank
@@ -160,6 +161,7 @@ def test_the_built_site_holds_no_model_answer_rubric_or_answer_key(built_book: P
             assert not re.search(r'href="(?!#)[^"#]*(answer-key|export/|\.gift\b|qti/)', raw), p
 
 
+@pytest.mark.slow  # builds the wheel / runs `make export` whole: tens of seconds
 def test_make_export_writes_the_keys_rubrics_pool_and_prepost_forms(tmp_path: Path) -> None:
     """The Makefile's own recipe, run with this interpreter, writes every instructor artifact."""
     if not shutil.which("make"):

@@ -27,6 +27,10 @@ What the sandbox is (``bwrap``, Debian's ``bubblewrap``):
 * limits set by the program itself before any student code runs (:func:`apply_limits`): address space,
   processes, file size, open files, CPU time, no core files (``RLIMIT_CORE`` 0); and the memory and
   process budget of the whole tree in a cgroup where one can be created (:mod:`.budget`);
+* two caches the grader builds once per run and binds read-only into every sandbox
+  (:func:`warm_caches`): matplotlib's font list and the toolkit's checked data layer, which a new, empty
+  home would otherwise rebuild in every kernel (about half a second each); their contents come from the
+  course's own files, never from a submission;
 * the process tree ends with the run: when the sandbox's first process exits or is killed, the kernel
   kills every process of its PID namespace, including ones that started a new session or forked twice.
 
