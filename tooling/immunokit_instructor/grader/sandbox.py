@@ -265,14 +265,10 @@ def warm_caches() -> WarmCaches:
         )
     except (OSError, subprocess.SubprocessError):
         return WarmCaches(None, None)
-    folder.chmod(0o755)  # the sandbox's unprivileged user reads them (run by root)
+    for path in [folder, *folder.rglob("*")]:  # the sandbox's unprivileged user reads them (run by root)
+        path.chmod(0o755 if path.is_dir() else 0o644)
     fonts = sorted((folder / "matplotlib").glob("fontlist-*.json"))
     toolkit = folder / "cache" / "immunokit"
-    for path in [*fonts, toolkit, *(folder / "matplotlib", folder / "cache")]:
-        if path.exists():
-            path.chmod(0o755 if path.is_dir() else 0o644)
-    for path in toolkit.glob("*") if toolkit.is_dir() else ():
-        path.chmod(0o644)
     return WarmCaches(fonts[0] if len(fonts) == 1 else None, toolkit if toolkit.is_dir() else None)
 
 
