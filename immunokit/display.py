@@ -10,16 +10,17 @@ from __future__ import annotations
 import base64
 import html
 import io
+import sys
 import textwrap
 import warnings
 from dataclasses import dataclass, field
-
-import matplotlib as mpl
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure as MplFigure
+from typing import TYPE_CHECKING
 
 from .markup import inline_html, plain_text
 from .style import MAX_WIDTH_IN, PHONE_MAX_SCREEN_PX, PHONE_WIDTH_IN
+
+if TYPE_CHECKING:  # matplotlib is imported when a figure is rendered: a quiz or a model need not load it
+    from matplotlib.figure import Figure as MplFigure
 
 
 def svg_bytes(fig: MplFigure) -> bytes:
@@ -27,6 +28,8 @@ def svg_bytes(fig: MplFigure) -> bytes:
     width = fig.get_figwidth()
     if width > MAX_WIDTH_IN + 1e-9:
         raise ValueError(f"figure is {width:.2f} in wide; the book's limit is {MAX_WIDTH_IN} in")
+    import matplotlib as mpl
+
     buffer = io.BytesIO()
     # The book's SVG settings apply whatever style the figure was drawn in: text stays text, ids are stable.
     with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "immunokit"}):
@@ -141,7 +144,9 @@ class Figure:
             self._svg = svg_bytes(self.fig)
             if self.phone_svg is None:
                 self.phone_svg = phone_rendering(self.fig)
-            plt.close(self.fig)
+            pyplot = sys.modules.get("matplotlib.pyplot")  # a figure pyplot made is closed there
+            if pyplot is not None:
+                pyplot.close(self.fig)
         return self._svg
 
     def img_html(self) -> str:

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Final
 
-import matplotlib as mpl
 from cycler import cycler
 
 #: Okabe–Ito colours by name (hex sRGB).
@@ -91,10 +90,14 @@ RC_PARAMS: Final[dict[str, Any]] = {
 @contextmanager
 def figure_style() -> Iterator[None]:
     """Apply the book's figure style inside a ``with`` block (restores the caller's settings)."""
+    import matplotlib as mpl  # here, not at the top: a quiz or a model that draws nothing need not load it
+
     with mpl.rc_context(RC_PARAMS):  # type: ignore[arg-type]
         yield
 
 
 def use_book_style() -> None:
     """Apply the book's figure style for the rest of the session (notebooks call this once)."""
+    import matplotlib as mpl
+
     mpl.rcParams.update(RC_PARAMS)  # type: ignore[arg-type]

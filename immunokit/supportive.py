@@ -42,9 +42,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-import matplotlib.pyplot as plt
-from matplotlib.ticker import FuncFormatter, NullFormatter
-
 from . import facts as _facts
 from .display import Figure
 from .interactive.calculator import Calculator, CalcVerdict, Derived, Field
@@ -374,6 +371,9 @@ def illustrative_courses() -> list[tuple[str, list[float], list[float]]]:
 
 def plot_icaht() -> Figure:
     """Figure: the ANC of three illustrative (invented) patients with their ICAHT grades."""
+    import matplotlib.pyplot as plt  # here: the grading functions above are used without drawing
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
     patients = illustrative_courses()
     colours = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["vermillion"])
     late_days = (45, 60, 90)

@@ -81,6 +81,21 @@ def test_exact_ci_matches_scipy_and_brackets_the_proportion() -> None:
         exact_proportion_ci(11, 10)
 
 
+@pytest.mark.parametrize("n", [*range(1, 31), 47, 75, 120, 257])
+def test_exact_ci_equals_binomtest_for_every_count(n: int) -> None:
+    # Computed from beta quantiles (scipy.special, fast to import); binomtest finds the same limits by
+    # root-finding, so they agree to its tolerance. Every count 0..n, the edges 0 and n included.
+    for k in range(n + 1):
+        _, low, high = exact_proportion_ci(k, n)
+        ref = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
+        assert low == pytest.approx(ref.low, abs=1e-11) and high == pytest.approx(ref.high, abs=1e-11)
+
+
+def test_exact_ci_honours_the_confidence_level() -> None:
+    ref90 = stats.binomtest(7, 40).proportion_ci(confidence_level=0.9, method="exact")
+    assert exact_proportion_ci(7, 40, 0.9)[1:] == pytest.approx((ref90.low, ref90.high), abs=1e-11)
+
+
 def test_exact_ci_of_61_of_75() -> None:
     rate, low, high = exact_proportion_ci(61, 75)
     assert rate == pytest.approx(0.8133, abs=1e-4)

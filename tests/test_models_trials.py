@@ -25,6 +25,27 @@ def test_kaplan_meier_hand_worked_example() -> None:
     assert (x[0], y[0], x[-1]) == (0.0, 1.0, 6.0)
 
 
+def test_kaplan_meier_equals_scipy_ecdf_on_random_cohorts_with_ties() -> None:
+    # The estimate is computed without scipy.stats (fast to import); it must be scipy's, bit for bit.
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 5, 12, 60, 400):
+        for _ in range(20):
+            times = rng.integers(0, max(3, n // 3), n).astype(float)  # integer months: many ties
+            events = rng.random(n) < 0.6
+            events[rng.integers(n)] = True
+            km = trials.kaplan_meier(times, events)
+            ref = stats.ecdf(stats.CensoredData(uncensored=times[events], right=times[~events])).sf
+            np.testing.assert_array_equal(km.time_months, ref.quantiles)
+            np.testing.assert_array_equal(km.survival, ref.probabilities)
+            grid = np.linspace(-1, times.max() + 1, 37)
+            np.testing.assert_array_equal(km.at(grid), ref.evaluate(grid))
+    with pytest.warns(RuntimeWarning, match="undefined"):
+        ci = ref.confidence_interval(0.95, method="log-log")
+    np.testing.assert_array_equal(km.ci_low, ci.low.probabilities)
+    np.testing.assert_array_equal(km.ci_high, ci.high.probabilities)
+    assert km.ci_low.shape == km.survival.shape and np.nanmax(km.ci_low - km.survival) <= 0
+
+
 def test_kaplan_meier_refuses_bad_input() -> None:
     with pytest.raises(ValueError, match="same length"):
         trials.kaplan_meier([1, 2], [True])

@@ -23,22 +23,20 @@ import io
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from matplotlib import rc_context
-from matplotlib.artist import Artist
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure as MplFigure
-from matplotlib.lines import Line2D
-from matplotlib.text import Text
-from matplotlib.ticker import FuncFormatter, NullLocator
-from PIL import Image
 
 from ..display import Figure, svg_bytes
 from ..markup import inline_html, plain_text
 from ..style import MAX_WIDTH_IN, PHONE_WIDTH_IN, RC_PARAMS
+
+if TYPE_CHECKING:  # matplotlib is imported where a figure is drawn: a quiz or a model need not load it
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as MplFigure
+    from matplotlib.lines import Line2D
+    from matplotlib.text import Text
 
 LineStyle = str | tuple[int, tuple[int, ...]]
 
@@ -209,6 +207,11 @@ def _apply_limits(ax: Axes, panel: Panel) -> None:
 
 
 def _build(spec: PlotSpec) -> tuple[MplFigure, list[Axes], list[list[Line2D]], list[list[Text]]]:
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+    from matplotlib.ticker import FuncFormatter, NullLocator
+
     if spec.width_in > MAX_WIDTH_IN:
         raise ValueError(f"width_in={spec.width_in} exceeds the book's {MAX_WIDTH_IN} in")
     nrows, ncols = _grid(len(spec.panels), spec.ncols)
@@ -253,6 +256,8 @@ def book_svg(fig: MplFigure) -> bytes:
     matplotlib reads ``svg.fonttype`` (text as text) and ``svg.hashsalt`` (deterministic ids) when it
     *saves*, not when it draws, so the book style must be active at that moment too.
     """
+    from matplotlib import rc_context
+
     with rc_context(_RC):
         return svg_bytes(fig)
 
@@ -432,6 +437,9 @@ class LiveFigure:
 
     def update(self, spec: PlotSpec) -> str:
         """Show ``spec``; return the figure's HTML (PNG image with alt text, and caption)."""
+        from matplotlib import rc_context
+        from PIL import Image
+
         limits = _limits(spec)
         with rc_context(_RC):
             if self._fig is None or spec.structure() != self._structure:

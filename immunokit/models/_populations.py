@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.integrate import solve_ivp
 
 __all__ = ["EXTINCT_CELLS", "Course", "cells", "gaps", "solve"]
 
@@ -76,6 +75,8 @@ def solve(
     start, end = span
     ts, counts = [], []
     while True:
+        from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
+
         sol = solve_ivp(
             rhs,
             (start, end),

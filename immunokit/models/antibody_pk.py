@@ -31,7 +31,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.integrate import solve_ivp
 
 from ..display import Figure
 from ..interactive.explorer import Control, Explorer
@@ -294,6 +293,8 @@ def simulate(
     for lo, hi in itertools.pairwise(breaks):
         rate = sum(i.rate_mg_per_h for i in ordered if i.start_h <= lo < i.start_h + i.duration_h)
         n = max(2, math.ceil((hi - lo) * points_per_h) + 1)
+        from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
+
         sol = solve_ivp(
             rhs,
             (lo, hi),

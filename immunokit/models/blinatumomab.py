@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.integrate import solve_ivp
 
 from .. import facts as _facts
 from ..display import Figure
@@ -223,6 +222,8 @@ def simulate(
         r0 = rate_at(lo)
         n = max(2, math.ceil((hi - lo) * points_per_h) + 1)
         t_eval = np.linspace(lo, hi, n)
+        from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
+
         sol = solve_ivp(
             lambda _t, y, r=r0: [r - k * y[0], k * y[0], r],
             (lo, hi),

@@ -29,7 +29,6 @@ from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.integrate import solve_ivp
 
 from ..display import Figure
 from ..interactive.explorer import Control, Explorer
@@ -188,6 +187,8 @@ def stein_ode(
     m = np.zeros_like(t)
     early = t < p.tmax_d
     if early.any():
+        from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
+
         sol = solve_ivp(
             lambda _t, y: [p.expansion_rate_per_d * y[0]],
             (0.0, p.tmax_d),
@@ -201,6 +202,8 @@ def stein_ode(
     late = ~early
     if late.any():
         # E(Tmax) = Cmax, M(Tmax) = 0, as in Stein's parameterisation (Cmax is the peak of E + M).
+        from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
+
         sol = solve_ivp(
             lambda _t, y: [-p.alpha_per_d * y[0], k * y[0] - p.beta_per_d * y[1]],
             (p.tmax_d, max(float(t[late][-1]), p.tmax_d)),

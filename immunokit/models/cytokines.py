@@ -32,7 +32,6 @@ from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.integrate import solve_ivp
 
 from ..display import Figure
 from ..interactive.explorer import Control, Explorer
@@ -172,6 +171,8 @@ def simulate(
     ts, ys = [], []
     for lo, hi in itertools.pairwise(cuts):
         t_eval = np.unique(np.concatenate([[lo, hi], grid[(grid > lo) & (grid < hi)]]))
+        from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
+
         sol = solve_ivp(rhs, (lo, hi), y, t_eval=t_eval, method="LSODA", rtol=1e-7, atol=1e-9)
         if not sol.success:  # pragma: no cover - smooth ODE
             raise RuntimeError(f"solve_ivp failed: {sol.message}")

@@ -12,8 +12,9 @@ difference between the arms: exponential curves with medians 7.7 and 4.0 months 
 of 4.0/7.7 ≈ 0.52, whereas TOWER reported 0.71 (P = 0.01) — a hazard ratio is not a ratio of medians
 unless the hazards are constant.
 
-The statistics are scipy's: Kaplan–Meier is :func:`scipy.stats.ecdf` on
-:class:`scipy.stats.CensoredData`; the log-rank test is :func:`scipy.stats.logrank`; the exact
+The statistics are scipy's: Kaplan–Meier is the product-limit arithmetic of :func:`scipy.stats.ecdf` on
+:class:`scipy.stats.CensoredData` (held equal to it by the tests; its interval comes from scipy itself);
+the log-rank test is :func:`scipy.stats.logrank`; the exact
 (Clopper–Pearson) interval of a response rate is :func:`immunokit.analysis.exact_proportion_ci`.
 """
 
@@ -196,9 +197,13 @@ def simulate_trial(
     ]
 
 
-@dataclass(frozen=True)
 class KaplanMeier:
-    """A Kaplan–Meier estimate (from :func:`scipy.stats.ecdf`).
+    """A Kaplan–Meier (product-limit) estimate.
+
+    The estimate is the product over event times of (1 − deaths / number at risk), computed here with the
+    same arithmetic as :func:`scipy.stats.ecdf` on right-censored data (the tests hold them equal); the
+    pointwise interval and the full scipy result are computed from scipy on first use, so reading a
+    median or a landmark does not load ``scipy.stats`` (about a second).
 
     Attributes
     ----------
@@ -206,21 +211,59 @@ class KaplanMeier:
         Distinct observed times (events and censorings), months.
     survival
         Estimated probability of being event-free just after each of those times.
+    at_risk, events
+        Number at risk just before, and number of events at, each of those times.
     ci_low, ci_high
         Pointwise 95 % confidence limits (Greenwood, log-log), same length.
     result
         The scipy ``ECDFResult``, for anything else.
     """
 
-    time_months: NDArray[np.float64]
-    survival: NDArray[np.float64]
-    ci_low: NDArray[np.float64]
-    ci_high: NDArray[np.float64]
-    result: object
+    def __init__(self, time_months: NDArray[np.float64], event: NDArray[np.bool_]) -> None:
+        self._uncensored, self._censored = time_months[event], time_months[~event]
+        order = np.argsort(time_months, kind="stable")
+        times, died = time_months[order], event[order].astype(int)
+        at_risk = np.arange(times.size, 0, -1)
+        edges = np.diff(times, prepend=-np.inf, append=np.inf) > 0
+        first, last = edges[:-1], edges[1:]  # first and last entry of each distinct time
+        self.time_months: NDArray[np.float64] = times[first]
+        self.at_risk: NDArray[np.int_] = at_risk[first]
+        self.events: NDArray[np.int_] = np.diff(np.cumsum(died)[last], prepend=0)
+        self.survival: NDArray[np.float64] = np.cumprod(
+            (self.at_risk - self.events) / self.at_risk, dtype=np.float64
+        )
+        self._result: object | None = None
+        self._ci: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
+
+    @property
+    def result(self) -> object:
+        """scipy's ``ECDFResult`` of the same data (:func:`scipy.stats.ecdf`)."""
+        if self._result is None:
+            stats = _stats()
+            self._result = stats.ecdf(stats.CensoredData(uncensored=self._uncensored, right=self._censored))
+        return self._result
+
+    def _interval(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        if self._ci is None:
+            with warnings.catch_warnings():
+                # The log-log interval is undefined where the estimate is 0 or 1; scipy warns and returns NaN.
+                warnings.simplefilter("ignore", RuntimeWarning)
+                ci = self.result.sf.confidence_interval(0.95, method="log-log")  # type: ignore[attr-defined]
+            self._ci = (np.asarray(ci.low.probabilities), np.asarray(ci.high.probabilities))
+        return self._ci
+
+    @property
+    def ci_low(self) -> NDArray[np.float64]:
+        return self._interval()[0]
+
+    @property
+    def ci_high(self) -> NDArray[np.float64]:
+        return self._interval()[1]
 
     def at(self, t_months: ArrayLike) -> NDArray[np.float64]:
-        """Survival read at ``t_months`` (a landmark rate, e.g. 12-month OS)."""
-        return np.asarray(self.result.sf.evaluate(np.asarray(t_months, dtype=float)))  # type: ignore[attr-defined]
+        """Survival read at ``t_months`` (a landmark rate, e.g. 12-month OS): the step at or before it."""
+        index = np.searchsorted(self.time_months, np.asarray(t_months, dtype=float), side="right")
+        return np.asarray(np.concatenate([[1.0], self.survival])[index])
 
     @property
     def median_months(self) -> float | None:
@@ -249,13 +292,7 @@ def kaplan_meier(time_months: ArrayLike, event: ArrayLike) -> KaplanMeier:
         raise ValueError("time_months must be finite and ≥ 0")
     if not e.any():
         raise ValueError("Kaplan–Meier needs at least one event (all patients are censored)")
-    stats = _stats()
-    res = stats.ecdf(stats.CensoredData(uncensored=t[e], right=t[~e]))
-    with warnings.catch_warnings():
-        # The log-log interval is undefined where the estimate is 0 or 1; scipy warns and returns NaN there.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        ci = res.sf.confidence_interval(0.95, method="log-log")
-    return KaplanMeier(res.sf.quantiles, res.sf.probabilities, np.asarray(ci.low), np.asarray(ci.high), res)
+    return KaplanMeier(t, e)
 
 
 def cohort_km(cohort: Cohort) -> KaplanMeier:
