@@ -1,4 +1,6 @@
 """The built book as readers meet it: dark mode, a 375 px phone, JavaScript off, print, saved progress.
+(Every page's dark-mode contrast is checked in ``tests/test_site_pages.py``, on the same visit as its
+light-mode checks.)
 
 Every test opens pages of the strict build (``tests/harness.py``) in Debian's Chromium through the guarded
 ``new_page`` fixture: no request to another host, no console error.
@@ -10,20 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from builtsite import toc_pages
-from harness import ROOT, require
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
-
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = [p for p in toc_pages() if p not in {"genindex.html", "search.html"}]
-CHAPTERS = [p for p in PAGES if p.startswith("book/ch")]
-CONTAINERS = ".ik-figure, .ik-frames, .ik-explorer, .ik-calc, .ik-quiz, .ik-table-block"
-
-#: The first painted background behind an element (walking up to <html>), as the browser computes it.
-PAINTED_BG = """e => { for (let n = e; n; n = n.parentElement) { const c = getComputedStyle(n).backgroundColor;
-    if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c; } return 'rgb(255, 255, 255)'; }"""
 
 
 def _open(new_page: Callable[..., Any], url: str, *, dark: bool = False, **context: Any) -> Any:
@@ -41,34 +32,7 @@ def _guarded(page: Any) -> None:
     assert page.ik_console_errors == [], f"console errors: {page.ik_console_errors}"
 
 
-# ---- 1. dark mode --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("page_path", PAGES)
-def test_dark_mode_text_contrast_by_axe_and_containers_on_the_page_background(
-    new_page: Callable[..., Any], book_url: str, page_path: str
-) -> None:
-    if not AXE.exists():
-        require("axe-core is not installed (npm ci); dark-mode contrast test skipped")
-    page = _open(new_page, f"{book_url}/{page_path}", dark=True)
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "async () => (await axe.run(document.querySelector('main'), {runOnly: ['color-contrast']})).violations"
-    )
-    found = [
-        f"{' '.join(map(str, n['target']))}: {n['failureSummary'][:160]}"
-        for v in violations
-        for n in v["nodes"]
-    ]
-    assert found == [], f"{page_path} in dark mode, text below 4.5:1:\n" + "\n".join(found)
-    body = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    boxes = page.eval_on_selector_all(CONTAINERS, f"els => els.map(e => [e.className, ({PAINTED_BG})(e)])")
-    light = [(cls, bg) for cls, bg in boxes if bg != body]
-    assert light == [], f"{page_path}: containers not on the dark page background {body}: {light[:5]}"
-    # Only the pictures keep a light background.
-    images = page.eval_on_selector_all(".ik-img", "els => els.map(e => getComputedStyle(e).backgroundColor)")
-    assert all(bg == "rgb(255, 255, 255)" for bg in images)
-    _guarded(page)
+# ---- 1. dark mode: every page's contrast and containers are checked in tests/test_site_pages.py ------
 
 
 # ---- 2. the ch07 trial table ---------------------------------------------------------------------
