@@ -30,7 +30,7 @@ setup: $(VENV)/.installed node_modules/.installed
 book: $(VENV)/.installed
 	$(PY) -m immunokit_build.buildcache
 	@mkdir -p _build
-	set -o pipefail; $(VENV)/bin/jupyter-book build . -W -n --keep-going 2>&1 | tee _build/book-build.log
+	set -o pipefail; $(PY) -m immunokit_build.jupyter_book_cli build . -W -n --keep-going 2>&1 | tee _build/book-build.log
 	@echo "The book is in _build/html: open _build/html/index.html, or serve it with"
 	@echo "  $(PY) -m http.server --directory _build/html 8000   and visit http://127.0.0.1:8000"
 

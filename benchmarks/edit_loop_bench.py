@@ -4,7 +4,8 @@
   written) and every later time (the content-keyed index read), milliseconds inside the process;
 - **quiz validate**: ``python -m immunokit_instructor.quiz validate BANK`` for every bank, wall seconds;
 - **builds**: every file git tracks copied to a temporary folder (their working-tree versions), built cold with
-  ``make book``'s two commands (``immunokit_build.buildcache`` then ``jupyter-book build -W -n``), rebuilt
+  ``make book``'s two commands (``immunokit_build.buildcache``, then ``jupyter-book build -W -n`` through
+  ``immunokit_build.jupyter_book_cli``), rebuilt
   with nothing changed, then rebuilt after a one-line edit of one model (``models/cart_kinetics.py``); the
   pages whose notebook ran again are read from the build's log.
 - **.ci/run**: the wall time a saved log of ``bash .ci/run`` reports (``--ci-log FILE``), as CI prints it.
@@ -29,7 +30,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
-JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+JUPYTER_BOOK = [PY, "-m", "immunokit_build.jupyter_book_cli"]  # `jupyter-book`, as `make book` runs it
 MODEL = Path("immunokit") / "models" / "cart_kinetics.py"
 
 
@@ -72,7 +73,7 @@ def _build(where: Path) -> tuple[float, str]:
         text=True,
     )
     proc = subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(where), "-W", "-n", "--keep-going"],
+        [*JUPYTER_BOOK, "build", str(where), "-W", "-n", "--keep-going"],
         cwd=where,
         env=env,
         capture_output=True,

@@ -71,7 +71,9 @@ def build_book() -> BookBuild:
     refresh(BUILD_ROOT)  # a changed toolkit, bank or bibliography must re-execute the notebooks
     execute_uncached(BUILD_ROOT)  # as `make book` does: the notebooks the cache lacks, one per core
     command = [
-        str(Path(sys.executable).with_name("jupyter-book")),
+        sys.executable,
+        "-m",
+        "immunokit_build.jupyter_book_cli",  # `jupyter-book`, as `make book` runs it
         "build",
         str(ROOT),
         "-W",

@@ -81,8 +81,8 @@ def small_book(where: Path) -> Path:
 def build(where: Path, setting: dict[str, str]) -> Path:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMUNOKIT_", "BOOK_BASE_URL"))}
     env.update(setting)
-    jb = Path(sys.executable).with_name("jupyter-book")
-    proc = subprocess.run([str(jb), "build", str(where)], env=env, capture_output=True, text=True)
+    jupyter_book = [sys.executable, "-m", "immunokit_build.jupyter_book_cli"]  # as `make book` runs it
+    proc = subprocess.run([*jupyter_book, "build", str(where)], env=env, capture_output=True, text=True)
     html = where / "_build" / "html"
     assert proc.returncode == 0 and (html / "index.html").exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
     return html

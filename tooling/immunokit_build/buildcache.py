@@ -41,6 +41,9 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 
+# jsonschema imported first without the format checker that takes 1 s to import (see immunokit.schemacheck);
+# jupyter-cache's nbformat then finds it loaded, here and in the forked workers.
+from immunokit import schemacheck  # noqa: F401
 from immunokit_build import ROOT
 
 KEYS = ".immunokit-notebook-keys.json"
@@ -314,6 +317,11 @@ def execute_uncached(
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if len(args) > 1 or (args and (args[0].startswith("-") or not Path(args[0]).is_dir())):
+        print(
+            "usage: python -m immunokit_build.buildcache [BUILD_ROOT]  (an existing folder; default: the course)"
+        )
+        return 0 if args and args[0] in {"-h", "--help"} else 2
     build_root = Path(args[0]) if args else ROOT
     source_root = build_root if (build_root / "_toc.yml").is_file() else ROOT
     stale = refresh(build_root, source_root)
