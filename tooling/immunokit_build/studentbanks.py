@@ -34,7 +34,7 @@ def _blank(value: Any) -> Any:
 
 def student_bank(text: str) -> str:
     """The YAML of a bank with its written items' model answers and rubric texts replaced."""
-    bank = yaml.safe_load(text)
+    bank = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml's: 5× faster
     for q in bank.get("questions", []) if isinstance(bank, dict) else []:
         if isinstance(q, dict) and q.get("type") == "written":
             for key in list(q):
