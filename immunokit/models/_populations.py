@@ -74,9 +74,9 @@ def solve(
     events = [extinction(i) for i in mortal]
     start, end = span
     ts, counts = [], []
-    while True:
-        from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
+    from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
 
+    while True:
         sol = solve_ivp(
             rhs,
             (start, end),

@@ -290,11 +290,11 @@ def simulate(
     breaks = [b for b in breaks if b <= t_end_h]
     state = np.array([0.0, 0.0, sink.initial_burden, 0.0, 0.0])
     ts, ys = [], []
+    from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
+
     for lo, hi in itertools.pairwise(breaks):
         rate = sum(i.rate_mg_per_h for i in ordered if i.start_h <= lo < i.start_h + i.duration_h)
         n = max(2, math.ceil((hi - lo) * points_per_h) + 1)
-        from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
-
         sol = solve_ivp(
             rhs,
             (lo, hi),

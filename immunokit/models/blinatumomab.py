@@ -215,6 +215,8 @@ def simulate(
     state = np.zeros(3)  # amount in body, amount eliminated, amount given (µg)
     ts: list[NDArray[np.float64]] = []
     ys: list[NDArray[np.float64]] = []
+    from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
+
     for lo, hi in itertools.pairwise(breaks):
         for t_b, amount in bolus_events:
             if t_b == lo:
@@ -222,8 +224,6 @@ def simulate(
         r0 = rate_at(lo)
         n = max(2, math.ceil((hi - lo) * points_per_h) + 1)
         t_eval = np.linspace(lo, hi, n)
-        from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
-
         sol = solve_ivp(
             lambda _t, y, r=r0: [r - k * y[0], k * y[0], r],
             (lo, hi),

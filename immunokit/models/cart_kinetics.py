@@ -185,10 +185,10 @@ def stein_ode(
     k = p.fraction_persistent * (p.alpha_per_d - p.beta_per_d)
     e = np.empty_like(t)
     m = np.zeros_like(t)
+    from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
+
     early = t < p.tmax_d
     if early.any():
-        from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
-
         sol = solve_ivp(
             lambda _t, y: [p.expansion_rate_per_d * y[0]],
             (0.0, p.tmax_d),
@@ -202,8 +202,6 @@ def stein_ode(
     late = ~early
     if late.any():
         # E(Tmax) = Cmax, M(Tmax) = 0, as in Stein's parameterisation (Cmax is the peak of E + M).
-        from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
-
         sol = solve_ivp(
             lambda _t, y: [-p.alpha_per_d * y[0], k * y[0] - p.beta_per_d * y[1]],
             (p.tmax_d, max(float(t[late][-1]), p.tmax_d)),

@@ -169,10 +169,10 @@ def simulate(
         cuts = [0.0, tocilizumab_day, t_end_d]
     y = np.zeros(3)
     ts, ys = [], []
+    from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
+
     for lo, hi in itertools.pairwise(cuts):
         t_eval = np.unique(np.concatenate([[lo, hi], grid[(grid > lo) & (grid < hi)]]))
-        from scipy.integrate import solve_ivp  # lazy: 0.3 s to import, paid only when solving
-
         sol = solve_ivp(rhs, (lo, hi), y, t_eval=t_eval, method="LSODA", rtol=1e-7, atol=1e-9)
         if not sol.success:  # pragma: no cover - smooth ODE
             raise RuntimeError(f"solve_ivp failed: {sol.message}")

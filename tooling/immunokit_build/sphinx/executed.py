@@ -37,8 +37,9 @@ def _merge_cached_outputs(app: Any, doctree: Any) -> None:
         _, merged = get_cache(str(cache_dir)).merge_match_into_notebook(notebook)
     except KeyError:
         return  # not cached (execution off for this page): nothing to merge
-    # jupyter-cache's records were validated when stored: written as nbformat writes them, without
-    # validating each figure-heavy notebook again (a second of every cold build)
+    # Written as nbformat writes them, without validating again: the copy was validated when read above
+    # and the outputs when executed (buildcache's nbformat.writes, or jupyter-cache's check under myst-nb);
+    # validating each figure-heavy notebook once more cost a second of every cold build.
     copy.write_text(nbformat.v4.writes_json(merged).rstrip("\n") + "\n", encoding="utf-8")
 
 
