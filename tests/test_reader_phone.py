@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from harness import ROOT
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -81,7 +82,9 @@ def test_a_touch_tap_on_the_visible_toggle_opens_the_drawer_escape_and_close_shu
             drawer.locator(".ik-drawer-close").tap()
         page.wait_for_function(f"!document.getElementById('pst-{side}-sidebar-modal').open")
         assert toggle.evaluate("b => b === document.activeElement"), f"focus not back after {close_with}"
-        assert drawer.locator(".ik-drawer-close").count() == 0
+        # The button leaves in the dialog's "close" event, which the browser fires a task after `open`
+        # turns false: wait for it (up to 5 s) rather than read the count at once.
+        expect(drawer.locator(".ik-drawer-close")).to_have_count(0)
     # The contents went back where they belong: the page still has its sidebar links.
     assert page.locator(f"#pst-{side}-sidebar {DRAWERS[side]}").count() >= 5
     _guarded(page)
