@@ -13,6 +13,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -98,6 +99,16 @@ def component_page(folder: Path, name: str, body: str) -> Path:
         f'{body}<script src="immunokit.js"></script></main></body></html>',
         encoding="utf-8",
     )
+    return page
+
+
+def open_loaded(page: Any, url: str) -> Any:
+    """Open ``url`` and wait for its load event and its web fonts: by then the course's and the theme's
+    scripts have run (they start at DOMContentLoaded) and the layout is final. Not network idle, which
+    costs half a second of quiet per page: ``tests/test_site_pages.py`` waits for it on every page of the
+    book, which is where a late request to another host would be caught."""
+    page.goto(url, wait_until="load")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
     return page
 
 

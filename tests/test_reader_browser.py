@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from harness import open_loaded
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
@@ -19,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.build]
 
 def _open(new_page: Callable[..., Any], url: str, *, dark: bool = False, **context: Any) -> Any:
     page = new_page(color_scheme="dark" if dark else "light", **context)
-    page.goto(url, wait_until="networkidle")
+    open_loaded(page, url)
     if dark:
         page.evaluate(
             "document.documentElement.dataset.theme = 'dark'; document.documentElement.dataset.mode = 'dark'"

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from harness import ROOT
+from harness import ROOT, open_loaded
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
@@ -27,9 +27,7 @@ WHITE = "rgb(255, 255, 255)"
 
 
 def _open(new_page: Callable[..., Any], url: str, **context: Any) -> Any:
-    page = new_page(**context)
-    page.goto(url, wait_until="networkidle")
-    return page
+    return open_loaded(new_page(**context), url)
 
 
 def _guarded(page: Any) -> None:

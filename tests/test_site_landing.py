@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from harness import open_loaded
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +15,7 @@ def test_landing_page_loads_cleanly_and_shows_the_notice(
     new_page: Callable[..., object], book_url: str
 ) -> None:
     page = new_page()
-    page.goto(f"{book_url}/book/intro.html", wait_until="networkidle")
+    open_loaded(page, f"{book_url}/book/intro.html")
     assert page.get_by_role("heading", level=1, name="Leukemia Immunotherapy").is_visible()
     notice = page.locator("article .admonition", has_text="not medical advice")
     assert notice.first.is_visible(), "the education-only notice is not visible on the landing page"

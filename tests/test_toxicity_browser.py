@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from harness import open_loaded
 
 from immunokit.evidence import PIVOTAL_TRIALS, trial_table
 from immunokit.toxicity import CrsCalculator, IcansCalculator, crs_grade, icans_grade
@@ -108,7 +109,7 @@ def test_built_chapter_pages_carry_working_calculators_and_table(
 ) -> None:
     """In the built book, chapter 8's calculators give Python's verdicts and chapter 7's table sorts."""
     p = new_page()
-    p.goto(f"{book_url}/book/ch08_side_effects.html", wait_until="networkidle")  # type: ignore[attr-defined]
+    open_loaded(p, f"{book_url}/book/ch08_side_effects.html")
     crs = p.locator('[data-ik-calc="crs"][data-ik-ready]')  # type: ignore[attr-defined]
     assert "never for patient care" in crs.inner_text()
     crs.get_by_label("Fever ≥ 38 °C not attributable to another cause").check()
@@ -121,7 +122,7 @@ def test_built_chapter_pages_carry_working_calculators_and_table(
     icans.get_by_label("Raised intracranial pressure / cerebral edema").select_option("focal")
     assert icans.get_attribute("data-ik-grade") == "3"
 
-    p.goto(f"{book_url}/book/ch07_reading_trials.html", wait_until="networkidle")  # type: ignore[attr-defined]
+    open_loaded(p, f"{book_url}/book/ch07_reading_trials.html")
     p.get_by_role("button", name="Show all 11 columns").click()  # type: ignore[attr-defined]  # Year is not a key column
     header = p.locator('[data-ik="sortable"] thead th', has_text="Year")  # type: ignore[attr-defined]
     header.get_by_role("button").click()
