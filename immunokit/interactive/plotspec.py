@@ -296,9 +296,11 @@ _NOTE_CHARS = 34
 _LABEL_CHARS = 32
 
 
-def _frozen_svg(spec: PlotSpec) -> tuple[MplFigure, bytes]:
-    fig, _axes, _lines, _texts = _build(spec)
-    # Lay the figure out once, then freeze it: otherwise savefig lays it out again on its own.
+def _frozen_svg(spec: PlotSpec, fig: MplFigure | None = None) -> tuple[MplFigure, bytes]:
+    """``fig`` (built from ``spec`` when None) laid out once and frozen, and its SVG: otherwise savefig
+    lays it out again on its own."""
+    if fig is None:
+        fig, _axes, _lines, _texts = _build(spec)
     fig.draw_without_rendering()
     fig.set_layout_engine("none")
     return fig, book_svg(fig)
@@ -355,20 +357,26 @@ def _separate_notes(fig: MplFigure) -> bool:
 
 
 def render(spec: PlotSpec) -> Figure:
-    """Draw ``spec`` as a new :class:`immunokit.Figure` (book style, constrained layout, SVG rendered now),
-    with its phone rendering (:func:`phone_spec`) when it is wider than a phone's and everything drawn
-    stays inside the narrower figure (a note placed for the wide one may not: then phones get that)."""
-    fig, svg = _frozen_svg(spec)
-    phone = None
-    if spec.width_in > PHONE_WIDTH_IN:
-        phone_fig, phone_svg = _frozen_svg(phone_spec(spec))
-        if text_outside(phone_fig) and _pull_notes_inside(phone_fig):
-            phone_svg = book_svg(phone_fig)
-        if _separate_notes(phone_fig):
-            phone_svg = book_svg(phone_fig)
-        phone = None if text_outside(phone_fig) else phone_svg
-        phone_fig.clear()
-    return Figure(fig, spec.alt, spec.caption, _svg=svg, phone_svg=phone)
+    """Draw ``spec`` as a new :class:`immunokit.Figure` (book style, constrained layout), with its phone
+    rendering (:func:`phone_spec`) when it is wider than a phone's and everything drawn stays inside the
+    narrower figure (a note placed for the wide one may not: then phones get that). Both SVGs are
+    rendered when the figure is first shown (:attr:`Figure.svg`)."""
+    fig, _axes, _lines, _texts = _build(spec)
+
+    def draw() -> tuple[bytes, bytes | None]:
+        _, svg = _frozen_svg(spec, fig)
+        phone = None
+        if spec.width_in > PHONE_WIDTH_IN:
+            phone_fig, phone_svg = _frozen_svg(phone_spec(spec))
+            if text_outside(phone_fig) and _pull_notes_inside(phone_fig):
+                phone_svg = book_svg(phone_fig)
+            if _separate_notes(phone_fig):
+                phone_svg = book_svg(phone_fig)
+            phone = None if text_outside(phone_fig) else phone_svg
+            phone_fig.clear()
+        return svg, phone
+
+    return Figure(fig, spec.alt, spec.caption, _draw=draw)
 
 
 def _limits(spec: PlotSpec) -> tuple[object, ...] | None:

@@ -38,7 +38,7 @@ from typing import Any
 import nbformat
 
 from immunokit.exercises.catalog import Exercise, find_exercise
-from immunokit_build import KERNELSPEC
+from immunokit_build import KERNELSPEC, ROOT
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -56,13 +56,6 @@ NBGRADER_SCHEMA_VERSION = 3
 
 class GenerationError(ValueError):
     """A solution notebook cannot be turned into an exercise (the message names the file and cell)."""
-
-
-def repo_root() -> Path:
-    """The repository root (the folder holding ``solutions/`` and ``exercises/``)."""
-    from immunokit_build import ROOT
-
-    return ROOT
 
 
 # --------------------------------------------------------------------------------------------------
@@ -312,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only check that exercises/ is current")
     parser.add_argument("--root", type=Path, default=None, help="repository root (default: this checkout)")
     args = parser.parse_args(argv)
-    root = args.root or repo_root()
+    root = args.root or ROOT
     try:
         if args.check:
             problems = stale(root)

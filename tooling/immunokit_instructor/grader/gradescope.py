@@ -106,14 +106,14 @@ def _files(root: Path) -> list[Path]:
 def build_zip(exercise_id: str, out: Path, visibility: str = "visible", root: Path | None = None) -> Path:
     """Write the autograder zip of ``exercise_id`` to ``out`` (see the module docstring)."""
     from immunokit.exercises.catalog import find_exercise
-    from immunokit_build.generate_exercises import repo_root
+    from immunokit_build import ROOT as repo
 
     exercise = find_exercise(exercise_id)
     if exercise is None:
         raise ValueError(f"unknown exercise {exercise_id!r}")
     if visibility not in VISIBILITIES:
         raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}")
-    root = root or repo_root()
+    root = root or repo
     out.parent.mkdir(parents=True, exist_ok=True)
     settings = {"exercise": exercise.id, "notebook": exercise.notebook, "visibility": visibility}
     fixed = (2020, 1, 1, 0, 0, 0)  # the same bytes for the same sources

@@ -66,6 +66,13 @@ def main() -> int:
     sys.stdout = sink
     sys.stderr = sink
     shell = InteractiveShell.instance(colors="NoColor")
+    # What a cell displays is discarded here: compute its plain text only. A figure's HTML (its SVG
+    # renderings, wide and phone) was most of a plotting cell's time, spent on pictures nobody sees.
+    formatter = shell.display_formatter
+    assert formatter is not None
+    formatter.active_types = ["text/plain"]
+    formatter.mimebundle_formatter.enabled = False
+    formatter.ipython_display_formatter.enabled = False
     variables: list[str] = list(job["variables"])
     max_output = int(job["max_output_bytes"])
     state = {"timed_out": False}

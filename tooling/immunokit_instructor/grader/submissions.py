@@ -124,12 +124,12 @@ class Released:
 @cache
 def released(exercise_id: str) -> Released:
     """The released notebook of an exercise, read from ``exercises/`` beside the toolkit."""
-    from immunokit_build.generate_exercises import repo_root
+    from immunokit_build import ROOT as repo
 
     exercise = find_exercise(exercise_id)
     if exercise is None:
         raise KeyError(exercise_id)
-    path = repo_root() / "exercises" / exercise.notebook
+    path = repo / "exercises" / exercise.notebook
     try:
         cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
     except (OSError, json.JSONDecodeError, AttributeError):

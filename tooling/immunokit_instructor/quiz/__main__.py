@@ -152,9 +152,9 @@ def _export_pool(args: argparse.Namespace) -> int:
     if args.variants < 1:
         print(f"export: --variants must be at least 1, not {args.variants}", file=sys.stderr)
         return 2
-    from immunokit_build.generate_exercises import repo_root
+    from immunokit_build import ROOT as repo
 
-    paths = [args.bank] if args.bank else course_banks(repo_root())
+    paths = [args.bank] if args.bank else course_banks(repo)
     try:
         banks = [load_bank(p) for p in paths]
         written = write_pool(banks, args.seed, args.variants, args.out)

@@ -91,9 +91,9 @@ def export_course(outdir: str | Path, root: Path | None = None) -> list[Path]:
     """Write GIFT and QTI for every bank and the course answer key (Markdown and HTML); return the paths."""
     import markdown  # type: ignore[import-untyped]  # installed with text2qti
 
-    from immunokit_build.generate_exercises import repo_root
+    from immunokit_build import ROOT as repo
 
-    root = root or repo_root()
+    root = root or repo
     outdir = Path(outdir)
     banks, problems = [], []
     for path in course_banks(root):

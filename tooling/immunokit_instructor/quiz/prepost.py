@@ -449,10 +449,10 @@ def report_markdown(rep: Report, pre: Path, post: Path) -> str:
 
 
 def main_prepost(args: argparse.Namespace) -> int:
-    from immunokit_build.generate_exercises import repo_root
+    from immunokit_build import ROOT as repo
 
     try:
-        items = build_forms(repo_root(), args.seed or "", args.items)
+        items = build_forms(repo, args.seed or "", args.items)
         written = write_forms(items, args.seed, args.out)
     except PrepostError as exc:
         for m in exc.messages:
