@@ -17,14 +17,17 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # The pinned environment is installed by uv (itself pinned in requirements.txt, installed into the venv by
 # pip): about 25 s from an empty cache where pip takes 80 s, the same packages (pip freeze is identical).
 # uv reads no pip configuration: point it at another index with UV_DEFAULT_INDEX, or install with pip
-# and its configuration by `make setup INSTALLER=pip`.
+# and its configuration by `make setup INSTALLER=pip`. Where uv cannot install it, pip does (and says so).
 INSTALLER ?= uv
 $(VENV)/.installed: requirements.txt requirements-nodeps.txt pyproject.toml tooling/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 ifeq ($(INSTALLER),uv)
 	$(PY) -m pip install --quiet "$$(grep -m1 '^uv==' requirements.txt)"
-	$(VENV)/bin/uv pip install --quiet --python $(PY) --compile-bytecode -r requirements.txt
-	$(VENV)/bin/uv pip install --quiet --python $(PY) --compile-bytecode --no-deps -r requirements-nodeps.txt
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --compile-bytecode -r requirements.txt \
+	  && $(VENV)/bin/uv pip install --quiet --python $(PY) --compile-bytecode --no-deps -r requirements-nodeps.txt \
+	  || { echo "uv could not install the environment (above); installing it with pip instead"; \
+	       $(PY) -m pip install --quiet -r requirements.txt \
+	       && $(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt; }
 else
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
