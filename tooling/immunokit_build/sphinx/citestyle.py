@@ -124,7 +124,7 @@ class CoursePlainStyle(PlainStyle):  # type: ignore[misc]
 
 def _keep_plugin_lookups() -> None:
     """pybtex finds a style, backend or name format by reading every installed package's entry points,
-    on each use: about 400 times in a build (a citation, an entry of a list), 4 s in all. The packages
+    on each use: about 400 times in a build (a citation, an entry of a list), 2–4 s in all. The packages
     do not change while the book builds, so each lookup is made once. Plugins registered at run time are
     looked up before the entry points, as before."""
     import functools

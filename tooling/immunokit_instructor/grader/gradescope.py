@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from immunokit_build import ROOT
 from immunokit_instructor.grader.report import SUBMISSION, Row
 
 ROOT_ENV = "IMMUNOKIT_AUTOGRADER_ROOT"
@@ -106,14 +107,13 @@ def _files(root: Path) -> list[Path]:
 def build_zip(exercise_id: str, out: Path, visibility: str = "visible", root: Path | None = None) -> Path:
     """Write the autograder zip of ``exercise_id`` to ``out`` (see the module docstring)."""
     from immunokit.exercises.catalog import find_exercise
-    from immunokit_build import ROOT as repo
 
     exercise = find_exercise(exercise_id)
     if exercise is None:
         raise ValueError(f"unknown exercise {exercise_id!r}")
     if visibility not in VISIBILITIES:
         raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}")
-    root = root or repo
+    root = root or ROOT
     out.parent.mkdir(parents=True, exist_ok=True)
     settings = {"exercise": exercise.id, "notebook": exercise.notebook, "visibility": visibility}
     fixed = (2020, 1, 1, 0, 0, 0)  # the same bytes for the same sources

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from immunokit.exercises.catalog import Exercise, exercises, find_exercise
+from immunokit_build import ROOT
 from immunokit_instructor.grader.gradebook import lms_student
 from immunokit_instructor.grader.names import shown
 
@@ -124,12 +125,10 @@ class Released:
 @cache
 def released(exercise_id: str) -> Released:
     """The released notebook of an exercise, read from ``exercises/`` beside the toolkit."""
-    from immunokit_build import ROOT as repo
-
     exercise = find_exercise(exercise_id)
     if exercise is None:
         raise KeyError(exercise_id)
-    path = repo / "exercises" / exercise.notebook
+    path = ROOT / "exercises" / exercise.notebook
     try:
         cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
     except (OSError, json.JSONDecodeError, AttributeError):

@@ -33,6 +33,7 @@ import sys
 from collections.abc import Sequence
 
 from immunokit.quiz.bank import BankError, check_banks, load_bank
+from immunokit_build import ROOT
 from immunokit_instructor.quiz.export import write_exports
 
 
@@ -152,9 +153,7 @@ def _export_pool(args: argparse.Namespace) -> int:
     if args.variants < 1:
         print(f"export: --variants must be at least 1, not {args.variants}", file=sys.stderr)
         return 2
-    from immunokit_build import ROOT as repo
-
-    paths = [args.bank] if args.bank else course_banks(repo)
+    paths = [args.bank] if args.bank else course_banks(ROOT)
     try:
         banks = [load_bank(p) for p in paths]
         written = write_pool(banks, args.seed, args.variants, args.out)

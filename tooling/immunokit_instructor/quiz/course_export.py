@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from immunokit.quiz.bank import Bank, BankError, load_bank
+from immunokit_build import ROOT
 from immunokit_instructor.quiz.export import answer_key, to_gift
 from immunokit_instructor.quiz.qti import write_qti
 
@@ -91,9 +92,7 @@ def export_course(outdir: str | Path, root: Path | None = None) -> list[Path]:
     """Write GIFT and QTI for every bank and the course answer key (Markdown and HTML); return the paths."""
     import markdown  # type: ignore[import-untyped]  # installed with text2qti
 
-    from immunokit_build import ROOT as repo
-
-    root = root or repo
+    root = root or ROOT
     outdir = Path(outdir)
     banks, problems = [], []
     for path in course_banks(root):

@@ -50,6 +50,7 @@ import yaml
 
 from immunokit.quiz.bank import Bank, BankError, QuizQuestion, load_bank, variant_question
 from immunokit.quiz.generators import GeneratorError, variants
+from immunokit_build import ROOT
 from immunokit_instructor.quiz.export import gift_question, key_question
 
 MIN_ITEMS, MAX_ITEMS = 10, 14
@@ -449,10 +450,8 @@ def report_markdown(rep: Report, pre: Path, post: Path) -> str:
 
 
 def main_prepost(args: argparse.Namespace) -> int:
-    from immunokit_build import ROOT as repo
-
     try:
-        items = build_forms(repo, args.seed or "", args.items)
+        items = build_forms(ROOT, args.seed or "", args.items)
         written = write_forms(items, args.seed, args.out)
     except PrepostError as exc:
         for m in exc.messages:
