@@ -53,7 +53,9 @@ pdf: book
 
 # The strict build runs first (it executes every chapter once, through the per-notebook cache, and fails on
 # any warning or cell error); the tests then read that build (BOOK_PREBUILT=1) instead of building again.
-test: setup book
+# npm's install runs beside the Python environment's and the build (two jobs): the build needs no Node.
+test:
+	$(MAKE) --no-print-directory -j2 setup book
 	BOOK_PREBUILT=1 $(PY) -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder --nbval-lax --nbval-current-env $(PYTEST_ARGS)
 
 check: $(VENV)/.installed

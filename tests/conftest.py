@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from harness import (  # noqa: F401
-    CHROMIUM,
     CHROMIUM_ARGS,
+    HEADLESS_CHROMIUM,
     IN_CI,
     ROOT,
     BookBuild,
@@ -81,15 +81,19 @@ def book_url(built_book: Path, serve_dir: Callable[[Path], str]) -> str:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        require(f"Chromium not found at {CHROMIUM} (apt-get install chromium); browser tests skipped")
+    """Debian's Chromium driven by Playwright (never a downloaded browser): its headless shell where
+    installed (see :data:`immunokit_build.pdfbook.HEADLESS_CHROMIUM`)."""
+    if not (Path(HEADLESS_CHROMIUM).exists() or shutil.which(HEADLESS_CHROMIUM)):
+        require(
+            f"Chromium not found at {HEADLESS_CHROMIUM} (apt-get install chromium-headless-shell); "
+            "browser tests skipped"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - playwright is in requirements.txt
         require("the playwright package is not installed; browser tests skipped")
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        instance = pw.chromium.launch(executable_path=HEADLESS_CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
 

@@ -23,6 +23,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # The browser's path and flags have one home, shared with `make pdf` and the benchmarks.
 from immunokit_build.pdfbook import CHROMIUM as CHROMIUM  # noqa: E402
 from immunokit_build.pdfbook import CHROMIUM_ARGS as CHROMIUM_ARGS  # noqa: E402
+from immunokit_build.pdfbook import HEADLESS_CHROMIUM as HEADLESS_CHROMIUM  # noqa: E402
 
 #: Where the test session builds the book (the browser tests reuse it). ``make book`` uses the same folder,
 #: so its execution cache makes the test build fast.

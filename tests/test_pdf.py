@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import CHROMIUM, require
+from harness import HEADLESS_CHROMIUM, require
 
 from immunokit_build.pdfbook import PDF_NAME, toc_pages
 
@@ -81,8 +81,8 @@ def _structure(reader: Any) -> list[tuple[str, int, str]]:
 
 @pytest.fixture(scope="module")
 def pdf(built_book: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, list[str], list[str]]:
-    if not Path(CHROMIUM).exists():
-        require(f"Chromium not found at {CHROMIUM}; PDF test skipped")
+    if not Path(HEADLESS_CHROMIUM).exists():
+        require(f"Chromium not found at {HEADLESS_CHROMIUM}; PDF test skipped")
     from pypdf import PdfReader
 
     out = tmp_path_factory.mktemp("pdf") / PDF_NAME
