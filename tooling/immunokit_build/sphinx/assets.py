@@ -311,7 +311,7 @@ def subset_fonts(source: Path, dest: Path, codepoints: set[int]) -> dict[str, tu
             continue
         before = path.stat().st_size
         target = dest / path.name
-        font = TTFont(str(path))
+        font = TTFont(str(path), recalcTimestamp=False)  # the theme's date: the same bytes every build
         options = subset.Options()
         options.flavor = "woff2" if path.suffix == ".woff2" else None
         options.layout_features = ["*"]

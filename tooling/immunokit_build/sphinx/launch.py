@@ -33,6 +33,7 @@ Markup for pages:
 from __future__ import annotations
 
 import posixpath
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -194,13 +195,37 @@ def bundle_role(
     return [ref], []
 
 
+def _course_root(app: Any) -> Path:
+    return Path(app.config.immunokit_course_root or app.srcdir)
+
+
+def start_wheel(app: Any) -> None:
+    """Build the toolkit's wheel (about 2 s of setuptools, in a process of its own) while Sphinx reads and
+    writes the pages on one core; :func:`write_downloads` waits for it. Should it fail, write_downloads
+    builds it again and reports why."""
+    if app.builder.format != "html":
+        return
+
+    def build() -> None:
+        try:
+            bundle.toolkit_wheel(_course_root(app))
+        except Exception:  # reported by write_downloads, which builds it again
+            pass
+
+    app.immunokit_wheel_thread = threading.Thread(target=build, name="toolkit-wheel", daemon=True)
+    app.immunokit_wheel_thread.start()
+
+
 def write_downloads(app: Any, exception: Exception | None) -> None:
     """After an HTML build: the toolkit's package index (``simple/``), the course bundle, and the site's
     address in the first cell of every notebook offered for download."""
+    thread = getattr(app, "immunokit_wheel_thread", None)
+    if thread is not None:
+        thread.join()
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    root = Path(app.config.immunokit_course_root or app.srcdir)
+    root = _course_root(app)
     try:
         site = course.site_url(configured=app.config.html_baseurl or "")
     except course.SettingError as err:
@@ -241,5 +266,6 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_directive("unless-repository", UnlessRepository)
     app.add_directive("exercise-launchers", ExerciseLaunchers)
     app.add_role("course-bundle", bundle_role)
+    app.connect("builder-inited", start_wheel)
     app.connect("build-finished", write_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
