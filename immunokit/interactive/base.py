@@ -10,7 +10,8 @@ An :class:`Interactive` is defined once, from data. It renders
 
 :meth:`~Interactive._repr_mimebundle_` returns both. Jupyter front ends with a kernel prefer the widget
 view; the book's HTML builder is told to prefer ``text/html`` (``nb_mime_priority_overrides`` in
-``_config.yml``).
+``_config.yml``) and drops the widget view, so the book's build has its kernels skip it
+(:data:`LIVE_VIEWS`).
 
 Every live rendering is a :class:`LiveView`: the ipywidgets box that is displayed, its named controls
 (``view.controls["next"]``, ``view.controls["kd_nm"]``), and a typed :class:`ViewState` that says what
@@ -20,12 +21,20 @@ the view shows now. Tests (and benchmarks) read that state; they never dig into 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .plotspec import LiveFigure, PlotSpec
+
+#: Whether displaying an interactive builds its live view too. The book's build sets it to False in the
+#: kernels that execute its chapters (:mod:`immunokit_build.buildcache`): the static book shows only the
+#: HTML rendering, and building the widgets it would drop took about a sixth of a chapter's execution.
+#: Every live view is still built and exercised by the tests.
+LIVE_VIEWS = True
+#: The MIME type of a live view in a display bundle.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 @dataclass
@@ -153,7 +162,8 @@ class Interactive(ABC):
         return f"<{type(self).__name__}>"
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, Any]:
-        bundle = self.widget()._repr_mimebundle_()
+        live = LIVE_VIEWS and not (isinstance(exclude, Collection) and WIDGET_VIEW in exclude)
+        bundle = self.widget()._repr_mimebundle_() if live else {}
         bundle["text/html"] = self.to_html()
         bundle["text/plain"] = repr(self)
         return bundle

@@ -18,7 +18,8 @@ Sphinx's environment only: every page is read again, outputs still come from the
 Then it executes every notebook the cache does not hold, several at a time (one kernel per core, or
 ``IMMUNOKIT_BUILD_JOBS``), and stores each result in jupyter-cache exactly as myst-nb would (same
 record, same working folder, same cell timeout from ``_config.yml``): Sphinx executes notebooks one after
-the other, so on two cores a cold build's execution takes about half as long. A notebook that fails here
+the other, so on two cores a cold build's execution takes about half as long. Its kernels build no live
+widget views (:data:`STATIC_ONLY`), which the static book drops: the pages are the same bytes. A notebook that fails here
 is left to the build, which runs it again and reports the error as usual.
 
 ``make book`` runs this first; so does the test suite's build. Usage::
@@ -250,6 +251,11 @@ def as_the_build_reads(notebook: Path) -> object:
     return nbformat.reads(retag_notebook(notebook.read_text(encoding="utf-8")), as_version=4)
 
 
+#: Run in each kernel before the notebook (not in its history): displays build no live widget view,
+#: which the book drops (:data:`immunokit.interactive.base.LIVE_VIEWS`).
+STATIC_ONLY = "import immunokit.interactive.base as _ik_base; _ik_base.LIVE_VIEWS = False; del _ik_base"
+
+
 def _execute(job: tuple[str, int]) -> tuple[str, str | None, float, str | None]:
     """Run one notebook as myst-nb's cache mode does; (path, executed JSON or None, seconds, error)."""
     import nbformat
@@ -258,7 +264,12 @@ def _execute(job: tuple[str, int]) -> tuple[str, str | None, float, str | None]:
     path, timeout = Path(job[0]), job[1]
     notebook = as_the_build_reads(path)
     result = single_nb_execution(
-        notebook, cwd=str(path.parent), timeout=timeout, allow_errors=False, meta_override=True
+        notebook,
+        cwd=str(path.parent),
+        timeout=timeout,
+        allow_errors=False,
+        meta_override=True,
+        extra_arguments=[f"--InteractiveShellApp.exec_lines={STATIC_ONLY}"],
     )
     if result.err is not None:
         return str(path), None, result.time, f"{result.err.__class__.__name__}"
