@@ -19,8 +19,8 @@ Then it executes every notebook the cache does not hold, several at a time (one 
 ``IMMUNOKIT_BUILD_JOBS``), and stores each result in jupyter-cache exactly as myst-nb would (same
 record, same working folder, same cell timeout from ``_config.yml``): Sphinx executes notebooks one after
 the other, so on two cores a cold build's execution takes about half as long. Its kernels build no live
-widget views (:data:`STATIC_ONLY`), which the static book drops: the pages are the same bytes. A notebook that fails here
-is left to the build, which runs it again and reports the error as usual.
+widget views (:data:`STATIC_ONLY`), which the static book drops: the pages are the same bytes. A notebook
+that fails here is left to the build, which runs it again and reports the error as usual.
 
 ``make book`` runs this first; so does the test suite's build. Usage::
 
