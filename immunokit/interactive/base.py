@@ -21,7 +21,7 @@ the view shows now. Tests (and benchmarks) read that state; they never dig into 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 #: HTML rendering, and building the widgets it would drop took about a sixth of a chapter's execution.
 #: Every live view is still built and exercised by the tests.
 LIVE_VIEWS = True
-#: The MIME type of a live view in a display bundle.
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 @dataclass
@@ -162,8 +160,7 @@ class Interactive(ABC):
         return f"<{type(self).__name__}>"
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, Any]:
-        live = LIVE_VIEWS and not (isinstance(exclude, Collection) and WIDGET_VIEW in exclude)
-        bundle = self.widget()._repr_mimebundle_() if live else {}
+        bundle = self.widget()._repr_mimebundle_() if LIVE_VIEWS else {}
         bundle["text/html"] = self.to_html()
         bundle["text/plain"] = repr(self)
         return bundle

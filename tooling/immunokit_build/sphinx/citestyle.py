@@ -118,7 +118,8 @@ class CoursePlainStyle(PlainStyle):  # type: ignore[misc]
     #: Formatted entries of this build: sphinxcontrib-bibtex formats each entry of a bibliography twice
     #: (the list and its tooltip) and an entry cited in several chapters once per chapter, about 860
     #: formattings of 430 entries (1–2 s of a cold build). Keyed by the style's options, the label and
-    #: the entry object, which the value keeps alive (its id is not reused); a changed entry is a new one.
+    #: the entry's id; the value keeps the entry alive, so no other entry can take that id (a changed
+    #: entry is a new object, formatted anew).
     _formatted: ClassVar[dict[tuple[str, int, str], tuple[Any, Any]]] = {}
 
     def __init__(self, **options: Any) -> None:
@@ -129,10 +130,9 @@ class CoursePlainStyle(PlainStyle):  # type: ignore[misc]
         if bib_data is not None:  # formatting that reads other entries (cross-references): not kept
             return super().format_entry(label, entry, bib_data)
         key = (self._options, id(entry), label)
-        kept = self._formatted.get(key)
-        if kept is None or kept[0] is not entry:
-            kept = self._formatted[key] = (entry, super().format_entry(label, entry))
-        return kept[1]
+        if key not in self._formatted:
+            self._formatted[key] = (entry, super().format_entry(label, entry))
+        return self._formatted[key][1]
 
     def format_names(self, role: str, as_sentence: bool = True) -> Any:
         formatted = _plain_names(role, sep=", ", sep2=" and ", last_sep=", and ")

@@ -1,7 +1,7 @@
 """What every program run inside a sandbox does before anything else (no import of the toolkit package).
 
-Kept free of the ``immunokit`` package (whose exercise checks import numpy and the data layer) so the notebook
-reader (:mod:`.reader`) starts in a fraction of that; the kernel and the case runner use it too.
+Kept free of the ``immunokit`` package (whose exercise checks import numpy and the data layer) so the
+notebook reader (:mod:`.reader`) starts without those imports; the kernel and the case runner use it too.
 """
 
 from __future__ import annotations
